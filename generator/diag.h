@@ -1,0 +1,39 @@
+/* Diagnostics shared by every stage: a position in a source file, a
+ * severity, a rule id and a message, printed GCC style. */
+#ifndef KH_DIAG_H
+#define KH_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum { KH_SEV_WARNING, KH_SEV_ERROR } kh_severity_t;
+
+typedef struct {
+    const char *file; /* borrowed: outlives the list */
+    int line, col;    /* 1-based; 0 = no position */
+    kh_severity_t severity;
+    char rule[32];    /* short id, "" for none */
+    char *message;    /* owned */
+} kh_diag_t;
+
+typedef struct {
+    kh_diag_t *items;
+    size_t count, cap;
+    size_t errors;
+} kh_diag_list_t;
+
+void kh_diag_init(kh_diag_list_t *list);
+void kh_diag_free(kh_diag_list_t *list);
+
+/* Appends a diagnostic; message is printf-formatted. */
+void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
+                 kh_severity_t sev, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+/* Prints "file:line:col: error: message [rule]" and, when the source text
+ * is given, the offending line with a caret under the column. */
+void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
+                   size_t source_len);
+
+#endif

@@ -1,0 +1,55 @@
+/* Stage 4, layout: turns the model into positioned text and rules on pages.
+ * Paragraphs are broken into lines by the optimal-fit breaker, lines are
+ * stacked into pages under keep rules (a heading never ends a page, no
+ * single-line widows or orphans, the closing block stays whole). */
+#ifndef KH_LAYOUT_H
+#define KH_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "font.h"
+#include "model.h"
+#include "template.h"
+
+typedef enum { KH_OP_TEXT, KH_OP_RULE } kh_op_kind_t;
+
+typedef struct {
+    kh_op_kind_t kind;
+    int font;          /* kh_font_style_t */
+    double size;
+    double x, y;       /* PDF user space: points from the bottom-left */
+    size_t text, len;  /* text: offset and length in kh_layout_t.text */
+    bool space_before; /* a word space separates it from the previous op */
+    double x2, thickness; /* rules: from (x, y) to (x2, y) */
+} kh_op_t;
+
+typedef struct {
+    kh_op_t *ops;
+    size_t nops, cap;
+} kh_page_t;
+
+typedef struct {
+    double width, height;
+    kh_page_t *pages;
+    size_t npages;
+    char *text; /* all text of all ops */
+    size_t text_len;
+    /* spacing statistics of justified lines, for tests and --dump-layout */
+    size_t justified_lines;
+    double max_ratio;
+} kh_layout_t;
+
+/* Lays out the plan. NULL with diagnostics (e.g. a character the fonts
+ * have no glyph for) on failure. */
+kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
+                             kh_font_t *fonts[KH_FONT_COUNT], const char *file,
+                             kh_diag_list_t *diags);
+void kh_layout_free(kh_layout_t *layout);
+
+/* Writes every page's ops as text, one per line (tests read it). */
+void kh_layout_dump(const kh_layout_t *layout, FILE *out);
+
+#endif

@@ -1,0 +1,208 @@
+/* Knuth–Plass line breaking.
+ *
+ * The paragraph is a list of boxes (words), glue (spaces that may stretch
+ * and shrink) and penalties (forced breaks). A line may end at a glue that
+ * follows a box, or at a penalty. For every such breakpoint the algorithm
+ * keeps the best way to reach it from each still-active earlier breakpoint,
+ * scoring lines by demerits = (line penalty + 100·|r|³)² where r is how far
+ * the line's glue had to stretch or shrink; a jump between very loose and
+ * very tight neighbouring lines costs extra. The cheapest path to the final
+ * forced break is the answer: whole-paragraph optimal spacing, where a
+ * greedy breaker (Word, LibreOffice) only looks at one line at a time.
+ *
+ * Cost is O(breakpoints × active nodes); active nodes stay few because a
+ * node dies once a line from it would have to shrink past its limit. */
+#include "linebreak.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define KH_LB_LINE_PENALTY 10.0
+#define KH_LB_FITNESS_DEMERITS 3000.0 /* adjacent lines in far fitness classes */
+#define KH_LB_OVERFULL_DEMERITS 1e10
+
+typedef struct kh_lb_node {
+    size_t pos;
+    int fitness;
+    double width, stretch, shrink; /* running sums after the break */
+    double demerits, ratio;
+    struct kh_lb_node *prev, *next_active;
+    size_t lines;
+} kh_lb_node_t;
+
+typedef struct {
+    const kh_lb_item_t *items;
+    size_t n;
+    double line_width;
+    double w, y, z; /* running sums up to the current item */
+    kh_lb_node_t *active;
+    kh_lb_node_t **all; /* every node allocated, for freeing */
+    size_t nall, capall;
+} kh_lb_t;
+
+static kh_lb_node_t *S_node(kh_lb_t *s)
+{
+    if (s->nall == s->capall) {
+        s->capall = s->capall ? s->capall * 2 : 64;
+        kh_lb_node_t **a = realloc(s->all, s->capall * sizeof *a);
+        if (!a)
+            abort();
+        s->all = a;
+    }
+    kh_lb_node_t *nd = calloc(1, sizeof *nd);
+    if (!nd)
+        abort();
+    s->all[s->nall++] = nd;
+    return nd;
+}
+
+static int S_fitness(double r)
+{
+    return r < -0.5 ? 0 : r <= 0.5 ? 1 : r <= 1.0 ? 2 : 3;
+}
+
+/* Sums after breaking at b: the glue and penalties that vanish at a line
+ * start are skipped. */
+static void S_after(const kh_lb_t *s, size_t b, double *w, double *y, double *z)
+{
+    *w = s->w, *y = s->y, *z = s->z;
+    for (size_t i = b; i < s->n; i++) {
+        const kh_lb_item_t *it = &s->items[i];
+        if (it->kind == KH_LB_BOX)
+            break;
+        if (it->kind == KH_LB_GLUE)
+            *w += it->width, *y += it->stretch, *z += it->shrink;
+        else if (it->penalty <= -KH_LB_INFINITY && i > b)
+            break;
+    }
+}
+
+static double S_ratio(const kh_lb_t *s, const kh_lb_node_t *a, double extra)
+{
+    double len = s->w - a->width + extra;
+    if (len < s->line_width) {
+        double y = s->y - a->stretch;
+        return y > 0 ? (s->line_width - len) / y : KH_LB_INFINITY;
+    }
+    if (len > s->line_width) {
+        double z = s->z - a->shrink;
+        return z > 0 ? (s->line_width - len) / z : -KH_LB_INFINITY;
+    }
+    return 0;
+}
+
+typedef struct {
+    double demerits, ratio;
+    kh_lb_node_t *from;
+} kh_lb_best_t;
+
+/* Examines breakpoint b against every active node; adds the best new
+ * nodes, deactivates nodes that can no longer reach any break. */
+static void S_try_break(kh_lb_t *s, size_t b, double tolerance, bool emergency)
+{
+    const kh_lb_item_t *it = &s->items[b];
+    double pen = it->kind == KH_LB_PENALTY ? it->penalty : 0;
+    double extra = it->kind == KH_LB_PENALTY ? it->width : 0;
+    bool forced = pen <= -KH_LB_INFINITY;
+    kh_lb_best_t best[4] = {{INFINITY, 0, NULL}, {INFINITY, 0, NULL},
+                            {INFINITY, 0, NULL}, {INFINITY, 0, NULL}};
+    kh_lb_node_t **link = &s->active, *last_dead = NULL;
+    double last_dead_ratio = 0;
+    while (*link) {
+        kh_lb_node_t *a = *link;
+        double r = S_ratio(s, a, extra);
+        if (r < -1 || forced) { /* a can reach no later break */
+            *link = a->next_active;
+            last_dead = a;
+            last_dead_ratio = r;
+        } else {
+            link = &a->next_active;
+        }
+        if (r >= -1 && r <= tolerance) {
+            double bad = 100 * pow(fabs(r), 3);
+            double d = pow(KH_LB_LINE_PENALTY + bad, 2);
+            if (pen >= 0)
+                d += pen * pen;
+            else if (!forced)
+                d -= pen * pen;
+            int f = S_fitness(r);
+            if (a->prev && abs(f - a->fitness) > 1)
+                d += KH_LB_FITNESS_DEMERITS;
+            d += a->demerits;
+            if (d < best[f].demerits)
+                best[f] = (kh_lb_best_t){d, r, a};
+        }
+    }
+    bool any = false;
+    for (int f = 0; f < 4; f++)
+        any |= best[f].from != NULL;
+    if (!any && !s->active && emergency && last_dead) {
+        /* Nothing fits: take the overfull (or underfull) line rather than
+         * fail. A word wider than the line ends up here. */
+        best[1] = (kh_lb_best_t){last_dead->demerits + KH_LB_OVERFULL_DEMERITS,
+                                 last_dead_ratio < -1 ? -1 : last_dead_ratio,
+                                 last_dead};
+    }
+    double w, y, z;
+    S_after(s, b, &w, &y, &z);
+    for (int f = 0; f < 4; f++) {
+        if (!best[f].from)
+            continue;
+        kh_lb_node_t *nd = S_node(s);
+        *nd = (kh_lb_node_t){b, f, w, y, z, best[f].demerits, best[f].ratio,
+                             best[f].from, s->active, best[f].from->lines + 1};
+        s->active = nd;
+    }
+}
+
+static bool S_is_break(const kh_lb_item_t *items, size_t i)
+{
+    if (items[i].kind == KH_LB_PENALTY)
+        return items[i].penalty < KH_LB_INFINITY;
+    return items[i].kind == KH_LB_GLUE && i > 0 && items[i - 1].kind == KH_LB_BOX;
+}
+
+static kh_lb_node_t *S_run(kh_lb_t *s, double tolerance, bool emergency)
+{
+    s->w = s->y = s->z = 0;
+    kh_lb_node_t *start = S_node(s);
+    start->fitness = 1;
+    s->active = start;
+    for (size_t i = 0; i < s->n && s->active; i++) {
+        const kh_lb_item_t *it = &s->items[i];
+        if (S_is_break(s->items, i))
+            S_try_break(s, i, tolerance, emergency);
+        if (it->kind == KH_LB_BOX)
+            s->w += it->width;
+        else if (it->kind == KH_LB_GLUE)
+            s->w += it->width, s->y += it->stretch, s->z += it->shrink;
+    }
+    kh_lb_node_t *best = NULL;
+    for (kh_lb_node_t *a = s->active; a; a = a->next_active)
+        if (a->pos == s->n - 1 && (!best || a->demerits < best->demerits))
+            best = a;
+    return best;
+}
+
+size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
+                    kh_lb_line_t *lines)
+{
+    if (n == 0)
+        return 0;
+    kh_lb_t s = {.items = items, .n = n, .line_width = line_width};
+    static const double tolerances[] = {1.0, 2.0, KH_LB_INFINITY};
+    kh_lb_node_t *best = NULL;
+    for (size_t pass = 0; pass < 3 && !best; pass++)
+        best = S_run(&s, tolerances[pass], pass == 2);
+    size_t count = 0;
+    if (best) {
+        count = best->lines;
+        size_t k = count;
+        for (kh_lb_node_t *nd = best; nd->prev; nd = nd->prev)
+            lines[--k] = (kh_lb_line_t){nd->pos, nd->ratio};
+    }
+    for (size_t i = 0; i < s.nall; i++)
+        free(s.all[i]);
+    free(s.all);
+    return count;
+}

@@ -1,0 +1,33 @@
+/* Optimal-fit paragraph breaking (Knuth & Plass, "Breaking paragraphs into
+ * lines", 1981), without hyphenation: Vietnamese breaks only at spaces. */
+#ifndef KH_LINEBREAK_H
+#define KH_LINEBREAK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum { KH_LB_BOX, KH_LB_GLUE, KH_LB_PENALTY } kh_lb_kind_t;
+
+/* A penalty at least this large forbids a break, at most its negation
+ * forces one. */
+#define KH_LB_INFINITY 10000.0
+
+typedef struct {
+    kh_lb_kind_t kind;
+    double width, stretch, shrink; /* glue: all three; box: width */
+    double penalty;                /* penalty items */
+} kh_lb_item_t;
+
+typedef struct {
+    size_t end;   /* index of the item the line breaks at */
+    double ratio; /* adjustment ratio: >0 stretched, <0 shrunk */
+} kh_lb_line_t;
+
+/* Breaks items (ending in a forced break) into lines of width line_width.
+ * Returns the number of lines written to lines (caller allocates n entries:
+ * there are never more lines than items). Tries tolerances 1, 2, then an
+ * emergency pass that accepts overfull lines so a result always exists. */
+size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
+                    kh_lb_line_t *lines);
+
+#endif

@@ -1,0 +1,391 @@
+/* Loading a plan.
+ *
+ * A plan file is "---", YAML front matter, "---", then Markdown. Before
+ * anything is parsed the bytes are checked (UTF-8, no NUL), a BOM is dropped,
+ * CRLF line ends are folded to LF (the line count stays the same, so
+ * positions stay true) and the text is normalised to NFC.
+ *
+ * The front matter goes through libyaml's event parser into a small tree of
+ * nodes carrying 1-based file positions: libyaml's marks are 0-based and
+ * count from the start of the YAML text, which begins on file line 2. That
+ * conversion happens here and nowhere else. Anchors are allowed but aliases
+ * are refused, so an alias bomb is an error, not an explosion. */
+#include "load.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "text.h"
+
+/* Plans are a few tens of KB; anything past this is not a plan, and
+ * refusing it bounds memory and time. */
+#define KH_MAX_FILE_BYTES (8u * 1024 * 1024)
+/* YAML nesting deeper than this is no front matter a person wrote, and
+ * the tree is built recursively. */
+#define KH_MAX_YAML_DEPTH 64
+
+/* ---- YAML tree ---- */
+
+void kh_node_free(kh_node_t *node)
+{
+    if (!node)
+        return;
+    for (size_t i = 0; i < node->n; i++)
+        kh_node_free(node->kids[i]);
+    free(node->kids);
+    free(node->text);
+    free(node);
+}
+
+kh_node_t *kh_node_key(const kh_node_t *map, const char *key)
+{
+    if (!map || map->kind != KH_NODE_MAP)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const kh_node_t *k = map->kids[i];
+        if (k->kind == KH_NODE_SCALAR && strcmp(k->text, key) == 0)
+            return map->kids[i];
+    }
+    return NULL;
+}
+
+kh_node_t *kh_node_get(const kh_node_t *map, const char *key)
+{
+    if (!map || map->kind != KH_NODE_MAP)
+        return NULL;
+    for (size_t i = 0; i + 1 < map->n; i += 2) {
+        const kh_node_t *k = map->kids[i];
+        if (k->kind == KH_NODE_SCALAR && strcmp(k->text, key) == 0)
+            return map->kids[i + 1];
+    }
+    return NULL;
+}
+
+static void S_node_append(kh_node_t *parent, kh_node_t *kid)
+{
+    if ((parent->n & (parent->n - 1)) == 0) { /* grow at powers of two */
+        size_t cap = parent->n ? parent->n * 2 : 4;
+        kh_node_t **k = realloc(parent->kids, cap * sizeof *k);
+        if (!k)
+            abort();
+        parent->kids = k;
+    }
+    parent->kids[parent->n++] = kid;
+}
+
+static kh_node_t *S_node_new(kh_node_kind_t kind, const yaml_mark_t *mark,
+                             int line_offset)
+{
+    kh_node_t *n = calloc(1, sizeof *n);
+    if (!n)
+        abort();
+    n->kind = kind;
+    n->line = (int)mark->line + 1 + line_offset;
+    n->col = (int)mark->column + 1;
+    return n;
+}
+
+typedef struct {
+    yaml_parser_t parser;
+    const char *file;
+    int line_offset;
+    kh_diag_list_t *diags;
+    bool failed;
+} kh_yaml_ctx_t;
+
+static bool S_next(kh_yaml_ctx_t *c, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&c->parser, ev))
+        return true;
+    const yaml_mark_t *m = &c->parser.problem_mark;
+    kh_diag_add(c->diags, c->file, (int)m->line + 1 + c->line_offset,
+                (int)m->column + 1, KH_SEV_ERROR, "yaml-syntax",
+                "YAML syntax: %s%s%s",
+                c->parser.problem ? c->parser.problem : "invalid YAML",
+                c->parser.context ? " " : "",
+                c->parser.context ? c->parser.context : "");
+    c->failed = true;
+    return false;
+}
+
+static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth);
+
+/* Reads kids until the closing event of a sequence or mapping. */
+static kh_node_t *S_parse_collection(kh_yaml_ctx_t *c, kh_node_t *node,
+                                     yaml_event_type_t end, int depth)
+{
+    for (;;) {
+        yaml_event_t ev;
+        if (!S_next(c, &ev))
+            break;
+        if (ev.type == end) {
+            yaml_event_delete(&ev);
+            return node;
+        }
+        kh_node_t *kid = S_parse_node(c, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!kid)
+            break;
+        S_node_append(node, kid);
+    }
+    kh_node_free(node);
+    return NULL;
+}
+
+static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
+{
+    int line = (int)ev->start_mark.line + 1 + c->line_offset;
+    int col = (int)ev->start_mark.column + 1;
+    if (depth > KH_MAX_YAML_DEPTH) {
+        kh_diag_add(c->diags, c->file, line, col, KH_SEV_ERROR, "yaml-depth",
+                    "YAML nested more than %d levels deep", KH_MAX_YAML_DEPTH);
+        c->failed = true;
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        kh_node_t *n = S_node_new(KH_NODE_SCALAR, &ev->start_mark, c->line_offset);
+        const char *v = (const char *)ev->data.scalar.value;
+        n->text = kh_text_nfc(v, ev->data.scalar.length, NULL);
+        n->quoted = !ev->data.scalar.plain_implicit;
+        return n;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+        return S_parse_collection(
+            c, S_node_new(KH_NODE_SEQ, &ev->start_mark, c->line_offset),
+            YAML_SEQUENCE_END_EVENT, depth);
+    case YAML_MAPPING_START_EVENT:
+        return S_parse_collection(
+            c, S_node_new(KH_NODE_MAP, &ev->start_mark, c->line_offset),
+            YAML_MAPPING_END_EVENT, depth);
+    case YAML_ALIAS_EVENT:
+        kh_diag_add(c->diags, c->file, line, col, KH_SEV_ERROR, "yaml-alias",
+                    "YAML aliases (*%s) are not allowed in plans",
+                    (const char *)ev->data.alias.anchor);
+        break;
+    default:
+        kh_diag_add(c->diags, c->file, line, col, KH_SEV_ERROR, "yaml-syntax",
+                    "unexpected YAML structure");
+        break;
+    }
+    c->failed = true;
+    return NULL;
+}
+
+kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
+                         int line_offset, kh_diag_list_t *diags)
+{
+    kh_yaml_ctx_t c = {.file = file, .line_offset = line_offset, .diags = diags};
+    if (!yaml_parser_initialize(&c.parser))
+        abort();
+    yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
+    kh_node_t *root = NULL;
+    yaml_event_t ev;
+    /* stream start, document start, root node, document end, stream end */
+    while (!c.failed && S_next(&c, &ev)) {
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT ||
+            t == YAML_DOCUMENT_END_EVENT) {
+            yaml_event_delete(&ev);
+            continue;
+        }
+        if (t == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (root) {
+            kh_diag_add(diags, file, (int)ev.start_mark.line + 1 + line_offset,
+                        (int)ev.start_mark.column + 1, KH_SEV_ERROR,
+                        "yaml-syntax", "more than one YAML document");
+            yaml_event_delete(&ev);
+            c.failed = true;
+            break;
+        }
+        root = S_parse_node(&c, &ev, 0);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&c.parser);
+    if (c.failed) {
+        kh_node_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* ---- whole files ---- */
+
+static int S_read_file(const char *path, char **data, size_t *len,
+                       kh_diag_list_t *diags)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot open: %s", strerror(errno));
+        return -2;
+    }
+    kh_buf_t b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > KH_MAX_FILE_BYTES) {
+            kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "file-size",
+                        "file larger than %u MiB", KH_MAX_FILE_BYTES >> 20);
+            fclose(f);
+            kh_buf_free(&b);
+            return -1;
+        }
+        kh_buf_put(&b, chunk, n);
+    }
+    bool err = ferror(f);
+    fclose(f);
+    if (err) {
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io", "read error");
+        kh_buf_free(&b);
+        return -2;
+    }
+    kh_buf_put(&b, "", 0);
+    *len = b.len;
+    *data = kh_buf_take(&b);
+    return 0;
+}
+
+kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
+{
+    char *data;
+    size_t len;
+    if (S_read_file(path, &data, &len, diags) != 0)
+        return NULL;
+    kh_node_t *root = NULL;
+    if (!kh_utf8_valid(data, len) || memchr(data, '\0', len))
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "utf8",
+                    "not valid UTF-8 text");
+    else
+        root = kh_yaml_parse(data, len, path, 0, diags);
+    free(data);
+    return root;
+}
+
+/* Reports the position of the first byte that is not valid UTF-8 or is NUL. */
+static bool S_check_bytes(const char *path, const char *s, size_t n,
+                          kh_diag_list_t *diags)
+{
+    int line = 1, col = 1;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = kh_utf8_decode(s + i, n - i, &cp);
+        if (!l || cp == 0) {
+            kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "utf8",
+                        l ? "NUL byte in the text"
+                          : "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
+                        (unsigned char)s[i]);
+            return false;
+        }
+        if (cp == '\n')
+            line++, col = 1;
+        else
+            col++;
+        i += l;
+    }
+    return true;
+}
+
+/* Drops a BOM and folds CRLF to LF; returns a new buffer. */
+static char *S_clean_text(const char *s, size_t n, size_t *out_len)
+{
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        s += 3, n -= 3;
+    char *out = malloc(n + 1);
+    if (!out)
+        abort();
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n'))
+            out[o++] = s[i];
+    out[o] = '\0';
+    *out_len = o;
+    return out;
+}
+
+/* A fence line is "---" (or "..." to close) with optional trailing spaces. */
+static bool S_is_fence(const char *line, size_t len, bool closing)
+{
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+    return len == 3 && (memcmp(line, "---", 3) == 0 ||
+                        (closing && memcmp(line, "...", 3) == 0));
+}
+
+static int S_split(kh_source_t *src, kh_diag_list_t *diags)
+{
+    const char *t = src->text, *end = t + src->len;
+    const char *nl = memchr(t, '\n', src->len);
+    if (!nl || !S_is_fence(t, (size_t)(nl - t), false)) {
+        kh_diag_add(diags, src->path, 1, 1, KH_SEV_ERROR, "front-matter",
+                    "a plan starts with a '---' line, then the YAML front "
+                    "matter, then '---'");
+        return -1;
+    }
+    const char *yaml = nl + 1, *p = yaml;
+    int line = 2;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = (size_t)((e ? e : end) - p);
+        if (S_is_fence(p, ll, true)) {
+            src->front = kh_yaml_parse(yaml, (size_t)(p - yaml), src->path, 1,
+                                       diags);
+            src->body = e ? e + 1 : end;
+            src->body_len = (size_t)(end - src->body);
+            src->body_line = line + 1;
+            if (!src->front)
+                return -1;
+            return 0;
+        }
+        line++;
+        p = e ? e + 1 : end;
+    }
+    kh_diag_add(diags, src->path, 1, 1, KH_SEV_ERROR, "front-matter",
+                "front matter not closed: add a '---' line after it");
+    return -1;
+}
+
+int kh_source_load_mem(const char *path, const char *data, size_t len,
+                       kh_source_t *src, kh_diag_list_t *diags)
+{
+    memset(src, 0, sizeof *src);
+    src->path = strdup(path);
+    if (!src->path)
+        abort();
+    size_t clean_len;
+    char *clean = S_clean_text(data, len, &clean_len);
+    if (!S_check_bytes(path, clean, clean_len, diags)) {
+        free(clean);
+        return -1;
+    }
+    src->text = kh_text_nfc(clean, clean_len, &src->len);
+    free(clean);
+    return S_split(src, diags);
+}
+
+int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags)
+{
+    char *data;
+    size_t len;
+    memset(src, 0, sizeof *src);
+    int rc = S_read_file(path, &data, &len, diags);
+    if (rc != 0)
+        return rc;
+    rc = kh_source_load_mem(path, data, len, src, diags);
+    free(data);
+    return rc;
+}
+
+void kh_source_free(kh_source_t *src)
+{
+    kh_node_free(src->front);
+    free(src->text);
+    free(src->path);
+    memset(src, 0, sizeof *src);
+}

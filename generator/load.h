@@ -1,0 +1,58 @@
+/* Stage 1, load: read a plan file, check its bytes, split the YAML front
+ * matter from the Markdown body and parse the front matter into a tree of
+ * nodes that remember where they came from. */
+#ifndef KH_LOAD_H
+#define KH_LOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef enum { KH_NODE_SCALAR, KH_NODE_SEQ, KH_NODE_MAP } kh_node_kind_t;
+
+typedef struct kh_node {
+    kh_node_kind_t kind;
+    int line, col;   /* 1-based, in the file */
+    char *text;      /* scalars: the value, NFC */
+    bool quoted;     /* scalars: written in quotes or as a block */
+    struct kh_node **kids; /* seq: items; map: key, value, key, value … */
+    size_t n;        /* number of kids */
+} kh_node_t;
+
+typedef struct {
+    char *path;       /* owned copy */
+    char *text;       /* whole file, NFC, CRLF folded to LF, BOM removed */
+    size_t len;
+    kh_node_t *front; /* front matter (a mapping) or NULL */
+    const char *body; /* points into text */
+    size_t body_len;
+    int body_line;    /* file line of the body's first line */
+} kh_source_t;
+
+/* Reads and splits path. Returns 0, or -1 with diagnostics (a plan error)
+ * or -2 (the file could not be read: diagnostics say why). */
+int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags);
+
+/* Same, from memory (the fuzzers and tests use it). */
+int kh_source_load_mem(const char *path, const char *data, size_t len,
+                       kh_source_t *src, kh_diag_list_t *diags);
+
+void kh_source_free(kh_source_t *src);
+
+/* Parses YAML text (one document) into a node tree. line_offset is added to
+ * libyaml's 0-based lines. Aliases are refused (no expansion bombs). */
+kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
+                         int line_offset, kh_diag_list_t *diags);
+
+/* Reads a YAML file into a tree; NULL with diagnostics on failure. */
+kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags);
+
+void kh_node_free(kh_node_t *node);
+
+/* Mapping lookup: the value for key, or NULL. */
+kh_node_t *kh_node_get(const kh_node_t *map, const char *key);
+/* The key node of that entry (for positions), or NULL. */
+kh_node_t *kh_node_key(const kh_node_t *map, const char *key);
+
+#endif

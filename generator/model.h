@@ -1,0 +1,75 @@
+/* Stage 3, model: the plan as a plain document tree (header facts, body
+ * blocks of styled text, closing), with source positions, built from the
+ * loaded front matter and the Markdown body. Numbering, case and date
+ * wording are decided here; layout only places what the model says. */
+#ifndef KH_MODEL_H
+#define KH_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "load.h"
+#include "template.h"
+
+enum {
+    KH_SPAN_BOLD = 1,
+    KH_SPAN_ITALIC = 2,
+    KH_SPAN_BREAK = 4 /* a hard line break; text is "" */
+};
+
+typedef struct {
+    char *text;
+    unsigned style;
+} kh_span_t;
+
+typedef enum { KH_BLOCK_PARAGRAPH, KH_BLOCK_HEADING } kh_block_kind_t;
+
+typedef struct {
+    kh_block_kind_t kind;
+    int level;          /* headings: 1..6 */
+    double space_before; /* pt, from the template */
+    kh_span_t *spans;
+    size_t nspans;
+    int line, col;      /* in the plan file */
+} kh_block_t;
+
+typedef struct {
+    char *parent, *issuer, *issuer_code;
+    char *number;       /* NULL: draft */
+    char *place;
+    int year, month, day; /* 0: left blank (a draft) */
+    char *title;
+    char **recipients;
+    size_t nrecipients;
+    char *archive;
+    char *authority, *on_behalf_of, *signer_title, *signer_name;
+    char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
+    kh_block_t *blocks;
+    size_t nblocks;
+} kh_plan_t;
+
+/* Builds the model. Returns NULL with diagnostics on a plan error. */
+kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
+                         kh_diag_list_t *diags);
+void kh_plan_free(kh_plan_t *plan);
+
+/* Formats a heading number: format "{1:I}.{2:1}" with counters[0..5].
+ * Styles: I upper Roman, i lower Roman, 1 Arabic, a Vietnamese letters
+ * (a b c d đ e g h i k l m n o p q r s t u v x y). Writes into out. */
+void kh_number_format(const char *format, const int counters[KH_MAX_LEVELS],
+                      char *out, size_t out_size);
+
+/* "Kon Tum, ngày 05 tháng 02 năm 2025"; blanks for a 0 day or month. */
+char *kh_date_line(const char *place, int year, int month, int day,
+                   const char *blank);
+
+/* "Số: 05/KH-SYT", or "Số: <blank>/KH-SYT" for a draft. */
+char *kh_number_line(const char *number, const char *doc_code,
+                     const char *issuer_code, const char *blank);
+
+/* Length of a hand-written heading number at the start of s ("II. ",
+ * "2.1. ", "a) "), including the spaces after it; 0 if none. */
+size_t kh_heading_number_prefix(const char *s);
+
+#endif

@@ -1,0 +1,496 @@
+/* PDF output.
+ *
+ * libharu provides the document structure (objects, cross-reference table,
+ * pages, compression, the Info dictionary). Text is written straight into
+ * each page's content stream, since libharu's text operators cannot place
+ * two-byte words individually, and the fonts are built here from libharu
+ * objects: a Type0 font with Identity-H encoding over a CIDFontType2 whose
+ * CIDs are the TrueType glyph ids, a compact /W array of the glyphs used,
+ * a subset font program, and a ToUnicode CMap in bfchar form so that text
+ * extraction gives back exactly the characters of the plan.
+ *
+ * Each run of words on one baseline in one font becomes one TJ: the words
+ * with the real space glyph between them and a kerning adjustment that
+ * brings each word to the position the line breaker chose. Copying from
+ * the PDF therefore yields real spaces. */
+#include "pdf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hpdf.h>
+#include <hpdf_doc.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "text.h"
+
+typedef struct {
+    HPDF_STATUS error, detail;
+} kh_hpdf_err_t;
+
+static void S_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+{
+    kh_hpdf_err_t *e = data;
+    if (!e->error)
+        e->error = error, e->detail = detail;
+}
+
+/* ---- content ---- */
+
+typedef struct {
+    kh_buf_t *content;
+    kh_font_t **fonts;
+    const char *text;
+    const char *font_names[KH_FONT_COUNT];
+    int cur_font;
+    double cur_size;
+    bool in_tj;
+    double pen_x; /* where the pen is after the last glyph written */
+    double run_y;
+} kh_writer_t;
+
+static void S_num(kh_buf_t *b, double v)
+{
+    /* two decimals are 1/7200 inch: finer than any printer */
+    long long k = (long long)(v * 100 + (v < 0 ? -0.5 : 0.5));
+    if (k % 100 == 0)
+        kh_buf_printf(b, "%lld", k / 100);
+    else
+        kh_buf_printf(b, "%s%lld.%02lld", k < 0 ? "-" : "", llabs(k) / 100,
+                      llabs(k) % 100);
+}
+
+static void S_glyphs(kh_writer_t *w, int font, const char *s, size_t n,
+                     double *advance)
+{
+    kh_font_t *f = w->fonts[font];
+    kh_buf_puts(w->content, "<");
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = kh_utf8_decode(s + i, n - i, &cp);
+        if (!l)
+            l = 1, cp = 0xFFFD;
+        uint16_t g = kh_font_glyph(f, cp);
+        kh_font_use(f, g, cp);
+        kh_buf_printf(w->content, "%04X", g);
+        *advance += kh_font_advance(f, g);
+        i += l;
+    }
+    kh_buf_puts(w->content, ">");
+}
+
+static void S_end_tj(kh_writer_t *w)
+{
+    if (w->in_tj)
+        kh_buf_puts(w->content, "]TJ\n");
+    w->in_tj = false;
+}
+
+static void S_text_op(kh_writer_t *w, const kh_op_t *op)
+{
+    bool same_run = w->in_tj && op->font == w->cur_font &&
+                    op->size == w->cur_size && op->y == w->run_y;
+    double adv = 0; /* glyph space units */
+    if (same_run) {
+        double gap = op->x - w->pen_x; /* points */
+        if (op->space_before) {
+            S_glyphs(w, op->font, " ", 1, &adv);
+            gap -= adv * op->size / 1000;
+            adv = 0;
+        }
+        long long k = (long long)(-gap * 1000 / op->size + (gap < 0 ? 0.5 : -0.5));
+        if (k)
+            kh_buf_printf(w->content, "%lld", k);
+        w->pen_x = op->x;
+    } else {
+        S_end_tj(w);
+        if (op->font != w->cur_font || op->size != w->cur_size) {
+            kh_buf_printf(w->content, "/%s ", w->font_names[op->font]);
+            S_num(w->content, op->size);
+            kh_buf_puts(w->content, " Tf\n");
+            w->cur_font = op->font;
+            w->cur_size = op->size;
+        }
+        kh_buf_puts(w->content, "1 0 0 1 ");
+        S_num(w->content, op->x);
+        kh_buf_puts(w->content, " ");
+        S_num(w->content, op->y);
+        kh_buf_puts(w->content, " Tm[");
+        w->in_tj = true;
+        w->run_y = op->y;
+        w->pen_x = op->x;
+    }
+    S_glyphs(w, op->font, w->text + op->text, op->len, &adv);
+    w->pen_x += adv * op->size / 1000;
+}
+
+static void S_page_content(kh_writer_t *w, const kh_page_t *pg)
+{
+    kh_buf_puts(w->content, "BT\n");
+    w->cur_font = -1;
+    w->cur_size = 0;
+    w->in_tj = false;
+    for (size_t i = 0; i < pg->nops; i++)
+        if (pg->ops[i].kind == KH_OP_TEXT)
+            S_text_op(w, &pg->ops[i]);
+    S_end_tj(w);
+    kh_buf_puts(w->content, "ET\n");
+    for (size_t i = 0; i < pg->nops; i++) {
+        const kh_op_t *op = &pg->ops[i];
+        if (op->kind != KH_OP_RULE)
+            continue;
+        S_num(w->content, op->thickness);
+        kh_buf_puts(w->content, " w ");
+        S_num(w->content, op->x);
+        kh_buf_puts(w->content, " ");
+        S_num(w->content, op->y);
+        kh_buf_puts(w->content, " m ");
+        S_num(w->content, op->x2);
+        kh_buf_puts(w->content, " ");
+        S_num(w->content, op->y);
+        kh_buf_puts(w->content, " l S\n");
+    }
+}
+
+/* ---- fonts ---- */
+
+static HPDF_Dict S_indirect_dict(HPDF_Doc pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
+        return NULL;
+    return d;
+}
+
+static HPDF_Dict S_stream(HPDF_Doc pdf, const void *data, size_t len)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s)
+        return NULL;
+    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
+        return NULL;
+    return s;
+}
+
+static void S_utf16_hex(kh_buf_t *b, uint32_t cp)
+{
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        kh_buf_printf(b, "%04X%04X", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+    } else {
+        kh_buf_printf(b, "%04X", cp);
+    }
+}
+
+/* ToUnicode: one bfchar entry per used glyph (at most 100 per block, as
+ * the CMap format requires). */
+static void S_tounicode(const kh_font_t *f, kh_buf_t *b)
+{
+    kh_buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
+                   "begincmap\n/CIDSystemInfo <</Registry (Adobe) /Ordering "
+                   "(UCS) /Supplement 0>> def\n/CMapName /Adobe-Identity-UCS "
+                   "def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\n"
+                   "endcodespacerange\n");
+    uint16_t gid = 0;
+    uint32_t cp;
+    uint16_t batch_g[100];
+    uint32_t batch_c[100];
+    size_t nb = 0;
+    bool more = true;
+    while (more) {
+        more = kh_font_next_used(f, &gid, &cp);
+        if (more) {
+            batch_g[nb] = gid;
+            batch_c[nb++] = cp;
+        }
+        if (nb && (nb == 100 || !more)) {
+            kh_buf_printf(b, "%zu beginbfchar\n", nb);
+            for (size_t i = 0; i < nb; i++) {
+                kh_buf_printf(b, "<%04X> <", batch_g[i]);
+                S_utf16_hex(b, batch_c[i]);
+                kh_buf_puts(b, ">\n");
+            }
+            kh_buf_puts(b, "endbfchar\n");
+            nb = 0;
+        }
+    }
+    kh_buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
+                   "end\nend\n");
+}
+
+/* /W [first [w w w] first [w] …]: runs of consecutive used glyph ids. */
+static HPDF_Array S_widths(HPDF_Doc pdf, const kh_font_t *f)
+{
+    HPDF_Array w = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array run = NULL;
+    uint16_t gid = 0, prev = 0;
+    uint32_t cp;
+    while (w && kh_font_next_used(f, &gid, &cp)) {
+        if (!run || gid != prev + 1) {
+            HPDF_Array_AddNumber(w, gid);
+            run = HPDF_Array_New(pdf->mmgr);
+            HPDF_Array_Add(w, run);
+        }
+        HPDF_Array_AddNumber(run, (HPDF_INT32)(kh_font_advance(f, gid) + 0.5));
+        prev = gid;
+    }
+    return w;
+}
+
+static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_font_t *f, const char *name)
+{
+    kh_font_info_t fi;
+    kh_font_info(f, &fi);
+    unsigned char *prog;
+    size_t prog_len;
+    if (kh_font_subset(f, &prog, &prog_len) != 0)
+        return NULL;
+    HPDF_Dict file = S_stream(pdf, prog, prog_len);
+    free(prog);
+    HPDF_Dict d = S_indirect_dict(pdf);
+    if (!file || !d)
+        return NULL;
+    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog_len);
+    HPDF_Dict_AddName(d, "Type", "FontDescriptor");
+    HPDF_Dict_AddName(d, "FontName", name);
+    /* 2 serif, 32 nonsymbolic, 64 italic */
+    HPDF_Dict_AddNumber(d, "Flags", 2 | 32 | (fi.italic ? 64 : 0) |
+                                        (fi.fixed_pitch ? 1 : 0));
+    HPDF_Array bbox = HPDF_Array_New(pdf->mmgr);
+    for (int i = 0; i < 4; i++)
+        HPDF_Array_AddNumber(bbox, (HPDF_INT32)fi.bbox[i]);
+    HPDF_Dict_Add(d, "FontBBox", bbox);
+    HPDF_Dict_AddReal(d, "ItalicAngle", (HPDF_REAL)fi.italic_angle);
+    HPDF_Dict_AddNumber(d, "Ascent", (HPDF_INT32)fi.ascent);
+    HPDF_Dict_AddNumber(d, "Descent", (HPDF_INT32)fi.descent);
+    HPDF_Dict_AddNumber(d, "CapHeight", (HPDF_INT32)fi.cap_height);
+    HPDF_Dict_AddNumber(d, "StemV", (HPDF_INT32)fi.stem_v);
+    HPDF_Dict_Add(d, "FontFile2", file);
+    return d;
+}
+
+static int S_finish_font(HPDF_Doc pdf, HPDF_Dict type0, kh_font_t *f)
+{
+    kh_font_info_t fi;
+    kh_font_info(f, &fi);
+    char tag[7], name[96];
+    kh_font_subset_tag(f, tag);
+    snprintf(name, sizeof name, "%s+%s", tag, fi.postscript_name);
+    HPDF_Dict desc = S_descriptor(pdf, f, name);
+    HPDF_Dict cid = S_indirect_dict(pdf);
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    kh_buf_t cmap = {0};
+    S_tounicode(f, &cmap);
+    HPDF_Dict tounicode = S_stream(pdf, cmap.data, cmap.len);
+    kh_buf_free(&cmap);
+    if (!desc || !cid || !info || !tounicode)
+        return -1;
+    HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+    HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    HPDF_Dict_AddNumber(info, "Supplement", 0);
+    HPDF_Dict_AddName(cid, "Type", "Font");
+    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
+    HPDF_Dict_AddName(cid, "BaseFont", name);
+    HPDF_Dict_Add(cid, "CIDSystemInfo", info);
+    HPDF_Dict_Add(cid, "FontDescriptor", desc);
+    HPDF_Dict_AddNumber(cid, "DW", 1000);
+    HPDF_Dict_Add(cid, "W", S_widths(pdf, f));
+    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    HPDF_Array desc_fonts = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array_Add(desc_fonts, cid);
+    HPDF_Dict_AddName(type0, "Type", "Font");
+    HPDF_Dict_AddName(type0, "Subtype", "Type0");
+    HPDF_Dict_AddName(type0, "BaseFont", name);
+    HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
+    HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts);
+    HPDF_Dict_Add(type0, "ToUnicode", tounicode);
+    return 0;
+}
+
+/* ---- metadata ---- */
+
+/* Info strings: UTF-16BE with a byte-order mark, as PDF text strings. */
+static void S_info_text(HPDF_Doc pdf, const char *key, const char *utf8)
+{
+    kh_buf_t b = {0};
+    kh_buf_put(&b, "\xFE\xFF", 2);
+    size_t n = strlen(utf8);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = kh_utf8_decode(utf8 + i, n - i, &cp);
+        if (!l)
+            l = 1, cp = 0xFFFD;
+        i += l;
+        unsigned units[2] = {cp, 0};
+        int nu = 1;
+        if (cp >= 0x10000) {
+            units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (int k = 0; k < nu; k++) {
+            char be[2] = {(char)(units[k] >> 8), (char)units[k]};
+            kh_buf_put(&b, be, 2);
+        }
+    }
+    HPDF_Dict_Add(pdf->info, key,
+                  HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len));
+    kh_buf_free(&b);
+}
+
+static void S_metadata(HPDF_Doc pdf, const kh_pdf_meta_t *m)
+{
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, m->producer);
+    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->producer);
+    if (!pdf->info)
+        return;
+    S_info_text(pdf, "Title", m->title);
+    S_info_text(pdf, "Author", m->author);
+    S_info_text(pdf, "Subject", m->subject);
+    time_t t = (time_t)m->created;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                   tm.tm_min, tm.tm_sec, 'Z', 0, 0};
+    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
+    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+/* ---- document ---- */
+
+static int S_pages(HPDF_Doc pdf, const kh_layout_t *L, kh_font_t **fonts,
+                   HPDF_Dict type0[KH_FONT_COUNT])
+{
+    kh_buf_t content = {0};
+    kh_writer_t w = {.content = &content, .fonts = fonts, .text = L->text};
+    int rc = 0;
+    for (size_t p = 0; p < L->npages && rc == 0; p++) {
+        HPDF_Page page = HPDF_AddPage(pdf);
+        if (!page)
+            return -1;
+        HPDF_Page_SetWidth(page, (HPDF_REAL)L->width);
+        HPDF_Page_SetHeight(page, (HPDF_REAL)L->height);
+        for (int f = 0; f < KH_FONT_COUNT; f++)
+            w.font_names[f] = type0[f] ? HPDF_Page_GetLocalFontName(
+                                             page, (HPDF_Font)type0[f])
+                                       : NULL;
+        content.len = 0;
+        S_page_content(&w, &L->pages[p]);
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)content.data,
+                              (HPDF_UINT)content.len) != HPDF_OK)
+            rc = -1;
+    }
+    kh_buf_free(&content);
+    return rc;
+}
+
+/* Only the fonts some page uses get a font dictionary and are embedded. */
+static void S_used_fonts(const kh_layout_t *L, bool used[KH_FONT_COUNT])
+{
+    memset(used, 0, KH_FONT_COUNT * sizeof *used);
+    for (size_t p = 0; p < L->npages; p++)
+        for (size_t i = 0; i < L->pages[p].nops; i++)
+            if (L->pages[p].ops[i].kind == KH_OP_TEXT)
+                used[L->pages[p].ops[i].font] = true;
+}
+
+int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
+                  const kh_pdf_meta_t *meta, unsigned char **out,
+                  size_t *out_len, kh_diag_list_t *diags, const char *file)
+{
+    kh_hpdf_err_t err = {0};
+    HPDF_Doc pdf = HPDF_New(S_on_error, &err);
+    if (!pdf)
+        abort();
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+    bool used[KH_FONT_COUNT];
+    S_used_fonts(L, used);
+    HPDF_Dict type0[KH_FONT_COUNT] = {0};
+    for (int f = 0; f < KH_FONT_COUNT; f++)
+        type0[f] = used[f] ? S_indirect_dict(pdf) : NULL;
+    int rc = S_pages(pdf, L, fonts, type0);
+    for (int f = 0; f < KH_FONT_COUNT && rc == 0; f++)
+        if (used[f])
+            rc = S_finish_font(pdf, type0[f], fonts[f]);
+    S_metadata(pdf, meta);
+    if (rc == 0 && !err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
+        HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+        *out = malloc(size ? size : 1);
+        if (!*out)
+            abort();
+        HPDF_UINT32 got = size;
+        HPDF_ReadFromStream(pdf, *out, &got);
+        *out_len = got;
+    } else {
+        rc = -1;
+    }
+    if (rc != 0 || err.error)
+        kh_diag_add(diags, file, 0, 0, KH_SEV_ERROR, "pdf",
+                    "PDF library error 0x%04X (detail %u)",
+                    (unsigned)err.error, (unsigned)err.detail);
+    HPDF_Free(pdf);
+    return rc != 0 || err.error ? -1 : 0;
+}
+
+/* ---- atomic write ---- */
+
+int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
+                    kh_diag_list_t *diags)
+{
+    char *dcopy = strdup(path), *bcopy = strdup(path);
+    if (!dcopy || !bcopy)
+        abort();
+    char *tmp;
+    if (asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0)
+        abort();
+    free(dcopy);
+    free(bcopy);
+    int rc = -1;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot write the output: %s", strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    int saved = errno;
+    /* mkstemp makes the file 0600; an output PDF is an ordinary file */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (done == len && fchmod(fd, 0666 & ~mask) == 0 && close(fd) == 0) {
+        fd = -1;
+        if (rename(tmp, path) == 0)
+            rc = 0;
+        else
+            saved = errno;
+    } else if (done == len) {
+        saved = errno;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0) {
+        unlink(tmp);
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot write the output: %s", strerror(saved ? saved : EIO));
+    }
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,31 @@
+/* Stage 5, PDF: writes a laid-out document with libharu, embedding subsets
+ * of the fonts with a correct ToUnicode map, atomically: the output appears
+ * complete under its name, or not at all. */
+#ifndef KH_PDF_H
+#define KH_PDF_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "font.h"
+#include "layout.h"
+#include "model.h"
+#include "template.h"
+
+typedef struct {
+    const char *title, *author, *subject, *producer;
+    long long created; /* seconds since the epoch (SOURCE_DATE_EPOCH) */
+} kh_pdf_meta_t;
+
+/* Renders into memory. *out is malloc'd. Returns 0 or -1 (diagnostics). */
+int kh_pdf_render(const kh_layout_t *layout, kh_font_t *fonts[KH_FONT_COUNT],
+                  const kh_pdf_meta_t *meta, unsigned char **out,
+                  size_t *out_len, kh_diag_list_t *diags, const char *file);
+
+/* Writes data to path through a temporary file in the same directory and
+ * a rename, so a reader never sees half a file and a failure leaves the
+ * previous file as it was. Returns 0, or -1 with a diagnostic. */
+int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
+                    kh_diag_list_t *diags);
+
+#endif

@@ -1,0 +1,257 @@
+/* Reading a template.
+ *
+ * The template is YAML; each field the renderer needs is described once in
+ * a table (its path in the YAML, where it goes in kh_template_t, its kind and
+ * unit), and one loop reads them all, so a missing or mistyped field gets the
+ * same precise diagnostic wherever it is. */
+#include "template.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load.h"
+
+#define KH_MM (72.0 / 25.4) /* points per millimetre */
+
+typedef enum { F_PT, F_MM, F_NUM, F_STR, F_BOOL } kh_field_kind_t;
+
+typedef struct {
+    const char *section, *key;
+    kh_field_kind_t kind;
+    size_t offset;
+} kh_field_t;
+
+#define D(sec, key, kind, member) {sec, key, kind, offsetof(kh_template_t, member)}
+static const kh_field_t kh_fields[] = {
+    D(NULL, "name", F_STR, name),
+    D(NULL, "doc_name", F_STR, doc_name),
+    D(NULL, "doc_code", F_STR, doc_code),
+    D(NULL, "run_in_colon", F_BOOL, run_in_colon),
+    D("page", "width_mm", F_MM, page_w),
+    D("page", "height_mm", F_MM, page_h),
+    D("page", "margin_top_mm", F_MM, margin_top),
+    D("page", "margin_bottom_mm", F_MM, margin_bottom),
+    D("page", "margin_left_mm", F_MM, margin_left),
+    D("page", "margin_right_mm", F_MM, margin_right),
+    D("header", "left_width_mm", F_MM, hdr_left_w),
+    D("header", "right_width_mm", F_MM, hdr_right_w),
+    D("header", "shift_left_mm", F_MM, hdr_shift),
+    D("header", "parent_size", F_PT, parent_size),
+    D("header", "issuer_size", F_PT, issuer_size),
+    D("header", "number_size", F_PT, number_size),
+    D("header", "national_title", F_STR, national_title),
+    D("header", "national_size", F_PT, national_size),
+    D("header", "motto", F_STR, motto),
+    D("header", "motto_size", F_PT, motto_size),
+    D("header", "place_date_size", F_PT, place_date_size),
+    D("header", "issuer_rule_ratio", F_NUM, issuer_rule_ratio),
+    D("header", "rule_width_pt", F_PT, rule_width),
+    D("header", "rule_gap_pt", F_PT, rule_gap),
+    D("header", "number_gap_pt", F_PT, number_gap),
+    D("header", "draft_blank", F_STR, draft_blank),
+    D("title", "space_before_pt", F_PT, title_space_before),
+    D("title", "doc_name_size", F_PT, doc_name_size),
+    D("title", "size", F_PT, title_size),
+    D("title", "rule_ratio", F_NUM, title_rule_ratio),
+    D("title", "space_after_pt", F_PT, title_space_after),
+    D("body", "size", F_PT, body_size),
+    D("body", "line_height", F_NUM, line_height),
+    D("body", "indent_mm", F_MM, indent),
+    D("body", "paragraph_after_pt", F_PT, paragraph_after),
+    D("body", "space_stretch", F_NUM, space_stretch),
+    D("body", "space_shrink", F_NUM, space_shrink),
+    D("closing", "space_before_pt", F_PT, closing_space_before),
+    D("closing", "left_width_mm", F_MM, closing_left_w),
+    D("closing", "label", F_STR, closing_label),
+    D("closing", "label_size", F_PT, label_size),
+    D("closing", "item_size", F_PT, item_size),
+    D("closing", "archive_prefix", F_STR, archive_prefix),
+    D("closing", "signer_size", F_PT, signer_size),
+    D("closing", "signature_room_mm", F_MM, signature_room),
+    D("page_number", "size", F_PT, page_number_size),
+    D("page_number", "baseline_from_top_mm", F_MM, page_number_baseline),
+};
+#undef D
+
+static const char *const kh_font_keys[KH_FONT_COUNT] = {
+    "regular", "bold", "italic", "bold_italic"};
+
+typedef struct {
+    const char *file;
+    kh_diag_list_t *diags;
+    const kh_node_t *root;
+    bool ok;
+} kh_tctx_t;
+
+static void S_error(kh_tctx_t *c, const kh_node_t *at, const char *fmt,
+                    const char *a, const char *b)
+{
+    kh_diag_add(c->diags, c->file, at ? at->line : 0, at ? at->col : 0,
+                KH_SEV_ERROR, "template", fmt, a, b);
+    c->ok = false;
+}
+
+/* A scalar as a number; false when it is not one. */
+static bool S_number(const kh_node_t *n, double *out)
+{
+    if (!n || n->kind != KH_NODE_SCALAR || !n->text[0])
+        return false;
+    char *end;
+    *out = strtod(n->text, &end);
+    return *end == '\0';
+}
+
+static bool S_bool(const kh_node_t *n, bool *out)
+{
+    if (!n || n->kind != KH_NODE_SCALAR)
+        return false;
+    if (!strcmp(n->text, "true"))
+        return *out = true, true;
+    if (!strcmp(n->text, "false"))
+        return *out = false, true;
+    return false;
+}
+
+static char *S_dup(const char *s)
+{
+    char *d = strdup(s);
+    if (!d)
+        abort();
+    return d;
+}
+
+static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
+{
+    const kh_node_t *sec = f->section ? kh_node_get(c->root, f->section) : c->root;
+    const kh_node_t *v = kh_node_get(sec, f->key);
+    const char *where = f->section ? f->section : "the top level";
+    if (!v) {
+        S_error(c, sec ? sec : c->root, "missing '%s' in %s", f->key, where);
+        return;
+    }
+    char *dst = (char *)t + f->offset;
+    double d;
+    switch (f->kind) {
+    case F_STR:
+        if (v->kind != KH_NODE_SCALAR)
+            S_error(c, v, "'%s' in %s must be text", f->key, where);
+        else
+            *(char **)dst = S_dup(v->text);
+        return;
+    case F_BOOL:
+        if (!S_bool(v, (bool *)dst))
+            S_error(c, v, "'%s' in %s must be true or false", f->key, where);
+        return;
+    default:
+        if (!S_number(v, &d) || d < 0)
+            S_error(c, v, "'%s' in %s must be a number >= 0", f->key, where);
+        else
+            *(double *)dst = f->kind == F_MM ? d * KH_MM : d;
+        return;
+    }
+}
+
+static void S_read_fonts(kh_tctx_t *c, kh_template_t *t, const char *font_dir)
+{
+    const kh_node_t *fonts = kh_node_get(c->root, "fonts");
+    for (int i = 0; i < KH_FONT_COUNT; i++) {
+        const kh_node_t *v = kh_node_get(fonts, kh_font_keys[i]);
+        if (!v || v->kind != KH_NODE_SCALAR) {
+            S_error(c, fonts ? fonts : c->root, "missing font '%s' in %s",
+                    kh_font_keys[i], "fonts");
+            continue;
+        }
+        if (asprintf(&t->font_file[i], "%s/%s", font_dir, v->text) < 0)
+            abort();
+        if (access(t->font_file[i], R_OK) != 0)
+            S_error(c, v, "font file '%s' not found (%s)", v->text,
+                    t->font_file[i]);
+    }
+}
+
+static void S_read_headings(kh_tctx_t *c, kh_template_t *t)
+{
+    const kh_node_t *h = kh_node_get(c->root, "headings");
+    if (!h || h->kind != KH_NODE_SEQ || h->n == 0 || h->n > KH_MAX_LEVELS) {
+        S_error(c, h ? h : c->root, "'headings' must list 1 to 6 levels%s%s",
+                "", "");
+        return;
+    }
+    t->nheadings = (int)h->n;
+    for (size_t i = 0; i < h->n; i++) {
+        const kh_node_t *lv = h->kids[i];
+        kh_heading_style_t *s = &t->headings[i];
+        const kh_node_t *fmt = kh_node_get(lv, "format");
+        if (!fmt || fmt->kind != KH_NODE_SCALAR) {
+            S_error(c, lv, "heading level needs a 'format'%s%s", "", "");
+            continue;
+        }
+        s->format = S_dup(fmt->text);
+        if (!S_bool(kh_node_get(lv, "bold"), &s->bold) ||
+            !S_bool(kh_node_get(lv, "italic"), &s->italic) ||
+            !S_bool(kh_node_get(lv, "upper"), &s->upper) ||
+            !S_number(kh_node_get(lv, "space_before_pt"), &s->space_before_pt))
+            S_error(c, lv,
+                    "heading level needs bold, italic, upper (true/false) "
+                    "and space_before_pt%s%s", "", "");
+    }
+}
+
+static void S_read_bullets(kh_tctx_t *c, kh_template_t *t)
+{
+    const kh_node_t *b = kh_node_get(kh_node_get(c->root, "body"), "bullets");
+    if (!b || b->kind != KH_NODE_SEQ || b->n == 0) {
+        S_error(c, b ? b : c->root, "'bullets' in body must list the bullet "
+                "for each list depth%s%s", "", "");
+        return;
+    }
+    for (size_t i = 0; i < b->n && i < 3; i++)
+        if (b->kids[i]->kind == KH_NODE_SCALAR)
+            t->bullets[t->nbullets++] = S_dup(b->kids[i]->text);
+}
+
+kh_template_t *kh_template_load(const char *path, const char *font_dir,
+                                kh_diag_list_t *diags)
+{
+    kh_node_t *root = kh_yaml_load_file(path, diags);
+    if (!root)
+        return NULL;
+    kh_template_t *t = calloc(1, sizeof *t);
+    if (!t)
+        abort();
+    kh_tctx_t c = {.file = path, .diags = diags, .root = root, .ok = true};
+    if (root->kind != KH_NODE_MAP)
+        S_error(&c, root, "a template is a YAML mapping%s%s", "", "");
+    for (size_t i = 0; i < sizeof kh_fields / sizeof kh_fields[0]; i++)
+        S_read_field(&c, t, &kh_fields[i]);
+    if (c.ok)
+        S_read_fonts(&c, t, font_dir);
+    if (c.ok)
+        S_read_headings(&c, t);
+    if (c.ok)
+        S_read_bullets(&c, t);
+    kh_node_free(root);
+    if (!c.ok) {
+        kh_template_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void kh_template_free(kh_template_t *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < sizeof kh_fields / sizeof kh_fields[0]; i++)
+        if (kh_fields[i].kind == F_STR)
+            free(*(char **)((char *)t + kh_fields[i].offset));
+    for (int i = 0; i < KH_FONT_COUNT; i++)
+        free(t->font_file[i]);
+    for (int i = 0; i < KH_MAX_LEVELS; i++)
+        free(t->headings[i].format);
+    for (size_t i = 0; i < t->nbullets; i++)
+        free(t->bullets[i]);
+    free(t);
+}

@@ -1,0 +1,64 @@
+/* Templates: every layout number of a document type, read from
+ * templates/<type>.yaml. The C code holds no layout constants. */
+#ifndef KH_TEMPLATE_H
+#define KH_TEMPLATE_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+#define KH_MAX_LEVELS 6 /* heading levels; Markdown has six */
+
+typedef enum {
+    KH_FONT_REGULAR,
+    KH_FONT_BOLD,
+    KH_FONT_ITALIC,
+    KH_FONT_BOLD_ITALIC,
+    KH_FONT_COUNT
+} kh_font_style_t;
+
+typedef struct {
+    char *format; /* "{1:I}." */
+    bool bold, italic, upper;
+    double space_before_pt;
+} kh_heading_style_t;
+
+typedef struct {
+    char *name, *doc_name, *doc_code;
+    double page_w, page_h; /* all lengths below in points */
+    double margin_top, margin_bottom, margin_left, margin_right;
+    char *font_file[KH_FONT_COUNT]; /* resolved paths */
+
+    double hdr_left_w, hdr_right_w, hdr_shift;
+    double parent_size, issuer_size, number_size;
+    char *national_title, *motto;
+    double national_size, motto_size, place_date_size;
+    double issuer_rule_ratio, rule_width, rule_gap, number_gap;
+    char *draft_blank;
+
+    double title_space_before, doc_name_size, title_size, title_rule_ratio,
+        title_space_after;
+
+    double body_size, line_height, indent, paragraph_after, space_stretch,
+        space_shrink;
+    char *bullets[3];
+    size_t nbullets;
+
+    kh_heading_style_t headings[KH_MAX_LEVELS];
+    int nheadings;
+    bool run_in_colon;
+
+    double closing_space_before, closing_left_w;
+    char *closing_label, *archive_prefix;
+    double label_size, item_size, signer_size, signature_room;
+
+    double page_number_size, page_number_baseline;
+} kh_template_t;
+
+/* Loads templates/<type>.yaml from dir; fonts are looked up in font_dir.
+ * Returns NULL with diagnostics on any error. */
+kh_template_t *kh_template_load(const char *path, const char *font_dir,
+                                kh_diag_list_t *diags);
+void kh_template_free(kh_template_t *t);
+
+#endif

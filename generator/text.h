@@ -1,0 +1,47 @@
+/* UTF-8 text utilities: decoding, NFC normalisation and Vietnamese case
+ * mapping for the Latin blocks, and a growable byte buffer. */
+#ifndef KH_TEXT_H
+#define KH_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point from s[0..n); returns its byte length, or 0 for
+ * an invalid or truncated sequence (overlongs and surrogates included). */
+size_t kh_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Encodes cp into out (at least 4 bytes); returns the byte length. */
+size_t kh_utf8_encode(uint32_t cp, char *out);
+
+/* True if s[0..n) is valid UTF-8. */
+bool kh_utf8_valid(const char *s, size_t n);
+
+/* Returns a malloc'd NUL-terminated NFC copy of valid UTF-8 s[0..n) (the
+ * composition covers Latin letters and the combining diacritics, which is
+ * all Vietnamese needs); *out_len gets its length. NULL when out of memory. */
+char *kh_text_nfc(const char *s, size_t n, size_t *out_len);
+
+/* True when s[0..n) is already in NFC (as far as kh_text_nfc knows). */
+bool kh_text_is_nfc(const char *s, size_t n);
+
+/* Returns a malloc'd upper-case copy of s (Vietnamese: đ → Đ, ơ → Ơ, ậ → Ậ). */
+char *kh_text_upper(const char *s);
+
+/* Number of code points in s[0..n). */
+size_t kh_utf8_length(const char *s, size_t n);
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} kh_buf_t;
+
+void kh_buf_put(kh_buf_t *b, const char *s, size_t n);
+void kh_buf_puts(kh_buf_t *b, const char *s);
+void kh_buf_printf(kh_buf_t *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Returns the NUL-terminated contents and empties the buffer. */
+char *kh_buf_take(kh_buf_t *b);
+void kh_buf_free(kh_buf_t *b);
+
+#endif

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages kehoach needs to build and test, when missing.
+# As root: apt-get install. Otherwise: says which packages to install.
+PKGS="gcc make pkg-config libyaml-dev libcmark-dev libhpdf-dev libpcre2-dev
+      zlib1g-dev poppler-utils python3 valgrind hyperfine time"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+        missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+    echo "installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null && apt-get install -y -qq $missing >/dev/null ||
+        { echo "apt-get install failed for:$missing" >&2; exit 1; }
+else
+    echo "missing Debian packages:$missing" >&2
+    echo "install them with: sudo apt-get install$missing" >&2
+    exit 1
+fi
