@@ -8,8 +8,10 @@ void kh_diag_init(kh_diag_list_t *list) { memset(list, 0, sizeof *list); }
 
 void kh_diag_free(kh_diag_list_t *list)
 {
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].message);
+        free(list->items[i].file);
+    }
     free(list->items);
     memset(list, 0, sizeof *list);
 }
@@ -32,7 +34,7 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
         msg = NULL;
     va_end(ap);
     kh_diag_t *d = &list->items[list->count++];
-    d->file = file;
+    d->file = strdup(file ? file : "");
     d->line = line;
     d->col = col;
     d->severity = sev;

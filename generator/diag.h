@@ -10,7 +10,7 @@
 typedef enum { KH_SEV_WARNING, KH_SEV_ERROR } kh_severity_t;
 
 typedef struct {
-    const char *file; /* borrowed: outlives the list */
+    char *file;       /* owned copy */
     int line, col;    /* 1-based; 0 = no position */
     kh_severity_t severity;
     char rule[32];    /* short id, "" for none */

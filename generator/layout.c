@@ -19,6 +19,10 @@
 #include "linebreak.h"
 #include "text.h"
 
+/* What starting a line with a lone dash costs, in the line breaker's
+ * demerit units (a loose line costs 100 at ratio 1). */
+static const double c_dash_start_penalty = 50;
+
 /* A vertical box: ops [op_first, op_first + op_count) of the staging list,
  * with y measured downward from the box top. */
 typedef struct {
@@ -40,7 +44,7 @@ typedef struct {
 typedef struct {
     const kh_template_t *tpl;
     kh_font_t **fonts;
-    const char *file;
+    const kh_source_t *src;
     kh_diag_list_t *diags;
     bool ok;
     kh_layout_t *out;
@@ -129,6 +133,32 @@ static double S_baseline(const kh_lctx_t *c, double size)
     return (S_line_h(c, size) - glyph_h) / 2 + fi.ascent * size / 1000;
 }
 
+/* Where the character enc first occurs in the source at or after the
+ * current block's line (the whole file if not there): 1-based line and
+ * column in characters. */
+static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
+{
+    const char *t = c->src->text, *end = t + c->src->len, *from = t;
+    for (int l = 1; l < c->line && from < end; l++) {
+        const char *nl = memchr(from, '\n', (size_t)(end - from));
+        from = nl ? nl + 1 : end;
+    }
+    const char *hit = memmem(from, (size_t)(end - from), enc, strlen(enc));
+    if (!hit)
+        hit = memmem(t, c->src->len, enc, strlen(enc));
+    if (!hit) {
+        *line = c->line, *col = c->col;
+        return;
+    }
+    *line = 1, *col = 1;
+    for (const char *p = t; p < hit; p++) {
+        if (*p == '\n')
+            (*line)++, *col = 1;
+        else if (((unsigned char)*p & 0xC0) != 0x80)
+            (*col)++;
+    }
+}
+
 /* Width of text; a character the font cannot show is a plan error, not a
  * blank in the PDF. */
 static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
@@ -145,7 +175,9 @@ static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
         if (!g && c->ok) {
             char ch[5] = {0};
             kh_utf8_encode(cp, ch);
-            kh_diag_add(c->diags, c->file, c->line, c->col, KH_SEV_ERROR,
+            int line, col;
+            S_locate(c, ch, &line, &col);
+            kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR,
                         "glyph", "the font has no glyph for U+%04X '%s'",
                         (unsigned)cp, cp >= 0x20 ? ch : "?");
             c->ok = false;
@@ -313,7 +345,7 @@ static void S_title(kh_lctx_t *c, const kh_plan_t *p)
     y += S_centered_block(c, KH_FONT_BOLD, t->title_size, cx, c->text_w, y,
                           p->title, true);
     double rule = y - S_line_h(c, t->title_size) +
-                  S_baseline(c, t->title_size) + t->rule_gap;
+                  S_baseline(c, t->title_size) + t->title_rule_gap;
     S_rule_under(c, cx, c->text_w * t->title_rule_ratio, rule);
     S_box_end(c, first, rule + t->title_space_after, t->title_space_before, true);
 }
@@ -369,6 +401,26 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
     }
 }
 
+/* No line ends in a hyphen-minus or a dash ("2020 -" / "2025", "180/KH-" /
+ * "UBND"): text extractors take a line-final hyphen for a hyphenation and
+ * join the words, losing the dash. So the space after such a word never
+ * breaks. A line may start with a lone dash ("- 2025"), but that reads like
+ * a bullet, so it costs a penalty. Returns the penalty for a break at the
+ * space between before and after. */
+static double S_dash_penalty(const kh_piece_t *before, const kh_piece_t *after)
+{
+    static const char *const dashes[] = {"-", "\u2013", "\u2014"};
+    double pen = 0;
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(dashes[i]);
+        if (before->len >= n && !memcmp(before->text + before->len - n, dashes[i], n))
+            return KH_LB_INFINITY;
+        if (after->len == n && !memcmp(after->text, dashes[i], n))
+            pen = c_dash_start_penalty;
+    }
+    return pen;
+}
+
 /* Knuth–Plass items for the pieces: a box per word (pieces joined), glue
  * per space, a forced break per hard break and at the end. item_piece maps
  * each box to its first piece. */
@@ -390,6 +442,11 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
             items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
         } else if (p->space_before) {
             double sw = S_width(c, ps->items[i - 1].font, " ", 1, size);
+            double pen = S_dash_penalty(&ps->items[i - 1], p);
+            if (pen > 0) {
+                item_piece[n] = (size_t)-1;
+                items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, pen};
+            }
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw, sw * t->space_stretch,
                                         sw * t->space_shrink, 0};
@@ -454,7 +511,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
         free(ps.items);
         return;
     }
-    size_t cap = 2 * ps.n + 4;
+    size_t cap = 3 * ps.n + 4; /* per piece: penalty, glue, box */
     kh_lb_item_t *items = malloc(cap * sizeof *items);
     size_t *item_piece = malloc(cap * sizeof *item_piece);
     kh_lb_line_t *lines = malloc(cap * sizeof *lines);
@@ -650,15 +707,15 @@ static void S_paginate(kh_lctx_t *c)
 }
 
 kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
-                             kh_font_t *fonts[KH_FONT_COUNT], const char *file,
-                             kh_diag_list_t *diags)
+                             kh_font_t *fonts[KH_FONT_COUNT],
+                             const kh_source_t *src, kh_diag_list_t *diags)
 {
     kh_layout_t *L = calloc(1, sizeof *L);
     if (!L)
         abort();
     L->width = tpl->page_w;
     L->height = tpl->page_h;
-    kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .file = file, .diags = diags,
+    kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .src = src, .diags = diags,
                    .ok = true, .out = L, .left = tpl->margin_left,
                    .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right};
     S_header(&c, plan);

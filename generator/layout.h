@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "font.h"
+#include "load.h"
 #include "model.h"
 #include "template.h"
 
@@ -43,10 +44,10 @@ typedef struct {
 } kh_layout_t;
 
 /* Lays out the plan. NULL with diagnostics (e.g. a character the fonts
- * have no glyph for) on failure. */
+ * have no glyph for, reported where it stands in src) on failure. */
 kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
-                             kh_font_t *fonts[KH_FONT_COUNT], const char *file,
-                             kh_diag_list_t *diags);
+                             kh_font_t *fonts[KH_FONT_COUNT],
+                             const kh_source_t *src, kh_diag_list_t *diags);
 void kh_layout_free(kh_layout_t *layout);
 
 /* Writes every page's ops as text, one per line (tests read it). */

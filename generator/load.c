@@ -96,17 +96,19 @@ typedef struct {
     bool failed;
 } kh_yaml_ctx_t;
 
+/* libyaml finds a problem where parsing could not go on (often the next
+ * line); the construct it was reading (its context) starts where the
+ * mistake usually is, so that is the position reported. */
 static bool S_next(kh_yaml_ctx_t *c, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&c->parser, ev))
         return true;
-    const yaml_mark_t *m = &c->parser.problem_mark;
+    const yaml_parser_t *p = &c->parser;
+    const yaml_mark_t *m = p->context ? &p->context_mark : &p->problem_mark;
     kh_diag_add(c->diags, c->file, (int)m->line + 1 + c->line_offset,
                 (int)m->column + 1, KH_SEV_ERROR, "yaml-syntax",
-                "YAML syntax: %s%s%s",
-                c->parser.problem ? c->parser.problem : "invalid YAML",
-                c->parser.context ? " " : "",
-                c->parser.context ? c->parser.context : "");
+                "YAML syntax: %s%s%s", p->problem ? p->problem : "invalid YAML",
+                p->context ? " " : "", p->context ? p->context : "");
     c->failed = true;
     return false;
 }

@@ -161,7 +161,7 @@ static int S_render_one(const kh_options_t *o, const char *plan_path)
     int status = rc == -2 ? KH_EXIT_USAGE : KH_EXIT_PLAN;
     if (rc == 0 && (tpl = S_template_for(o, &src, &d)) &&
         S_load_fonts(tpl, fonts, &d) == 0 && (plan = kh_plan_build(&src, tpl, &d)) &&
-        (layout = kh_layout_build(plan, tpl, fonts, src.path, &d))) {
+        (layout = kh_layout_build(plan, tpl, fonts, &src, &d))) {
         if (o->dump_layout) {
             kh_layout_dump(layout, stdout);
             status = KH_EXIT_OK;

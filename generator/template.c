@@ -55,6 +55,7 @@ static const kh_field_t kh_fields[] = {
     D("title", "doc_name_size", F_PT, doc_name_size),
     D("title", "size", F_PT, title_size),
     D("title", "rule_ratio", F_NUM, title_rule_ratio),
+    D("title", "rule_gap_pt", F_PT, title_rule_gap),
     D("title", "space_after_pt", F_PT, title_space_after),
     D("body", "size", F_PT, body_size),
     D("body", "line_height", F_NUM, line_height),

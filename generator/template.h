@@ -37,7 +37,7 @@ typedef struct {
     char *draft_blank;
 
     double title_space_before, doc_name_size, title_size, title_rule_ratio,
-        title_space_after;
+        title_rule_gap, title_space_after;
 
     double body_size, line_height, indent, paragraph_after, space_stretch,
         space_shrink;

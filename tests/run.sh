@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with the line "N passed, N failed".
+# KEHOACH picks the binary under test (make test passes the ASan/UBSan build).
+set -u
+cd "$(dirname "$0")/.."
+export KEHOACH=${KEHOACH:-build/kehoach}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+suite() { # name, command...
+    local name=$1; shift
+    echo "== $name"
+    "$@" >"$log.out" 2>&1
+    local rc=$?
+    grep -E '^(PASS|FAIL)' "$log.out" | tee -a "$log" | grep '^FAIL' || true
+    if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$log.out"; then
+        echo "FAIL $name: exited $rc without a failing check" | tee -a "$log"
+        tail -20 "$log.out"
+    fi
+    rm -f "$log.out"
+}
+
+suite unit build/unit .
+suite render /usr/bin/python3 tests/test_render.py
+
+passed=$(grep -c '^PASS' "$log")
+failed=$(grep -c '^FAIL' "$log")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,256 @@
+/* Unit tests of the generator's pure functions: numbering, case, NFC,
+ * dates, the line breaker on real paragraphs, font subsetting.
+ * Prints one "PASS name" / "FAIL name: why" line per check. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "font.h"
+#include "layout.h"
+#include "linebreak.h"
+#include "load.h"
+#include "model.h"
+#include "template.h"
+#include "text.h"
+
+static int failures;
+
+static void check(int ok, const char *name, const char *detail)
+{
+    if (ok) {
+        printf("PASS %s\n", name);
+    } else {
+        printf("FAIL %s: %s\n", name, detail);
+        failures++;
+    }
+}
+
+static void check_str(const char *name, const char *got, const char *want)
+{
+    char detail[512];
+    snprintf(detail, sizeof detail, "got '%s', want '%s'", got, want);
+    check(strcmp(got, want) == 0, name, detail);
+}
+
+static void test_numbering(void)
+{
+    int c[KH_MAX_LEVELS] = {4, 2, 5, 0, 0, 0};
+    char out[64];
+    kh_number_format("{1:I}.", c, out, sizeof out);
+    check_str("number: upper roman IV", out, "IV.");
+    kh_number_format("{2:1}.", c, out, sizeof out);
+    check_str("number: arabic", out, "2.");
+    kh_number_format("{3:a})", c, out, sizeof out);
+    check_str("number: 5th Vietnamese letter is đ", out, "đ)");
+    c[2] = 6;
+    kh_number_format("{3:a})", c, out, sizeof out);
+    check_str("number: 6th letter is e", out, "e)");
+    c[2] = 7;
+    kh_number_format("{3:a})", c, out, sizeof out);
+    check_str("number: no f in the Vietnamese alphabet", out, "g)");
+    kh_number_format("{2:1}.{3:1}.", c, out, sizeof out);
+    check_str("number: nested 2.7.", out, "2.7.");
+    c[0] = 14;
+    kh_number_format("{1:I}.", c, out, sizeof out);
+    check_str("number: XIV", out, "XIV.");
+}
+
+static void test_upper(void)
+{
+    const char *cases[][2] = {
+        {"mục đích, yêu cầu", "MỤC ĐÍCH, YÊU CẦU"},
+        {"tổ chức thực hiện", "TỔ CHỨC THỰC HIỆN"},
+        {"ở ư ơ ậ ễ ỹ ỵ ẫ", "Ở Ư Ơ Ậ Ễ Ỹ Ỵ Ẫ"},
+        {"thời gian, đối tượng", "THỜI GIAN, ĐỐI TƯỢNG"},
+        {"abc 2025 (x)", "ABC 2025 (X)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *u = kh_text_upper(cases[i][0]);
+        check_str("upper: Vietnamese case mapping", u, cases[i][1]);
+        free(u);
+    }
+}
+
+static void test_nfc(void)
+{
+    /* e + dot below + circumflex, and the same marks in the other order */
+    const char *dec1 = "Vi\x65\xCC\xA3\xCC\x82t", *dec2 = "Vi\x65\xCC\x82\xCC\xA3t";
+    char *a = kh_text_nfc(dec1, strlen(dec1), NULL);
+    char *b = kh_text_nfc(dec2, strlen(dec2), NULL);
+    check_str("nfc: e+0323+0302 composes to ệ", a, "Việt");
+    check_str("nfc: e+0302+0323 composes to ệ", b, "Việt");
+    free(a);
+    free(b);
+    const char *d4 = "U\xCC\x9B\xCC\x81", *want4 = "Ứ";
+    char *c = kh_text_nfc(d4, strlen(d4), NULL);
+    check_str("nfc: U+horn+acute composes to Ứ", c, want4);
+    free(c);
+    check(kh_text_is_nfc("Kế hoạch", strlen("Kế hoạch")), "nfc: composed text is NFC", "");
+    check(!kh_text_is_nfc(dec1, strlen(dec1)), "nfc: decomposed text is not NFC", "");
+    const char *q = "a\xCC\xB8"; /* a mark with no composition stays */
+    char *d = kh_text_nfc(q, strlen(q), NULL);
+    check_str("nfc: uncomposable mark kept", d, q);
+    free(d);
+}
+
+static void test_utf8(void)
+{
+    uint32_t cp;
+    check(kh_utf8_decode("\xC0\xAF", 2, &cp) == 0, "utf8: overlong rejected", "");
+    check(kh_utf8_decode("\xED\xA0\x80", 3, &cp) == 0, "utf8: surrogate rejected", "");
+    check(kh_utf8_decode("\xE1\xBB\x87", 3, &cp) == 3 && cp == 0x1EC7,
+          "utf8: ệ decodes", "");
+    check(!kh_utf8_valid("ab\xFF", 3), "utf8: 0xFF invalid", "");
+}
+
+static void test_dates(void)
+{
+    char *s = kh_date_line("Kon Tum", 2025, 2, 5, "   ");
+    check_str("date: day and month 1-2 get a leading zero", s,
+              "Kon Tum, ngày 05 tháng 02 năm 2025");
+    free(s);
+    s = kh_date_line("Giang Thành", 2025, 5, 27, "   ");
+    check_str("date: months from 3 have no zero", s,
+              "Giang Thành, ngày 27 tháng 5 năm 2025");
+    free(s);
+    s = kh_date_line("Đồng Nai", 2024, 7, 0, "__");
+    check_str("date: draft day left blank", s, "Đồng Nai, ngày __ tháng 7 năm 2024");
+    free(s);
+    s = kh_date_line("Kon Tum", 2024, 0, 0, "__");
+    check_str("date: draft day and month blank", s, "Kon Tum, ngày __ tháng __ năm 2024");
+    free(s);
+    s = kh_number_line("5", "KH", "SYT", "  ");
+    check_str("number line: below 10 gets a zero", s, "Số: 05/KH-SYT");
+    free(s);
+    s = kh_number_line(NULL, "KH", "TTYT", "  ");
+    check_str("number line: draft", s, "Số:   /KH-TTYT");
+    free(s);
+}
+
+static void test_heading_prefix(void)
+{
+    check(kh_heading_number_prefix("III. Tổ chức") == 5, "prefix: roman", "");
+    check(kh_heading_number_prefix("2.1. Hình thức") == 5, "prefix: 2.1.", "");
+    check(kh_heading_number_prefix("a) Ở cấp tỉnh") == 3, "prefix: a)", "");
+    check(kh_heading_number_prefix("đ) Thi đua") == 4, "prefix: đ)", "");
+    check(kh_heading_number_prefix("2024 là năm") == 0, "prefix: a year is text", "");
+    check(kh_heading_number_prefix("Công tác") == 0, "prefix: plain text", "");
+}
+
+/* Breaks a real paragraph with the template's glue and checks that no
+ * line stretches past 1.5x or shrinks past the allowed minimum. */
+static void test_linebreak(kh_font_t *f)
+{
+    const char *para =
+        "Thông qua phong trào thi đua, tạo sự chuyển biến mạnh mẽ về nhận "
+        "thức, thay đổi hành vi và trách nhiệm của các cấp ủy, chính quyền "
+        "trong việc khẳng định vai trò, tầm quan trọng của tư tưởng, đạo đức, "
+        "phong cách Hồ Chí Minh đối với việc đổi mới phong cách thái độ phục "
+        "vụ của cán bộ y tế hướng tới sự hài lòng của người bệnh. Gắn kết quả "
+        "thực hiện phong trào thi đua với công tác biểu dương, khen thưởng; "
+        "khen thưởng phải trên cơ sở kết quả, thành tích thi đua; không phân "
+        "biệt giữa lãnh đạo, quản lý với người lao động trực tiếp.";
+    const double size = 14, width = 155 * 72 / 25.4;
+    double sp = kh_font_text_width(f, " ", 1, size);
+    kh_lb_item_t items[400];
+    size_t n = 0;
+    items[n++] = (kh_lb_item_t){KH_LB_BOX, 28.35, 0, 0, 0};
+    for (const char *p = para; *p;) {
+        size_t len = strcspn(p, " ");
+        items[n++] = (kh_lb_item_t){KH_LB_BOX, kh_font_text_width(f, p, len, size), 0, 0, 0};
+        p += len;
+        if (*p == ' ') {
+            items[n++] = (kh_lb_item_t){KH_LB_GLUE, sp, sp * 0.5, sp * 0.4, 0};
+            p++;
+        }
+    }
+    items[n++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
+    items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
+    kh_lb_line_t lines[400];
+    size_t nl = kh_linebreak(items, n, width, lines);
+    double worst = 0, sum = 0;
+    for (size_t i = 0; i + 1 < nl; i++) {
+        worst = fmax(worst, fabs(lines[i].ratio));
+        sum += lines[i].ratio;
+    }
+    char detail[128];
+    snprintf(detail, sizeof detail, "%zu lines, worst |r| %.2f", nl, worst);
+    check(nl >= 5 && nl <= 7, "linebreak: real paragraph takes 5-7 lines", detail);
+    check(worst <= 1.0, "linebreak: every line within tolerance (|r| <= 1)", detail);
+    check(lines[nl - 1].end == n - 1, "linebreak: ends at the forced break", detail);
+    snprintf(detail, sizeof detail, "mean r %.2f", sum / (double)(nl - 1));
+    check(fabs(sum / (double)(nl - 1)) < 0.5, "linebreak: mean spacing near natural", detail);
+
+    /* a word wider than the line still gets a line (overfull), no hang */
+    kh_lb_item_t wide[] = {{KH_LB_BOX, 50, 0, 0, 0}, {KH_LB_GLUE, 3, 1, 1, 0},
+                           {KH_LB_BOX, width * 1.5, 0, 0, 0},
+                           {KH_LB_GLUE, 3, 1, 1, 0}, {KH_LB_BOX, 50, 0, 0, 0},
+                           {KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0},
+                           {KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY}};
+    kh_lb_line_t wl[7];
+    size_t wn = kh_linebreak(wide, 7, width, wl);
+    check(wn >= 1 && wl[wn - 1].end == 6, "linebreak: overfull word handled", "");
+}
+
+static void test_font(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/fonts/LiberationSerif-Regular.ttf", dir);
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_font_t *f = kh_font_load(path, &d);
+    check(f != NULL, "font: Liberation Serif loads", path);
+    if (!f)
+        return;
+    double w = kh_font_text_width(f, "Kế hoạch", strlen("Kế hoạch"), 14);
+    check(w > 50 && w < 60, "font: width of 'Kế hoạch' at 14 pt", "");
+    check(kh_font_glyph(f, 0x1F600) == 0, "font: no glyph for an emoji", "");
+    check(kh_font_glyph(f, 0x1EC7) != 0, "font: glyph for ệ", "");
+    uint16_t g = kh_font_glyph(f, 0x1EC7);
+    kh_font_use(f, g, 0x1EC7);
+    unsigned char *sub;
+    size_t len;
+    check(kh_font_subset(f, &sub, &len) == 0 && len < 20000,
+          "font: subset of one letter is small", "");
+    kh_diag_list_t d2;
+    kh_diag_init(&d2);
+    FILE *tmp = fopen("build/corrupt.ttf", "wb");
+    if (tmp) {
+        fwrite(sub, 1, 40, tmp); /* truncated: tables point past the end */
+        fclose(tmp);
+    }
+    free(sub);
+    kh_font_t *bad = kh_font_load("build/corrupt.ttf", &d2);
+    check(bad == NULL && d2.errors == 1, "font: truncated font is an error", "");
+    kh_diag_free(&d2);
+    test_linebreak(f);
+    kh_font_free(f);
+    kh_diag_free(&d);
+}
+
+static void test_yaml_alias_refused(void)
+{
+    const char *bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n";
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_node_t *n = kh_yaml_parse(bomb, strlen(bomb), "t.md", 1, &d);
+    check(n == NULL && d.errors == 1 && d.items[0].line == 3,
+          "yaml: aliases refused at their position", "");
+    kh_node_free(n);
+    kh_diag_free(&d);
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : ".";
+    test_numbering();
+    test_upper();
+    test_nfc();
+    test_utf8();
+    test_dates();
+    test_heading_prefix();
+    test_font(dir);
+    test_yaml_alias_refused();
+    return failures ? 1 : 0;
+}
