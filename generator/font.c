@@ -11,6 +11,10 @@
 #include "font.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +23,8 @@
 
 /* Code points below this are looked up once and cached per font. */
 #define KH_GLYPH_CACHE 0x2000
-#define KH_NO_GLYPH 0xFFFFFFFFu
+/* Larger files are no font anyone ships for text (CJK fonts are ~20 MB). */
+#define KH_MAX_FONT_BYTES (64u << 20)
 
 typedef struct {
     uint32_t off, len;
@@ -31,11 +36,12 @@ struct kh_font {
     size_t size;
     kh_table_t head, hhea, maxp, hmtx, loca, glyf, cmap, post, os2, name;
     unsigned units_per_em, num_glyphs, num_hmetrics;
+    double em_scale; /* 1000 / units_per_em */
     int loca_long;
     uint32_t cmap_sub; /* offset of the chosen cmap subtable */
     int cmap_format;   /* 4 or 12 */
     char ps_name[64];
-    uint32_t cache[KH_GLYPH_CACHE];
+    uint16_t cache[KH_GLYPH_CACHE]; /* glyph + 1; 0: not looked up yet */
     unsigned char *used;  /* one byte per glyph */
     uint32_t *used_cp;    /* the code point each used glyph stands for */
 };
@@ -147,6 +153,7 @@ static int S_parse(kh_font_t *f)
         f->hmtx.len < 4u * f->num_hmetrics + 2u * (f->num_glyphs - f->num_hmetrics) ||
         f->loca.len < (f->loca_long ? 4u : 2u) * (f->num_glyphs + 1))
         return -1;
+    f->em_scale = 1000.0 / f->units_per_em;
     S_pick_cmap(f);
     if (!f->cmap_format)
         return -1;
@@ -154,25 +161,38 @@ static int S_parse(kh_font_t *f)
     return 0;
 }
 
-kh_font_t *kh_font_load(const char *path, kh_diag_list_t *diags)
+/* Fonts are mapped, not read: a layout touches a few pages of each. */
+static int S_map(kh_font_t *f, const char *path, kh_diag_list_t *diags)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "font",
                     "cannot open font: %s", strerror(errno));
-        return NULL;
+        if (fd >= 0)
+            close(fd);
+        return -1;
     }
+    if (st.st_size > 0 && (uint64_t)st.st_size <= KH_MAX_FONT_BYTES) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            f->data = m;
+            f->size = (size_t)st.st_size;
+        }
+    }
+    close(fd);
+    return 0;
+}
+
+kh_font_t *kh_font_load(const char *path, kh_diag_list_t *diags)
+{
     kh_font_t *f = calloc(1, sizeof *f);
     if (!f)
         abort();
-    kh_buf_t b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.len < (64u << 20))
-        kh_buf_put(&b, chunk, n);
-    fclose(fp);
-    f->size = b.len;
-    f->data = (unsigned char *)kh_buf_take(&b);
+    if (S_map(f, path, diags) != 0) {
+        free(f);
+        return NULL;
+    }
     f->path = strdup(path);
     if (!f->data || S_parse(f) != 0) {
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "font",
@@ -180,8 +200,6 @@ kh_font_t *kh_font_load(const char *path, kh_diag_list_t *diags)
         kh_font_free(f);
         return NULL;
     }
-    for (size_t i = 0; i < KH_GLYPH_CACHE; i++)
-        f->cache[i] = KH_NO_GLYPH;
     f->used = calloc(f->num_glyphs, 1);
     f->used_cp = calloc(f->num_glyphs, sizeof *f->used_cp);
     if (!f->used || !f->used_cp)
@@ -194,7 +212,8 @@ void kh_font_free(kh_font_t *f)
 {
     if (!f)
         return;
-    free(f->data);
+    if (f->data)
+        munmap(f->data, f->size);
     free(f->path);
     free(f->used);
     free(f->used_cp);
@@ -252,20 +271,22 @@ static uint16_t S_lookup12(const kh_font_t *f, uint32_t cp)
 
 uint16_t kh_font_glyph(kh_font_t *f, uint32_t cp)
 {
-    if (cp < KH_GLYPH_CACHE && f->cache[cp] != KH_NO_GLYPH)
-        return (uint16_t)f->cache[cp];
+    if (cp < KH_GLYPH_CACHE && f->cache[cp])
+        return (uint16_t)(f->cache[cp] - 1);
     uint16_t g = f->cmap_format == 12 ? S_lookup12(f, cp) : S_lookup4(f, cp);
-    if (g >= f->num_glyphs)
+    if (g >= f->num_glyphs || g == 0xFFFF)
         g = 0;
     if (cp < KH_GLYPH_CACHE)
-        f->cache[cp] = g;
+        f->cache[cp] = (uint16_t)(g + 1);
     return g;
 }
 
 double kh_font_advance(const kh_font_t *f, uint16_t gid)
 {
+    /* in bounds: S_parse checked hmtx holds num_hmetrics entries */
     unsigned i = gid < f->num_hmetrics ? gid : f->num_hmetrics - 1;
-    return S_u16(f, f->hmtx.off + 4 * i) * 1000.0 / f->units_per_em;
+    const unsigned char *p = f->data + f->hmtx.off + 4 * i;
+    return (p[0] << 8 | p[1]) * f->em_scale;
 }
 
 double kh_font_text_width(kh_font_t *f, const char *s, size_t n, double size)
@@ -457,13 +478,14 @@ static void S_be32(kh_buf_t *b, uint32_t v)
 static uint32_t S_checksum(const unsigned char *p, size_t len)
 {
     uint32_t sum = 0;
-    for (size_t i = 0; i < len; i += 4) {
-        uint32_t w = 0;
-        for (size_t k = 0; k < 4; k++)
-            w = w << 8 | (i + k < len ? p[i + k] : 0);
-        sum += w;
-    }
-    return sum;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4)
+        sum += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
+               (uint32_t)p[i + 2] << 8 | p[i + 3];
+    uint32_t tail = 0; /* the last partial word, zero-padded */
+    for (size_t k = 0; k < 4; k++)
+        tail = tail << 8 | (i + k < len ? p[i + k] : 0);
+    return i < len ? sum + tail : sum;
 }
 
 typedef struct {
@@ -485,28 +507,47 @@ static void S_write_cmap(kh_buf_t *b)
     S_be16(b, 1), S_be16(b, 0);
 }
 
+static void S_store16(char *p, unsigned v)
+{
+    p[0] = (char)(v >> 8);
+    p[1] = (char)v;
+}
+
+/* glyf, loca and hmtx for glyph ids below count. loca and hmtx are sized
+ * once and filled in place: unused glyphs keep empty outlines and zero
+ * metrics, which compress to almost nothing. */
 static int S_write_glyphs(kh_font_t *f, unsigned count, kh_out_table_t *t)
 {
+    kh_buf_t *glyf = &t[T_GLYF].data, *loca = &t[T_LOCA].data, *hmtx = &t[T_HMTX].data;
+    size_t loca_len = 4 * ((size_t)count + 1), hmtx_len = 4 * (size_t)count;
+    kh_buf_put(loca, NULL, 0);
+    kh_buf_put(hmtx, NULL, 0);
+    loca->data = realloc(loca->data, loca_len + 1);
+    hmtx->data = calloc(hmtx_len + 1, 1);
+    if (!loca->data || !hmtx->data)
+        abort();
+    loca->len = loca->cap = loca_len;
+    hmtx->len = hmtx->cap = hmtx_len;
     for (unsigned g = 0; g < count; g++) {
-        S_be32(&t[T_LOCA].data, (uint32_t)t[T_GLYF].data.len);
-        if (f->used[g] && S_put_glyph(f, g, &t[T_GLYF].data) != 0)
+        uint32_t at = (uint32_t)glyf->len;
+        S_store16(loca->data + 4 * g, at >> 16);
+        S_store16(loca->data + 4 * g + 2, at & 0xFFFF);
+        if (!f->used[g])
+            continue;
+        if (S_put_glyph(f, g, glyf) != 0)
             return -1;
-        while (t[T_GLYF].data.len % 4)
-            kh_buf_put(&t[T_GLYF].data, "", 1);
-        /* unused glyphs get zero metrics: they compress to nothing */
-        unsigned adv = 0, lsb = 0;
-        if (f->used[g]) {
-            unsigned i = g < f->num_hmetrics ? g : f->num_hmetrics - 1;
-            adv = S_u16(f, f->hmtx.off + 4 * i);
-            lsb = g < f->num_hmetrics
-                      ? S_u16(f, f->hmtx.off + 4 * g + 2)
-                      : S_u16(f, f->hmtx.off + 4 * f->num_hmetrics +
-                                     2 * (g - f->num_hmetrics));
-        }
-        S_be16(&t[T_HMTX].data, adv);
-        S_be16(&t[T_HMTX].data, lsb);
+        kh_buf_put(glyf, "\0\0\0", (4 - glyf->len % 4) % 4);
+        unsigned i = g < f->num_hmetrics ? g : f->num_hmetrics - 1;
+        unsigned lsb = g < f->num_hmetrics
+                           ? S_u16(f, f->hmtx.off + 4 * g + 2)
+                           : S_u16(f, f->hmtx.off + 4 * f->num_hmetrics +
+                                          2 * (g - f->num_hmetrics));
+        S_store16(hmtx->data + 4 * g, S_u16(f, f->hmtx.off + 4 * i));
+        S_store16(hmtx->data + 4 * g + 2, lsb);
     }
-    S_be32(&t[T_LOCA].data, (uint32_t)t[T_GLYF].data.len);
+    uint32_t end = (uint32_t)glyf->len;
+    S_store16(loca->data + 4 * count, end >> 16);
+    S_store16(loca->data + 4 * count + 2, end & 0xFFFF);
     return 0;
 }
 

@@ -48,6 +48,7 @@ typedef struct {
     kh_diag_list_t *diags;
     bool ok;
     kh_layout_t *out;
+    size_t text_cap; /* allocated size of out->text */
     kh_op_t *staged;
     size_t nstaged, capstaged;
     kh_vbox_t *boxes;
@@ -62,12 +63,17 @@ static size_t S_store_text(kh_lctx_t *c, const char *s, size_t n)
 {
     kh_layout_t *L = c->out;
     size_t at = L->text_len;
-    char *t = realloc(L->text, at + n + 1);
-    if (!t)
-        abort();
-    memcpy(t + at, s, n);
-    t[at + n] = '\0';
-    L->text = t;
+    if (at + n + 1 > c->text_cap) {
+        c->text_cap = c->text_cap ? c->text_cap * 2 : 16384;
+        while (c->text_cap < at + n + 1)
+            c->text_cap *= 2;
+        char *t = realloc(L->text, c->text_cap);
+        if (!t)
+            abort();
+        L->text = t;
+    }
+    memcpy(L->text + at, s, n);
+    L->text[at + n] = '\0';
     L->text_len += n;
     return at;
 }
@@ -246,7 +252,7 @@ static size_t S_wrap_balanced(kh_lctx_t *c, int font, double size,
     if (n < 2)
         return n;
     double lo = width / (double)n, hi = width;
-    for (int it = 0; it < 24; it++) {
+    for (int it = 0; it < 12; it++) { /* to 1/4096 of the width */
         double mid = (lo + hi) / 2;
         if (S_wrap(c, font, size, s, mid, lines, KH_MAX_WRAPPED) == n)
             hi = mid;

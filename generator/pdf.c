@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "text.h"
 
@@ -56,22 +57,45 @@ typedef struct {
     double run_y;
 } kh_writer_t;
 
+/* Decimal digits of v, without printf: this runs for every word. */
+static void S_int(kh_buf_t *b, long long v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        tmp[--n] = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        tmp[--n] = '-';
+    kh_buf_put(b, tmp + n, sizeof tmp - n);
+}
+
 static void S_num(kh_buf_t *b, double v)
 {
     /* two decimals are 1/7200 inch: finer than any printer */
     long long k = (long long)(v * 100 + (v < 0 ? -0.5 : 0.5));
-    if (k % 100 == 0)
-        kh_buf_printf(b, "%lld", k / 100);
-    else
-        kh_buf_printf(b, "%s%lld.%02lld", k < 0 ? "-" : "", llabs(k) / 100,
-                      llabs(k) % 100);
+    if (k < 0) {
+        kh_buf_put(b, "-", 1);
+        k = -k;
+    }
+    S_int(b, k / 100);
+    if (k % 100) {
+        char frac[3] = {'.', (char)('0' + k % 100 / 10), (char)('0' + k % 10)};
+        kh_buf_put(b, frac, frac[2] == '0' ? 2 : 3);
+    }
 }
 
+/* Writes the glyph ids of s as a literal string of two-byte codes (half
+ * the size of hex before compression) and adds up their advance. This is
+ * the innermost loop of the writer: no printf. */
 static void S_glyphs(kh_writer_t *w, int font, const char *s, size_t n,
                      double *advance)
 {
     kh_font_t *f = w->fonts[font];
-    kh_buf_puts(w->content, "<");
+    char buf[4 * 64 + 2];
+    size_t o = 0;
+    buf[o++] = '(';
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
@@ -79,11 +103,21 @@ static void S_glyphs(kh_writer_t *w, int font, const char *s, size_t n,
             l = 1, cp = 0xFFFD;
         uint16_t g = kh_font_glyph(f, cp);
         kh_font_use(f, g, cp);
-        kh_buf_printf(w->content, "%04X", g);
+        unsigned char bytes[2] = {(unsigned char)(g >> 8), (unsigned char)g};
+        for (int k = 0; k < 2; k++) {
+            if (bytes[k] == '(' || bytes[k] == ')' || bytes[k] == '\\')
+                buf[o++] = '\\';
+            buf[o++] = (char)bytes[k];
+        }
+        if (o > sizeof buf - 5) {
+            kh_buf_put(w->content, buf, o);
+            o = 0;
+        }
         *advance += kh_font_advance(f, g);
         i += l;
     }
-    kh_buf_puts(w->content, ">");
+    buf[o++] = ')';
+    kh_buf_put(w->content, buf, o);
 }
 
 static void S_end_tj(kh_writer_t *w)
@@ -107,7 +141,7 @@ static void S_text_op(kh_writer_t *w, const kh_op_t *op)
         }
         long long k = (long long)(-gap * 1000 / op->size + (gap < 0 ? 0.5 : -0.5));
         if (k)
-            kh_buf_printf(w->content, "%lld", k);
+            S_int(w->content, k);
         w->pen_x = op->x;
     } else {
         S_end_tj(w);
@@ -169,13 +203,91 @@ static HPDF_Dict S_indirect_dict(HPDF_Doc pdf)
     return d;
 }
 
-static HPDF_Dict S_stream(HPDF_Doc pdf, const void *data, size_t len)
+/* Streams are compressed here rather than by libharu, which runs zlib at
+ * its default level with a fresh 256 KB state per stream: one reused
+ * deflate state at a level chosen by measurement (see README, Speed)
+ * halves the time of a whole render for a few percent of size. */
+#ifndef KH_DEFLATE_LEVEL
+#define KH_DEFLATE_LEVEL 3
+#endif
+#ifndef KH_DEFLATE_FONT_LEVEL
+#define KH_DEFLATE_FONT_LEVEL 3
+#endif
+#ifndef KH_DEFLATE_WBITS
+#define KH_DEFLATE_WBITS 15
+#endif
+#ifndef KH_DEFLATE_MEM
+#define KH_DEFLATE_MEM 8
+#endif
+
+typedef struct {
+    z_stream z;
+    int level; /* for the next stream */
+    bool ready;
+    kh_buf_t out;
+} kh_deflate_t;
+
+static int S_deflate(kh_deflate_t *d, const void *data, size_t len)
+{
+    if (!d->ready) {
+        if (deflateInit2(&d->z, KH_DEFLATE_LEVEL, Z_DEFLATED, KH_DEFLATE_WBITS, KH_DEFLATE_MEM, Z_DEFAULT_STRATEGY) != Z_OK)
+            return -1;
+        d->ready = true;
+    } else if (deflateReset(&d->z) != Z_OK) {
+        return -1;
+    }
+    if (deflateParams(&d->z, d->level, Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    size_t bound = deflateBound(&d->z, (uLong)len);
+    if (d->out.cap < bound + 1) {
+        char *b = realloc(d->out.data, bound + 1);
+        if (!b)
+            abort();
+        d->out.data = b;
+        d->out.cap = bound + 1;
+    }
+    d->z.next_in = (Bytef *)data;
+    d->z.avail_in = (uInt)len;
+    d->z.next_out = (Bytef *)d->out.data;
+    d->z.avail_out = (uInt)bound;
+    if (deflate(&d->z, Z_FINISH) != Z_STREAM_END)
+        return -1;
+    d->out.len = bound - d->z.avail_out;
+    return 0;
+}
+
+static void S_deflate_end(kh_deflate_t *d)
+{
+    if (d->ready)
+        deflateEnd(&d->z);
+    kh_buf_free(&d->out);
+}
+
+/* libharu drops a /Filter key from a stream it did not compress itself;
+ * its write hook, called before the dictionary closes, adds ours back. */
+static HPDF_STATUS S_write_filter_key(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/* Writes data compressed into a libharu stream and marks its dictionary. */
+static int S_write_compressed(kh_deflate_t *d, HPDF_Dict dict, HPDF_Stream s,
+                              const void *data, size_t len)
+{
+    if (S_deflate(d, data, len) != 0)
+        return -1;
+    dict->write_fn = S_write_filter_key;
+    return HPDF_Stream_Write(s, (HPDF_BYTE *)d->out.data, (HPDF_UINT)d->out.len) ==
+                   HPDF_OK ? 0 : -1;
+}
+
+static HPDF_Dict S_stream(HPDF_Doc pdf, kh_deflate_t *d, const void *data,
+                          size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!s)
-        return NULL;
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
+    d->level = KH_DEFLATE_FONT_LEVEL;
+    if (!s || S_write_compressed(d, s, s->stream, data, len) != 0)
         return NULL;
     return s;
 }
@@ -245,7 +357,8 @@ static HPDF_Array S_widths(HPDF_Doc pdf, const kh_font_t *f)
     return w;
 }
 
-static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_font_t *f, const char *name)
+static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_deflate_t *z, kh_font_t *f,
+                              const char *name)
 {
     kh_font_info_t fi;
     kh_font_info(f, &fi);
@@ -253,7 +366,7 @@ static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_font_t *f, const char *name)
     size_t prog_len;
     if (kh_font_subset(f, &prog, &prog_len) != 0)
         return NULL;
-    HPDF_Dict file = S_stream(pdf, prog, prog_len);
+    HPDF_Dict file = S_stream(pdf, z, prog, prog_len);
     free(prog);
     HPDF_Dict d = S_indirect_dict(pdf);
     if (!file || !d)
@@ -277,19 +390,20 @@ static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_font_t *f, const char *name)
     return d;
 }
 
-static int S_finish_font(HPDF_Doc pdf, HPDF_Dict type0, kh_font_t *f)
+static int S_finish_font(HPDF_Doc pdf, kh_deflate_t *z, HPDF_Dict type0,
+                         kh_font_t *f)
 {
     kh_font_info_t fi;
     kh_font_info(f, &fi);
     char tag[7], name[96];
     kh_font_subset_tag(f, tag);
     snprintf(name, sizeof name, "%s+%s", tag, fi.postscript_name);
-    HPDF_Dict desc = S_descriptor(pdf, f, name);
+    HPDF_Dict desc = S_descriptor(pdf, z, f, name);
     HPDF_Dict cid = S_indirect_dict(pdf);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
     kh_buf_t cmap = {0};
     S_tounicode(f, &cmap);
-    HPDF_Dict tounicode = S_stream(pdf, cmap.data, cmap.len);
+    HPDF_Dict tounicode = S_stream(pdf, z, cmap.data, cmap.len);
     kh_buf_free(&cmap);
     if (!desc || !cid || !info || !tounicode)
         return -1;
@@ -366,8 +480,8 @@ static void S_metadata(HPDF_Doc pdf, const kh_pdf_meta_t *m)
 
 /* ---- document ---- */
 
-static int S_pages(HPDF_Doc pdf, const kh_layout_t *L, kh_font_t **fonts,
-                   HPDF_Dict type0[KH_FONT_COUNT])
+static int S_pages(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
+                   kh_font_t **fonts, HPDF_Dict type0[KH_FONT_COUNT])
 {
     kh_buf_t content = {0};
     kh_writer_t w = {.content = &content, .fonts = fonts, .text = L->text};
@@ -385,9 +499,9 @@ static int S_pages(HPDF_Doc pdf, const kh_layout_t *L, kh_font_t **fonts,
         content.len = 0;
         S_page_content(&w, &L->pages[p]);
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        if (HPDF_Stream_Write(attr->stream, (HPDF_BYTE *)content.data,
-                              (HPDF_UINT)content.len) != HPDF_OK)
-            rc = -1;
+        z->level = KH_DEFLATE_LEVEL;
+        rc = S_write_compressed(z, attr->contents, attr->stream, content.data,
+                                content.len);
     }
     kh_buf_free(&content);
     return rc;
@@ -411,16 +525,17 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
     HPDF_Doc pdf = HPDF_New(S_on_error, &err);
     if (!pdf)
         abort();
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
+    HPDF_SetCompressionMode(pdf, HPDF_COMP_NONE); /* we compress: S_deflate */
+    kh_deflate_t z = {0};
     bool used[KH_FONT_COUNT];
     S_used_fonts(L, used);
     HPDF_Dict type0[KH_FONT_COUNT] = {0};
     for (int f = 0; f < KH_FONT_COUNT; f++)
         type0[f] = used[f] ? S_indirect_dict(pdf) : NULL;
-    int rc = S_pages(pdf, L, fonts, type0);
+    int rc = S_pages(pdf, &z, L, fonts, type0);
     for (int f = 0; f < KH_FONT_COUNT && rc == 0; f++)
         if (used[f])
-            rc = S_finish_font(pdf, type0[f], fonts[f]);
+            rc = S_finish_font(pdf, &z, type0[f], fonts[f]);
     S_metadata(pdf, meta);
     if (rc == 0 && !err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
         HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
@@ -438,6 +553,7 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
                     "PDF library error 0x%04X (detail %u)",
                     (unsigned)err.error, (unsigned)err.detail);
     HPDF_Free(pdf);
+    S_deflate_end(&z);
     return rc != 0 || err.error ? -1 : 0;
 }
 

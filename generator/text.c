@@ -192,8 +192,31 @@ static void S_put_cluster(kh_buf_t *out, const kh_cluster_t *c)
         kh_buf_put(out, enc, kh_utf8_encode(c->cp[i], enc));
 }
 
+/* True if s has a combining diacritic (U+0300..U+036F: bytes CC 80..CD AF),
+ * the only thing the tables here would change. */
+static bool S_has_marks(const char *s, size_t n)
+{
+    for (const char *p = s; (p = memchr(p, 0xCC, n - (size_t)(p - s))) != NULL; p++)
+        if (p + 1 < s + n && ((unsigned char)p[1] & 0xC0) == 0x80)
+            return true;
+    for (const char *p = s; (p = memchr(p, 0xCD, n - (size_t)(p - s))) != NULL; p++)
+        if (p + 1 < s + n && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0xAF)
+            return true;
+    return false;
+}
+
 char *kh_text_nfc(const char *s, size_t n, size_t *out_len)
 {
+    if (!S_has_marks(s, n)) { /* nearly all text: already composed */
+        char *copy = malloc(n + 1);
+        if (!copy)
+            abort();
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+        if (out_len)
+            *out_len = n;
+        return copy;
+    }
     kh_buf_t out = {0};
     kh_cluster_t cl = {.n = 0};
     for (size_t i = 0; i < n;) {

@@ -155,6 +155,9 @@ def test_plan(path, outdir):
     front, body = load_plan(path)
     text, err = pdftotext(pdf)
     check(err == "", name + ": pdftotext prints no warning", err[:300])
+    r = run(["pdftoppm", "-r", "30", "-png", pdf, os.path.join(outdir, name)])
+    check(r.returncode == 0 and r.stderr == b"", name + ": poppler rasterises every page without a warning (embedded fonts valid)",
+          r.stderr.decode()[:300])
     check("\ufffd" not in text, name + ": no U+FFFD in the text")
     check(unicodedata.is_normalized("NFC", text), name + ": extracted text is NFC")
     check(not any(unicodedata.combining(c) for c in text), name + ": no combining marks")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the optimised build under valgrind on a real render and on a broken
+# plan: no invalid reads or writes, no leaks.
+set -u
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+vg() { # name, args...
+    local name=$1; shift
+    if valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        build/kehoach "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; [ $rc -ne 99 ]; then
+        echo "PASS valgrind: $name (exit $rc)"
+    else
+        echo "FAIL valgrind: $name"; head -30 "$tmp/err"
+    fi
+}
+vg "render Kon Tum" render -o "$tmp/kt.pdf" plans/kon-tum-70-nam.md
+printf -- '---\ntype: ke-hoach\ntitle: [\n---\n' >"$tmp/bad.md"
+vg "broken plan" render -o "$tmp/bad.pdf" "$tmp/bad.md"
