@@ -520,9 +520,7 @@ static int S_write_glyphs(kh_font_t *f, unsigned count, kh_out_table_t *t)
 {
     kh_buf_t *glyf = &t[T_GLYF].data, *loca = &t[T_LOCA].data, *hmtx = &t[T_HMTX].data;
     size_t loca_len = 4 * ((size_t)count + 1), hmtx_len = 4 * (size_t)count;
-    kh_buf_put(loca, NULL, 0);
-    kh_buf_put(hmtx, NULL, 0);
-    loca->data = realloc(loca->data, loca_len + 1);
+    loca->data = malloc(loca_len + 1); /* both tables start empty */
     hmtx->data = calloc(hmtx_len + 1, 1);
     if (!loca->data || !hmtx->data)
         abort();
