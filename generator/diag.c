@@ -1,6 +1,7 @@
 /* Diagnostics: collected by every stage, printed once by the caller. */
 #include "diag.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,17 +65,41 @@ static const char *S_find_line(const char *src, size_t len, int line,
     return p;
 }
 
-/* The caret goes under the column, counted in characters, not bytes. */
-static void S_print_caret(FILE *out, const char *line, size_t len, int col)
+/* Long lines (a paragraph is one line in a plan) are shown as a window of
+ * this many characters around the column. */
+#define KH_EXCERPT_CHARS 76
+
+/* Byte offset of the 1-based character column col in line (or len). */
+static size_t S_char_offset(const char *line, size_t len, int col)
 {
-    fputs("    ", out);
-    int c = 1;
-    for (size_t i = 0; i < len && c < col; i++) {
-        if (((unsigned char)line[i] & 0xC0) != 0x80) {
-            fputc(line[i] == '\t' ? '\t' : ' ', out);
-            c++;
-        }
+    size_t i = 0;
+    for (int c = 1; i < len && c < col; c++)
+        do
+            i++;
+        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* Prints the source line (or a window of it) and a caret under col. */
+static void S_print_excerpt(FILE *out, const char *line, size_t len, int col)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < len; i++)
+        chars += ((unsigned char)line[i] & 0xC0) != 0x80;
+    int first = 1;
+    if (chars > KH_EXCERPT_CHARS && col > KH_EXCERPT_CHARS / 2) {
+        first = col - KH_EXCERPT_CHARS / 2;
+        if ((size_t)first + KH_EXCERPT_CHARS > chars + 1) /* keep the window full */
+            first = (int)(chars + 1 - KH_EXCERPT_CHARS);
     }
+    size_t from = S_char_offset(line, len, first);
+    size_t to = S_char_offset(line, len, first + KH_EXCERPT_CHARS);
+    const char *lead = first > 1 ? "..." : "";
+    fprintf(out, "    %s%.*s%s\n", lead, (int)(to - from), line + from,
+            to < len ? "..." : "");
+    fprintf(out, "    %s", lead[0] ? "   " : "");
+    for (int c = first; c < col; c++)
+        fputc(' ', out);
     fputs("^\n", out);
 }
 
@@ -97,9 +122,76 @@ void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
         const char *l = source && d->line > 0
                             ? S_find_line(source, source_len, d->line, &ll)
                             : NULL;
-        if (l) {
-            fprintf(out, "    %.*s\n", (int)ll, l);
-            S_print_caret(out, l, ll, d->col);
+        if (l)
+            S_print_excerpt(out, l, ll, d->col);
+    }
+}
+
+static void S_json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(out, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p < 0x20)
+            fprintf(out, "\\u%04x", *p);
+        else
+            fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void kh_diag_print_json(const kh_diag_list_t *list, FILE *out)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const kh_diag_t *d = &list->items[i];
+        fputs("{\"file\":", out);
+        S_json_string(out, d->file);
+        fprintf(out, ",\"line\":%d,\"column\":%d,\"severity\":\"%s\",\"rule\":",
+                d->line, d->col, d->severity == KH_SEV_ERROR ? "error" : "warning");
+        S_json_string(out, d->rule);
+        fputs(",\"message\":", out);
+        S_json_string(out, d->message);
+        fputs("}\n", out);
+    }
+}
+
+/* Workflow commands escape %, CR and LF everywhere, and also : and , in
+ * property values. */
+static void S_github_escape(FILE *out, const char *s, bool property)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '%')
+            fputs("%25", out);
+        else if (*p == '\r')
+            fputs("%0D", out);
+        else if (*p == '\n')
+            fputs("%0A", out);
+        else if (property && *p == ':')
+            fputs("%3A", out);
+        else if (property && *p == ',')
+            fputs("%2C", out);
+        else
+            fputc(*p, out);
+    }
+}
+
+void kh_diag_print_github(const kh_diag_list_t *list, FILE *out)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const kh_diag_t *d = &list->items[i];
+        fprintf(out, "::%s file=", d->severity == KH_SEV_ERROR ? "error" : "warning");
+        S_github_escape(out, d->file, true);
+        if (d->line > 0)
+            fprintf(out, ",line=%d,col=%d", d->line, d->col);
+        if (d->rule[0]) {
+            fputs(",title=", out);
+            S_github_escape(out, d->rule, true);
         }
+        fputs("::", out);
+        S_github_escape(out, d->message, false);
+        fputc('\n', out);
     }
 }

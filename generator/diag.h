@@ -36,4 +36,10 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
 void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
                    size_t source_len);
 
+/* One JSON object per line: {"file","line","column","severity","rule","message"}. */
+void kh_diag_print_json(const kh_diag_list_t *list, FILE *out);
+
+/* GitHub Actions workflow commands: ::error file=…,line=…,col=…::message */
+void kh_diag_print_github(const kh_diag_list_t *list, FILE *out);
+
 #endif

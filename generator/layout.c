@@ -599,15 +599,22 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
     double w = c->left + c->text_w - x0, cx = x0 + w / 2;
     double size = t->signer_size;
     double y = base - S_baseline(c, size);
-    if (p->authority) {
+    /* "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"; an acting head signs "Q. GIÁM ĐỐC" */
+    char *title = kh_text_upper(p->signer_title);
+    if (p->authority && p->on_behalf_of) {
         char *line, *up = kh_text_upper(p->on_behalf_of);
         if (asprintf(&line, "%s. %s", p->authority, up) < 0)
             abort();
         y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, line, false);
         free(line);
         free(up);
+    } else if (p->authority) {
+        char *line;
+        if (asprintf(&line, "%s. %s", p->authority, title) < 0)
+            abort();
+        free(title);
+        title = line;
     }
-    char *title = kh_text_upper(p->signer_title);
     y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, title, false);
     free(title);
     y += t->signature_room;

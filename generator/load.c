@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmark.h>
 #include <yaml.h>
 
 #include "text.h"
@@ -270,11 +271,17 @@ kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
     return root;
 }
 
-/* Reports the position of the first byte that is not valid UTF-8 or is NUL. */
+/* Per file, at most this many control-character and tab reports: one
+ * pasted binary blob should not bury everything else. */
+#define KH_MAX_CHAR_REPORTS 5
+
+/* Checks the bytes: invalid UTF-8 or NUL stops everything (false); control
+ * characters are errors, tabs and decomposed accents warnings, all at their
+ * positions. */
 static bool S_check_bytes(const char *path, const char *s, size_t n,
                           kh_diag_list_t *diags)
 {
-    int line = 1, col = 1;
+    int line = 1, col = 1, controls = 0, tabs = 0, mark_line = 0, mark_col = 0;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
@@ -285,12 +292,25 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
                         (unsigned char)s[i]);
             return false;
         }
+        if (cp == '\t' && tabs++ < KH_MAX_CHAR_REPORTS)
+            kh_diag_add(diags, path, line, col, KH_SEV_WARNING, "tab",
+                        "tab character: use spaces");
+        else if (((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp < 0xA0)) &&
+                 controls++ < KH_MAX_CHAR_REPORTS)
+            kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "control-char",
+                        "control character U+%04X in the text", (unsigned)cp);
+        if (cp >= 0x300 && cp < 0x370 && !mark_line)
+            mark_line = line, mark_col = col;
         if (cp == '\n')
             line++, col = 1;
         else
             col++;
         i += l;
     }
+    if (mark_line && !kh_text_is_nfc(s, n))
+        kh_diag_add(diags, path, mark_line, mark_col, KH_SEV_WARNING, "nfc",
+                    "text is not in NFC (accents typed as separate marks); it "
+                    "is normalised, but search in the file may miss it");
     return true;
 }
 
@@ -343,6 +363,10 @@ static int S_split(kh_source_t *src, kh_diag_list_t *diags)
             src->body_line = line + 1;
             if (!src->front)
                 return -1;
+            src->body_doc = cmark_parse_document(src->body, src->body_len,
+                                                 CMARK_OPT_DEFAULT);
+            if (!src->body_doc)
+                abort();
             return 0;
         }
         line++;
@@ -384,8 +408,15 @@ int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags)
     return rc;
 }
 
+int kh_source_body_line(const kh_source_t *src, int cmark_line)
+{
+    return cmark_line + src->body_line - 1;
+}
+
 void kh_source_free(kh_source_t *src)
 {
+    if (src->body_doc)
+        cmark_node_free(src->body_doc);
     kh_node_free(src->front);
     free(src->text);
     free(src->path);

@@ -28,7 +28,11 @@ typedef struct {
     const char *body; /* points into text */
     size_t body_len;
     int body_line;    /* file line of the body's first line */
+    struct cmark_node *body_doc; /* the body parsed by cmark */
 } kh_source_t;
+
+/* Converts a cmark line number in the body to a file line. */
+int kh_source_body_line(const kh_source_t *src, int cmark_line);
 
 /* Reads and splits path. Returns 0, or -1 with diagnostics (a plan error)
  * or -2 (the file could not be read: diagnostics say why). */

@@ -156,6 +156,16 @@ size_t kh_heading_number_prefix(const char *s)
     return i;
 }
 
+const char *kh_level_format(const kh_template_t *tpl,
+                            char *const overrides[KH_MAX_LEVELS], int level)
+{
+    if (level < 1 || level > KH_MAX_LEVELS)
+        return "";
+    if (overrides && overrides[level - 1])
+        return overrides[level - 1];
+    return level <= tpl->nheadings ? tpl->headings[level - 1].format : "";
+}
+
 /* ---- front matter ---- */
 
 typedef struct {
@@ -297,10 +307,6 @@ static void S_read_front(kh_mctx_t *c)
     p->on_behalf_of = S_text(c, sg, "on_behalf_of", "signer.on_behalf_of", false);
     p->signer_title = S_text(c, sg, "title", "signer.title", true);
     p->signer_name = S_text(c, sg, "name", "signer.name", true);
-    if (p->authority && !p->on_behalf_of)
-        S_err(c, kh_node_get(sg, "authority"), "signer-authority",
-              "'authority: %s' needs 'on_behalf_of' (the head's title)",
-              p->authority);
     S_read_numbering(c, fm);
 }
 
@@ -320,7 +326,7 @@ static kh_block_t *S_new_block(kh_mctx_t *c, kh_block_kind_t kind,
     kh_block_t *b = &p->blocks[p->nblocks++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
-    b->line = cmark_node_get_start_line(at) + c->src->body_line - 1;
+    b->line = kh_source_body_line(c->src, cmark_node_get_start_line(at));
     b->col = cmark_node_get_start_column(at);
     return b;
 }
@@ -420,8 +426,7 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
     const kh_template_t *t = c->tpl;
     int li = level <= t->nheadings ? level - 1 : t->nheadings - 1;
     const kh_heading_style_t *hs = &t->headings[li];
-    const char *fmt = c->plan->numbering[level - 1] ? c->plan->numbering[level - 1]
-                      : level <= t->nheadings ? hs->format : "";
+    const char *fmt = kh_level_format(t, c->plan->numbering, level);
     c->counters[level - 1]++;
     for (int i = level; i < KH_MAX_LEVELS; i++)
         c->counters[i] = 0;
@@ -552,14 +557,8 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
         abort();
     kh_mctx_t c = {.src = src, .tpl = tpl, .diags = diags, .plan = plan, .ok = true};
     S_read_front(&c);
-    if (c.ok) {
-        cmark_node *doc = cmark_parse_document(src->body, src->body_len,
-                                               CMARK_OPT_DEFAULT);
-        if (!doc)
-            abort();
-        S_walk(&c, doc, 0);
-        cmark_node_free(doc);
-    }
+    if (c.ok)
+        S_walk(&c, src->body_doc, 0);
     if (!c.ok) {
         kh_plan_free(plan);
         return NULL;

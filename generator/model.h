@@ -68,6 +68,11 @@ char *kh_date_line(const char *place, int year, int month, int day,
 char *kh_number_line(const char *number, const char *doc_code,
                      const char *issuer_code, const char *blank);
 
+/* The number format for a heading level: the plan's override, else the
+ * template's, else none (""). */
+const char *kh_level_format(const kh_template_t *tpl,
+                            char *const overrides[KH_MAX_LEVELS], int level);
+
 /* Length of a hand-written heading number at the start of s ("II. ",
  * "2.1. ", "a) "), including the spaces after it; 0 if none. */
 size_t kh_heading_number_prefix(const char *s);

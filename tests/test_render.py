@@ -286,7 +286,7 @@ def test_errors(tmp):
         ("mapping", BASE.replace("  - Bộ Y tế (báo cáo)", "  - Bộ Y tế (báo cáo)\n  - Lưu: VT"),
          "mapping.md:13:5: error: this recipient is not text (an unquoted ': ' makes it a mapping): quote it; the 'Lưu' line goes in 'archive:' [recipient-mapping]"),
         ("unknown-type", BASE.replace("type: ke-hoach", "type: quyet-dinh"),
-         "unknown-type.md:2:7: error: unknown plan type 'quyet-dinh' (no template quyet-dinh.yaml) [type]"),
+         "unknown-type.md:2:7: error: unknown plan type 'quyet-dinh' (no template quyet-dinh.yaml) [unknown-type]"),
         ("emoji", BASE.replace("Nội dung.", "Nội dung 😀."),
          "emoji.md:21:10: error: the font has no glyph for U+1F600 '😀' [glyph]"),
         ("authority", BASE.replace("  on_behalf_of: GIÁM ĐỐC\n", ""),

@@ -1,0 +1,543 @@
+/* Schema checking.
+ *
+ * A schema file is compiled once into a tree of kh_snode_t (types as a bit
+ * mask, properties, required keys, enum values, compiled PCRE2 patterns,
+ * length and item bounds, formats). Checking walks the schema and the
+ * document together. YAML scalars carry no type of their own here: a plain
+ * 870 counts as an integer and as a string, a quoted "870" only as a
+ * string, so `type: integer` means "written as a bare number". */
+#include "schema.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <ctype.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+enum {
+    T_OBJECT = 1,
+    T_ARRAY = 2,
+    T_STRING = 4,
+    T_INTEGER = 8,
+    T_NUMBER = 16,
+    T_BOOLEAN = 32,
+    T_NULL = 64
+};
+enum { FMT_NONE, FMT_DATE, FMT_PARTIAL_DATE };
+
+typedef struct kh_snode kh_snode_t;
+typedef struct {
+    char *name;
+    kh_snode_t *schema;
+} kh_sprop_t;
+
+struct kh_snode {
+    unsigned types; /* 0: any */
+    char **required;
+    size_t nrequired;
+    kh_sprop_t *props;
+    size_t nprops;
+    bool closed; /* additionalProperties: false */
+    char **enums;
+    size_t nenums;
+    pcre2_code *pattern;
+    char *pattern_src, *message;
+    long min_len, max_len, min_items, max_items; /* -1: none */
+    int format;
+    kh_snode_t *items;
+};
+
+struct kh_schema {
+    kh_snode_t *root;
+    pcre2_match_data *match;
+};
+
+typedef struct {
+    const char *file;
+    kh_diag_list_t *diags;
+    bool ok;
+} kh_sload_t;
+
+static char *S_dup(const char *s)
+{
+    char *d = strdup(s);
+    if (!d)
+        abort();
+    return d;
+}
+
+static void S_bad(kh_sload_t *c, const kh_node_t *at, const char *what)
+{
+    kh_diag_add(c->diags, c->file, at ? at->line : 0, at ? at->col : 0,
+                KH_SEV_ERROR, "schema", "invalid schema: %s", what);
+    c->ok = false;
+}
+
+static unsigned S_type_bit(const char *name)
+{
+    static const struct { const char *n; unsigned b; } T[] = {
+        {"object", T_OBJECT}, {"array", T_ARRAY}, {"string", T_STRING},
+        {"integer", T_INTEGER}, {"number", T_NUMBER}, {"boolean", T_BOOLEAN},
+        {"null", T_NULL}};
+    for (size_t i = 0; i < sizeof T / sizeof T[0]; i++)
+        if (!strcmp(name, T[i].n))
+            return T[i].b;
+    return 0;
+}
+
+static char **S_strings(kh_sload_t *c, const kh_node_t *n, size_t *count)
+{
+    if (!n || n->kind != KH_NODE_SEQ) {
+        S_bad(c, n, "expected a list of strings");
+        return NULL;
+    }
+    char **out = calloc(n->n + 1, sizeof *out);
+    if (!out)
+        abort();
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->kids[i]->kind != KH_NODE_SCALAR)
+            S_bad(c, n->kids[i], "expected a string");
+        else
+            out[(*count)++] = S_dup(n->kids[i]->text);
+    }
+    return out;
+}
+
+static long S_int(kh_sload_t *c, const kh_node_t *n)
+{
+    if (!n)
+        return -1;
+    char *end;
+    long v = n->kind == KH_NODE_SCALAR ? strtol(n->text, &end, 10) : -1;
+    if (n->kind != KH_NODE_SCALAR || *end || v < 0) {
+        S_bad(c, n, "expected a whole number >= 0");
+        return -1;
+    }
+    return v;
+}
+
+static void S_compile_pattern(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p)
+{
+    if (p->kind != KH_NODE_SCALAR) {
+        S_bad(c, p, "pattern must be a string");
+        return;
+    }
+    int err;
+    PCRE2_SIZE off;
+    s->pattern = pcre2_compile((PCRE2_SPTR)p->text, PCRE2_ZERO_TERMINATED,
+                               PCRE2_UTF | PCRE2_UCP, &err, &off, NULL);
+    if (!s->pattern) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        char what[256];
+        snprintf(what, sizeof what, "pattern at offset %zu: %s", (size_t)off,
+                 (char *)msg);
+        S_bad(c, p, what);
+        return;
+    }
+    s->pattern_src = S_dup(p->text);
+}
+
+/* Schema keys this reader knows; anything else is a mistake in the schema. */
+static const char *const kh_schema_keys[] = {
+    "type", "required", "properties", "additionalProperties", "enum",
+    "pattern", "minLength", "maxLength", "items", "minItems", "maxItems",
+    "format", "description", "x-message", NULL};
+
+static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth);
+
+static void S_compile_types(kh_sload_t *c, kh_snode_t *s, const kh_node_t *t)
+{
+    if (t->kind == KH_NODE_SCALAR) {
+        if (!(s->types = S_type_bit(t->text)))
+            S_bad(c, t, "unknown type");
+        return;
+    }
+    for (size_t i = 0; t->kind == KH_NODE_SEQ && i < t->n; i++) {
+        unsigned b = t->kids[i]->kind == KH_NODE_SCALAR ? S_type_bit(t->kids[i]->text) : 0;
+        if (!b)
+            S_bad(c, t->kids[i], "unknown type");
+        s->types |= b;
+    }
+}
+
+static void S_compile_props(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p,
+                            int depth)
+{
+    if (p->kind != KH_NODE_MAP) {
+        S_bad(c, p, "properties must be a mapping");
+        return;
+    }
+    s->props = calloc(p->n / 2 + 1, sizeof *s->props);
+    if (!s->props)
+        abort();
+    for (size_t i = 0; i + 1 < p->n; i += 2) {
+        kh_sprop_t *pr = &s->props[s->nprops++];
+        pr->name = S_dup(p->kids[i]->kind == KH_NODE_SCALAR ? p->kids[i]->text : "");
+        pr->schema = S_compile(c, p->kids[i + 1], depth + 1);
+    }
+}
+
+static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
+                           int depth)
+{
+    const kh_node_t *v;
+    if ((v = kh_node_get(n, "type")))
+        S_compile_types(c, s, v);
+    if ((v = kh_node_get(n, "required")))
+        s->required = S_strings(c, v, &s->nrequired);
+    if ((v = kh_node_get(n, "properties")))
+        S_compile_props(c, s, v, depth);
+    if ((v = kh_node_get(n, "additionalProperties")))
+        s->closed = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "false");
+    if ((v = kh_node_get(n, "enum")))
+        s->enums = S_strings(c, v, &s->nenums);
+    if ((v = kh_node_get(n, "pattern")))
+        S_compile_pattern(c, s, v);
+    if ((v = kh_node_get(n, "x-message")) && v->kind == KH_NODE_SCALAR)
+        s->message = S_dup(v->text);
+    s->min_len = S_int(c, kh_node_get(n, "minLength"));
+    s->max_len = S_int(c, kh_node_get(n, "maxLength"));
+    s->min_items = S_int(c, kh_node_get(n, "minItems"));
+    s->max_items = S_int(c, kh_node_get(n, "maxItems"));
+    if ((v = kh_node_get(n, "format"))) {
+        if (v->kind == KH_NODE_SCALAR && !strcmp(v->text, "date"))
+            s->format = FMT_DATE;
+        else if (v->kind == KH_NODE_SCALAR && !strcmp(v->text, "partial-date"))
+            s->format = FMT_PARTIAL_DATE;
+        else
+            S_bad(c, v, "format must be date or partial-date");
+    }
+    if ((v = kh_node_get(n, "items")))
+        s->items = S_compile(c, v, depth + 1);
+}
+
+static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth)
+{
+    kh_snode_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->min_len = s->max_len = s->min_items = s->max_items = -1;
+    if (depth > 32 || !n || n->kind != KH_NODE_MAP) {
+        S_bad(c, n, depth > 32 ? "nested too deep" : "a schema is a mapping");
+        return s;
+    }
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const char *k = n->kids[i]->kind == KH_NODE_SCALAR ? n->kids[i]->text : "";
+        size_t j = 0;
+        while (kh_schema_keys[j] && strcmp(kh_schema_keys[j], k))
+            j++;
+        if (!kh_schema_keys[j])
+            S_bad(c, n->kids[i], "unknown schema keyword");
+    }
+    S_compile_keys(c, s, n, depth);
+    return s;
+}
+
+static void S_free_node(kh_snode_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->nrequired; i++)
+        free(s->required[i]);
+    free(s->required);
+    for (size_t i = 0; i < s->nprops; i++) {
+        free(s->props[i].name);
+        S_free_node(s->props[i].schema);
+    }
+    free(s->props);
+    for (size_t i = 0; i < s->nenums; i++)
+        free(s->enums[i]);
+    free(s->enums);
+    pcre2_code_free(s->pattern);
+    free(s->pattern_src);
+    free(s->message);
+    S_free_node(s->items);
+    free(s);
+}
+
+kh_schema_t *kh_schema_load(const char *path, kh_diag_list_t *diags)
+{
+    kh_node_t *doc = kh_yaml_load_file(path, diags);
+    if (!doc)
+        return NULL;
+    kh_sload_t c = {path, diags, true};
+    kh_schema_t *s = calloc(1, sizeof *s);
+    if (!s)
+        abort();
+    s->root = S_compile(&c, doc, 0);
+    kh_node_free(doc);
+    s->match = pcre2_match_data_create(16, NULL);
+    if (!c.ok || !s->match) {
+        kh_schema_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void kh_schema_free(kh_schema_t *s)
+{
+    if (!s)
+        return;
+    S_free_node(s->root);
+    pcre2_match_data_free(s->match);
+    free(s);
+}
+
+/* ---- checking ---- */
+
+size_t kh_edit_distance(const char *a, const char *b, size_t max)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return max + 1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0], best = row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t v = diag + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            if (up + 1 < v)
+                v = up + 1;
+            row[j] = v;
+            diag = up;
+            if (v < best)
+                best = v;
+        }
+        if (best > max)
+            return max + 1;
+    }
+    return row[lb];
+}
+
+static int S_days_in(int y, int m)
+{
+    static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : D[m - 1];
+}
+
+bool kh_date_valid(const char *s, bool partial)
+{
+    int y = 0, m = 0, d = 0, n = 0;
+    size_t len = strlen(s);
+    if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10)
+        return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 &&
+               d <= S_days_in(y, m) && isdigit((unsigned char)s[5]) &&
+               isdigit((unsigned char)s[8]);
+    if (!partial)
+        return false;
+    if (len == 7 && sscanf(s, "%4d-%2d%n", &y, &m, &n) == 2 && n == 7)
+        return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && isdigit((unsigned char)s[5]);
+    if (len == 4 && sscanf(s, "%4d%n", &y, &n) == 1 && n == 4)
+        return y >= 1900 && y <= 2999;
+    return false;
+}
+
+typedef struct {
+    const kh_schema_t *schema;
+    const char *file;
+    kh_diag_list_t *diags;
+} kh_check_t;
+
+static bool S_has_error_at(const kh_diag_list_t *d, int line, int col)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == KH_SEV_ERROR && d->items[i].line == line &&
+            d->items[i].col == col)
+            return true;
+    return false;
+}
+
+static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
+                  const char *fmt, const char *a, const char *b)
+{
+    if (S_has_error_at(c->diags, at->line, at->col))
+        return;
+    kh_diag_add(c->diags, c->file, at->line, at->col, KH_SEV_ERROR, rule, fmt, a, b);
+}
+
+static bool S_is_null(const kh_node_t *n)
+{
+    return n->kind == KH_NODE_SCALAR && !n->quoted &&
+           (!n->text[0] || !strcmp(n->text, "~") || !strcmp(n->text, "null"));
+}
+
+/* The types a node can be read as. */
+static unsigned S_node_types(const kh_node_t *n)
+{
+    if (n->kind == KH_NODE_MAP)
+        return T_OBJECT;
+    if (n->kind == KH_NODE_SEQ)
+        return T_ARRAY;
+    if (S_is_null(n))
+        return T_NULL;
+    if (n->quoted)
+        return T_STRING;
+    unsigned t = T_STRING;
+    const char *s = n->text;
+    char *end;
+    if (!strcmp(s, "true") || !strcmp(s, "false"))
+        t |= T_BOOLEAN;
+    long long iv = strtoll(s, &end, 10);
+    (void)iv;
+    if (*s && !*end)
+        t |= T_INTEGER | T_NUMBER;
+    else if (*s && (strtod(s, &end), !*end))
+        t |= T_NUMBER;
+    return t;
+}
+
+static const char *S_type_words(unsigned types)
+{
+    if (types == T_OBJECT)
+        return "a mapping (key: value lines)";
+    if (types == T_ARRAY)
+        return "a list ('- ' items)";
+    if (types & T_STRING)
+        return "text";
+    if (types & T_INTEGER)
+        return "a whole number";
+    return "a value of another type";
+}
+
+static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
+                    const char *path);
+
+static void S_check_object(kh_check_t *c, const kh_snode_t *s,
+                           const kh_node_t *n, const char *path)
+{
+    char sub[256];
+    for (size_t i = 0; i < s->nrequired; i++) {
+        if (kh_node_get(n, s->required[i]))
+            continue;
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", s->required[i]);
+        S_err(c, n, "required", "missing '%s'%s", sub, "");
+    }
+    for (size_t i = 0; i + 1 < n->n; i += 2) {
+        const kh_node_t *k = n->kids[i];
+        const char *key = k->kind == KH_NODE_SCALAR ? k->text : "";
+        const kh_snode_t *ps = NULL;
+        for (size_t j = 0; j < s->nprops && !ps; j++)
+            if (!strcmp(s->props[j].name, key))
+                ps = s->props[j].schema;
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+        if (ps) {
+            S_check(c, ps, n->kids[i + 1], sub);
+            continue;
+        }
+        if (!s->closed)
+            continue;
+        const char *best = NULL;
+        size_t best_d = 3;
+        for (size_t j = 0; j < s->nprops; j++) {
+            size_t d = kh_edit_distance(key, s->props[j].name, 2);
+            if (d < best_d)
+                best_d = d, best = s->props[j].name;
+        }
+        char hint[160] = "";
+        if (best)
+            snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+        S_err(c, k, "unknown-key", "unknown key '%s'%s", sub, hint);
+    }
+}
+
+static void S_check_array(kh_check_t *c, const kh_snode_t *s,
+                          const kh_node_t *n, const char *path)
+{
+    char num[32];
+    if (s->min_items >= 0 && (long)n->n < s->min_items) {
+        snprintf(num, sizeof num, "%ld", s->min_items);
+        S_err(c, n, "items", "'%s' needs at least %s item(s)", path, num);
+    }
+    if (s->max_items >= 0 && (long)n->n > s->max_items) {
+        snprintf(num, sizeof num, "%ld", s->max_items);
+        S_err(c, n, "items", "'%s' takes at most %s item(s)", path, num);
+    }
+    if (!s->items)
+        return;
+    char sub[256];
+    snprintf(sub, sizeof sub, "%s item", path);
+    for (size_t i = 0; i < n->n; i++)
+        S_check(c, s->items, n->kids[i], sub);
+}
+
+static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
+                           const kh_node_t *n, const char *path)
+{
+    const char *t = n->text;
+    if (s->nenums) {
+        size_t i = 0;
+        while (i < s->nenums && strcmp(s->enums[i], t))
+            i++;
+        if (i == s->nenums) {
+            kh_buf_t b = {0};
+            for (size_t k = 0; k < s->nenums; k++)
+                kh_buf_printf(&b, "%s%s", k ? ", " : "", s->enums[k]);
+            char msg[512];
+            snprintf(msg, sizeof msg, "'%s' must be one of %s, not '%.60s'", path,
+                     b.data, t);
+            kh_buf_free(&b);
+            S_err(c, n, "enum", "%s%s", msg, "");
+            return;
+        }
+    }
+    size_t chars = kh_utf8_length(t, strlen(t));
+    char num[32];
+    if (s->min_len >= 0 && (long)chars < s->min_len) {
+        snprintf(num, sizeof num, "%ld", s->min_len);
+        S_err(c, n, "length", "'%s' is too short (at least %s characters)", path, num);
+    }
+    if (s->max_len >= 0 && (long)chars > s->max_len) {
+        snprintf(num, sizeof num, "%ld", s->max_len);
+        S_err(c, n, "length", "'%s' is too long (at most %s characters)", path, num);
+    }
+    if (s->pattern && pcre2_match(s->pattern, (PCRE2_SPTR)t, strlen(t), 0, 0,
+                                  c->schema->match, NULL) < 0) {
+        if (s->message)
+            S_err(c, n, "pattern", "'%s': %s", path, s->message);
+        else
+            S_err(c, n, "pattern", "'%s' does not match the pattern %s", path,
+                  s->pattern_src);
+    }
+    if (s->format && !kh_date_valid(t, s->format == FMT_PARTIAL_DATE))
+        S_err(c, n, "date",
+              s->format == FMT_PARTIAL_DATE
+                  ? "'%s' must be a real date YYYY-MM-DD (drafts: YYYY-MM or YYYY), not '%s'"
+                  : "'%s' must be a real date YYYY-MM-DD, not '%s'",
+              path, t);
+}
+
+static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
+                    const char *path)
+{
+    unsigned have = S_node_types(n);
+    if (s->types && !(have & s->types)) {
+        S_err(c, n, "type", "'%s' must be %s", path, S_type_words(s->types));
+        return;
+    }
+    if (n->kind == KH_NODE_MAP)
+        S_check_object(c, s, n, path);
+    else if (n->kind == KH_NODE_SEQ)
+        S_check_array(c, s, n, path);
+    else if (!S_is_null(n))
+        S_check_scalar(c, s, n, path);
+}
+
+void kh_schema_check(const kh_schema_t *schema, const kh_node_t *doc,
+                     const char *file, int root_line, kh_diag_list_t *diags)
+{
+    kh_check_t c = {schema, file, diags};
+    if (!doc) {
+        kh_node_t empty = {.kind = KH_NODE_MAP, .line = root_line, .col = 1};
+        S_check(&c, schema->root, &empty, "");
+        return;
+    }
+    S_check(&c, schema->root, doc, "");
+}

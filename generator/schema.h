@@ -1,0 +1,31 @@
+/* Schemas: a documented subset of JSON Schema, written in YAML (see
+ * docs/schema.md), checked against the node trees load.c builds. Used for
+ * plan front matter and for templates. */
+#ifndef KH_SCHEMA_H
+#define KH_SCHEMA_H
+
+#include "diag.h"
+#include "load.h"
+
+typedef struct kh_schema kh_schema_t;
+
+/* Reads and compiles a schema file (patterns are compiled once, here).
+ * NULL with diagnostics when the schema itself is malformed. */
+kh_schema_t *kh_schema_load(const char *path, kh_diag_list_t *diags);
+void kh_schema_free(kh_schema_t *schema);
+
+/* Checks a document against the schema, reporting at each node's
+ * position; root_line is where a missing top-level key is reported.
+ * Skips positions that already carry an error (a rule that explained the
+ * problem better ran first). */
+void kh_schema_check(const kh_schema_t *schema, const kh_node_t *doc,
+                     const char *file, int root_line, kh_diag_list_t *diags);
+
+/* Levenshtein distance, for "did you mean" (bounded: stops past max). */
+size_t kh_edit_distance(const char *a, const char *b, size_t max);
+
+/* True if s is a real calendar date YYYY-MM-DD; partial allows YYYY and
+ * YYYY-MM too. */
+bool kh_date_valid(const char *s, bool partial);
+
+#endif

@@ -1,0 +1,238 @@
+/* Sessions: document types cached by name, and the pipeline per plan.
+ *
+ * Fonts hold the set of glyphs the current document used (for the subset),
+ * so they are reset before each render; everything else in a type is
+ * read-only once loaded. */
+#include "session.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "font.h"
+#include "layout.h"
+#include "model.h"
+#include "pdf.h"
+#include "schema.h"
+#include "template.h"
+#include "validate.h"
+
+/* Document types a session keeps: far more than exist. */
+#define KH_MAX_TYPES 16
+
+typedef struct {
+    char *name;
+    bool ok; /* false: loading failed; the diagnostics were given once */
+    kh_template_t *tpl;
+    kh_schema_t *schema;
+    kh_font_t *fonts[KH_FONT_COUNT];
+} kh_doctype_t;
+
+struct kh_session {
+    char *data_dir;
+    kh_schema_t *template_schema; /* lazily loaded */
+    kh_doctype_t types[KH_MAX_TYPES];
+    size_t ntypes;
+};
+
+kh_session_t *kh_session_new(const char *data_dir)
+{
+    kh_session_t *s = calloc(1, sizeof *s);
+    if (!s || !(s->data_dir = strdup(data_dir)))
+        abort();
+    return s;
+}
+
+static void S_free_type(kh_doctype_t *t)
+{
+    free(t->name);
+    kh_template_free(t->tpl);
+    kh_schema_free(t->schema);
+    for (int i = 0; i < KH_FONT_COUNT; i++)
+        kh_font_free(t->fonts[i]);
+}
+
+void kh_session_free(kh_session_t *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->ntypes; i++)
+        S_free_type(&s->types[i]);
+    kh_schema_free(s->template_schema);
+    free(s->data_dir);
+    free(s);
+}
+
+static char *S_path(const kh_session_t *s, const char *dir, const char *name,
+                    const char *ext)
+{
+    char *p;
+    if (asprintf(&p, "%s/%s/%s%s", s->data_dir, dir, name, ext) < 0)
+        abort();
+    return p;
+}
+
+static kh_schema_t *S_template_schema(kh_session_t *s, kh_diag_list_t *d)
+{
+    if (!s->template_schema) {
+        char *p = S_path(s, "schemas", "template", ".schema.yaml");
+        s->template_schema = kh_schema_load(p, d);
+        free(p);
+    }
+    return s->template_schema;
+}
+
+/* Schema check, then the loader's own checks (fonts present). */
+static kh_template_t *S_load_template(kh_session_t *s, const char *path,
+                                      kh_diag_list_t *d)
+{
+    kh_schema_t *ts = S_template_schema(s, d);
+    kh_node_t *doc = ts ? kh_yaml_load_file(path, d) : NULL;
+    size_t before = d->errors;
+    if (doc)
+        kh_schema_check(ts, doc, path, 1, d);
+    kh_node_free(doc);
+    if (!doc || d->errors > before)
+        return NULL;
+    char *fonts = S_path(s, "fonts", "", "");
+    kh_template_t *t = kh_template_load(path, fonts, d);
+    free(fonts);
+    return t;
+}
+
+static void S_load_type(kh_session_t *s, kh_doctype_t *t, kh_diag_list_t *d)
+{
+    char *tp = S_path(s, "templates", t->name, ".yaml");
+    char *sp = S_path(s, "schemas", t->name, ".schema.yaml");
+    t->tpl = S_load_template(s, tp, d);
+    t->schema = t->tpl ? kh_schema_load(sp, d) : NULL;
+    t->ok = t->tpl && t->schema;
+    for (int i = 0; t->ok && i < KH_FONT_COUNT; i++)
+        t->ok = (t->fonts[i] = kh_font_load(t->tpl->font_file[i], d)) != NULL;
+    free(tp);
+    free(sp);
+}
+
+/* The document type named by the plan's type:, loaded on first use. */
+static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
+                                kh_diag_list_t *d)
+{
+    const kh_node_t *type = kh_node_get(src->front, "type");
+    if (!type || type->kind != KH_NODE_SCALAR || !type->text[0]) {
+        kh_diag_add(d, src->path, type ? type->line : 2, type ? type->col : 1,
+                    KH_SEV_ERROR, "required", "missing 'type' (e.g. type: ke-hoach)");
+        return NULL;
+    }
+    const char *name = type->text;
+    for (size_t i = 0; i < s->ntypes; i++)
+        if (!strcmp(s->types[i].name, name))
+            return s->types[i].ok ? &s->types[i] : NULL;
+    bool safe = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name);
+    char *tp = S_path(s, "templates", name, ".yaml");
+    bool exists = safe && access(tp, R_OK) == 0;
+    free(tp);
+    if (!exists || s->ntypes == KH_MAX_TYPES) {
+        kh_diag_add(d, src->path, type->line, type->col, KH_SEV_ERROR,
+                    "unknown-type", "unknown plan type '%s' (no template %s.yaml)",
+                    name, name);
+        return NULL;
+    }
+    kh_doctype_t *t = &s->types[s->ntypes++];
+    memset(t, 0, sizeof *t);
+    if (!(t->name = strdup(name)))
+        abort();
+    S_load_type(s, t, d);
+    return t->ok ? t : NULL;
+}
+
+static int S_validate(kh_session_t *s, kh_source_t *src, int load_rc,
+                      kh_doctype_t **type, kh_diag_list_t *d)
+{
+    if (load_rc == -2)
+        return KH_IO_ERROR;
+    if (load_rc != 0)
+        return KH_PLAN_ERROR;
+    size_t before = d->errors;
+    kh_doctype_t *t = S_type_for(s, src, d);
+    if (t)
+        kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
+    *type = t;
+    return t && d->errors == before ? KH_OK : KH_PLAN_ERROR;
+}
+
+int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
+                        kh_diag_list_t *d)
+{
+    kh_doctype_t *t;
+    return S_validate(s, src, kh_source_load(path, src, d), &t, d);
+}
+
+int kh_session_validate_template(kh_session_t *s, const char *path,
+                                 kh_diag_list_t *d)
+{
+    if (access(path, R_OK) != 0) {
+        kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "cannot open");
+        return KH_IO_ERROR;
+    }
+    kh_template_t *t = S_load_template(s, path, d);
+    kh_template_free(t);
+    return t ? KH_OK : KH_PLAN_ERROR;
+}
+
+/* model → layout → PDF bytes, for a validated plan. */
+static int S_render(kh_doctype_t *t, const kh_source_t *src,
+                    const kh_render_opts_t *o, unsigned char **pdf,
+                    size_t *pdf_len, kh_diag_list_t *d)
+{
+    for (int i = 0; i < KH_FONT_COUNT; i++)
+        kh_font_reset_used(t->fonts[i]);
+    kh_plan_t *plan = kh_plan_build(src, t->tpl, d);
+    kh_layout_t *layout = plan ? kh_layout_build(plan, t->tpl, t->fonts, src, d) : NULL;
+    int rc = KH_PLAN_ERROR;
+    if (layout && o->dump_layout) {
+        kh_layout_dump(layout, stdout);
+        rc = KH_OK;
+    } else if (layout) {
+        char subject[1024];
+        snprintf(subject, sizeof subject, "%s %s", t->tpl->doc_name, plan->title);
+        kh_pdf_meta_t meta = {plan->title, plan->issuer, subject, o->producer,
+                              o->created};
+        rc = kh_pdf_render(layout, t->fonts, &meta, pdf, pdf_len, d, src->path) == 0
+                 ? KH_OK : KH_IO_ERROR;
+    }
+    kh_layout_free(layout);
+    kh_plan_free(plan);
+    return rc;
+}
+
+int kh_session_render(kh_session_t *s, const char *path,
+                      const kh_render_opts_t *o, kh_source_t *src,
+                      kh_diag_list_t *d)
+{
+    kh_doctype_t *t;
+    int rc = S_validate(s, src, kh_source_load(path, src, d), &t, d);
+    unsigned char *pdf = NULL;
+    size_t len = 0;
+    if (rc == KH_OK)
+        rc = S_render(t, src, o, &pdf, &len, d);
+    if (rc == KH_OK && !o->dump_layout && kh_write_atomic(o->output, pdf, len, d) != 0)
+        rc = KH_IO_ERROR;
+    free(pdf);
+    return rc;
+}
+
+int kh_session_render_mem(kh_session_t *s, const char *path, const char *data,
+                          size_t len, unsigned char **pdf, size_t *pdf_len,
+                          kh_diag_list_t *d)
+{
+    kh_source_t src;
+    kh_doctype_t *t;
+    kh_render_opts_t o = {NULL, false, 0, "kehoach"};
+    int rc = S_validate(s, &src, kh_source_load_mem(path, data, len, &src, d), &t, d);
+    if (rc == KH_OK)
+        rc = S_render(t, &src, &o, pdf, pdf_len, d);
+    kh_source_free(&src);
+    return rc;
+}

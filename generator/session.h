@@ -1,0 +1,50 @@
+/* A session: the data directory (templates, schemas, fonts) and, per
+ * document type, its template, schema and fonts, loaded once and shared by
+ * every plan of that type. Runs the stages for one plan: load → validate,
+ * and for render → model → layout → pdf. */
+#ifndef KH_SESSION_H
+#define KH_SESSION_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "load.h"
+
+typedef struct kh_session kh_session_t;
+
+/* data_dir holds templates/, schemas/ and fonts/. */
+kh_session_t *kh_session_new(const char *data_dir);
+void kh_session_free(kh_session_t *s);
+
+enum { KH_OK = 0, KH_PLAN_ERROR = 1, KH_IO_ERROR = 2 };
+
+/* Loads and validates a plan. src is filled even on failure (for printing
+ * source lines); free it with kh_source_free. Returns KH_OK when there is
+ * no error (warnings allowed), KH_PLAN_ERROR or KH_IO_ERROR. */
+int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
+                        kh_diag_list_t *diags);
+
+/* Validates a template file against schemas/template.schema.yaml and
+ * loads it (fonts must exist). */
+int kh_session_validate_template(kh_session_t *s, const char *path,
+                                 kh_diag_list_t *diags);
+
+typedef struct {
+    const char *output;  /* the PDF path; NULL with dump_layout */
+    bool dump_layout;    /* print the layout to stdout instead */
+    long long created;   /* metadata date, seconds since the epoch */
+    const char *producer;
+} kh_render_opts_t;
+
+/* Validates, then renders to opts->output atomically. Same return codes;
+ * an unwritable output is KH_IO_ERROR. src as for kh_session_validate. */
+int kh_session_render(kh_session_t *s, const char *path,
+                      const kh_render_opts_t *opts, kh_source_t *src,
+                      kh_diag_list_t *diags);
+
+/* Renders into memory (for tests and fuzzing); *pdf is malloc'd. */
+int kh_session_render_mem(kh_session_t *s, const char *path, const char *data,
+                          size_t len, unsigned char **pdf, size_t *pdf_len,
+                          kh_diag_list_t *diags);
+
+#endif

@@ -1,0 +1,278 @@
+/* Validation rules.
+ *
+ * Order matters only for wording: a rule that explains a problem better
+ * than the schema's generic message runs first (an unquoted "- Lưu: VT"
+ * recipient is a YAML mapping: say so, not "must be text"), and the schema
+ * check skips positions that already carry an error. Body rules walk the
+ * cmark tree load.c built; quote and glyph checks read the raw text so
+ * that they can point at the exact character. */
+#include "validate.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "text.h"
+
+typedef struct {
+    const kh_source_t *src;
+    const kh_template_t *tpl;
+    kh_font_t **fonts;
+    kh_diag_list_t *diags;
+    unsigned char seen_ok[0x2000 / 8]; /* code points known to have glyphs */
+} kh_vctx_t;
+
+static void S_diag(kh_vctx_t *c, int line, int col, kh_severity_t sev,
+                   const char *rule, const char *msg, const char *arg)
+{
+    kh_diag_add(c->diags, c->src->path, line, col, sev, rule, msg, arg);
+}
+
+/* ---- front matter rules ---- */
+
+static void S_recipients(kh_vctx_t *c, const kh_node_t *fm)
+{
+    const kh_node_t *r = kh_node_get(fm, "recipients");
+    for (size_t i = 0; r && r->kind == KH_NODE_SEQ && i < r->n; i++) {
+        const kh_node_t *it = r->kids[i];
+        if (it->kind != KH_NODE_MAP)
+            continue;
+        const char *key = it->n ? it->kids[0]->text : "";
+        bool archive = key && !strncmp(key, "Lưu", strlen("Lưu"));
+        S_diag(c, it->line, it->col, KH_SEV_ERROR, "recipient-mapping",
+               archive ? "this recipient is not text (an unquoted ': ' makes it "
+                         "a mapping): quote it%s; the 'Lưu' line goes in 'archive:'"
+                       : "this recipient is not text (an unquoted ': ' makes it "
+                         "a mapping): quote it%s",
+               "");
+    }
+}
+
+static bool S_partial_date(const kh_node_t *d)
+{
+    return d && d->kind == KH_NODE_SCALAR && strlen(d->text) < 10;
+}
+
+static void S_date_draft(kh_vctx_t *c, const kh_node_t *fm)
+{
+    const kh_node_t *d = kh_node_get(fm, "date");
+    if (kh_node_get(fm, "number") && S_partial_date(d) &&
+        kh_date_valid(d->text, true))
+        S_diag(c, d->line, d->col, KH_SEV_ERROR, "date-draft",
+               "a numbered plan needs its full date YYYY-MM-DD (only drafts, "
+               "without 'number', may leave out the day or month)%s", "");
+}
+
+static void S_signer(kh_vctx_t *c, const kh_node_t *fm)
+{
+    const kh_node_t *sg = kh_node_get(fm, "signer");
+    const kh_node_t *auth = kh_node_get(sg, "authority");
+    const kh_node_t *obo = kh_node_get(sg, "on_behalf_of");
+    const char *a = auth && auth->kind == KH_NODE_SCALAR ? auth->text : NULL;
+    bool needs = a && (!strcmp(a, "KT") || !strcmp(a, "TM") || !strcmp(a, "TL") ||
+                       !strcmp(a, "TUQ"));
+    if (needs && !obo)
+        S_diag(c, auth->line, auth->col, KH_SEV_ERROR, "signer-authority",
+               "'authority: %s' needs 'on_behalf_of' (the head's title)", a);
+    if (!needs && obo)
+        S_diag(c, obo->line, obo->col, KH_SEV_WARNING, "signer-authority",
+               "'on_behalf_of' is printed only after KT, TM, TL or TUQ%s", "");
+}
+
+/* ---- glyphs ---- */
+
+static bool S_has_glyph(kh_vctx_t *c, uint32_t cp)
+{
+    if (cp < 0x2000 && (c->seen_ok[cp / 8] & (1u << (cp % 8))))
+        return true;
+    for (int f = 0; f < KH_FONT_COUNT; f++)
+        if (!kh_font_glyph(c->fonts[f], cp))
+            return false;
+    if (cp < 0x2000)
+        c->seen_ok[cp / 8] |= (unsigned char)(1u << (cp % 8));
+    return true;
+}
+
+/* Checks the characters of s, which starts at line:col. Line ends move the
+ * position to the start of the next line (col_after_nl). */
+static void S_glyphs_in(kh_vctx_t *c, const char *s, size_t n, int line,
+                        int col, int col_after_nl)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = kh_utf8_decode(s + i, n - i, &cp);
+        if (!l)
+            return;
+        if (cp == '\n') {
+            line++, col = col_after_nl;
+        } else {
+            if (cp >= 0x20 && !S_has_glyph(c, cp)) {
+                char ch[5] = {0};
+                kh_utf8_encode(cp, ch);
+                kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR,
+                            "glyph", "the font has no glyph for U+%04X '%s'",
+                            (unsigned)cp, ch);
+            }
+            col++;
+        }
+        i += l;
+    }
+}
+
+static void S_glyphs_front(kh_vctx_t *c, const kh_node_t *n)
+{
+    if (!n)
+        return;
+    if (n->kind == KH_NODE_SCALAR) {
+        S_glyphs_in(c, n->text, strlen(n->text), n->line, n->col + (n->quoted ? 1 : 0),
+                    n->col);
+        return;
+    }
+    for (size_t i = n->kind == KH_NODE_MAP ? 1 : 0; i < n->n;
+         i += n->kind == KH_NODE_MAP ? 2 : 1)
+        S_glyphs_front(c, n->kids[i]);
+}
+
+/* ---- body rules ---- */
+
+/* The hand-written number at the start of a heading, if any. */
+static bool S_written_number(cmark_node *h, char *out, size_t size)
+{
+    cmark_iter *it = cmark_iter_new(h);
+    bool found = false;
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_TEXT) {
+            const char *t = cmark_node_get_literal(n);
+            size_t k = kh_heading_number_prefix(t);
+            while (k && t[k - 1] == ' ')
+                k--;
+            if (k && k < size) {
+                memcpy(out, t, k);
+                out[k] = '\0';
+                found = true;
+            }
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    return found;
+}
+
+typedef struct {
+    int counters[KH_MAX_LEVELS];
+    int level; /* of the previous heading; 0 before the first */
+    char *numbering[KH_MAX_LEVELS];
+} kh_heads_t;
+
+static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
+{
+    int level = cmark_node_get_heading_level(n);
+    int line = kh_source_body_line(c->src, cmark_node_get_start_line(n));
+    int col = cmark_node_get_start_column(n);
+    if (level > h->level + 1) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "heading level %d follows level %d: use %.*s",
+                 level, h->level, h->level + 1, "######");
+        S_diag(c, line, col, KH_SEV_ERROR, "heading-skip", "%s", msg);
+    }
+    h->level = level;
+    h->counters[level - 1]++;
+    for (int i = level; i < KH_MAX_LEVELS; i++)
+        h->counters[i] = 0;
+    char want[64], written[64];
+    kh_number_format(kh_level_format(c->tpl, h->numbering, level), h->counters,
+                     want, sizeof want);
+    if (want[0] && S_written_number(n, written, sizeof written) &&
+        strcmp(written, want)) {
+        char msg[320];
+        snprintf(msg, sizeof msg, "the heading is written as '%s' but its "
+                 "place makes it '%s', as it is printed", written, want);
+        S_diag(c, line, col, KH_SEV_WARNING, "heading-number", "%s", msg);
+    }
+    cmark_node *next = cmark_node_next(n);
+    if (!next || (cmark_node_get_type(next) == CMARK_NODE_HEADING &&
+                  cmark_node_get_heading_level(next) <= level))
+        S_diag(c, line, col, KH_SEV_WARNING, "empty-section",
+               "this section has no content%s", "");
+}
+
+/* “ ” must pair up within a paragraph: reports a closing quote with no
+ * opening one, and an opening one never closed. */
+static void S_quotes(kh_vctx_t *c, cmark_node *n)
+{
+    int first = kh_source_body_line(c->src, cmark_node_get_start_line(n));
+    int last = kh_source_body_line(c->src, cmark_node_get_end_line(n));
+    const char *t = c->src->text, *end = t + c->src->len;
+    int line = 1;
+    while (t < end && line < first) {
+        const char *nl = memchr(t, '\n', (size_t)(end - t));
+        t = nl ? nl + 1 : end;
+        line++;
+    }
+    int open_line = 0, open_col = 0, depth = 0, col = 1;
+    for (; t < end && line <= last; t++) {
+        if (*t == '\n') {
+            line++, col = 1;
+            continue;
+        }
+        if (!strncmp(t, "“", 3)) {
+            if (depth++ == 0)
+                open_line = line, open_col = col;
+        } else if (!strncmp(t, "”", 3)) {
+            if (depth == 0)
+                S_diag(c, line, col, KH_SEV_WARNING, "quotes",
+                       "closing quote ” without an opening “%s", "");
+            else
+                depth--;
+        }
+        if (((unsigned char)*t & 0xC0) != 0x80)
+            col++;
+    }
+    if (depth > 0)
+        S_diag(c, open_line, open_col, KH_SEV_WARNING, "quotes",
+               "opening quote “ never closed in this paragraph%s", "");
+}
+
+static void S_body(kh_vctx_t *c, kh_heads_t *h)
+{
+    cmark_iter *it = cmark_iter_new(c->src->body_doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *n = cmark_iter_get_node(it);
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_HEADING && cmark_node_parent(n) == c->src->body_doc)
+            S_heading(c, h, n);
+        if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+            S_quotes(c, n);
+    }
+    cmark_iter_free(it);
+}
+
+void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
+                      const kh_template_t *tpl, kh_font_t *fonts[KH_FONT_COUNT],
+                      kh_diag_list_t *diags)
+{
+    kh_vctx_t *c = calloc(1, sizeof *c);
+    if (!c)
+        abort();
+    *c = (kh_vctx_t){.src = src, .tpl = tpl, .fonts = fonts, .diags = diags};
+    const kh_node_t *fm = src->front;
+    S_recipients(c, fm);
+    kh_schema_check(schema, fm, src->path, 2, diags);
+    S_date_draft(c, fm);
+    S_signer(c, fm);
+    S_glyphs_front(c, fm);
+    kh_heads_t h = {0};
+    const kh_node_t *num = kh_node_get(fm, "numbering");
+    for (size_t i = 0; num && num->kind == KH_NODE_SEQ && i < num->n && i < KH_MAX_LEVELS; i++)
+        if (num->kids[i]->kind == KH_NODE_SCALAR)
+            h.numbering[i] = num->kids[i]->text;
+    S_body(c, &h);
+    S_glyphs_in(c, src->body, src->body_len, src->body_line, 1, 1);
+    free(c);
+}
