@@ -20,6 +20,12 @@ void kh_diag_free(kh_diag_list_t *list)
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
 {
+    if (sev == KH_SEV_ERROR)
+        list->errors++;
+    if (list->count >= KH_MAX_DIAGS) {
+        list->dropped++;
+        return;
+    }
     if (list->count == list->cap) {
         size_t cap = list->cap ? list->cap * 2 : 8;
         kh_diag_t *items = realloc(list->items, cap * sizeof *items);
@@ -41,8 +47,22 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
     d->severity = sev;
     snprintf(d->rule, sizeof d->rule, "%s", rule ? rule : "");
     d->message = msg;
-    if (sev == KH_SEV_ERROR)
-        list->errors++;
+}
+
+void kh_diag_sort(kh_diag_list_t *list)
+{
+    /* insertion sort: stable, and lists are short (KH_MAX_DIAGS) */
+    for (size_t i = 1; i < list->count; i++) {
+        kh_diag_t d = list->items[i];
+        size_t j = i;
+        while (j > 0 && (list->items[j - 1].line > d.line ||
+                         (list->items[j - 1].line == d.line &&
+                          list->items[j - 1].col > d.col))) {
+            list->items[j] = list->items[j - 1];
+            j--;
+        }
+        list->items[j] = d;
+    }
 }
 
 /* Finds the start and length of 1-based line `line` in the source. */
@@ -125,6 +145,9 @@ void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
         if (l)
             S_print_excerpt(out, l, ll, d->col);
     }
+    if (list->dropped && list->count)
+        fprintf(out, "%s: note: %zu more diagnostics not shown\n",
+                list->items[0].file, list->dropped);
 }
 
 static void S_json_string(FILE *out, const char *s)

@@ -17,10 +17,15 @@ typedef struct {
     char *message;    /* owned */
 } kh_diag_t;
 
+/* Diagnostics kept per list; past this only counted (a file of garbage
+ * should give a screenful, not a million lines). */
+#define KH_MAX_DIAGS 100
+
 typedef struct {
     kh_diag_t *items;
     size_t count, cap;
-    size_t errors;
+    size_t errors;  /* all errors, kept or not */
+    size_t dropped; /* diagnostics past KH_MAX_DIAGS */
 } kh_diag_list_t;
 
 void kh_diag_init(kh_diag_list_t *list);
@@ -30,6 +35,9 @@ void kh_diag_free(kh_diag_list_t *list);
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+
+/* Orders the diagnostics by position (stable), for printing. */
+void kh_diag_sort(kh_diag_list_t *list);
 
 /* Prints "file:line:col: error: message [rule]" and, when the source text
  * is given, the offending line with a caret under the column. */

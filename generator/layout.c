@@ -144,11 +144,8 @@ static double S_baseline(const kh_lctx_t *c, double size)
  * column in characters. */
 static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
 {
-    const char *t = c->src->text, *end = t + c->src->len, *from = t;
-    for (int l = 1; l < c->line && from < end; l++) {
-        const char *nl = memchr(from, '\n', (size_t)(end - from));
-        from = nl ? nl + 1 : end;
-    }
+    const char *t = c->src->text, *end = t + c->src->len;
+    const char *from = kh_source_line(c->src, c->line, NULL);
     const char *hit = memmem(from, (size_t)(end - from), enc, strlen(enc));
     if (!hit)
         hit = memmem(t, c->src->len, enc, strlen(enc));

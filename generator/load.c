@@ -23,7 +23,7 @@
 
 /* Plans are a few tens of KB; anything past this is not a plan, and
  * refusing it bounds memory and time. */
-#define KH_MAX_FILE_BYTES (8u * 1024 * 1024)
+#define KH_MAX_FILE_BYTES (16u * 1024 * 1024)
 /* YAML nesting deeper than this is no front matter a person wrote, and
  * the tree is built recursively. */
 #define KH_MAX_YAML_DEPTH 64
@@ -377,6 +377,38 @@ static int S_split(kh_source_t *src, kh_diag_list_t *diags)
     return -1;
 }
 
+/* Line starts, so that rules and diagnostics find a line without
+ * rescanning the file (which would make big files quadratic). */
+static void S_index_lines(kh_source_t *src)
+{
+    int n = 1;
+    for (size_t i = 0; i < src->len; i++)
+        n += src->text[i] == '\n';
+    src->line_starts = malloc((size_t)n * sizeof *src->line_starts);
+    if (!src->line_starts)
+        abort();
+    src->nlines = 0;
+    src->line_starts[src->nlines++] = 0;
+    for (size_t i = 0; i < src->len; i++)
+        if (src->text[i] == '\n')
+            src->line_starts[src->nlines++] = i + 1;
+}
+
+const char *kh_source_line(const kh_source_t *src, int line, size_t *len)
+{
+    if (!src->text || line < 1 || line > src->nlines) {
+        if (len)
+            *len = 0;
+        return src->text ? src->text + src->len : "";
+    }
+    const char *start = src->text + src->line_starts[line - 1];
+    if (len) {
+        const char *nl = memchr(start, '\n', (size_t)(src->text + src->len - start));
+        *len = (size_t)((nl ? nl : src->text + src->len) - start);
+    }
+    return start;
+}
+
 int kh_source_load_mem(const char *path, const char *data, size_t len,
                        kh_source_t *src, kh_diag_list_t *diags)
 {
@@ -392,6 +424,7 @@ int kh_source_load_mem(const char *path, const char *data, size_t len,
     }
     src->text = kh_text_nfc(clean, clean_len, &src->len);
     free(clean);
+    S_index_lines(src);
     return S_split(src, diags);
 }
 
@@ -417,6 +450,7 @@ void kh_source_free(kh_source_t *src)
 {
     if (src->body_doc)
         cmark_node_free(src->body_doc);
+    free(src->line_starts);
     kh_node_free(src->front);
     free(src->text);
     free(src->path);

@@ -29,7 +29,13 @@ typedef struct {
     size_t body_len;
     int body_line;    /* file line of the body's first line */
     struct cmark_node *body_doc; /* the body parsed by cmark */
+    size_t *line_starts; /* byte offset of each line in text */
+    int nlines;
 } kh_source_t;
+
+/* Start of 1-based line in src->text (the end of the text past the last
+ * line); *len gets its length without the newline when len is not NULL. */
+const char *kh_source_line(const kh_source_t *src, int line, size_t *len);
 
 /* Converts a cmark line number in the body to a file line. */
 int kh_source_body_line(const kh_source_t *src, int cmark_line);

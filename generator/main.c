@@ -163,6 +163,7 @@ static int S_render(int argc, char **argv)
         kh_diag_init(&d);
         kh_source_t src;
         int st = S_status(kh_session_render(s, argv[i], &o, &src, &d));
+        kh_diag_sort(&d);
         kh_diag_print(&d, stderr, src.text, src.len);
         kh_source_free(&src);
         kh_diag_free(&d);
@@ -180,8 +181,9 @@ static bool S_is_template(const char *path)
            (n > 4 && !strcmp(path + n - 4, ".yml"));
 }
 
-static void S_print(const kh_diag_list_t *d, kh_format_t f, const kh_source_t *src)
+static void S_print(kh_diag_list_t *d, kh_format_t f, const kh_source_t *src)
 {
+    kh_diag_sort(d);
     if (f == FORMAT_JSON)
         kh_diag_print_json(d, stdout);
     else if (f == FORMAT_GITHUB)

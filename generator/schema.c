@@ -358,8 +358,6 @@ static bool S_has_error_at(const kh_diag_list_t *d, int line, int col)
 static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
                   const char *fmt, const char *a, const char *b)
 {
-    if (S_has_error_at(c->diags, at->line, at->col))
-        return;
     kh_diag_add(c->diags, c->file, at->line, at->col, KH_SEV_ERROR, rule, fmt, a, b);
 }
 
@@ -404,7 +402,11 @@ static const char *S_type_words(unsigned types)
         return "text";
     if (types & T_INTEGER)
         return "a whole number";
-    return "a value of another type";
+    if (types & T_NUMBER)
+        return "a number";
+    if (types & T_BOOLEAN)
+        return "true or false";
+    return "empty";
 }
 
 static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
@@ -519,7 +521,9 @@ static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
 {
     unsigned have = S_node_types(n);
     if (s->types && !(have & s->types)) {
-        S_err(c, n, "type", "'%s' must be %s", path, S_type_words(s->types));
+        /* a rule may have explained this node already (recipient-mapping) */
+        if (!S_has_error_at(c->diags, n->line, n->col))
+            S_err(c, n, "type", "'%s' must be %s", path, S_type_words(s->types));
         return;
     }
     if (n->kind == KH_NODE_MAP)

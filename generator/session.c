@@ -119,6 +119,12 @@ static void S_load_type(kh_session_t *s, kh_doctype_t *t, kh_diag_list_t *d)
 static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
                                 kh_diag_list_t *d)
 {
+    if (src->front->kind != KH_NODE_MAP) {
+        kh_diag_add(d, src->path, src->front->line, src->front->col, KH_SEV_ERROR,
+                    "front-matter", "the front matter must be a YAML mapping "
+                    "(key: value lines)");
+        return NULL;
+    }
     const kh_node_t *type = kh_node_get(src->front, "type");
     if (!type || type->kind != KH_NODE_SCALAR || !type->text[0]) {
         kh_diag_add(d, src->path, type ? type->line : 2, type ? type->col : 1,
@@ -147,14 +153,16 @@ static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
     return t->ok ? t : NULL;
 }
 
+/* before: the error count before the plan was loaded (loading itself
+ * reports some: control characters, bad bytes). */
 static int S_validate(kh_session_t *s, kh_source_t *src, int load_rc,
-                      kh_doctype_t **type, kh_diag_list_t *d)
+                      size_t before, kh_doctype_t **type, kh_diag_list_t *d)
 {
+    *type = NULL;
     if (load_rc == -2)
         return KH_IO_ERROR;
     if (load_rc != 0)
         return KH_PLAN_ERROR;
-    size_t before = d->errors;
     kh_doctype_t *t = S_type_for(s, src, d);
     if (t)
         kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
@@ -166,7 +174,8 @@ int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
                         kh_diag_list_t *d)
 {
     kh_doctype_t *t;
-    return S_validate(s, src, kh_source_load(path, src, d), &t, d);
+    size_t before = d->errors;
+    return S_validate(s, src, kh_source_load(path, src, d), before, &t, d);
 }
 
 int kh_session_validate_template(kh_session_t *s, const char *path,
@@ -212,7 +221,8 @@ int kh_session_render(kh_session_t *s, const char *path,
                       kh_diag_list_t *d)
 {
     kh_doctype_t *t;
-    int rc = S_validate(s, src, kh_source_load(path, src, d), &t, d);
+    size_t before = d->errors;
+    int rc = S_validate(s, src, kh_source_load(path, src, d), before, &t, d);
     unsigned char *pdf = NULL;
     size_t len = 0;
     if (rc == KH_OK)
@@ -230,7 +240,9 @@ int kh_session_render_mem(kh_session_t *s, const char *path, const char *data,
     kh_source_t src;
     kh_doctype_t *t;
     kh_render_opts_t o = {NULL, false, 0, "kehoach"};
-    int rc = S_validate(s, &src, kh_source_load_mem(path, data, len, &src, d), &t, d);
+    size_t before = d->errors;
+    int rc = S_validate(s, &src, kh_source_load_mem(path, data, len, &src, d),
+                        before, &t, d);
     if (rc == KH_OK)
         rc = S_render(t, &src, &o, pdf, pdf_len, d);
     kh_source_free(&src);

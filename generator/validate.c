@@ -205,13 +205,9 @@ static void S_quotes(kh_vctx_t *c, cmark_node *n)
 {
     int first = kh_source_body_line(c->src, cmark_node_get_start_line(n));
     int last = kh_source_body_line(c->src, cmark_node_get_end_line(n));
-    const char *t = c->src->text, *end = t + c->src->len;
-    int line = 1;
-    while (t < end && line < first) {
-        const char *nl = memchr(t, '\n', (size_t)(end - t));
-        t = nl ? nl + 1 : end;
-        line++;
-    }
+    const char *t = kh_source_line(c->src, first, NULL);
+    const char *end = c->src->text + c->src->len;
+    int line = first;
     int open_line = 0, open_col = 0, depth = 0, col = 1;
     for (; t < end && line <= last; t++) {
         if (*t == '\n') {

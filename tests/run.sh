@@ -24,6 +24,7 @@ suite() { # name, command...
 
 suite unit build/unit .
 suite render /usr/bin/python3 tests/test_render.py
+suite validate /usr/bin/python3 tests/test_validate.py
 suite valgrind bash tests/valgrind.sh
 
 passed=$(grep -c '^PASS' "$log")
