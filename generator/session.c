@@ -84,21 +84,25 @@ static kh_schema_t *S_template_schema(kh_session_t *s, kh_diag_list_t *d)
     return s->template_schema;
 }
 
-/* Schema check, then the loader's own checks (fonts present). */
+/* The loader's own checks (every field present and of its kind, fonts
+ * present), after the schema's when asked: `validate` checks templates
+ * against schemas/template.schema.yaml; plans skip that (it costs a fifth
+ * of a render and the loader already refuses what would break layout). */
 static kh_template_t *S_load_template(kh_session_t *s, const char *path,
-                                      kh_diag_list_t *d)
+                                      bool with_schema, kh_diag_list_t *d)
 {
-    kh_schema_t *ts = S_template_schema(s, d);
-    kh_node_t *doc = ts ? kh_yaml_load_file(path, d) : NULL;
+    kh_schema_t *ts = with_schema ? S_template_schema(s, d) : NULL;
+    kh_node_t *doc = ts || !with_schema ? kh_yaml_load_file(path, d) : NULL;
     size_t before = d->errors;
-    if (doc)
+    if (doc && ts)
         kh_schema_check(ts, doc, path, 1, d);
+    kh_template_t *t = NULL;
+    if (doc && d->errors == before) {
+        char *fonts = S_path(s, "fonts", "", "");
+        t = kh_template_from_tree(doc, path, fonts, d);
+        free(fonts);
+    }
     kh_node_free(doc);
-    if (!doc || d->errors > before)
-        return NULL;
-    char *fonts = S_path(s, "fonts", "", "");
-    kh_template_t *t = kh_template_load(path, fonts, d);
-    free(fonts);
     return t;
 }
 
@@ -106,7 +110,7 @@ static void S_load_type(kh_session_t *s, kh_doctype_t *t, kh_diag_list_t *d)
 {
     char *tp = S_path(s, "templates", t->name, ".yaml");
     char *sp = S_path(s, "schemas", t->name, ".schema.yaml");
-    t->tpl = S_load_template(s, tp, d);
+    t->tpl = S_load_template(s, tp, false, d);
     t->schema = t->tpl ? kh_schema_load(sp, d) : NULL;
     t->ok = t->tpl && t->schema;
     for (int i = 0; t->ok && i < KH_FONT_COUNT; i++)
@@ -185,7 +189,7 @@ int kh_session_validate_template(kh_session_t *s, const char *path,
         kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "cannot open");
         return KH_IO_ERROR;
     }
-    kh_template_t *t = S_load_template(s, path, d);
+    kh_template_t *t = S_load_template(s, path, true, d);
     kh_template_free(t);
     return t ? KH_OK : KH_PLAN_ERROR;
 }

@@ -217,8 +217,14 @@ kh_template_t *kh_template_load(const char *path, const char *font_dir,
                                 kh_diag_list_t *diags)
 {
     kh_node_t *root = kh_yaml_load_file(path, diags);
-    if (!root)
-        return NULL;
+    kh_template_t *t = root ? kh_template_from_tree(root, path, font_dir, diags) : NULL;
+    kh_node_free(root);
+    return t;
+}
+
+kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
+                                     const char *font_dir, kh_diag_list_t *diags)
+{
     kh_template_t *t = calloc(1, sizeof *t);
     if (!t)
         abort();
@@ -233,7 +239,6 @@ kh_template_t *kh_template_load(const char *path, const char *font_dir,
         S_read_headings(&c, t);
     if (c.ok)
         S_read_bullets(&c, t);
-    kh_node_free(root);
     if (!c.ok) {
         kh_template_free(t);
         return NULL;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "load.h"
 
 #define KH_MAX_LEVELS 6 /* heading levels; Markdown has six */
 
@@ -59,6 +60,10 @@ typedef struct {
  * Returns NULL with diagnostics on any error. */
 kh_template_t *kh_template_load(const char *path, const char *font_dir,
                                 kh_diag_list_t *diags);
+
+/* The same from an already parsed YAML tree of the file at path. */
+kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
+                                     const char *font_dir, kh_diag_list_t *diags);
 void kh_template_free(kh_template_t *t);
 
 #endif

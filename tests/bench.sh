@@ -22,6 +22,19 @@ print("%.2f %.2f" % (r["median"]*1000, r["mean"]*1000))' "$tmp/h.json")
     printf '%-22s %10s %10s %7.1f MiB %8.1f\n' "$name" "$median" "$mean" \
         "$(echo "$rss / 1024" | bc -l)" "$(echo "$size / 1000" | bc -l)"
 done
+echo
+plan=plans/kon-tum-70-nam.md
+many=$(for i in $(seq 250); do printf '%s ' plans/*.md; done)
+hyperfine -N --style none --warmup 3 --runs 30 --export-json "$tmp/v1.json" \
+    "$bin validate $plan" >/dev/null 2>&1
+hyperfine -N --style none --warmup 1 --runs 10 --export-json "$tmp/v1000.json" \
+    "$bin validate $many" >/dev/null 2>&1
+/usr/bin/python3 -c 'import json,sys
+one=json.load(open(sys.argv[1]))["results"][0]["median"]*1000
+k=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
+print("validate one plan (whole process): %.2f ms median" % one)
+print("validate 1,000 plans in one process: %.0f ms median (%.3f ms a plan)" % (k, k/1000))' \
+    "$tmp/v1.json" "$tmp/v1000.json"
 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$bin" render \
     -o "$tmp/kt.pdf" plans/kon-tum-70-nam.md 2>"$tmp/cg.err" >/dev/null
 echo "instructions (callgrind, kon-tum-70-nam): $(grep -oE 'refs: +[0-9,]+' "$tmp/cg.err" | grep -oE '[0-9,]+$')"
