@@ -11,6 +11,7 @@
 #include "linebreak.h"
 #include "load.h"
 #include "model.h"
+#include "schema.h"
 #include "template.h"
 #include "text.h"
 
@@ -241,8 +242,25 @@ static void test_yaml_alias_refused(void)
     kh_diag_free(&d);
 }
 
+static void test_schema_helpers(void)
+{
+    check(kh_edit_distance("tittle", "title", 2) == 1, "edit distance: tittle/title", "");
+    check(kh_edit_distance("recipents", "recipients", 2) == 1, "edit distance: recipents", "");
+    check(kh_edit_distance("signer", "archive", 2) > 2, "edit distance: bounded", "");
+    check(kh_date_valid("2024-02-29", false), "date: 2024-02-29 exists (leap year)", "");
+    check(!kh_date_valid("2023-02-29", false), "date: 2023-02-29 does not", "");
+    check(!kh_date_valid("2024-04-31", false), "date: 2024-04-31 does not", "");
+    check(!kh_date_valid("2024-07", false), "date: partial refused where a full date is needed", "");
+    check(kh_date_valid("2024-07", true) && kh_date_valid("2024", true),
+          "date: drafts may give YYYY-MM or YYYY", "");
+    check(!kh_date_valid("2024-13", true) && !kh_date_valid("24-07-01", true) &&
+              !kh_date_valid("2024-7-1", true),
+          "date: malformed partial dates refused", "");
+}
+
 int main(int argc, char **argv)
 {
+    test_schema_helpers();
     const char *dir = argc > 1 ? argv[1] : ".";
     test_numbering();
     test_upper();
