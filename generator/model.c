@@ -331,32 +331,46 @@ static kh_block_t *S_new_block(kh_mctx_t *c, kh_block_kind_t kind,
     return b;
 }
 
-/* Appends text with a style, merging with the previous span when equal. */
+/* Appends text with a style, merging with the previous span when equal.
+ * Both the span list and a span's text grow by doubling: a paragraph of a
+ * million soft breaks must stay linear. */
 static void S_add_span(kh_block_t *b, const char *text, size_t len,
                        unsigned style)
 {
-    if (b->nspans && !(style & KH_SPAN_BREAK) &&
-        b->spans[b->nspans - 1].style == style) {
-        kh_span_t *last = &b->spans[b->nspans - 1];
-        size_t old = strlen(last->text);
-        char *t = realloc(last->text, old + len + 1);
+    kh_span_t *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
+    if (!last || (style & KH_SPAN_BREAK) || last->style != style) {
+        if (b->nspans == b->cap_spans) {
+            b->cap_spans = b->cap_spans ? b->cap_spans * 2 : 8;
+            kh_span_t *s = realloc(b->spans, b->cap_spans * sizeof *s);
+            if (!s)
+                abort();
+            b->spans = s;
+        }
+        last = &b->spans[b->nspans++];
+        *last = (kh_span_t){NULL, 0, 0, style};
+    }
+    if (last->len + len + 1 > last->cap) {
+        size_t cap = last->cap ? last->cap : 32;
+        while (cap < last->len + len + 1)
+            cap *= 2;
+        char *t = realloc(last->text, cap);
         if (!t)
             abort();
-        memcpy(t + old, text, len);
-        t[old + len] = '\0';
         last->text = t;
-        return;
+        last->cap = cap;
     }
-    kh_span_t *s = realloc(b->spans, (b->nspans + 1) * sizeof *s);
-    if (!s)
-        abort();
-    b->spans = s;
-    char *t = malloc(len + 1);
-    if (!t)
-        abort();
-    memcpy(t, text, len);
-    t[len] = '\0';
-    b->spans[b->nspans++] = (kh_span_t){t, style};
+    memcpy(last->text + last->len, text, len);
+    last->len += len;
+    last->text[last->len] = '\0';
+}
+
+/* Replaces a span's text (which it takes over). */
+static void S_set_span_text(kh_span_t *sp, char *text)
+{
+    free(sp->text);
+    sp->text = text;
+    sp->len = strlen(text);
+    sp->cap = sp->len + 1;
 }
 
 static void S_inlines(kh_block_t *b, cmark_node *parent, unsigned style)
@@ -400,10 +414,12 @@ static void S_strip_number(kh_block_t *b)
 {
     if (!b->nspans)
         return;
-    char *t = b->spans[0].text;
-    size_t k = kh_heading_number_prefix(t);
-    if (k)
-        memmove(t, t + k, strlen(t + k) + 1);
+    kh_span_t *sp = &b->spans[0];
+    size_t k = kh_heading_number_prefix(sp->text);
+    if (k) {
+        memmove(sp->text, sp->text + k, sp->len - k + 1);
+        sp->len -= k;
+    }
 }
 
 static bool S_ends_with_colon(const kh_block_t *b)
@@ -435,24 +451,18 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
     unsigned add = S_heading_style(hs);
     for (size_t i = 0; i < b->nspans; i++) {
         b->spans[i].style |= add;
-        if (hs->upper) {
-            char *u = kh_text_upper(b->spans[i].text);
-            free(b->spans[i].text);
-            b->spans[i].text = u;
-        }
+        if (hs->upper)
+            S_set_span_text(&b->spans[i], kh_text_upper(b->spans[i].text));
     }
-    if (label[0]) { /* prepend "I. " */
-        kh_block_t tmp = {0};
+    if (label[0]) { /* "I. " goes first: build it alone, then shift it in */
         strcat(label, " ");
+        kh_block_t tmp = {0};
         S_add_span(&tmp, label, strlen(label), add);
-        kh_span_t *s = realloc(b->spans, (b->nspans + 1) * sizeof *s);
-        if (!s)
-            abort();
-        memmove(s + 1, s, b->nspans * sizeof *s);
-        s[0] = tmp.spans[0];
+        S_add_span(b, "", 0, KH_SPAN_BREAK); /* room for one more span */
+        free(b->spans[b->nspans - 1].text);
+        memmove(b->spans + 1, b->spans, (b->nspans - 1) * sizeof *b->spans);
+        b->spans[0] = tmp.spans[0];
         free(tmp.spans);
-        b->spans = s;
-        b->nspans++;
     }
     b->space_before = hs->space_before_pt;
 }

@@ -20,6 +20,7 @@ enum {
 
 typedef struct {
     char *text;
+    size_t len, cap; /* text grows in place while the style stays */
     unsigned style;
 } kh_span_t;
 
@@ -30,7 +31,7 @@ typedef struct {
     int level;          /* headings: 1..6 */
     double space_before; /* pt, from the template */
     kh_span_t *spans;
-    size_t nspans;
+    size_t nspans, cap_spans;
     int line, col;      /* in the plan file */
 } kh_block_t;
 
