@@ -14,7 +14,7 @@ OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps demo test unit asan-test bench clean
+.PHONY: all deps demo test bench fuzz clean
 all: deps build/kehoach
 
 deps:
@@ -24,7 +24,7 @@ build/obj/%.o: generator/%.c generator/*.h | build/obj
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
 build/san/%.o: generator/%.c generator/*.h | build/san
 	$(CC) $(CPPFLAGS_ALL) -O1 -g $(SAN) -c $< -o $@
-build/obj build/san out:
+build/obj build/san build/fuzz out:
 	mkdir -p $@
 
 build/kehoach: $(OBJ) build/obj/main.o
@@ -36,6 +36,26 @@ build/unit: $(OBJ) build/obj/unit.o
 build/obj/unit.o: tests/unit.c generator/*.h | build/obj
 	$(CC) $(CPPFLAGS_ALL) -Igenerator $(CFLAGS) -c $< -o $@
 
+# Fuzzing (libFuzzer, clang from Debian): one target per entry point, the
+# generator compiled with coverage and ASan + UBSan. The same targets are
+# also built with gcc + ASan and a plain main (tests/fuzz/standalone.c) so
+# that `make test` replays the kept crashers and the seed corpus.
+FUZZ_TARGETS := frontmatter model render
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_DEFS := -DKH_FUZZ_DATA='"$(CURDIR)"' -Igenerator -Itests/fuzz
+FUZZ_OBJ  := $(SRC:%.c=build/fuzz/%.o)
+FUZZ_SECONDS ?= 60
+build/fuzz/%.o: generator/%.c generator/*.h | build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_DEFS) $(FUZZ_SAN) -fsanitize=fuzzer $< $(FUZZ_OBJ) -o $@ $(LDLIBS_ALL)
+build/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(SAN_OBJ)
+	$(CC) $(CPPFLAGS_ALL) $(FUZZ_DEFS) -O1 -g $(SAN) $< tests/fuzz/standalone.c $(SAN_OBJ) -o $@ $(LDLIBS_ALL)
+
+fuzz: deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 PLANS := $(wildcard plans/*.md)
 demo: all | out
 	build/kehoach render -d out $(PLANS)
@@ -43,7 +63,7 @@ demo: all | out
 
 # The whole suite, against the sanitizer build (ASan + UBSan): every test
 # renders real plans through it.
-test: deps build/kehoach build/kehoach-san build/unit
+test: deps build/kehoach build/kehoach-san build/unit $(FUZZ_TARGETS:%=build/replay_%)
 	@KEHOACH=build/kehoach-san bash tests/run.sh
 
 bench: all

@@ -23,6 +23,11 @@
  * demerit units (a loose line costs 100 at ratio 1). */
 static const double c_dash_start_penalty = 50;
 
+/* Pages a document may take. Real plans have a handful; the bound keeps a
+ * pathological input (a 16 MiB file of one-word paragraphs) from building
+ * an enormous PDF in memory. */
+#define KH_MAX_PAGES 10000
+
 /* A vertical box: ops [op_first, op_first + op_count) of the staging list,
  * with y measured downward from the box top. */
 typedef struct {
@@ -48,7 +53,8 @@ typedef struct {
     kh_diag_list_t *diags;
     bool ok;
     kh_layout_t *out;
-    size_t text_cap; /* allocated size of out->text */
+    size_t text_cap;  /* allocated size of out->text */
+    size_t cap_pages; /* allocated entries of out->pages */
     kh_op_t *staged;
     size_t nstaged, capstaged;
     kh_vbox_t *boxes;
@@ -636,14 +642,18 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
 
 /* ---- pagination ---- */
 
-static kh_page_t *S_new_page(kh_layout_t *L)
+static kh_page_t *S_new_page(kh_lctx_t *c)
 {
-    kh_page_t *pg = realloc(L->pages, (L->npages + 1) * sizeof *pg);
-    if (!pg)
-        abort();
-    L->pages = pg;
-    memset(&pg[L->npages], 0, sizeof *pg);
-    return &pg[L->npages++];
+    kh_layout_t *L = c->out;
+    if (L->npages == c->cap_pages) {
+        c->cap_pages = c->cap_pages ? c->cap_pages * 2 : 8;
+        kh_page_t *pg = realloc(L->pages, c->cap_pages * sizeof *pg);
+        if (!pg)
+            abort();
+        L->pages = pg;
+    }
+    memset(&L->pages[L->npages], 0, sizeof *L->pages);
+    return &L->pages[L->npages++];
 }
 
 static void S_put(kh_page_t *pg, const kh_op_t *op)
@@ -696,8 +706,14 @@ static void S_paginate(kh_lctx_t *c)
     const kh_template_t *t = c->tpl;
     double avail = t->page_h - t->margin_top - t->margin_bottom;
     for (size_t first = 0; first < c->nboxes;) {
+        if (c->out->npages == KH_MAX_PAGES) {
+            kh_diag_add(c->diags, c->src->path, 0, 0, KH_SEV_ERROR, "page-limit",
+                        "the plan would take more than %d pages", KH_MAX_PAGES);
+            c->ok = false;
+            return;
+        }
         size_t end = S_page_end(c, first, avail);
-        kh_page_t *pg = S_new_page(c->out);
+        kh_page_t *pg = S_new_page(c);
         if (c->out->npages > 1)
             S_page_number(c, pg, c->out->npages);
         double top = t->margin_top;

@@ -455,9 +455,9 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
             S_set_span_text(&b->spans[i], kh_text_upper(b->spans[i].text));
     }
     if (label[0]) { /* "I. " goes first: build it alone, then shift it in */
-        strcat(label, " ");
         kh_block_t tmp = {0};
         S_add_span(&tmp, label, strlen(label), add);
+        S_add_span(&tmp, " ", 1, add);
         S_add_span(b, "", 0, KH_SPAN_BREAK); /* room for one more span */
         free(b->spans[b->nspans - 1].text);
         memmove(b->spans + 1, b->spans, (b->nspans - 1) * sizeof *b->spans);

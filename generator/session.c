@@ -237,18 +237,23 @@ int kh_session_render(kh_session_t *s, const char *path,
     return rc;
 }
 
-int kh_session_render_mem(kh_session_t *s, const char *path, const char *data,
-                          size_t len, unsigned char **pdf, size_t *pdf_len,
-                          kh_diag_list_t *d)
+int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
+                       size_t len, kh_stage_t last, unsigned char **pdf,
+                       size_t *pdf_len, kh_diag_list_t *d)
 {
     kh_source_t src;
     kh_doctype_t *t;
-    kh_render_opts_t o = {NULL, false, 0, "kehoach"};
     size_t before = d->errors;
-    int rc = S_validate(s, &src, kh_source_load_mem(path, data, len, &src, d),
+    int rc = S_validate(s, &src, kh_source_load_mem(name, data, len, &src, d),
                         before, &t, d);
-    if (rc == KH_OK)
+    if (rc == KH_OK && last == KH_STAGE_MODEL) {
+        kh_plan_t *plan = kh_plan_build(&src, t->tpl, d);
+        rc = plan ? KH_OK : KH_PLAN_ERROR;
+        kh_plan_free(plan);
+    } else if (rc == KH_OK && last == KH_STAGE_PDF) {
+        kh_render_opts_t o = {NULL, false, 0, "kehoach"};
         rc = S_render(t, &src, &o, pdf, pdf_len, d);
+    }
     kh_source_free(&src);
     return rc;
 }

@@ -42,9 +42,18 @@ int kh_session_render(kh_session_t *s, const char *path,
                       const kh_render_opts_t *opts, kh_source_t *src,
                       kh_diag_list_t *diags);
 
-/* Renders into memory (for tests and fuzzing); *pdf is malloc'd. */
-int kh_session_render_mem(kh_session_t *s, const char *path, const char *data,
-                          size_t len, unsigned char **pdf, size_t *pdf_len,
-                          kh_diag_list_t *diags);
+/* How far kh_session_run_mem goes. */
+typedef enum {
+    KH_STAGE_VALIDATE, /* load and validate */
+    KH_STAGE_MODEL,    /* … and build the document model */
+    KH_STAGE_PDF       /* … and lay out and render the PDF */
+} kh_stage_t;
+
+/* Runs the stages on a plan held in memory (fuzzers, tests): nothing is
+ * read but the data directory, nothing written. With KH_STAGE_PDF, *pdf
+ * gets the malloc'd PDF. Same return codes. */
+int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
+                       size_t len, kh_stage_t last, unsigned char **pdf,
+                       size_t *pdf_len, kh_diag_list_t *diags);
 
 #endif

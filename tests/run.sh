@@ -26,6 +26,10 @@ suite unit build/unit .
 suite render /usr/bin/python3 tests/test_render.py
 suite validate /usr/bin/python3 tests/test_validate.py
 suite valgrind bash tests/valgrind.sh
+# kept fuzz crashers and the seed corpus through every fuzz target (ASan)
+for t in frontmatter model render; do
+    suite "replay $t" build/replay_$t tests/fuzz/regressions/* plans/*.md tests/invalid/*.md
+done
 
 passed=$(grep -c '^PASS' "$log")
 failed=$(grep -c '^FAIL' "$log")
