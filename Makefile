@@ -33,6 +33,8 @@ build/kehoach-san: $(SAN_OBJ) build/san/main.o
 	$(CC) $(SAN) -g -o $@ $^ $(LDLIBS_ALL)
 build/unit: $(OBJ) build/obj/unit.o
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+build/unit-san: tests/unit.c $(SAN_OBJ)
+	$(CC) $(CPPFLAGS_ALL) -Igenerator -O1 -g $(SAN) -o $@ $^ $(LDLIBS_ALL)
 build/obj/unit.o: tests/unit.c generator/*.h | build/obj
 	$(CC) $(CPPFLAGS_ALL) -Igenerator $(CFLAGS) -c $< -o $@
 
@@ -63,7 +65,10 @@ demo: all | out
 
 # The whole suite, against the sanitizer build (ASan + UBSan): every test
 # renders real plans through it.
-test: deps build/kehoach build/kehoach-san build/unit $(FUZZ_TARGETS:%=build/replay_%)
+build/fault.so: tests/fault/fault.c | build/obj
+	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
+
+test: deps build/kehoach build/kehoach-san build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
 	@KEHOACH=build/kehoach-san bash tests/run.sh
 
 bench: all

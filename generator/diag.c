@@ -123,7 +123,8 @@ static void S_print_excerpt(FILE *out, const char *line, size_t len, int col)
     fputs("^\n", out);
 }
 
-void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
+void kh_diag_print(const kh_diag_list_t *list, FILE *out,
+                   const char *source_path, const char *source,
                    size_t source_len)
 {
     for (size_t i = 0; i < list->count; i++) {
@@ -139,7 +140,8 @@ void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
             fprintf(out, " [%s]", d->rule);
         fputc('\n', out);
         size_t ll;
-        const char *l = source && d->line > 0
+        bool here = source && source_path && !strcmp(d->file, source_path);
+        const char *l = here && d->line > 0
                             ? S_find_line(source, source_len, d->line, &ll)
                             : NULL;
         if (l)

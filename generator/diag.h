@@ -39,9 +39,11 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
 /* Orders the diagnostics by position (stable), for printing. */
 void kh_diag_sort(kh_diag_list_t *list);
 
-/* Prints "file:line:col: error: message [rule]" and, when the source text
- * is given, the offending line with a caret under the column. */
-void kh_diag_print(const kh_diag_list_t *list, FILE *out, const char *source,
+/* Prints "file:line:col: error: message [rule]" and, for diagnostics in
+ * source_path whose text is given, the offending line with a caret under
+ * the column. */
+void kh_diag_print(const kh_diag_list_t *list, FILE *out,
+                   const char *source_path, const char *source,
                    size_t source_len);
 
 /* One JSON object per line: {"file","line","column","severity","rule","message"}. */

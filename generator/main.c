@@ -164,7 +164,7 @@ static int S_render(int argc, char **argv)
         kh_source_t src;
         int st = S_status(kh_session_render(s, argv[i], &o, &src, &d));
         kh_diag_sort(&d);
-        kh_diag_print(&d, stderr, src.text, src.len);
+        kh_diag_print(&d, stderr, src.path, src.text, src.len);
         kh_source_free(&src);
         kh_diag_free(&d);
         free(out);
@@ -189,7 +189,8 @@ static void S_print(kh_diag_list_t *d, kh_format_t f, const kh_source_t *src)
     else if (f == FORMAT_GITHUB)
         kh_diag_print_github(d, stdout);
     else
-        kh_diag_print(d, stderr, src ? src->text : NULL, src ? src->len : 0);
+        kh_diag_print(d, stderr, src ? src->path : NULL, src ? src->text : NULL,
+                      src ? src->len : 0);
 }
 
 static int S_validate(int argc, char **argv)

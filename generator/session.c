@@ -98,7 +98,9 @@ static kh_template_t *S_load_template(kh_session_t *s, const char *path,
         kh_schema_check(ts, doc, path, 1, d);
     kh_template_t *t = NULL;
     if (doc && d->errors == before) {
-        char *fonts = S_path(s, "fonts", "", "");
+        char *fonts;
+        if (asprintf(&fonts, "%s/fonts", s->data_dir) < 0)
+            abort();
         t = kh_template_from_tree(doc, path, fonts, d);
         free(fonts);
     }
@@ -119,10 +121,13 @@ static void S_load_type(kh_session_t *s, kh_doctype_t *t, kh_diag_list_t *d)
     free(sp);
 }
 
-/* The document type named by the plan's type:, loaded on first use. */
+/* The document type named by the plan's type:, loaded on first use.
+ * *broken is set when the type exists but its files (template, schema,
+ * fonts) could not be loaded: an installation problem, not the plan's. */
 static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
-                                kh_diag_list_t *d)
+                                bool *broken, kh_diag_list_t *d)
 {
+    *broken = false;
     if (src->front->kind != KH_NODE_MAP) {
         kh_diag_add(d, src->path, src->front->line, src->front->col, KH_SEV_ERROR,
                     "front-matter", "the front matter must be a YAML mapping "
@@ -138,7 +143,7 @@ static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
     const char *name = type->text;
     for (size_t i = 0; i < s->ntypes; i++)
         if (!strcmp(s->types[i].name, name))
-            return s->types[i].ok ? &s->types[i] : NULL;
+            return (*broken = !s->types[i].ok) ? NULL : &s->types[i];
     bool safe = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name);
     char *tp = S_path(s, "templates", name, ".yaml");
     bool exists = safe && access(tp, R_OK) == 0;
@@ -154,7 +159,7 @@ static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
     if (!(t->name = strdup(name)))
         abort();
     S_load_type(s, t, d);
-    return t->ok ? t : NULL;
+    return (*broken = !t->ok) ? NULL : t;
 }
 
 /* before: the error count before the plan was loaded (loading itself
@@ -167,7 +172,10 @@ static int S_validate(kh_session_t *s, kh_source_t *src, int load_rc,
         return KH_IO_ERROR;
     if (load_rc != 0)
         return KH_PLAN_ERROR;
-    kh_doctype_t *t = S_type_for(s, src, d);
+    bool broken;
+    kh_doctype_t *t = S_type_for(s, src, &broken, d);
+    if (broken)
+        return KH_IO_ERROR;
     if (t)
         kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
     *type = t;

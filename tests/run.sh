@@ -22,9 +22,10 @@ suite() { # name, command...
     rm -f "$log.out"
 }
 
-suite unit build/unit .
+suite unit build/unit-san .
 suite render /usr/bin/python3 tests/test_render.py
 suite validate /usr/bin/python3 tests/test_validate.py
+suite safety /usr/bin/python3 tests/test_safety.py
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do

@@ -1,0 +1,56 @@
+/* Fault injection for the output-safety tests (LD_PRELOAD): makes the
+ * program's own calls fail as a full or read-only disk would.
+ *   KH_FAULT=enospc KH_FAULT_AFTER=N  write() to files fails with ENOSPC
+ *                                     once N bytes have been written
+ *   KH_FAULT=erofs                    mkstemp() fails with EROFS */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static long long written;
+
+static const char *S_mode(void)
+{
+    const char *m = getenv("KH_FAULT");
+    return m ? m : "";
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+    static ssize_t (*real)(int, const void *, size_t);
+    if (!real)
+        real = (ssize_t(*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
+    if (fd > 2 && !strcmp(S_mode(), "enospc")) {
+        const char *after = getenv("KH_FAULT_AFTER");
+        long long limit = after ? atoll(after) : 0;
+        if (written + (long long)n > limit) {
+            size_t part = written < limit ? (size_t)(limit - written) : 0;
+            if (part == 0) {
+                errno = ENOSPC;
+                return -1;
+            }
+            n = part;
+        }
+        ssize_t r = real(fd, buf, n);
+        if (r > 0)
+            written += r;
+        return r;
+    }
+    return real(fd, buf, n);
+}
+
+int mkstemp(char *template)
+{
+    static int (*real)(char *);
+    if (!real)
+        real = (int (*)(char *))dlsym(RTLD_NEXT, "mkstemp");
+    if (!strcmp(S_mode(), "erofs")) {
+        errno = EROFS;
+        return -1;
+    }
+    return real(template);
+}

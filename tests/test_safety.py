@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""Output safety and resource bounds.
+
+A failed render must leave the previous PDF byte-identical and no temporary
+file; a full or read-only target directory and a missing or corrupt font
+give clear errors naming the file; bounds give errors, never hangs.
+Faults are injected with tests/fault/fault.c (LD_PRELOAD, into the plain
+build: ASan must come first in a process), and, where this machine allows
+mount namespaces, also produced for real with a tiny or read-only tmpfs.
+Prints "PASS name" / "FAIL name: why" lines.
+"""
+import os, shutil, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
+PLAIN = os.path.join(ROOT, "build", "kehoach")  # for LD_PRELOAD
+FAULT = os.path.join(ROOT, "build", "fault.so")
+PLAN = os.path.join(ROOT, "plans", "kon-tum-70-nam.md")
+failures = 0
+
+
+def check(ok, name, why=""):
+    global failures
+    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)))
+    failures += not ok
+
+
+def run(args, env=None, timeout=120):
+    e = dict(os.environ, SOURCE_DATE_EPOCH="0")
+    e.update(env or {})
+    return subprocess.run(args, capture_output=True, env=e, timeout=timeout)
+
+
+def leftovers(d):
+    return [f for f in os.listdir(d) if f.startswith(".")]
+
+
+def test_injected(tmp):
+    out = os.path.join(tmp, "kon-tum.pdf")
+    good = run([PLAIN, "render", "-o", out, PLAN])
+    check(good.returncode == 0, "baseline render", good.stderr.decode())
+    before = open(out, "rb").read()
+    for cut in (0, 1000, len(before) - 1):
+        r = run([PLAIN, "render", "-o", out, PLAN],
+                env={"LD_PRELOAD": FAULT, "KH_FAULT": "enospc", "KH_FAULT_AFTER": str(cut)})
+        err = r.stderr.decode()
+        check(r.returncode == 2 and "cannot write the output: No space left on device [io]" in err,
+              "disk full after %d bytes: exit 2, clear error" % cut, err)
+        check(open(out, "rb").read() == before, "disk full after %d bytes: previous PDF byte-identical" % cut)
+        check(not leftovers(tmp), "disk full after %d bytes: no temporary file left" % cut, str(leftovers(tmp)))
+    r = run([PLAIN, "render", "-o", out, PLAN], env={"LD_PRELOAD": FAULT, "KH_FAULT": "erofs"})
+    check(r.returncode == 2 and b"cannot write the output: Read-only file system [io]" in r.stderr
+          and open(out, "rb").read() == before, "read-only directory (injected): exit 2, PDF kept", r.stderr.decode())
+
+
+def unshare_ok():
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        return False
+    return subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs tmpfs /mnt"],
+                          capture_output=True).returncode == 0
+
+
+def test_real_mounts(tmp):
+    """A tmpfs too small for the PDF, and a read-only one, in a private
+    mount namespace (nothing leaks out of the test)."""
+    if not unshare_ok():
+        print("PASS real mounts: not available here (not root or no mount namespace); injected faults cover it")
+        return
+    d = os.path.join(tmp, "mnt")
+    os.mkdir(d)
+    script = """set -e
+mount -t tmpfs -o size=%(size)s tmpfs %(d)s
+head -c 20000 /dev/urandom > %(d)s/old.pdf
+sha1sum %(d)s/old.pdf > %(d)s.sum
+%(ro)s
+set +e
+%(bin)s render -o %(d)s/old.pdf %(plan)s
+echo "exit=$?"
+sha1sum -c --quiet %(d)s.sum && echo same
+ls -a %(d)s | grep -c '^\\.old' || true
+"""
+    for name, size, ro, want in (("full", "32k", "", "No space left on device"),
+                                 ("read-only", "1m", "mount -o remount,ro %s" % d, "Read-only file system")):
+        sh = script % {"size": size, "d": d, "ro": ro, "bin": KEHOACH, "plan": PLAN}
+        r = subprocess.run(["unshare", "-m", "sh", "-c", sh], capture_output=True, timeout=60,
+                           env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
+        out = r.stdout.decode().split("\n")
+        check("exit=2" in out and "same" in out and want in r.stderr.decode(),
+              "real %s tmpfs: exit 2, '%s', old PDF intact" % (name, want), r.stdout.decode() + r.stderr.decode())
+        check(out[-2:-1] == ["0"], "real %s tmpfs: no temporary file left" % name, str(out))
+
+
+def data_copy(tmp, name):
+    d = os.path.join(tmp, name)
+    for sub in ("templates", "schemas", "fonts"):
+        shutil.copytree(os.path.join(ROOT, sub), os.path.join(d, sub))
+    return d
+
+
+def test_fonts(tmp):
+    d = data_copy(tmp, "corrupt")
+    bold = os.path.join(d, "fonts", "LiberationSerif-Bold.ttf")
+    data = open(bold, "rb").read()
+    open(bold, "wb").write(data[:3000])
+    r = run([KEHOACH, "render", "-o", os.path.join(tmp, "x.pdf"), PLAN], env={"KEHOACH_DATA": d})
+    check(r.returncode == 2 and (bold + ": error: not a usable TrueType font (missing or corrupt tables) [font]")
+          in r.stderr.decode(), "corrupt font: exit 2, error names the file", r.stderr.decode())
+    open(bold, "wb").write(b"")
+    r = run([KEHOACH, "render", "-o", os.path.join(tmp, "x.pdf"), PLAN], env={"KEHOACH_DATA": d})
+    check(r.returncode == 2 and bold.encode() in r.stderr, "empty font file: exit 2, named", r.stderr.decode())
+    os.remove(bold)
+    r = run([KEHOACH, "render", "-o", os.path.join(tmp, "x.pdf"), PLAN], env={"KEHOACH_DATA": d})
+    tpl = os.path.join(d, "templates", "ke-hoach.yaml")
+    check(r.returncode == 2 and ("%s:19:9: error: font file 'LiberationSerif-Bold.ttf' not found" % tpl)
+          in r.stderr.decode(), "missing font: exit 2, template line named", r.stderr.decode())
+    d2 = data_copy(tmp, "renamed")
+    t = open(os.path.join(d2, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    open(os.path.join(d2, "templates", "ke-hoach.yaml"), "w", encoding="utf-8").write(
+        t.replace("italic: LiberationSerif-Italic.ttf", "italic: TimesNewRoman-Italic.ttf"))
+    r = run([KEHOACH, "validate", PLAN], env={"KEHOACH_DATA": d2})
+    check(r.returncode == 2 and b"font file 'TimesNewRoman-Italic.ttf' not found" in r.stderr,
+          "template naming a font that does not exist: exit 2, named", r.stderr.decode())
+    check(not os.path.exists(os.path.join(tmp, "x.pdf")), "font errors write no PDF")
+
+
+def test_bounds(tmp):
+    fm = open(PLAN, encoding="utf-8").read().split("---\n", 2)[1]
+    p = os.path.join(tmp, "pages.md")
+    open(p, "w", encoding="utf-8").write("---\n" + fm + "---\n" + "Một.\n\n" * 400000)
+    out = os.path.join(tmp, "pages.pdf")
+    t = time.time()
+    r = run([KEHOACH, "render", "-o", out, p], timeout=120)
+    check(r.returncode == 1 and b"the plan would take more than 10000 pages [page-limit]" in r.stderr
+          and not os.path.exists(out), "page limit: a clear error, no PDF (%.1f s)" % (time.time() - t),
+          r.stderr.decode()[:300])
+    words = os.path.join(tmp, "words.md")
+    open(words, "w", encoding="utf-8").write("---\n" + fm + "---\n" + "thi đua " * 300000 + "\n")
+    t = time.time()
+    r = run([KEHOACH, "render", "-o", os.path.join(tmp, "words.pdf"), words], timeout=120)
+    check(r.returncode == 0, "one 300,000-word paragraph renders (%.1f s)" % (time.time() - t), r.stderr.decode()[:300])
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, fn in (("inj", test_injected), ("mnt", test_real_mounts), ("font", test_fonts),
+                         ("bounds", test_bounds)):
+            d = os.path.join(tmp, name)
+            os.mkdir(d)
+            fn(d)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
