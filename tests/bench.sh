@@ -35,6 +35,24 @@ k=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
 print("validate one plan (whole process): %.2f ms median" % one)
 print("validate 1,000 plans in one process: %.0f ms median (%.3f ms a plan)" % (k, k/1000))' \
     "$tmp/v1.json" "$tmp/v1000.json"
+echo
+# linear growth: a ~1,000-page plan (the Kon Tum body 190 times) against
+# the 6-page one, time per page
+{ awk 'c<2{print} /^---$/{c++}' plans/kon-tum-70-nam.md
+  body=$(awk 'c>=2{print} /^---$/{c++}' plans/kon-tum-70-nam.md)
+  for i in $(seq 190); do printf '%s\n\n' "$body"; done; } > "$tmp/long.md"
+hyperfine -N --style none --warmup 1 --runs 5 --export-json "$tmp/long.json" \
+    "$bin render -o $tmp/long.pdf $tmp/long.md" >/dev/null 2>&1
+hyperfine -N --style none --warmup 3 --runs 20 --export-json "$tmp/short.json" \
+    "$bin render -o $tmp/short.pdf plans/kon-tum-70-nam.md" >/dev/null 2>&1
+long_pages=$(pdfinfo "$tmp/long.pdf" | awk '/^Pages:/{print $2}')
+short_pages=$(pdfinfo "$tmp/short.pdf" | awk '/^Pages:/{print $2}')
+/usr/bin/python3 -c 'import json,sys
+l=json.load(open(sys.argv[1]))["results"][0]["median"]*1000
+s=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
+lp,sp=int(sys.argv[3]),int(sys.argv[4])
+print("long plan: %d pages in %.0f ms = %.3f ms a page; Kon Tum: %d pages in %.2f ms = %.3f ms a page" % (lp,l,l/lp,sp,s,s/sp))' \
+    "$tmp/long.json" "$tmp/short.json" "$long_pages" "$short_pages"
 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$bin" render \
     -o "$tmp/kt.pdf" plans/kon-tum-70-nam.md 2>"$tmp/cg.err" >/dev/null
 echo "instructions (callgrind, kon-tum-70-nam): $(grep -oE 'refs: +[0-9,]+' "$tmp/cg.err" | grep -oE '[0-9,]+$')"
