@@ -9,7 +9,7 @@ WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wpedantic
 CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lz -lm
 
-SRC  := diag.c text.c load.c template.c schema.c validate.c model.c font.c linebreak.c layout.c pdf.c session.c
+SRC  := diag.c text.c load.c template.c schema.c validate.c model.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

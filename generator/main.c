@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "diag.h"
 #include "session.h"
 
@@ -35,6 +36,8 @@ static void S_usage(FILE *out)
           "  -o, --output=FILE     write the PDF to FILE (one plan only)\n"
           "  -d, --directory=DIR   write each PLAN.md as DIR/PLAN.pdf\n"
           "                        (default: PLAN.pdf in the current directory)\n"
+          "  -j, --jobs=N          render N plans at a time (default: one per core)\n"
+          "  -w, --watch           render again each time a plan is saved\n"
           "      --dump-layout     print the positioned text instead of a PDF\n"
           "\n"
           "Validate (FILE: a plan .md, or a template .yaml):\n"
@@ -93,22 +96,6 @@ static kh_session_t *S_session(void)
     return kh_session_new(dir);
 }
 
-static char *S_output_path(const char *output, const char *dir, const char *plan)
-{
-    if (output)
-        return strdup(output);
-    char *copy = strdup(plan);
-    char *base = basename(copy);
-    char *dot = strrchr(base, '.');
-    if (dot && dot != base)
-        *dot = '\0';
-    char *out;
-    if (asprintf(&out, "%s/%s.pdf", dir ? dir : ".", base) < 0)
-        abort();
-    free(copy);
-    return out;
-}
-
 static long long S_now(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -131,47 +118,54 @@ static int S_render(int argc, char **argv)
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"directory", required_argument, NULL, 'd'},
+        {"jobs", required_argument, NULL, 'j'},
+        {"watch", no_argument, NULL, 'w'},
+        {"watch-count", required_argument, NULL, 'W'},
         {"dump-layout", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *output = NULL, *dir = NULL;
-    bool dump = false;
-    int c;
-    while ((c = getopt_long(argc, argv, "o:d:h", longopts, NULL)) != -1) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    kh_batch_opts_t o = {.jobs = cpus > 0 ? (int)cpus : 1,
+                         .progress = isatty(STDERR_FILENO),
+                         .producer = "kehoach " KH_VERSION};
+    bool watch = false;
+    int watch_count = 0, c;
+    while ((c = getopt_long(argc, argv, "o:d:j:wh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': output = optarg; break;
-        case 'd': dir = optarg; break;
-        case 'L': dump = true; break;
+        case 'o': o.output = optarg; break;
+        case 'd': o.out_dir = optarg; break;
+        case 'j':
+            o.jobs = atoi(optarg);
+            if (o.jobs < 1) {
+                fputs("kehoach: -j takes a number of jobs >= 1\n", stderr);
+                return KH_EXIT_USAGE;
+            }
+            break;
+        case 'w': watch = true; break;
+        case 'W': watch = true; watch_count = atoi(optarg); break;
+        case 'L': o.dump_layout = true; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
         default: S_usage(stderr); return KH_EXIT_USAGE;
         }
     }
-    if (optind >= argc || (output && (argc - optind > 1 || dir))) {
+    if (optind >= argc || (o.output && (argc - optind > 1 || o.out_dir))) {
         fputs(optind >= argc ? "kehoach: no plan given\n"
                              : "kehoach: -o takes one plan and excludes -d\n",
               stderr);
         return KH_EXIT_USAGE;
     }
-    kh_session_t *s = S_session();
-    if (!s)
+    char dir[PATH_MAX];
+    if (S_find_data(dir, sizeof dir) != 0) {
+        fputs("kehoach: cannot find the templates, schemas and fonts (set "
+              "KEHOACH_DATA to the folder holding templates/)\n", stderr);
         return KH_EXIT_USAGE;
-    int worst = KH_EXIT_OK;
-    for (int i = optind; i < argc; i++) {
-        char *out = S_output_path(output, dir, argv[i]);
-        kh_render_opts_t o = {out, dump, S_now(), "kehoach " KH_VERSION};
-        kh_diag_list_t d;
-        kh_diag_init(&d);
-        kh_source_t src;
-        int st = S_status(kh_session_render(s, argv[i], &o, &src, &d));
-        kh_diag_sort(&d);
-        kh_diag_print(&d, stderr, src.path, src.text, src.len);
-        kh_source_free(&src);
-        kh_diag_free(&d);
-        free(out);
-        worst = st > worst ? st : worst;
     }
-    kh_session_free(s);
-    return worst;
+    o.data_dir = dir;
+    if (argc - optind == 1)
+        o.progress = false;
+    if (watch)
+        return kh_batch_watch(&o, argv + optind, argc - optind, watch_count);
+    return kh_batch_render(&o, argv + optind, argc - optind);
 }
 
 static bool S_is_template(const char *path)
@@ -245,6 +239,40 @@ static int S_validate(int argc, char **argv)
     return worst;
 }
 
+static int S_new(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"type", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *type = "ke-hoach";
+    int c;
+    while ((c = getopt_long(argc, argv, "t:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': type = optarg; break;
+        case 'h': S_usage(stdout); return KH_EXIT_OK;
+        default: S_usage(stderr); return KH_EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        fputs("kehoach: new takes one FILE\n", stderr);
+        return KH_EXIT_USAGE;
+    }
+    kh_session_t *s = S_session();
+    if (!s)
+        return KH_EXIT_USAGE;
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    int rc = kh_session_new_plan(s, type, argv[optind], S_now(), &d);
+    kh_diag_print(&d, stderr, NULL, NULL, 0);
+    if (rc == KH_OK)
+        fprintf(stderr, "kehoach: wrote %s: fill in every «…», then "
+                "kehoach validate %s\n", argv[optind], argv[optind]);
+    kh_diag_free(&d);
+    kh_session_free(s);
+    return S_status(rc);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -263,6 +291,8 @@ int main(int argc, char **argv)
         return S_render(argc - 1, argv + 1);
     if (!strcmp(argv[1], "validate"))
         return S_validate(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "new"))
+        return S_new(argc - 1, argv + 1);
     fprintf(stderr, "kehoach: unknown command '%s'\n", argv[1]);
     S_usage(stderr);
     return KH_EXIT_USAGE;

@@ -5,7 +5,10 @@
  * read-only once loaded. */
 #include "session.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include "pdf.h"
 #include "schema.h"
 #include "template.h"
+#include "text.h"
 #include "validate.h"
 
 /* Document types a session keeps: far more than exist. */
@@ -263,5 +267,66 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
         rc = S_render(t, &src, &o, pdf, pdf_len, d);
     }
     kh_source_free(&src);
+    return rc;
+}
+
+/* The skeleton with {today} replaced. */
+static char *S_fill_skeleton(const char *skeleton, long long today)
+{
+    time_t t = (time_t)today;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char date[16];
+    strftime(date, sizeof date, "%Y-%m-%d", &tm);
+    kh_buf_t b = {0};
+    for (const char *p = skeleton; *p;) {
+        const char *hit = strstr(p, "{today}");
+        if (!hit) {
+            kh_buf_puts(&b, p);
+            break;
+        }
+        kh_buf_put(&b, p, (size_t)(hit - p));
+        kh_buf_puts(&b, date);
+        p = hit + strlen("{today}");
+    }
+    kh_buf_put(&b, "", 0);
+    return kh_buf_take(&b);
+}
+
+int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
+                        long long today, kh_diag_list_t *d)
+{
+    char *tp = S_path(s, "templates", type, ".yaml");
+    bool safe = strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(type);
+    if (!safe || access(tp, R_OK) != 0) {
+        kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "unknown-type",
+                    "unknown plan type '%s' (no template %s.yaml)", type, type);
+        free(tp);
+        return KH_IO_ERROR;
+    }
+    kh_template_t *t = S_load_template(s, tp, false, d);
+    free(tp);
+    if (!t)
+        return KH_IO_ERROR;
+    char *text = S_fill_skeleton(t->skeleton, today);
+    kh_template_free(t);
+    int rc = KH_OK;
+    /* O_EXCL: an existing plan is never overwritten, even in a race */
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    size_t len = strlen(text);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+        kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "%s",
+                    fd < 0 && errno == EEXIST
+                        ? "already exists: not overwritten (choose another name)"
+                        : strerror(errno));
+        rc = KH_IO_ERROR;
+        if (fd >= 0)
+            unlink(path);
+    }
+    if (fd >= 0 && close(fd) != 0 && rc == KH_OK) {
+        kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "%s", strerror(errno));
+        rc = KH_IO_ERROR;
+    }
+    free(text);
     return rc;
 }

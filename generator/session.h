@@ -42,6 +42,12 @@ int kh_session_render(kh_session_t *s, const char *path,
                       const kh_render_opts_t *opts, kh_source_t *src,
                       kh_diag_list_t *diags);
 
+/* Writes a new plan of the given type to path from the template's
+ * skeleton, with today's date (date: YYYY-MM-DD, from `today`, seconds
+ * since the epoch). Refuses to overwrite an existing file. */
+int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
+                        long long today, kh_diag_list_t *diags);
+
 /* How far kh_session_run_mem goes. */
 typedef enum {
     KH_STAGE_VALIDATE, /* load and validate */

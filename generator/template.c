@@ -29,6 +29,7 @@ static const kh_field_t kh_fields[] = {
     D(NULL, "doc_name", F_STR, doc_name),
     D(NULL, "doc_code", F_STR, doc_code),
     D(NULL, "run_in_colon", F_BOOL, run_in_colon),
+    D(NULL, "skeleton", F_STR, skeleton),
     D("page", "width_mm", F_MM, page_w),
     D("page", "height_mm", F_MM, page_h),
     D("page", "margin_top_mm", F_MM, margin_top),

@@ -54,6 +54,7 @@ typedef struct {
     double label_size, item_size, signer_size, signature_room;
 
     double page_number_size, page_number_baseline;
+    char *skeleton; /* the plan `kehoach new` writes */
 } kh_template_t;
 
 /* Loads templates/<type>.yaml from dir; fonts are looked up in font_dir.

@@ -134,6 +134,33 @@ static void S_glyphs_front(kh_vctx_t *c, const kh_node_t *n)
         S_glyphs_front(c, n->kids[i]);
 }
 
+/* ---- placeholders ---- */
+
+/* «…» marks what `kehoach new` left to fill in; every one is an error so a
+ * half-filled plan cannot be printed. Searched in the whole file, comments
+ * included: a placeholder left in a comment is harmless but rare. */
+static void S_placeholders(kh_vctx_t *c)
+{
+    const char *t = c->src->text, *end = t + c->src->len, *at = t;
+    int line = 1, col = 1; /* the position of at: counting goes forward only */
+    for (const char *p = t; (p = memmem(p, (size_t)(end - p), "«", 2)); p += 2) {
+        const char *q = memmem(p, (size_t)(end - p), "»", 2);
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!q || (nl && nl < q))
+            continue;
+        for (; at < p; at++) {
+            if (*at == '\n')
+                line++, col = 1;
+            else if (((unsigned char)*at & 0xC0) != 0x80)
+                col++;
+        }
+        char what[200];
+        snprintf(what, sizeof what, "%.*s", (int)(q + 2 - p) < 190 ? (int)(q + 2 - p) : 190, p);
+        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "placeholder",
+                    "placeholder %s is not filled in", what);
+    }
+}
+
 /* ---- body rules ---- */
 
 /* The hand-written number at the start of a heading, if any. */
@@ -270,5 +297,6 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
             h.numbering[i] = num->kids[i]->text;
     S_body(c, &h);
     S_glyphs_in(c, src->body, src->body_len, src->body_line, 1, 1);
+    S_placeholders(c);
     free(c);
 }

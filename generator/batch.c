@@ -1,0 +1,261 @@
+/* Batches.
+ *
+ * Sessions are not shared between processes: each worker renders every
+ * jobs-th plan with its own session and sends, per plan, one record
+ * (status, then the diagnostics as text) through its own pipe. The parent
+ * prints records as they arrive, so diagnostics of different plans never
+ * interleave, and keeps the progress line below them. */
+#include "batch.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "session.h"
+
+enum { KH_EXIT_OK = 0, KH_EXIT_PLAN = 1, KH_EXIT_USAGE = 2 };
+
+/* Workers a batch starts at most: more than cores only adds contention. */
+#define KH_MAX_JOBS 64
+
+static int S_status(int rc)
+{
+    return rc == KH_OK ? KH_EXIT_OK : rc == KH_PLAN_ERROR ? KH_EXIT_PLAN : KH_EXIT_USAGE;
+}
+
+char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan);
+
+char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan)
+{
+    if (o->output)
+        return strdup(o->output);
+    char *copy = strdup(plan);
+    char *base = basename(copy);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    char *out;
+    if (asprintf(&out, "%s/%s.pdf", o->out_dir ? o->out_dir : ".", base) < 0)
+        abort();
+    free(copy);
+    return out;
+}
+
+static long long S_now(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0)
+            return v;
+    }
+    return (long long)time(NULL);
+}
+
+/* Renders one plan; its diagnostics go to msg. */
+static int S_render_one(kh_session_t *s, const kh_batch_opts_t *o,
+                        const char *plan, FILE *msg)
+{
+    char *out = kh_batch_output_path(o, plan);
+    kh_render_opts_t ro = {out, o->dump_layout, S_now(), o->producer};
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_source_t src;
+    int st = S_status(kh_session_render(s, plan, &ro, &src, &d));
+    kh_diag_sort(&d);
+    kh_diag_print(&d, msg, src.path, src.text, src.len);
+    kh_source_free(&src);
+    kh_diag_free(&d);
+    free(out);
+    return st;
+}
+
+static void S_progress(const kh_batch_opts_t *o, int done, int n, const char *last)
+{
+    if (o->progress)
+        fprintf(stderr, "\r\033[K[%d/%d] %s", done, n, last);
+}
+
+static void S_progress_clear(const kh_batch_opts_t *o)
+{
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+}
+
+static int S_serial(const kh_batch_opts_t *o, char **plans, int n)
+{
+    kh_session_t *s = kh_session_new(o->data_dir);
+    int worst = KH_EXIT_OK;
+    for (int i = 0; i < n; i++) {
+        S_progress(o, i, n, plans[i]);
+        char *text = NULL;
+        size_t len = 0;
+        FILE *msg = open_memstream(&text, &len);
+        if (!msg)
+            abort();
+        int st = S_render_one(s, o, plans[i], msg);
+        fclose(msg);
+        S_progress_clear(o);
+        fwrite(text, 1, len, stderr);
+        free(text);
+        worst = st > worst ? st : worst;
+    }
+    kh_session_free(s);
+    return worst;
+}
+
+/* ---- workers ---- */
+
+static int S_write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Record: 4-byte length of the text, 1 status byte, 4-byte plan index, text. */
+static void S_worker(const kh_batch_opts_t *o, char **plans, int n, int k,
+                     int jobs, int fd)
+{
+    kh_session_t *s = kh_session_new(o->data_dir);
+    for (int i = k; i < n; i += jobs) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *msg = open_memstream(&text, &len);
+        if (!msg)
+            _exit(KH_EXIT_USAGE);
+        unsigned char st = (unsigned char)S_render_one(s, o, plans[i], msg);
+        fclose(msg);
+        uint32_t hdr[2] = {(uint32_t)len, (uint32_t)i};
+        if (S_write_all(fd, hdr, sizeof hdr) || S_write_all(fd, &st, 1) ||
+            S_write_all(fd, text, len))
+            _exit(KH_EXIT_USAGE);
+        free(text);
+    }
+    kh_session_free(s);
+    close(fd);
+    _exit(0);
+}
+
+typedef struct {
+    pid_t pid;
+    int fd;
+    char *buf;
+    size_t len, cap;
+} kh_worker_t;
+
+/* Takes every complete record out of a worker's buffer. */
+static void S_drain(const kh_batch_opts_t *o, kh_worker_t *w, char **plans,
+                    int n, int *done, int *worst)
+{
+    const size_t head = 2 * sizeof(uint32_t) + 1;
+    while (w->len >= head) {
+        uint32_t hdr[2];
+        memcpy(hdr, w->buf, sizeof hdr);
+        if (w->len < head + hdr[0])
+            return;
+        int st = (unsigned char)w->buf[sizeof hdr];
+        S_progress_clear(o);
+        fwrite(w->buf + head, 1, hdr[0], stderr);
+        (*done)++;
+        *worst = st > *worst ? st : *worst;
+        S_progress(o, *done, n, hdr[1] < (uint32_t)n ? plans[hdr[1]] : "");
+        memmove(w->buf, w->buf + head + hdr[0], w->len - head - hdr[0]);
+        w->len -= head + hdr[0];
+    }
+}
+
+static int S_read_some(kh_worker_t *w)
+{
+    if (w->cap - w->len < 65536) {
+        w->cap = w->cap ? w->cap * 2 : 131072;
+        w->buf = realloc(w->buf, w->cap);
+        if (!w->buf)
+            abort();
+    }
+    ssize_t r = read(w->fd, w->buf + w->len, w->cap - w->len);
+    if (r > 0)
+        w->len += (size_t)r;
+    return r < 0 && errno == EINTR ? 1 : (int)(r > 0);
+}
+
+static int S_parallel(const kh_batch_opts_t *o, char **plans, int n, int jobs)
+{
+    kh_worker_t w[KH_MAX_JOBS] = {{0}};
+    fflush(NULL);
+    for (int k = 0; k < jobs; k++) {
+        int p[2];
+        if (pipe(p) != 0)
+            return KH_EXIT_USAGE;
+        w[k].pid = fork();
+        if (w[k].pid == 0) {
+            close(p[0]);
+            for (int j = 0; j < k; j++)
+                close(w[j].fd);
+            S_worker(o, plans, n, k, jobs, p[1]);
+        }
+        close(p[1]);
+        w[k].fd = p[0];
+        if (w[k].pid < 0)
+            return KH_EXIT_USAGE;
+    }
+    int done = 0, worst = KH_EXIT_OK, open_pipes = jobs;
+    S_progress(o, 0, n, "");
+    while (open_pipes > 0) {
+        struct pollfd pf[KH_MAX_JOBS];
+        for (int k = 0; k < jobs; k++)
+            pf[k] = (struct pollfd){w[k].fd, POLLIN, 0};
+        if (poll(pf, (nfds_t)jobs, -1) < 0 && errno != EINTR)
+            break;
+        for (int k = 0; k < jobs; k++) {
+            if (w[k].fd < 0 || !(pf[k].revents & (POLLIN | POLLHUP)))
+                continue;
+            if (!S_read_some(&w[k])) {
+                close(w[k].fd);
+                w[k].fd = -1;
+                open_pipes--;
+            }
+            S_drain(o, &w[k], plans, n, &done, &worst);
+        }
+    }
+    S_progress_clear(o);
+    for (int k = 0; k < jobs; k++) {
+        int status;
+        waitpid(w[k].pid, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "kehoach: a worker process failed\n");
+            worst = KH_EXIT_USAGE;
+        }
+        free(w[k].buf);
+    }
+    if (done < n && worst < KH_EXIT_USAGE)
+        worst = KH_EXIT_USAGE;
+    return worst;
+}
+
+int kh_batch_render(const kh_batch_opts_t *o, char **plans, int n)
+{
+    int jobs = o->jobs < n ? o->jobs : n;
+    if (jobs > KH_MAX_JOBS)
+        jobs = KH_MAX_JOBS;
+    if (jobs <= 1 || o->dump_layout)
+        return S_serial(o, plans, n);
+    return S_parallel(o, plans, n, jobs);
+}

@@ -1,0 +1,26 @@
+/* Rendering many plans: in parallel worker processes (-j), with a progress
+ * line on a terminal, and re-rendering on every save (--watch). */
+#ifndef KH_BATCH_H
+#define KH_BATCH_H
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *data_dir;
+    const char *output;  /* -o: one plan only */
+    const char *out_dir; /* -d */
+    bool dump_layout;
+    int jobs;            /* worker processes; 1 renders in this process */
+    bool progress;       /* a progress line (on a terminal) */
+    const char *producer;
+} kh_batch_opts_t;
+
+/* Renders every plan; returns the worst exit status (0, 1 or 2). */
+int kh_batch_render(const kh_batch_opts_t *o, char **plans, int n);
+
+/* Renders every plan, then again each time one is saved, until
+ * interrupted (or, when max_events > 0, after that many re-renders: for
+ * tests). A save that makes a plan invalid keeps its last good PDF. */
+int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events);
+
+#endif

@@ -1,0 +1,149 @@
+/* --watch: re-render on every save.
+ *
+ * Editors save in different ways (write in place, or write a new file and
+ * rename it over the old one), so the directories holding the plans are
+ * watched, not the files, and an event counts when its name is a plan's.
+ * Events arriving within a short settle time are merged: one save often
+ * gives several. */
+#include "batch.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "session.h"
+
+/* Events closer than this belong to one save. */
+#define KH_SETTLE_MS 30
+
+char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan);
+
+typedef struct {
+    char *path, *dir, *base;
+    int wd;
+    bool dirty;
+} kh_watched_t;
+
+static double S_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void S_stamp(FILE *out)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char buf[16];
+    strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+    fprintf(out, "%s ", buf);
+}
+
+/* Renders one plan and says what happened, with how long it took. */
+static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
+                      const kh_watched_t *w)
+{
+    char *out = kh_batch_output_path(o, w->path);
+    kh_render_opts_t ro = {out, false, (long long)time(NULL), o->producer};
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_source_t src;
+    double t0 = S_ms();
+    int rc = kh_session_render(s, w->path, &ro, &src, &d);
+    double ms = S_ms() - t0;
+    kh_diag_sort(&d);
+    kh_diag_print(&d, stderr, src.path, src.text, src.len);
+    S_stamp(stderr);
+    if (rc == KH_OK)
+        fprintf(stderr, "%s -> %s (%.1f ms)\n", w->path, out, ms);
+    else
+        fprintf(stderr, "%s has errors: kept the last good %s\n", w->path, out);
+    fflush(stderr);
+    kh_source_free(&src);
+    kh_diag_free(&d);
+    free(out);
+    return rc;
+}
+
+static int S_add_watches(int fd, kh_watched_t *w, char **plans, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char *a = strdup(plans[i]), *b = strdup(plans[i]);
+        w[i] = (kh_watched_t){strdup(plans[i]), strdup(dirname(a)),
+                              strdup(basename(b)), -1, false};
+        free(a);
+        free(b);
+        w[i].wd = inotify_add_watch(fd, w[i].dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+        if (w[i].wd < 0) {
+            fprintf(stderr, "kehoach: cannot watch %s: %s\n", w[i].dir, strerror(errno));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Marks the plans an event buffer names; returns how many events matched. */
+static int S_mark(kh_watched_t *w, int n, const char *buf, ssize_t len)
+{
+    int hits = 0;
+    for (const char *p = buf; p < buf + len;) {
+        const struct inotify_event *ev = (const struct inotify_event *)p;
+        for (int i = 0; ev->len && i < n; i++)
+            if (w[i].wd == ev->wd && !strcmp(w[i].base, ev->name))
+                w[i].dirty = true, hits++;
+        p += sizeof *ev + ev->len;
+    }
+    return hits;
+}
+
+int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events)
+{
+    int fd = inotify_init1(IN_CLOEXEC);
+    kh_watched_t *w = calloc((size_t)n, sizeof *w);
+    if (fd < 0 || !w || S_add_watches(fd, w, plans, n) != 0)
+        return 2;
+    kh_session_t *s = kh_session_new(o->data_dir);
+    for (int i = 0; i < n; i++)
+        S_rerender(s, o, &w[i]);
+    fprintf(stderr, "kehoach: watching %d plan(s); Ctrl+C to stop\n", n);
+    int renders = 0;
+    char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (max_events <= 0 || renders < max_events) {
+        ssize_t len = read(fd, buf, sizeof buf);
+        if (len < 0 && errno == EINTR)
+            continue;
+        if (len <= 0)
+            break;
+        int hits = S_mark(w, n, buf, len);
+        /* let the rest of this save arrive before rendering */
+        struct pollfd pf = {fd, POLLIN, 0};
+        while (hits && poll(&pf, 1, KH_SETTLE_MS) > 0 &&
+               (len = read(fd, buf, sizeof buf)) > 0)
+            S_mark(w, n, buf, len);
+        for (int i = 0; i < n; i++) {
+            if (!w[i].dirty)
+                continue;
+            w[i].dirty = false;
+            S_rerender(s, o, &w[i]);
+            renders++;
+        }
+    }
+    kh_session_free(s);
+    for (int i = 0; i < n; i++) {
+        free(w[i].path);
+        free(w[i].dir);
+        free(w[i].base);
+    }
+    free(w);
+    close(fd);
+    return 0;
+}
