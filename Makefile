@@ -9,16 +9,50 @@ WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wpedantic
 CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lz -lm
 
+LANGS := $(basename $(notdir $(wildcard po/*.po)))
+MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
 SRC  := diag.c text.c load.c template.c schema.c validate.c model.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps demo test bench fuzz clean
-all: deps build/kehoach
+.PHONY: all deps demo test bench fuzz pot install uninstall clean
+all: deps build/kehoach $(MO)
 
 deps:
 	@sh tests/deps.sh
+
+# Translations: po/LANG.po → build/locale (found beside build/kehoach), and
+# share/locale when installed. `make pot` refreshes the message template
+# and merges it into every catalog.
+build/locale/%/LC_MESSAGES/kehoach.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+pot:
+	xgettext --from-code=UTF-8 -k_ -kN_ -kkh_diag_add:7 -kS_err:4 -kS_diag:6 \
+	    -kS_error:3 --package-name=kehoach --no-location --sort-output \
+	    -o po/kehoach.pot generator/*.c
+	for po in po/*.po; do msgmerge -q --update --backup=none $$po po/kehoach.pot; done
+
+# make install PREFIX=/usr DESTDIR=/tmp/pkg: the program finds its data in
+# ../share/kehoach beside bin/, so a moved or DESTDIR install works.
+PREFIX ?= /usr/local
+SHARE  := $(DESTDIR)$(PREFIX)/share
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/kehoach/templates \
+	    $(SHARE)/kehoach/schemas $(SHARE)/kehoach/fonts $(SHARE)/man/man1
+	install -m 755 build/kehoach $(DESTDIR)$(PREFIX)/bin/kehoach
+	install -m 644 templates/*.yaml $(SHARE)/kehoach/templates/
+	install -m 644 schemas/*.yaml $(SHARE)/kehoach/schemas/
+	install -m 644 fonts/*.ttf fonts/LICENSE $(SHARE)/kehoach/fonts/
+	install -m 644 docs/kehoach.1 $(SHARE)/man/man1/kehoach.1
+	for l in $(LANGS); do \
+	    install -d $(SHARE)/locale/$$l/LC_MESSAGES && \
+	    install -m 644 build/locale/$$l/LC_MESSAGES/kehoach.mo $(SHARE)/locale/$$l/LC_MESSAGES/; \
+	done
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/kehoach $(SHARE)/kehoach $(SHARE)/man/man1/kehoach.1 \
+	    $(LANGS:%=$(SHARE)/locale/%/LC_MESSAGES/kehoach.mo)
 
 build/obj/%.o: generator/%.c generator/*.h | build/obj
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
@@ -68,7 +102,7 @@ demo: all | out
 build/fault.so: tests/fault/fault.c | build/obj
 	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
 
-test: deps build/kehoach build/kehoach-san build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
+test: deps build/kehoach $(MO) build/kehoach-san build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
 	@KEHOACH=build/kehoach-san bash tests/run.sh
 
 bench: all

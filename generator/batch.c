@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "session.h"
 
 enum { KH_EXIT_OK = 0, KH_EXIT_PLAN = 1, KH_EXIT_USAGE = 2 };
@@ -240,7 +241,7 @@ static int S_parallel(const kh_batch_opts_t *o, char **plans, int n, int jobs)
         int status;
         waitpid(w[k].pid, &status, 0);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "kehoach: a worker process failed\n");
+            fputs(_("kehoach: a worker process failed\n"), stderr);
             worst = KH_EXIT_USAGE;
         }
         free(w[k].buf);

@@ -1,6 +1,11 @@
 /* Diagnostics: collected by every stage, printed once by the caller. */
 #include "diag.h"
 
+#include <locale.h>
+#include <sys/stat.h>
+
+#include "i18n.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +42,8 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
     va_list ap;
     va_start(ap, fmt);
     char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0)
+    /* every diagnostic's format is a message id: translated here, once */
+    if (vasprintf(&msg, gettext(fmt), ap) < 0)
         msg = NULL;
     va_end(ap);
     kh_diag_t *d = &list->items[list->count++];
@@ -129,7 +135,7 @@ void kh_diag_print(const kh_diag_list_t *list, FILE *out,
 {
     for (size_t i = 0; i < list->count; i++) {
         const kh_diag_t *d = &list->items[i];
-        const char *sev = d->severity == KH_SEV_ERROR ? "error" : "warning";
+        const char *sev = d->severity == KH_SEV_ERROR ? _("error") : _("warning");
         if (d->line > 0)
             fprintf(out, "%s:%d:%d: %s: %s", d->file, d->line, d->col, sev,
                     d->message ? d->message : "(out of memory)");
@@ -148,7 +154,7 @@ void kh_diag_print(const kh_diag_list_t *list, FILE *out,
             S_print_excerpt(out, l, ll, d->col);
     }
     if (list->dropped && list->count)
-        fprintf(out, "%s: note: %zu more diagnostics not shown\n",
+        fprintf(out, _("%s: note: %zu more diagnostics not shown\n"),
                 list->items[0].file, list->dropped);
 }
 
@@ -219,4 +225,53 @@ void kh_diag_print_github(const kh_diag_list_t *list, FILE *out)
         S_github_escape(out, d->message, false);
         fputc('\n', out);
     }
+}
+
+/* The language the environment asks for ("vi" for vi_VN.UTF-8), or NULL. */
+static const char *S_env_language(char *buf, size_t size)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (!v || !*v)
+            continue;
+        size_t n = strcspn(v, "_.@");
+        if (n == 0 || n >= size || !strcmp(v, "C") || !strncmp(v, "C.", 2) ||
+            !strcmp(v, "POSIX"))
+            return NULL;
+        memcpy(buf, v, n);
+        buf[n] = '\0';
+        return buf;
+    }
+    return NULL;
+}
+
+void kh_i18n_init(const char *exe_dir)
+{
+    setlocale(LC_CTYPE, "");
+    if (!setlocale(LC_MESSAGES, "")) {
+        /* The asked-for locale is not installed (no locale-gen run): still
+         * speak its language, through LANGUAGE on a UTF-8 C locale. */
+        char lang[16];
+        const char *language = getenv("LANGUAGE");
+        if (S_env_language(lang, sizeof lang) && (!language || !*language)) {
+            setenv("LANGUAGE", lang, 1);
+            setlocale(LC_MESSAGES, "C.UTF-8");
+        }
+    }
+    static const char *const rel[] = {"/../share/locale", "/locale"};
+    for (size_t i = 0; exe_dir && i < 2; i++) {
+        char *dir;
+        if (asprintf(&dir, "%s%s", exe_dir, rel[i]) < 0)
+            return;
+        struct stat st;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+            bindtextdomain("kehoach", dir);
+            free(dir);
+            break;
+        }
+        free(dir);
+    }
+    bind_textdomain_codeset("kehoach", "UTF-8");
+    textdomain("kehoach");
 }

@@ -19,6 +19,7 @@
 #include <cmark.h>
 #include <yaml.h>
 
+#include "i18n.h"
 #include "text.h"
 
 /* Plans are a few tens of KB; anything past this is not a plan, and
@@ -287,8 +288,8 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
         if (!l || cp == 0) {
             kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "utf8",
-                        l ? "NUL byte in the text"
-                          : "invalid UTF-8 byte 0x%02X (save the file as UTF-8)",
+                        l ? N_("NUL byte in the text")
+                          : N_("invalid UTF-8 byte 0x%02X (save the file as UTF-8)"),
                         (unsigned char)s[i]);
             return false;
         }

@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "diag.h"
+#include "i18n.h"
 #include "session.h"
 
 #ifndef KH_VERSION
@@ -26,34 +27,40 @@ typedef enum { FORMAT_GCC, FORMAT_JSON, FORMAT_GITHUB } kh_format_t;
 
 static void S_usage(FILE *out)
 {
-    fputs("Usage: kehoach render [OPTION]... PLAN...\n"
-          "  or:  kehoach validate [OPTION]... FILE...\n"
-          "Render Vietnamese KẾ HOẠCH plans (YAML front matter + Markdown) to\n"
-          "PDF in the layout of Nghị định 30/2020/NĐ-CP, or check plans and\n"
-          "templates against their schemas.\n"
-          "\n"
-          "Render:\n"
-          "  -o, --output=FILE     write the PDF to FILE (one plan only)\n"
-          "  -d, --directory=DIR   write each PLAN.md as DIR/PLAN.pdf\n"
-          "                        (default: PLAN.pdf in the current directory)\n"
-          "  -j, --jobs=N          render N plans at a time (default: one per core)\n"
-          "  -w, --watch           render again each time a plan is saved\n"
-          "      --dump-layout     print the positioned text instead of a PDF\n"
-          "\n"
-          "Validate (FILE: a plan .md, or a template .yaml):\n"
-          "      --format=FORMAT   gcc (default): FILE:LINE:COL: error: MESSAGE [rule]\n"
-          "                        json: one JSON object per diagnostic\n"
-          "                        github: GitHub Actions annotations\n"
-          "      --strict          warnings fail too\n"
-          "\n"
-          "Other:\n"
-          "  -h, --help            show this help and exit\n"
-          "  -V, --version         show the version and exit\n"
-          "\n"
-          "Exit status: 0 on success, 1 if a file has errors, 2 on usage or\n"
-          "I/O errors. A failed render never leaves a partial PDF nor touches\n"
-          "an old one. KEHOACH_DATA overrides where templates/, schemas/ and\n"
-          "fonts/ are found; SOURCE_DATE_EPOCH fixes the PDF's dates.\n",
+    fputs(_("Usage: kehoach render [OPTION]... PLAN...\n"
+            "  or:  kehoach validate [OPTION]... FILE...\n"
+            "  or:  kehoach new [--type=TYPE] FILE\n"
+            "Render Vietnamese KẾ HOẠCH plans (YAML front matter + Markdown) to\n"
+            "PDF in the layout of Nghị định 30/2020/NĐ-CP, check plans and\n"
+            "templates against their schemas, or start a new plan.\n"
+            "\n"
+            "Render:\n"
+            "  -o, --output=FILE     write the PDF to FILE (one plan only)\n"
+            "  -d, --directory=DIR   write each PLAN.md as DIR/PLAN.pdf\n"
+            "                        (default: PLAN.pdf in the current directory)\n"
+            "  -j, --jobs=N          render N plans at a time (default: one per core)\n"
+            "  -w, --watch           render again each time a plan is saved\n"
+            "      --dump-layout     print the positioned text instead of a PDF\n"
+            "\n"
+            "Validate (FILE: a plan .md, or a template .yaml):\n"
+            "      --format=FORMAT   gcc (default): FILE:LINE:COL: error: MESSAGE [rule]\n"
+            "                        json: one JSON object per diagnostic\n"
+            "                        github: GitHub Actions annotations\n"
+            "      --strict          warnings fail too\n"
+            "\n"
+            "New:\n"
+            "  -t, --type=TYPE       the document type (default: ke-hoach)\n"
+            "\n"
+            "Other:\n"
+            "  -h, --help            show this help and exit\n"
+            "  -V, --version         show the version and exit\n"
+            "\n"
+            "Exit status: 0 on success, 1 if a file has errors, 2 on usage or\n"
+            "I/O errors. A failed render never leaves a partial PDF nor touches\n"
+            "an old one. KEHOACH_DATA overrides where templates/, schemas/ and\n"
+            "fonts/ are found; SOURCE_DATE_EPOCH fixes the PDF's dates.\n"
+            "\n"
+            "Full documentation: man kehoach. Report bugs in the kehoach issue tracker.\n"),
           out);
 }
 
@@ -89,8 +96,8 @@ static kh_session_t *S_session(void)
 {
     char dir[PATH_MAX];
     if (S_find_data(dir, sizeof dir) != 0) {
-        fputs("kehoach: cannot find the templates, schemas and fonts (set "
-              "KEHOACH_DATA to the folder holding templates/)\n", stderr);
+        fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
+              "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
         return NULL;
     }
     return kh_session_new(dir);
@@ -137,7 +144,7 @@ static int S_render(int argc, char **argv)
         case 'j':
             o.jobs = atoi(optarg);
             if (o.jobs < 1) {
-                fputs("kehoach: -j takes a number of jobs >= 1\n", stderr);
+                fputs(_("kehoach: -j takes a number of jobs >= 1\n"), stderr);
                 return KH_EXIT_USAGE;
             }
             break;
@@ -149,15 +156,15 @@ static int S_render(int argc, char **argv)
         }
     }
     if (optind >= argc || (o.output && (argc - optind > 1 || o.out_dir))) {
-        fputs(optind >= argc ? "kehoach: no plan given\n"
-                             : "kehoach: -o takes one plan and excludes -d\n",
+        fputs(optind >= argc ? _("kehoach: no plan given\n")
+                             : _("kehoach: -o takes one plan and excludes -d\n"),
               stderr);
         return KH_EXIT_USAGE;
     }
     char dir[PATH_MAX];
     if (S_find_data(dir, sizeof dir) != 0) {
-        fputs("kehoach: cannot find the templates, schemas and fonts (set "
-              "KEHOACH_DATA to the folder holding templates/)\n", stderr);
+        fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
+              "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
         return KH_EXIT_USAGE;
     }
     o.data_dir = dir;
@@ -204,7 +211,8 @@ static int S_validate(int argc, char **argv)
             else if (!strcmp(optarg, "json")) format = FORMAT_JSON;
             else if (!strcmp(optarg, "github")) format = FORMAT_GITHUB;
             else {
-                fprintf(stderr, "kehoach: unknown format '%s' (gcc, json, github)\n", optarg);
+                fprintf(stderr, _("kehoach: unknown format '%s' (gcc, json, github)\n"),
+                        optarg);
                 return KH_EXIT_USAGE;
             }
             break;
@@ -214,7 +222,7 @@ static int S_validate(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fputs("kehoach: no file given\n", stderr);
+        fputs(_("kehoach: no file given\n"), stderr);
         return KH_EXIT_USAGE;
     }
     kh_session_t *s = S_session();
@@ -255,7 +263,7 @@ static int S_new(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        fputs("kehoach: new takes one FILE\n", stderr);
+        fputs(_("kehoach: new takes one FILE\n"), stderr);
         return KH_EXIT_USAGE;
     }
     kh_session_t *s = S_session();
@@ -266,15 +274,30 @@ static int S_new(int argc, char **argv)
     int rc = kh_session_new_plan(s, type, argv[optind], S_now(), &d);
     kh_diag_print(&d, stderr, NULL, NULL, 0);
     if (rc == KH_OK)
-        fprintf(stderr, "kehoach: wrote %s: fill in every «…», then "
-                "kehoach validate %s\n", argv[optind], argv[optind]);
+        fprintf(stderr, _("kehoach: wrote %s: fill in every «…», then "
+                          "kehoach validate %s\n"),
+                argv[optind], argv[optind]);
     kh_diag_free(&d);
     kh_session_free(s);
     return S_status(rc);
 }
 
+/* The program's directory, for finding translations beside it. */
+static void S_init_i18n(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        kh_i18n_init(dirname(exe));
+    } else {
+        kh_i18n_init(NULL);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    S_init_i18n();
     if (argc < 2) {
         S_usage(stderr);
         return KH_EXIT_USAGE;
@@ -285,6 +308,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
         printf("kehoach %s\n", KH_VERSION);
+        fputs(_("Fonts: Liberation Serif 2.1.5, SIL Open Font License 1.1.\n"), stdout);
         return KH_EXIT_OK;
     }
     if (!strcmp(argv[1], "render"))
@@ -293,7 +317,7 @@ int main(int argc, char **argv)
         return S_validate(argc - 1, argv + 1);
     if (!strcmp(argv[1], "new"))
         return S_new(argc - 1, argv + 1);
-    fprintf(stderr, "kehoach: unknown command '%s'\n", argv[1]);
+    fprintf(stderr, _("kehoach: unknown command '%s'\n"), argv[1]);
     S_usage(stderr);
     return KH_EXIT_USAGE;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 
 enum {
@@ -482,11 +483,9 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
             kh_buf_t b = {0};
             for (size_t k = 0; k < s->nenums; k++)
                 kh_buf_printf(&b, "%s%s", k ? ", " : "", s->enums[k]);
-            char msg[512];
-            snprintf(msg, sizeof msg, "'%s' must be one of %s, not '%.60s'", path,
-                     b.data, t);
+            kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "enum",
+                        "'%s' must be one of %s, not '%.60s'", path, b.data, t);
             kh_buf_free(&b);
-            S_err(c, n, "enum", "%s%s", msg, "");
             return;
         }
     }
@@ -511,8 +510,8 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
     if (s->format && !kh_date_valid(t, s->format == FMT_PARTIAL_DATE))
         S_err(c, n, "date",
               s->format == FMT_PARTIAL_DATE
-                  ? "'%s' must be a real date YYYY-MM-DD (drafts: YYYY-MM or YYYY), not '%s'"
-                  : "'%s' must be a real date YYYY-MM-DD, not '%s'",
+                  ? N_("'%s' must be a real date YYYY-MM-DD (drafts: YYYY-MM or YYYY), not '%s'")
+                  : N_("'%s' must be a real date YYYY-MM-DD, not '%s'"),
               path, t);
 }
 

@@ -315,10 +315,11 @@ int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     size_t len = strlen(text);
     if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
-        kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "%s",
-                    fd < 0 && errno == EEXIST
-                        ? "already exists: not overwritten (choose another name)"
-                        : strerror(errno));
+        if (fd < 0 && errno == EEXIST)
+            kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io",
+                        "already exists: not overwritten (choose another name)");
+        else
+            kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "%s", strerror(errno));
         rc = KH_IO_ERROR;
         if (fd >= 0)
             unlink(path);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "model.h"
 #include "text.h"
 
@@ -41,10 +42,10 @@ static void S_recipients(kh_vctx_t *c, const kh_node_t *fm)
         const char *key = it->n ? it->kids[0]->text : "";
         bool archive = key && !strncmp(key, "Lưu", strlen("Lưu"));
         S_diag(c, it->line, it->col, KH_SEV_ERROR, "recipient-mapping",
-               archive ? "this recipient is not text (an unquoted ': ' makes it "
-                         "a mapping): quote it%s; the 'Lưu' line goes in 'archive:'"
-                       : "this recipient is not text (an unquoted ': ' makes it "
-                         "a mapping): quote it%s",
+               archive ? N_("this recipient is not text (an unquoted ': ' makes it "
+                            "a mapping): quote it%s; the 'Lưu' line goes in 'archive:'")
+                       : N_("this recipient is not text (an unquoted ': ' makes it "
+                            "a mapping): quote it%s"),
                "");
     }
 }
@@ -200,10 +201,9 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
     int line = kh_source_body_line(c->src, cmark_node_get_start_line(n));
     int col = cmark_node_get_start_column(n);
     if (level > h->level + 1) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "heading level %d follows level %d: use %.*s",
-                 level, h->level, h->level + 1, "######");
-        S_diag(c, line, col, KH_SEV_ERROR, "heading-skip", "%s", msg);
+        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "heading-skip",
+                    "heading level %d follows level %d: use %.*s", level,
+                    h->level, h->level + 1, "######");
     }
     h->level = level;
     h->counters[level - 1]++;
@@ -214,10 +214,9 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
                      want, sizeof want);
     if (want[0] && S_written_number(n, written, sizeof written) &&
         strcmp(written, want)) {
-        char msg[320];
-        snprintf(msg, sizeof msg, "the heading is written as '%s' but its "
-                 "place makes it '%s', as it is printed", written, want);
-        S_diag(c, line, col, KH_SEV_WARNING, "heading-number", "%s", msg);
+        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING,
+                    "heading-number", "the heading is written as '%s' but its "
+                    "place makes it '%s', as it is printed", written, want);
     }
     cmark_node *next = cmark_node_next(n);
     if (!next || (cmark_node_get_type(next) == CMARK_NODE_HEADING &&

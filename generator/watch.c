@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "session.h"
 
 /* Events closer than this belong to one save. */
@@ -64,9 +65,9 @@ static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
     kh_diag_print(&d, stderr, src.path, src.text, src.len);
     S_stamp(stderr);
     if (rc == KH_OK)
-        fprintf(stderr, "%s -> %s (%.1f ms)\n", w->path, out, ms);
+        fprintf(stderr, _("%s -> %s (%.1f ms)\n"), w->path, out, ms);
     else
-        fprintf(stderr, "%s has errors: kept the last good %s\n", w->path, out);
+        fprintf(stderr, _("%s has errors: kept the last good %s\n"), w->path, out);
     fflush(stderr);
     kh_source_free(&src);
     kh_diag_free(&d);
@@ -84,7 +85,7 @@ static int S_add_watches(int fd, kh_watched_t *w, char **plans, int n)
         free(b);
         w[i].wd = inotify_add_watch(fd, w[i].dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
         if (w[i].wd < 0) {
-            fprintf(stderr, "kehoach: cannot watch %s: %s\n", w[i].dir, strerror(errno));
+            fprintf(stderr, _("kehoach: cannot watch %s: %s\n"), w[i].dir, strerror(errno));
             return -1;
         }
     }
@@ -114,7 +115,7 @@ int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events
     kh_session_t *s = kh_session_new(o->data_dir);
     for (int i = 0; i < n; i++)
         S_rerender(s, o, &w[i]);
-    fprintf(stderr, "kehoach: watching %d plan(s); Ctrl+C to stop\n", n);
+    fprintf(stderr, _("kehoach: watching %d plan(s); Ctrl+C to stop\n"), n);
     int renders = 0;
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
     while (max_events <= 0 || renders < max_events) {

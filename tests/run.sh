@@ -4,6 +4,9 @@
 set -u
 cd "$(dirname "$0")/.."
 export KEHOACH=${KEHOACH:-build/kehoach}
+# messages in English, whatever the machine's locale (tests compare them)
+export LC_ALL=C.UTF-8
+unset LANGUAGE LANG LC_MESSAGES
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 log=$(mktemp)
@@ -26,6 +29,7 @@ suite unit build/unit-san .
 suite render /usr/bin/python3 tests/test_render.py
 suite validate /usr/bin/python3 tests/test_validate.py
 suite safety /usr/bin/python3 tests/test_safety.py
+suite workflow /usr/bin/python3 tests/test_workflow.py
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do
