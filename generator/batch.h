@@ -13,6 +13,7 @@ typedef struct {
     int jobs;            /* worker processes; 1 renders in this process */
     bool progress;       /* a progress line (on a terminal) */
     const char *producer;
+    bool pdfa;
 } kh_batch_opts_t;
 
 /* Renders every plan; returns the worst exit status (0, 1 or 2). */

@@ -40,6 +40,7 @@ static void S_usage(FILE *out)
             "                        (default: PLAN.pdf in the current directory)\n"
             "  -j, --jobs=N          render N plans at a time (default: one per core)\n"
             "  -w, --watch           render again each time a plan is saved\n"
+            "      --pdfa            write PDF/A-1b (for archiving)\n"
             "      --dump-layout     print the positioned text instead of a PDF\n"
             "\n"
             "Validate (FILE: a plan .md, or a template .yaml):\n"
@@ -128,6 +129,7 @@ static int S_render(int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"watch", no_argument, NULL, 'w'},
         {"watch-count", required_argument, NULL, 'W'},
+        {"pdfa", no_argument, NULL, 'A'},
         {"dump-layout", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -151,6 +153,7 @@ static int S_render(int argc, char **argv)
         case 'w': watch = true; break;
         case 'W': watch = true; watch_count = atoi(optarg); break;
         case 'L': o.dump_layout = true; break;
+        case 'A': o.pdfa = true; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
         default: S_usage(stderr); return KH_EXIT_USAGE;
         }

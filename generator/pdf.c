@@ -357,8 +357,28 @@ static HPDF_Array S_widths(HPDF_Doc pdf, const kh_font_t *f)
     return w;
 }
 
+/* PDF/A-1 wants a subset font to list its CIDs: one bit per CID, the
+ * first in the high bit of the first byte. */
+static HPDF_Dict S_cidset(HPDF_Doc pdf, kh_deflate_t *z, const kh_font_t *f)
+{
+    uint16_t gid = 0, last = 0;
+    uint32_t cp;
+    while (kh_font_next_used(f, &gid, &cp))
+        last = gid;
+    size_t n = (size_t)last / 8 + 1;
+    unsigned char *bits = calloc(n, 1);
+    if (!bits)
+        abort();
+    bits[0] |= 0x80; /* CID 0, .notdef, is always in the program */
+    for (gid = 0; kh_font_next_used(f, &gid, &cp);)
+        bits[gid / 8] |= (unsigned char)(0x80 >> (gid % 8));
+    HPDF_Dict set = S_stream(pdf, z, bits, n);
+    free(bits);
+    return set;
+}
+
 static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_deflate_t *z, kh_font_t *f,
-                              const char *name)
+                              const char *name, bool pdfa)
 {
     kh_font_info_t fi;
     kh_font_info(f, &fi);
@@ -387,18 +407,20 @@ static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_deflate_t *z, kh_font_t *f,
     HPDF_Dict_AddNumber(d, "CapHeight", (HPDF_INT32)fi.cap_height);
     HPDF_Dict_AddNumber(d, "StemV", (HPDF_INT32)fi.stem_v);
     HPDF_Dict_Add(d, "FontFile2", file);
+    if (pdfa)
+        HPDF_Dict_Add(d, "CIDSet", S_cidset(pdf, z, f));
     return d;
 }
 
 static int S_finish_font(HPDF_Doc pdf, kh_deflate_t *z, HPDF_Dict type0,
-                         kh_font_t *f)
+                         kh_font_t *f, bool pdfa)
 {
     kh_font_info_t fi;
     kh_font_info(f, &fi);
     char tag[7], name[96];
     kh_font_subset_tag(f, tag);
     snprintf(name, sizeof name, "%s+%s", tag, fi.postscript_name);
-    HPDF_Dict desc = S_descriptor(pdf, z, f, name);
+    HPDF_Dict desc = S_descriptor(pdf, z, f, name, pdfa);
     HPDF_Dict cid = S_indirect_dict(pdf);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
     kh_buf_t cmap = {0};
@@ -478,6 +500,135 @@ static void S_metadata(HPDF_Doc pdf, const kh_pdf_meta_t *m)
     HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
 }
 
+/* ---- PDF/A-1b ---- */
+
+static void S_xml_text(kh_buf_t *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            kh_buf_puts(b, "&lt;");
+        else if (*s == '>')
+            kh_buf_puts(b, "&gt;");
+        else if (*s == '&')
+            kh_buf_puts(b, "&amp;");
+        else
+            kh_buf_put(b, s, 1);
+    }
+}
+
+/* XMP metadata mirroring the Info dictionary, with the PDF/A
+ * identification. PDF/A-1 wants this stream unfiltered. */
+static HPDF_Dict S_xmp(HPDF_Doc pdf, const kh_pdf_meta_t *m)
+{
+    char date[32];
+    time_t t = (time_t)m->created;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    kh_buf_t b = {0};
+    kh_buf_puts(&b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+                    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+                    "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+                    "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+                    "<dc:format>application/pdf</dc:format>\n"
+                    "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+    S_xml_text(&b, m->title);
+    kh_buf_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n<dc:creator><rdf:Seq><rdf:li>");
+    S_xml_text(&b, m->author);
+    kh_buf_puts(&b, "</rdf:li></rdf:Seq></dc:creator>\n<dc:description><rdf:Alt>"
+                    "<rdf:li xml:lang=\"x-default\">");
+    S_xml_text(&b, m->subject);
+    kh_buf_printf(&b, "</rdf:li></rdf:Alt></dc:description>\n</rdf:Description>\n"
+                      "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
+                      "<xmp:CreateDate>%s</xmp:CreateDate>\n<xmp:ModifyDate>%s</xmp:ModifyDate>\n"
+                      "<xmp:CreatorTool>", date, date);
+    S_xml_text(&b, m->producer);
+    kh_buf_puts(&b, "</xmp:CreatorTool>\n</rdf:Description>\n"
+                    "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
+                    "<pdf:Producer>");
+    S_xml_text(&b, m->producer);
+    kh_buf_puts(&b, "</pdf:Producer>\n</rdf:Description>\n"
+                    "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+                    "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+                    "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>\n");
+    HPDF_Dict x = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (x) {
+        x->filter = HPDF_STREAM_FILTER_NONE;
+        HPDF_Dict_AddName(x, "Type", "Metadata");
+        HPDF_Dict_AddName(x, "Subtype", "XML");
+        HPDF_Stream_Write(x->stream, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    }
+    kh_buf_free(&b);
+    return x;
+}
+
+/* The output intent: the colours are meant for an sRGB device. */
+static int S_output_intent(HPDF_Doc pdf, kh_deflate_t *z, const kh_pdf_meta_t *m,
+                           kh_diag_list_t *diags, const char *file)
+{
+    FILE *f = fopen(m->icc_path, "rb");
+    kh_buf_t icc = {0};
+    char chunk[8192];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0 && icc.len < (4u << 20))
+        kh_buf_put(&icc, chunk, n);
+    if (f)
+        fclose(f);
+    if (icc.len < 128 || memcmp(icc.data + 36, "acsp", 4) != 0) {
+        kh_diag_add(diags, file, 0, 0, KH_SEV_ERROR, "pdfa",
+                    "--pdfa needs the ICC profile %s (Debian: icc-profiles-free)",
+                    m->icc_path);
+        kh_buf_free(&icc);
+        return -1;
+    }
+    HPDF_Dict profile = S_stream(pdf, z, icc.data, icc.len);
+    kh_buf_free(&icc);
+    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+    if (!profile || !intent || !intents)
+        return -1;
+    HPDF_Dict_AddNumber(profile, "N", 3);
+    HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                  HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+    HPDF_Dict_Add(intent, "Info", HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+    HPDF_Dict_Add(intent, "DestOutputProfile", profile);
+    HPDF_Array_Add(intents, intent);
+    return HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents) == HPDF_OK ? 0 : -1;
+}
+
+/* A file identifier that depends only on the content (PDF/A needs one; a
+ * random one would break byte-identical rebuilds): two FNV-1a hashes of
+ * the laid-out text and the metadata. */
+static void S_file_id(HPDF_Doc pdf, const kh_layout_t *L, const kh_pdf_meta_t *m)
+{
+    uint64_t h[2] = {1469598103934665603ULL, 1099511628211ULL * 7};
+    const char *parts[] = {L->text, m->title, m->author, m->producer};
+    size_t lens[] = {L->text_len, strlen(m->title), strlen(m->author), strlen(m->producer)};
+    for (int k = 0; k < 2; k++)
+        for (int p = 0; p < 4; p++)
+            for (size_t i = 0; i < lens[p]; i++)
+                h[k] = (h[k] ^ (unsigned char)parts[p][i]) * 1099511628211ULL;
+    unsigned char id[16];
+    for (int i = 0; i < 16; i++)
+        id[i] = (unsigned char)(h[i / 8] >> (8 * (i % 8)));
+    HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
+    HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16));
+    HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16));
+    HPDF_Dict_Add(pdf->trailer, "ID", arr);
+}
+
+static int S_pdfa(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
+                  const kh_pdf_meta_t *m, kh_diag_list_t *diags, const char *file)
+{
+    HPDF_Dict xmp = S_xmp(pdf, m);
+    if (!xmp || HPDF_Dict_Add(pdf->catalog, "Metadata", xmp) != HPDF_OK)
+        return -1;
+    S_file_id(pdf, L, m);
+    return S_output_intent(pdf, z, m, diags, file);
+}
+
 /* ---- document ---- */
 
 static int S_pages(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
@@ -535,8 +686,10 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
     int rc = S_pages(pdf, &z, L, fonts, type0);
     for (int f = 0; f < KH_FONT_COUNT && rc == 0; f++)
         if (used[f])
-            rc = S_finish_font(pdf, &z, type0[f], fonts[f]);
+            rc = S_finish_font(pdf, &z, type0[f], fonts[f], meta->pdfa);
     S_metadata(pdf, meta);
+    if (rc == 0 && meta->pdfa)
+        rc = S_pdfa(pdf, &z, L, meta, diags, file);
     if (rc == 0 && !err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
         HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
         *out = malloc(size ? size : 1);
@@ -548,7 +701,7 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
     } else {
         rc = -1;
     }
-    if (rc != 0 || err.error)
+    if (err.error || (rc != 0 && !diags->errors))
         kh_diag_add(diags, file, 0, 0, KH_SEV_ERROR, "pdf",
                     "PDF library error 0x%04X (detail %u)",
                     (unsigned)err.error, (unsigned)err.detail);

@@ -4,6 +4,7 @@
 #ifndef KH_PDF_H
 #define KH_PDF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -15,6 +16,8 @@
 typedef struct {
     const char *title, *author, *subject, *producer;
     long long created; /* seconds since the epoch (SOURCE_DATE_EPOCH) */
+    bool pdfa;            /* PDF/A-1b: XMP, output intent, CIDSet, ID */
+    const char *icc_path; /* the output intent's ICC profile (RGB) */
 } kh_pdf_meta_t;
 
 /* Renders into memory. *out is malloc'd. Returns 0 or -1 (diagnostics). */

@@ -396,18 +396,18 @@ static unsigned S_node_types(const kh_node_t *n)
 static const char *S_type_words(unsigned types)
 {
     if (types == T_OBJECT)
-        return "a mapping (key: value lines)";
+        return _("a mapping (key: value lines)");
     if (types == T_ARRAY)
-        return "a list ('- ' items)";
+        return _("a list ('- ' items)");
     if (types & T_STRING)
-        return "text";
+        return _("text");
     if (types & T_INTEGER)
-        return "a whole number";
+        return _("a whole number");
     if (types & T_NUMBER)
-        return "a number";
+        return _("a number");
     if (types & T_BOOLEAN)
-        return "true or false";
-    return "empty";
+        return _("true or false");
+    return _("empty");
 }
 
 static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
@@ -446,7 +446,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         }
         char hint[160] = "";
         if (best)
-            snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+            snprintf(hint, sizeof hint, _(" (did you mean '%s'?)"), best);
         S_err(c, k, "unknown-key", "unknown key '%s'%s", sub, hint);
     }
 }

@@ -223,7 +223,7 @@ static int S_render(kh_doctype_t *t, const kh_source_t *src,
         char subject[1024];
         snprintf(subject, sizeof subject, "%s %s", t->tpl->doc_name, plan->title);
         kh_pdf_meta_t meta = {plan->title, plan->issuer, subject, o->producer,
-                              o->created};
+                              o->created, o->pdfa, t->tpl->pdfa_icc};
         rc = kh_pdf_render(layout, t->fonts, &meta, pdf, pdf_len, d, src->path) == 0
                  ? KH_OK : KH_IO_ERROR;
     }
@@ -263,7 +263,7 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
         rc = plan ? KH_OK : KH_PLAN_ERROR;
         kh_plan_free(plan);
     } else if (rc == KH_OK && last == KH_STAGE_PDF) {
-        kh_render_opts_t o = {NULL, false, 0, "kehoach"};
+        kh_render_opts_t o = {NULL, false, 0, "kehoach", false};
         rc = S_render(t, &src, &o, pdf, pdf_len, d);
     }
     kh_source_free(&src);

@@ -34,6 +34,7 @@ typedef struct {
     bool dump_layout;    /* print the layout to stdout instead */
     long long created;   /* metadata date, seconds since the epoch */
     const char *producer;
+    bool pdfa;           /* PDF/A-1b */
 } kh_render_opts_t;
 
 /* Validates, then renders to opts->output atomically. Same return codes;

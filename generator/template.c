@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "load.h"
 
 #define KH_MM (72.0 / 25.4) /* points per millimetre */
@@ -30,6 +31,7 @@ static const kh_field_t kh_fields[] = {
     D(NULL, "doc_code", F_STR, doc_code),
     D(NULL, "run_in_colon", F_BOOL, run_in_colon),
     D(NULL, "skeleton", F_STR, skeleton),
+    D(NULL, "pdfa_icc_profile", F_STR, pdfa_icc),
     D("page", "width_mm", F_MM, page_w),
     D("page", "height_mm", F_MM, page_h),
     D("page", "margin_top_mm", F_MM, margin_top),
@@ -128,7 +130,7 @@ static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
 {
     const kh_node_t *sec = f->section ? kh_node_get(c->root, f->section) : c->root;
     const kh_node_t *v = kh_node_get(sec, f->key);
-    const char *where = f->section ? f->section : "the top level";
+    const char *where = f->section ? f->section : _("the top level");
     if (!v) {
         S_error(c, sec ? sec : c->root, "missing '%s' in %s", f->key, where);
         return;

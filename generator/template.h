@@ -55,6 +55,7 @@ typedef struct {
 
     double page_number_size, page_number_baseline;
     char *skeleton; /* the plan `kehoach new` writes */
+    char *pdfa_icc; /* ICC profile for PDF/A output intents */
 } kh_template_t;
 
 /* Loads templates/<type>.yaml from dir; fonts are looked up in font_dir.

@@ -54,7 +54,7 @@ static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
                       const kh_watched_t *w)
 {
     char *out = kh_batch_output_path(o, w->path);
-    kh_render_opts_t ro = {out, false, (long long)time(NULL), o->producer};
+    kh_render_opts_t ro = {out, false, (long long)time(NULL), o->producer, o->pdfa};
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;

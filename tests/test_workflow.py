@@ -168,10 +168,54 @@ def test_install(tmp):
     check(man.returncode == 0 and b"SYNOPSIS" in man.stdout, "install: the man page reads", man.stderr.decode()[:200])
 
 
+def test_pdfa(tmp):
+    """PDF/A-1b: no validator is packaged in Debian, so the structural
+    requirements of ISO 19005-1 are checked one by one."""
+    import xml.etree.ElementTree as ET
+    out = os.path.join(tmp, "a.pdf")
+    r = run([KEHOACH, "render", "--pdfa", "-o", out, PLANS[-1]])
+    check(r.returncode == 0, "pdfa: renders", r.stderr.decode())
+    if r.returncode:
+        return
+    data = open(out, "rb").read()
+    check(re.match(rb"%PDF-1\.[0-4]\n%[\x80-\xff]{4}", data), "pdfa: header version <= 1.4 and a binary comment")
+    meta = subprocess.run(["pdfinfo", "-meta", out], capture_output=True).stdout.decode()
+    info = subprocess.run(["pdfinfo", out], capture_output=True).stdout.decode()
+    ns = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "dc": "http://purl.org/dc/elements/1.1/",
+          "pdfaid": "http://www.aiim.org/pdfa/ns/id/", "pdf": "http://ns.adobe.com/pdf/1.3/"}
+    try:
+        xmp = ET.fromstring(meta[meta.index("<x:xmpmeta"):meta.index("</x:xmpmeta>") + 12])
+    except Exception as e:  # noqa
+        xmp = None
+    check(xmp is not None, "pdfa: XMP metadata is well-formed XML")
+    if xmp is not None:
+        get = lambda path: (xmp.find(path, ns).text if xmp.find(path, ns) is not None else None)
+        title = re.search(r"^Title:\s+(.*)$", info, re.M).group(1)
+        producer = re.search(r"^Producer:\s+(.*)$", info, re.M).group(1)
+        check(get(".//pdfaid:part") == "1" and get(".//pdfaid:conformance") == "B", "pdfa: pdfaid part 1, conformance B")
+        check(get(".//dc:title/rdf:Alt/rdf:li") == title, "pdfa: XMP title equals the Info title")
+        check(get(".//pdf:Producer") == producer, "pdfa: XMP producer equals the Info producer")
+    m = re.search(rb"/Type /Metadata\n/Subtype /XML\n(.*?)>>", data, re.S) or re.search(rb"<<[^>]*?/Metadata[^>]*>>", data)
+    md = re.search(rb"<<\n(?:/[^\n]*\n)*?/Type /Metadata\n(?:/[^\n]*\n)*?>>", data)
+    check(md is not None and b"/Filter" not in md.group(0), "pdfa: the metadata stream is not filtered")
+    check(b"/OutputIntents" in data and b"/S /GTS_PDFA1" in data and b"/DestOutputProfile" in data,
+          "pdfa: a GTS_PDFA1 output intent with an ICC profile")
+    fonts = data.count(b"/Type /FontDescriptor")
+    check(fonts == 4 and data.count(b"/CIDSet") == fonts, "pdfa: every subset font has a CIDSet")
+    check(re.search(rb"trailer\n<<\n/ID \[ ?<[0-9A-F]{32}> <[0-9A-F]{32}> ?\]", data) is not None,
+          "pdfa: a file identifier in the trailer")
+    check(b"/Encrypt" not in data and b"/JavaScript" not in data and b"/SMask" not in data,
+          "pdfa: no encryption, JavaScript or transparency")
+    r2 = run([KEHOACH, "render", "--pdfa", "-o", out + "2", PLANS[-1]])
+    check(open(out + "2", "rb").read() == data, "pdfa: byte-identical when rendered again")
+    fonts_out = subprocess.run(["pdffonts", out], capture_output=True).stdout.decode()
+    check(fonts_out.count(" yes yes yes ") == 4, "pdfa: fonts embedded with ToUnicode")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in (("new", test_new), ("batch", test_batch), ("watch", test_watch),
-                         ("install", test_install)):
+                         ("install", test_install), ("pdfa", test_pdfa)):
             d = os.path.join(tmp, name)
             os.mkdir(d)
             fn(d)
