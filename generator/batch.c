@@ -32,8 +32,6 @@ static int S_status(int rc)
     return rc == KH_OK ? KH_EXIT_OK : rc == KH_PLAN_ERROR ? KH_EXIT_PLAN : KH_EXIT_USAGE;
 }
 
-char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan);
-
 char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan)
 {
     if (o->output)
@@ -50,24 +48,12 @@ char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan)
     return out;
 }
 
-static long long S_now(void)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (!*end && v >= 0)
-            return v;
-    }
-    return (long long)time(NULL);
-}
-
 /* Renders one plan; its diagnostics go to msg. */
 static int S_render_one(kh_session_t *s, const kh_batch_opts_t *o,
                         const char *plan, FILE *msg)
 {
     char *out = kh_batch_output_path(o, plan);
-    kh_render_opts_t ro = {out, o->dump_layout, S_now(), o->producer, o->pdfa};
+    kh_render_opts_t ro = {out, o->dump_layout, kh_source_date(), o->producer, o->pdfa};
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;

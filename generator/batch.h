@@ -16,6 +16,9 @@ typedef struct {
     bool pdfa;
 } kh_batch_opts_t;
 
+/* Where a plan's PDF goes: -o, else DIR/NAME.pdf or ./NAME.pdf (malloc'd). */
+char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan);
+
 /* Renders every plan; returns the worst exit status (0, 1 or 2). */
 int kh_batch_render(const kh_batch_opts_t *o, char **plans, int n);
 

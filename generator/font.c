@@ -292,14 +292,8 @@ double kh_font_advance(const kh_font_t *f, uint16_t gid)
 double kh_font_text_width(kh_font_t *f, const char *s, size_t n, double size)
 {
     double w = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = kh_utf8_decode(s + i, n - i, &cp);
-        if (!l)
-            l = 1, cp = 0xFFFD;
-        w += kh_font_advance(f, kh_font_glyph(f, cp));
-        i += l;
-    }
+    for (size_t i = 0; i < n;)
+        w += kh_font_advance(f, kh_font_glyph(f, kh_utf8_next(s, n, &i)));
     return w * size / 1000.0;
 }
 

@@ -176,10 +176,7 @@ static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
     kh_font_t *f = c->fonts[font];
     double w = 0;
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = kh_utf8_decode(s + i, n - i, &cp);
-        if (!l)
-            l = 1, cp = 0xFFFD;
+        uint32_t cp = kh_utf8_next(s, n, &i);
         uint16_t g = kh_font_glyph(f, cp);
         if (!g && c->ok) {
             char ch[5] = {0};
@@ -192,7 +189,6 @@ static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
             c->ok = false;
         }
         w += kh_font_advance(f, g);
-        i += l;
     }
     return w * size / 1000;
 }

@@ -104,18 +104,6 @@ static kh_session_t *S_session(void)
     return kh_session_new(dir);
 }
 
-static long long S_now(void)
-{
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        long long v = strtoll(sde, &end, 10);
-        if (!*end && v >= 0)
-            return v;
-    }
-    return (long long)time(NULL);
-}
-
 static int S_status(int rc)
 {
     return rc == KH_OK ? KH_EXIT_OK : rc == KH_PLAN_ERROR ? KH_EXIT_PLAN : KH_EXIT_USAGE;
@@ -274,7 +262,7 @@ static int S_new(int argc, char **argv)
         return KH_EXIT_USAGE;
     kh_diag_list_t d;
     kh_diag_init(&d);
-    int rc = kh_session_new_plan(s, type, argv[optind], S_now(), &d);
+    int rc = kh_session_new_plan(s, type, argv[optind], kh_source_date(), &d);
     kh_diag_print(&d, stderr, NULL, NULL, 0);
     if (rc == KH_OK)
         fprintf(stderr, _("kehoach: wrote %s: fill in every «…», then "

@@ -97,10 +97,7 @@ static void S_glyphs(kh_writer_t *w, int font, const char *s, size_t n,
     size_t o = 0;
     buf[o++] = '(';
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = kh_utf8_decode(s + i, n - i, &cp);
-        if (!l)
-            l = 1, cp = 0xFFFD;
+        uint32_t cp = kh_utf8_next(s, n, &i);
         uint16_t g = kh_font_glyph(f, cp);
         kh_font_use(f, g, cp);
         unsigned char bytes[2] = {(unsigned char)(g >> 8), (unsigned char)g};
@@ -114,7 +111,6 @@ static void S_glyphs(kh_writer_t *w, int font, const char *s, size_t n,
             o = 0;
         }
         *advance += kh_font_advance(f, g);
-        i += l;
     }
     buf[o++] = ')';
     kh_buf_put(w->content, buf, o);
@@ -460,11 +456,7 @@ static void S_info_text(HPDF_Doc pdf, const char *key, const char *utf8)
     kh_buf_put(&b, "\xFE\xFF", 2);
     size_t n = strlen(utf8);
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = kh_utf8_decode(utf8 + i, n - i, &cp);
-        if (!l)
-            l = 1, cp = 0xFFFD;
-        i += l;
+        uint32_t cp = kh_utf8_next(utf8, n, &i);
         unsigned units[2] = {cp, 0};
         int nu = 1;
         if (cp >= 0x10000) {

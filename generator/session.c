@@ -41,6 +41,18 @@ struct kh_session {
     size_t ntypes;
 };
 
+long long kh_source_date(void)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && v >= 0)
+            return v;
+    }
+    return (long long)time(NULL);
+}
+
 kh_session_t *kh_session_new(const char *data_dir)
 {
     kh_session_t *s = calloc(1, sizeof *s);

@@ -12,6 +12,10 @@
 
 typedef struct kh_session kh_session_t;
 
+/* Now, or SOURCE_DATE_EPOCH when set (reproducible builds): seconds since
+ * the epoch, for the PDF's dates and for `new`. */
+long long kh_source_date(void);
+
 /* data_dir holds templates/, schemas/ and fonts/. */
 kh_session_t *kh_session_new(const char *data_dir);
 void kh_session_free(kh_session_t *s);

@@ -50,6 +50,16 @@ size_t kh_utf8_decode(const char *str, size_t n, uint32_t *cp)
     return len;
 }
 
+uint32_t kh_utf8_next(const char *s, size_t n, size_t *i)
+{
+    uint32_t cp;
+    size_t l = kh_utf8_decode(s + *i, n - *i, &cp);
+    if (!l)
+        l = 1, cp = 0xFFFD;
+    *i += l;
+    return cp;
+}
+
 size_t kh_utf8_encode(uint32_t cp, char *out)
 {
     unsigned char *o = (unsigned char *)out;

@@ -11,6 +11,11 @@
  * an invalid or truncated sequence (overlongs and surrogates included). */
 size_t kh_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* The code point at s[*i] (n bytes in all), advancing *i; an invalid
+ * byte reads as U+FFFD and is skipped. For loops over text already
+ * checked at load time, where invalid bytes cannot occur. */
+uint32_t kh_utf8_next(const char *s, size_t n, size_t *i);
+
 /* Encodes cp into out (at least 4 bytes); returns the byte length. */
 size_t kh_utf8_encode(uint32_t cp, char *out);
 

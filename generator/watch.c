@@ -24,8 +24,6 @@
 /* Events closer than this belong to one save. */
 #define KH_SETTLE_MS 30
 
-char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan);
-
 typedef struct {
     char *path, *dir, *base;
     int wd;
@@ -54,7 +52,7 @@ static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
                       const kh_watched_t *w)
 {
     char *out = kh_batch_output_path(o, w->path);
-    kh_render_opts_t ro = {out, false, (long long)time(NULL), o->producer, o->pdfa};
+    kh_render_opts_t ro = {out, false, kh_source_date(), o->producer, o->pdfa};
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;
