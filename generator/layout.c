@@ -207,6 +207,38 @@ typedef struct {
     double width;
 } kh_span_line_t;
 
+static bool S_is_dash_word(const char *w, size_t len)
+{
+    return (len == 1 && w[0] == '-') || (len == 3 && (!memcmp(w, "\u2013", 3) ||
+                                                      !memcmp(w, "\u2014", 3)));
+}
+
+/* End of the words from i that must stay on one line: as in paragraphs
+ * (S_dash_penalty), no line ends in a dash, and here none starts with a
+ * lone one either ("TỔ CHỨC - HÀNH CHÍNH" breaks before "TỔ" or after
+ * "HÀNH", never at the dash). */
+static size_t S_group_end(const char *s, size_t n, size_t i)
+{
+    for (;;) {
+        size_t we = i;
+        while (we < n && s[we] != ' ')
+            we++;
+        size_t next = we;
+        while (next < n && s[next] == ' ')
+            next++;
+        if (next >= n)
+            return we;
+        size_t ne = next;
+        while (ne < n && s[ne] != ' ')
+            ne++;
+        bool ends_dash = we > i && (s[we - 1] == '-' || (we - i >= 3 &&
+                         (!memcmp(s + we - 3, "\u2013", 3) || !memcmp(s + we - 3, "\u2014", 3))));
+        if (!ends_dash && !S_is_dash_word(s + next, ne - next))
+            return we;
+        i = next;
+    }
+}
+
 /* Greedy wrap of s at spaces into lines no wider than width (a longer word
  * gets a line of its own). Returns the count; lines has room for max. */
 static size_t S_wrap(kh_lctx_t *c, int font, double size, const char *s,
@@ -222,9 +254,7 @@ static size_t S_wrap(kh_lctx_t *c, int font, double size, const char *s,
         size_t start = i, end = i;
         double w = 0;
         while (i < n) {
-            size_t we = i;
-            while (we < n && s[we] != ' ')
-                we++;
+            size_t we = S_group_end(s, n, i);
             double ww = S_width(c, font, s + i, we - i, size);
             double add = (end > start ? space : 0) + ww;
             if (end > start && w + add > width)
@@ -262,18 +292,39 @@ static size_t S_wrap_balanced(kh_lctx_t *c, int font, double size,
 }
 
 /* Centred wrapped lines from dy down; returns the height used. */
+/* Centred wrapped lines from dy down; a line break in the text (a YAML
+ * block scalar) is kept, so a clerk can choose where a long name or title
+ * breaks. Returns the height used. */
+static double S_centered_lines(kh_lctx_t *c, int font, double size, double cx,
+                               double width, double dy, const char *text,
+                               bool balanced, double *widest)
+{
+    double lh = S_line_h(c, size), base = S_baseline(c, size), y = dy;
+    *widest = 0;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy)
+        abort();
+    for (char *s = strtok_r(copy, "\n", &save); s; s = strtok_r(NULL, "\n", &save)) {
+        kh_span_line_t lines[KH_MAX_WRAPPED];
+        size_t n = balanced ? S_wrap_balanced(c, font, size, s, width, lines)
+                            : S_wrap(c, font, size, s, width, lines, KH_MAX_WRAPPED);
+        for (size_t i = 0; i < n; i++, y += lh) {
+            S_text(c, font, size, cx - lines[i].width / 2, y + base,
+                   s + lines[i].start, lines[i].len, false);
+            if (lines[i].width > *widest)
+                *widest = lines[i].width;
+        }
+    }
+    free(copy);
+    return y - dy;
+}
+
 static double S_centered_block(kh_lctx_t *c, int font, double size, double cx,
-                               double width, double dy, const char *s,
+                               double width, double dy, const char *text,
                                bool balanced)
 {
-    kh_span_line_t lines[KH_MAX_WRAPPED];
-    size_t n = balanced ? S_wrap_balanced(c, font, size, s, width, lines)
-                        : S_wrap(c, font, size, s, width, lines, KH_MAX_WRAPPED);
-    double lh = S_line_h(c, size), base = S_baseline(c, size);
-    for (size_t i = 0; i < n; i++)
-        S_text(c, font, size, cx - lines[i].width / 2, dy + base + lh * (double)i,
-               s + lines[i].start, lines[i].len, false);
-    return lh * (double)n;
+    double widest;
+    return S_centered_lines(c, font, size, cx, width, dy, text, balanced, &widest);
 }
 
 /* ---- header and title ---- */
@@ -300,15 +351,10 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
         free(up);
     }
     char *issuer = kh_text_upper(p->issuer);
-    kh_span_line_t il[KH_MAX_WRAPPED];
-    size_t nil = S_wrap_balanced(c, KH_FONT_BOLD, t->issuer_size, issuer,
-                                 t->hdr_left_w, il);
-    ly += S_centered_block(c, KH_FONT_BOLD, t->issuer_size, lcx, t->hdr_left_w,
-                           ly, issuer, true);
+    double widest;
+    ly += S_centered_lines(c, KH_FONT_BOLD, t->issuer_size, lcx, t->hdr_left_w,
+                           ly, issuer, true, &widest);
     free(issuer);
-    double widest = 0;
-    for (size_t i = 0; i < nil; i++)
-        widest = widest > il[i].width ? widest : il[i].width;
     double lrule = S_rule_under(c, lcx, widest * t->issuer_rule_ratio,
                                 ly - S_line_h(c, t->issuer_size) +
                                     S_baseline(c, t->issuer_size) + t->rule_gap);
