@@ -357,6 +357,32 @@ def test_cli(tmp):
           "render: decomposed input comes out NFC", text[:200])
 
 
+def test_long_names(tmp):
+    """Long issuer names, titles and signer titles wrap inside their
+    column, never at a dash, and a block scalar's line breaks are kept."""
+    src = (BASE.replace("name: SỞ Y TẾ", "name: TRUNG TÂM KIỂM SOÁT BỆNH TẬT TỈNH KON TUM")
+           .replace("title: PHÓ GIÁM ĐỐC", "title: TRƯỞNG PHÒNG TỔ CHỨC - HÀNH CHÍNH")
+           .replace("authority: KT", "authority: TL"))
+    p = os.path.join(tmp, "long.md")
+    open(p, "w", encoding="utf-8").write(src)
+    r = run([KEHOACH, "render", "--dump-layout", p])
+    lines = {}
+    for l in r.stdout.decode().split("\n"):
+        f = l.split(" ", 5)
+        if len(f) == 6 and f[0] == "text":
+            lines.setdefault(f[4], []).append(f[5])
+    joined = [" ".join(ws) for ws in lines.values()]
+    check(r.returncode == 0 and not any(j.endswith(" -") or j.startswith("- ") and "Lưu" not in j and ";" not in j
+                                        for j in joined), "render: no wrapped line ends or starts at a dash",
+          str([j for j in joined if "-" in j]))
+    check(any(j == "TRUNG TÂM KIỂM SOÁT" for j in joined) and any(j == "BỆNH TẬT TỈNH KON TUM" for j in joined),
+          "render: a long issuer name wraps into balanced lines", str(joined[:6]))
+    src2 = src.replace("  title: TRƯỞNG PHÒNG TỔ CHỨC - HÀNH CHÍNH", "  title: |\n    TRƯỞNG PHÒNG\n    TỔ CHỨC - HÀNH CHÍNH")
+    open(p, "w", encoding="utf-8").write(src2)
+    text, _ = pdftotext(os.path.join(tmp, "long.pdf")) if run([KEHOACH, "render", "-o", os.path.join(tmp, "long.pdf"), p]).returncode == 0 else ("", "")
+    check("TRƯỞNG PHÒNG\nTỔ CHỨC - HÀNH CHÍNH" in text, "render: line breaks of a YAML block scalar are kept", text[-300:])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         outdir = os.path.join(tmp, "out")
@@ -371,6 +397,9 @@ def main():
         clidir = os.path.join(tmp, "cli")
         os.mkdir(clidir)
         test_cli(clidir)
+        longdir = os.path.join(tmp, "long")
+        os.mkdir(longdir)
+        test_long_names(longdir)
     return 1 if failures else 0
 
 
