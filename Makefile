@@ -7,7 +7,7 @@ PKGS    := yaml-0.1 libcmark libpcre2-8
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wpedantic
 CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lz -lm
+LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -lm
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)

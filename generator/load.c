@@ -284,6 +284,11 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
 {
     int line = 1, col = 1, controls = 0, tabs = 0, mark_line = 0, mark_col = 0;
     for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x7F) { /* printable ASCII: most of any plan */
+            col++, i++;
+            continue;
+        }
         uint32_t cp;
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
         if (!l || cp == 0) {

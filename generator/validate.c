@@ -101,6 +101,11 @@ static void S_glyphs_in(kh_vctx_t *c, const char *s, size_t n, int line,
                         int col, int col_after_nl)
 {
     for (size_t i = 0; i < n;) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 0x20 && b < 0x7F) { /* ASCII: every text font has it */
+            col++, i++;
+            continue;
+        }
         uint32_t cp;
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
         if (!l)
