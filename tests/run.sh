@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with the line "N passed, N failed".
-# KEHOACH picks the binary under test (make test passes the ASan/UBSan build).
+# The suites that drive the program run twice: against the optimised build
+# and once more against the ASan + UBSan build (SANITIZED=0 skips that).
 set -u
 cd "$(dirname "$0")/.."
-export KEHOACH=${KEHOACH:-build/kehoach}
+builds="build/kehoach"
+[ "${SANITIZED:-1}" = 1 ] && builds="$builds build/kehoach-san"
 # messages in English, whatever the machine's locale (tests compare them)
 export LC_ALL=C.UTF-8
 unset LANGUAGE LANG LC_MESSAGES
@@ -25,11 +27,15 @@ suite() { # name, command...
     rm -f "$log.out"
 }
 
-suite unit build/unit-san .
-suite render /usr/bin/python3 tests/test_render.py
-suite validate /usr/bin/python3 tests/test_validate.py
-suite safety /usr/bin/python3 tests/test_safety.py
-suite workflow /usr/bin/python3 tests/test_workflow.py
+suite unit build/unit .
+[ "${SANITIZED:-1}" = 1 ] && suite "unit (ASan+UBSan)" build/unit-san .
+for bin in $builds; do
+    export KEHOACH=$bin
+    suite "render ($bin)" /usr/bin/python3 tests/test_render.py
+    suite "validate ($bin)" /usr/bin/python3 tests/test_validate.py
+    suite "safety ($bin)" /usr/bin/python3 tests/test_safety.py
+    suite "workflow ($bin)" /usr/bin/python3 tests/test_workflow.py
+done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do
