@@ -22,15 +22,9 @@
 #include "i18n.h"
 #include "session.h"
 
-enum { KH_EXIT_OK = 0, KH_EXIT_PLAN = 1, KH_EXIT_USAGE = 2 };
 
 /* Workers a batch starts at most: more than cores only adds contention. */
 #define KH_MAX_JOBS 64
-
-static int S_status(int rc)
-{
-    return rc == KH_OK ? KH_EXIT_OK : rc == KH_PLAN_ERROR ? KH_EXIT_PLAN : KH_EXIT_USAGE;
-}
 
 char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan)
 {
@@ -57,7 +51,7 @@ static int S_render_one(kh_session_t *s, const kh_batch_opts_t *o,
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;
-    int st = S_status(kh_session_render(s, plan, &ro, &src, &d));
+    int st = kh_exit_status(kh_session_render(s, plan, &ro, &src, &d));
     kh_diag_sort(&d);
     kh_diag_print(&d, msg, src.path, src.text, src.len);
     kh_source_free(&src);

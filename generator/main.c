@@ -20,8 +20,6 @@
 #define KH_VERSION "0.2.0"
 #endif
 
-/* Exit statuses: the worst over all files. */
-enum { KH_EXIT_OK = 0, KH_EXIT_PLAN = 1, KH_EXIT_USAGE = 2 };
 
 typedef enum { FORMAT_GCC, FORMAT_JSON, FORMAT_GITHUB } kh_format_t;
 
@@ -93,20 +91,20 @@ static int S_find_data(char *dir, size_t size)
     return -1;
 }
 
+/* S_find_data, saying what to do when it fails. */
+static bool S_data_dir(char dir[PATH_MAX])
+{
+    if (S_find_data(dir, PATH_MAX) == 0)
+        return true;
+    fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
+            "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
+    return false;
+}
+
 static kh_session_t *S_session(void)
 {
     char dir[PATH_MAX];
-    if (S_find_data(dir, sizeof dir) != 0) {
-        fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
-              "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
-        return NULL;
-    }
-    return kh_session_new(dir);
-}
-
-static int S_status(int rc)
-{
-    return rc == KH_OK ? KH_EXIT_OK : rc == KH_PLAN_ERROR ? KH_EXIT_PLAN : KH_EXIT_USAGE;
+    return S_data_dir(dir) ? kh_session_new(dir) : NULL;
 }
 
 static int S_render(int argc, char **argv)
@@ -153,11 +151,8 @@ static int S_render(int argc, char **argv)
         return KH_EXIT_USAGE;
     }
     char dir[PATH_MAX];
-    if (S_find_data(dir, sizeof dir) != 0) {
-        fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
-              "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
+    if (!S_data_dir(dir))
         return KH_EXIT_USAGE;
-    }
     o.data_dir = dir;
     if (argc - optind == 1)
         o.progress = false;
@@ -226,7 +221,7 @@ static int S_validate(int argc, char **argv)
         kh_source_t src = {0};
         int rc = S_is_template(argv[i]) ? kh_session_validate_template(s, argv[i], &d)
                                         : kh_session_validate(s, argv[i], &src, &d);
-        int st = S_status(rc);
+        int st = kh_exit_status(rc);
         if (st == KH_EXIT_OK && strict && d.count > d.errors)
             st = KH_EXIT_PLAN;
         S_print(&d, format, S_is_template(argv[i]) ? NULL : &src);
@@ -270,7 +265,7 @@ static int S_new(int argc, char **argv)
                 argv[optind], argv[optind]);
     kh_diag_free(&d);
     kh_session_free(s);
-    return S_status(rc);
+    return kh_exit_status(rc);
 }
 
 /* The program's directory, for finding translations beside it. */

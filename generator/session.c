@@ -41,6 +41,11 @@ struct kh_session {
     size_t ntypes;
 };
 
+int kh_exit_status(int rc)
+{
+    return rc == KH_OK ? KH_EXIT_OK : rc == KH_PLAN_ERROR ? KH_EXIT_PLAN : KH_EXIT_USAGE;
+}
+
 long long kh_source_date(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");

@@ -22,6 +22,12 @@ void kh_session_free(kh_session_t *s);
 
 enum { KH_OK = 0, KH_PLAN_ERROR = 1, KH_IO_ERROR = 2 };
 
+/* The command's exit statuses (the worst over all files counts). */
+enum { KH_EXIT_OK = 0, KH_EXIT_PLAN = 1, KH_EXIT_USAGE = 2 };
+
+/* A session result as an exit status. */
+int kh_exit_status(int rc);
+
 /* Loads and validates a plan. src is filled even on failure (for printing
  * source lines); free it with kh_source_free. Returns KH_OK when there is
  * no error (warnings allowed), KH_PLAN_ERROR or KH_IO_ERROR. */

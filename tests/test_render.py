@@ -8,29 +8,22 @@ give the exact diagnostic and leave an earlier PDF untouched.
 Prints "PASS name" / "FAIL name: why" lines.
 """
 import collections, os, re, subprocess, sys, tempfile, unicodedata
-import yaml
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import khtest  # noqa: E402
+from khtest import ROOT, KEHOACH, check, exit_status  # noqa: E402
+
+
+import yaml  # noqa: E402
+
+
+def run(args, env=None, cwd=None, timeout=120):
+    return khtest.run(args, env=env, cwd=cwd, timeout=timeout, epoch="1700000000")
+
+
 SPACING = os.path.join(ROOT, "..", "shared", "tools", "spacing.py")
 TEMPLATE = yaml.safe_load(open(os.path.join(ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8"))
 MM = 72 / 25.4
-failures = 0
-
-
-def check(ok, name, why=""):
-    global failures
-    if ok:
-        print("PASS", name)
-    else:
-        failures += 1
-        print("FAIL %s: %s" % (name, why))
-
-
-def run(args, **kw):
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
-    env.update(kw.pop("env", {}))
-    return subprocess.run(args, capture_output=True, env=env, **kw)
 
 
 # ---- expected words, independently of the program ----
@@ -400,7 +393,7 @@ def main():
         longdir = os.path.join(tmp, "long")
         os.mkdir(longdir)
         test_long_names(longdir)
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

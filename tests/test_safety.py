@@ -11,24 +11,17 @@ Prints "PASS name" / "FAIL name: why" lines.
 """
 import os, shutil, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import khtest  # noqa: E402
+from khtest import ROOT, KEHOACH, check, exit_status  # noqa: E402
+
+
+def run(args, env=None, cwd=None, timeout=120):
+    return khtest.run(args, env=env, cwd=cwd, timeout=timeout, epoch="0")
+
 PLAIN = os.path.join(ROOT, "build", "kehoach")  # for LD_PRELOAD
 FAULT = os.path.join(ROOT, "build", "fault.so")
 PLAN = os.path.join(ROOT, "plans", "kon-tum-70-nam.md")
-failures = 0
-
-
-def check(ok, name, why=""):
-    global failures
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)))
-    failures += not ok
-
-
-def run(args, env=None, timeout=120):
-    e = dict(os.environ, SOURCE_DATE_EPOCH="0")
-    e.update(env or {})
-    return subprocess.run(args, capture_output=True, env=e, timeout=timeout)
 
 
 def leftovers(d):
@@ -147,7 +140,7 @@ def main():
             d = os.path.join(tmp, name)
             os.mkdir(d)
             fn(d)
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -7,21 +7,15 @@ compared). Prints "PASS name" / "FAIL name: why" lines.
 """
 import glob, json, os, shutil, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import khtest  # noqa: E402
+from khtest import ROOT, KEHOACH, check, exit_status  # noqa: E402
+
+
+def run(args, env=None, cwd=None, timeout=120):
+    return khtest.run(args, env=env, cwd=cwd, timeout=timeout, epoch="0")
+
 INVALID = os.path.join(ROOT, "tests", "invalid")
-failures = 0
-
-
-def check(ok, name, why=""):
-    global failures
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)))
-    failures += not ok
-
-
-def run(args, cwd=ROOT, timeout=60):
-    return subprocess.run(args, cwd=cwd, capture_output=True, timeout=timeout,
-                          env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
 
 
 def diag_lines(stderr):
@@ -171,7 +165,7 @@ def main():
         test_templates(tmp)
         test_robustness(tmp)
         test_speed(tmp)
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

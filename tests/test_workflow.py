@@ -5,22 +5,15 @@ Prints "PASS name" / "FAIL name: why" lines.
 """
 import os, re, shutil, subprocess, sys, tempfile, time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
-PLANS = sorted(os.path.join(ROOT, "plans", p) for p in os.listdir(os.path.join(ROOT, "plans")))
-failures = 0
-
-
-def check(ok, name, why=""):
-    global failures
-    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)))
-    failures += not ok
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import khtest  # noqa: E402
+from khtest import ROOT, KEHOACH, check, exit_status  # noqa: E402
 
 
 def run(args, env=None, cwd=None, timeout=120):
-    e = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")  # 2026-01-01
-    e.update(env or {})
-    return subprocess.run(args, capture_output=True, env=e, cwd=cwd, timeout=timeout)
+    return khtest.run(args, env=env, cwd=cwd, timeout=timeout, epoch="1767225600")
+
+PLANS = sorted(os.path.join(ROOT, "plans", p) for p in os.listdir(os.path.join(ROOT, "plans")))
 
 
 def test_new(tmp):
@@ -220,7 +213,7 @@ def main():
             os.mkdir(d)
             fn(d)
         test_messages()
-    return 1 if failures else 0
+    return exit_status()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,26 @@
+"""Shared by the Python test suites: where things are, and the PASS/FAIL
+lines tests/run.sh counts."""
+import os
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
+failures = 0
+
+
+def check(ok, name, why=""):
+    """One check: prints "PASS name" or "FAIL name: why"."""
+    global failures
+    print(("PASS %s" % name) if ok else ("FAIL %s: %s" % (name, why)))
+    failures += not ok
+
+
+def run(args, env=None, cwd=None, timeout=120, epoch="0"):
+    """Runs a command with a fixed SOURCE_DATE_EPOCH; env adds variables."""
+    e = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
+    e.update(env or {})
+    return subprocess.run(args, capture_output=True, env=e, cwd=cwd, timeout=timeout)
+
+
+def exit_status():
+    return 1 if failures else 0
