@@ -103,14 +103,20 @@ static void S_text(kh_lctx_t *c, int font, double size, double x, double dy,
 {
     size_t at = S_store_text(c, s, n);
     kh_op_t *op = S_stage(c);
-    *op = (kh_op_t){KH_OP_TEXT, font, size, x, dy, at, n, space_before, 0, 0};
+    *op = (kh_op_t){KH_OP_TEXT, font, size, x, dy, at, n, space_before, 0, 0, 0};
+}
+
+/* A line from (x1, dy1) to (x2, dy2), y measured down from the box top. */
+static void S_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
+                   double width)
+{
+    kh_op_t *op = S_stage(c);
+    *op = (kh_op_t){KH_OP_RULE, 0, 0, x1, dy1, 0, 0, false, x2, dy2, width};
 }
 
 static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
 {
-    kh_op_t *op = S_stage(c);
-    *op = (kh_op_t){KH_OP_RULE, 0, 0, x1, dy, 0, 0, false, x2,
-                    c->tpl->rule_width};
+    S_line(c, x1, dy, x2, dy, c->tpl->rule_width);
 }
 
 static size_t S_box_begin(kh_lctx_t *c) { return c->nstaged; }
@@ -520,9 +526,8 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
 static void S_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
                          const kh_lb_item_t *items, const size_t *item_piece,
                          size_t from, size_t to, double ratio, double size,
-                         double dy)
+                         double x, double dy)
 {
-    double x = c->left;
     bool pending_space = false;
     for (size_t k = from; k < to; k++) {
         const kh_lb_item_t *it = &items[k];
@@ -585,7 +590,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
                 c->out->max_ratio = r;
         }
         size_t first = S_box_begin(c);
-        S_place_line(c, &ps, items, item_piece, from, to, r, size, base);
+        S_place_line(c, &ps, items, item_piece, from, to, r, size, c->left, base);
         /* a heading never ends a page; no orphan (break after the first of
          * several lines) and no widow (break before the last) */
         bool keep = heading || (nl > 1 && (i == 0 || i + 2 == nl));
@@ -598,6 +603,138 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     free(item_piece);
     free(lines);
     free(ps.items);
+}
+
+/* ---- tables ---- */
+
+/* One cell broken into lines at a width. */
+typedef struct {
+    kh_pieces_t ps;
+    kh_lb_item_t *items;
+    size_t *item_piece;
+    kh_lb_line_t *lines;
+    size_t nitems, nlines;
+} kh_cell_lines_t;
+
+static void S_cell_break(kh_lctx_t *c, const kh_block_t *cell, double size,
+                         double width, kh_cell_lines_t *cl)
+{
+    memset(cl, 0, sizeof *cl);
+    S_pieces(c, cell, size, &cl->ps);
+    if (!cl->ps.n)
+        return;
+    size_t cap = 3 * cl->ps.n + 4;
+    cl->items = malloc(cap * sizeof *cl->items);
+    cl->item_piece = malloc(cap * sizeof *cl->item_piece);
+    cl->lines = malloc(cap * sizeof *cl->lines);
+    if (!cl->items || !cl->item_piece || !cl->lines)
+        abort();
+    cl->nitems = S_items(c, &cl->ps, size, 0, cl->items, cl->item_piece);
+    cl->nlines = kh_linebreak(cl->items, cl->nitems, width, cl->lines);
+}
+
+static void S_cell_free(kh_cell_lines_t *cl)
+{
+    free(cl->ps.items);
+    free(cl->items);
+    free(cl->item_piece);
+    free(cl->lines);
+}
+
+/* A cell's width on one line, and its widest word. */
+static void S_cell_widths(kh_lctx_t *c, const kh_block_t *cell, double size,
+                          double *natural, double *word)
+{
+    kh_pieces_t ps = {0};
+    S_pieces(c, cell, size, &ps);
+    double space = S_width(c, KH_FONT_REGULAR, " ", 1, size), w = 0;
+    *natural = *word = 0;
+    for (size_t i = 0; i < ps.n; i++) {
+        if (ps.items[i].space_before || ps.items[i].hard_break) {
+            *natural += ps.items[i].hard_break ? 0 : space;
+            w = 0;
+        }
+        *natural += ps.items[i].width;
+        w += ps.items[i].width;
+        if (w > *word)
+            *word = w;
+    }
+    free(ps.items);
+}
+
+/* Column widths filling the text width: the natural widths when they fit
+ * (the rest shared in proportion), else each column's widest word plus a
+ * share of the remaining room in proportion to what it lacks. */
+static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
+{
+    const kh_template_t *tp = c->tpl;
+    double nat[64] = {0}, min[64] = {0}, sum_nat = 0, sum_min = 0;
+    for (int k = 0; k < t->cols; k++) {
+        for (int r = 0; r < t->rows; r++) {
+            double n, m;
+            S_cell_widths(c, &t->cells[r * t->cols + k], tp->table_size, &n, &m);
+            nat[k] = n > nat[k] ? n : nat[k];
+            min[k] = m > min[k] ? m : min[k];
+        }
+        nat[k] += 2 * tp->table_padding + 1;
+        min[k] += 2 * tp->table_padding + 1;
+        sum_nat += nat[k];
+        sum_min += min[k];
+    }
+    double W = c->text_w;
+    for (int k = 0; k < t->cols; k++) {
+        if (sum_nat <= W)
+            cw[k] = nat[k] * W / sum_nat;
+        else if (sum_min >= W)
+            cw[k] = min[k] * W / sum_min;
+        else
+            cw[k] = min[k] + (W - sum_min) * (nat[k] - min[k]) / (sum_nat - sum_min);
+    }
+}
+
+/* One vbox per row, ruled all round; the header row stays with the next. */
+static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
+{
+    const kh_template_t *tp = c->tpl;
+    const kh_table_t *t = b->table;
+    if (t->cols < 1 || t->rows < 1)
+        return;
+    double cw[64], size = tp->table_size, pad = tp->table_padding;
+    S_column_widths(c, t, cw);
+    double lh = S_line_h(c, size), base = S_baseline(c, size);
+    for (int r = 0; r < t->rows; r++) {
+        size_t first = S_box_begin(c);
+        double x = c->left, height = lh + 2 * pad;
+        for (int k = 0; k < t->cols; k++) {
+            const kh_block_t *cell = &t->cells[r * t->cols + k];
+            c->line = cell->line, c->col = cell->col;
+            kh_cell_lines_t cl;
+            S_cell_break(c, cell, size, cw[k] - 2 * pad, &cl);
+            for (size_t i = 0, from = 0; i < cl.nlines; i++) {
+                size_t to = cl.lines[i].end;
+                double ratio = cl.lines[i].ratio < 0 ? cl.lines[i].ratio : 0; /* ragged */
+                S_place_line(c, &cl.ps, cl.items, cl.item_piece, from, to, ratio,
+                             size, x + pad, pad + base + lh * (double)i);
+                from = to + 1;
+                while (from < cl.nitems && cl.items[from].kind != KH_LB_BOX)
+                    from++;
+            }
+            if (lh * (double)cl.nlines + 2 * pad > height)
+                height = lh * (double)cl.nlines + 2 * pad;
+            S_cell_free(&cl);
+            x += cw[k];
+        }
+        S_line(c, c->left, 0, c->left + c->text_w, 0, tp->table_rule);
+        if (r + 1 == t->rows)
+            S_line(c, c->left, height, c->left + c->text_w, height, tp->table_rule);
+        for (int k = 0, at_k = 0; k <= t->cols; k++) {
+            double at = c->left;
+            for (at_k = 0; at_k < k; at_k++)
+                at += cw[at_k];
+            S_line(c, at, 0, at, height, tp->table_rule);
+        }
+        S_box_end(c, first, height, r == 0 ? space_before : 0, r == 0 && t->rows > 1);
+    }
 }
 
 /* ---- closing: Nơi nhận beside the signature ---- */
@@ -739,7 +876,7 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
     kh_op_t op = {KH_OP_TEXT, KH_FONT_REGULAR, t->page_number_size,
                   c->left + c->text_w / 2 - w / 2,
                   t->page_h - t->page_number_baseline,
-                  S_store_text(c, s, (size_t)n), (size_t)n, false, 0, 0};
+                  S_store_text(c, s, (size_t)n), (size_t)n, false, 0, 0, 0};
     S_put(pg, &op);
 }
 
@@ -766,6 +903,7 @@ static void S_paginate(kh_lctx_t *c)
             for (size_t k = 0; k < b->op_count; k++) {
                 kh_op_t op = c->staged[b->op_first + k];
                 op.y = t->page_h - (top + op.y);
+                op.y2 = t->page_h - (top + op.y2);
                 S_put(pg, &op);
             }
             top += b->height;
@@ -791,7 +929,10 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     for (size_t i = 0; i < plan->nblocks; i++) {
         const kh_block_t *b = &plan->blocks[i];
         double before = (i > 0 ? tpl->paragraph_after : 0) + b->space_before;
-        S_paragraph(&c, b, before);
+        if (b->kind == KH_BLOCK_TABLE)
+            S_table(&c, b, before);
+        else
+            S_paragraph(&c, b, before);
     }
     S_closing(&c, plan);
     if (c.ok)
@@ -824,7 +965,7 @@ void kh_layout_dump(const kh_layout_t *L, FILE *out)
         for (size_t i = 0; i < L->pages[p].nops; i++) {
             const kh_op_t *op = &L->pages[p].ops[i];
             if (op->kind == KH_OP_RULE)
-                fprintf(out, "rule %.2f %.2f %.2f\n", op->x, op->x2, op->y);
+                fprintf(out, "rule %.2f %.2f %.2f %.2f\n", op->x, op->y, op->x2, op->y2);
             else
                 fprintf(out, "text %s %.1f %.2f %.2f %.*s\n", F[op->font],
                         op->size, op->x, op->y, (int)op->len, L->text + op->text);

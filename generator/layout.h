@@ -24,7 +24,7 @@ typedef struct {
     double x, y;       /* PDF user space: points from the bottom-left */
     size_t text, len;  /* text: offset and length in kh_layout_t.text */
     bool space_before; /* a word space separates it from the previous op */
-    double x2, thickness; /* rules: from (x, y) to (x2, y) */
+    double x2, y2, thickness; /* rules: from (x, y) to (x2, y2) */
 } kh_op_t;
 
 typedef struct {

@@ -467,6 +467,127 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
     b->space_before = hs->space_before_pt;
 }
 
+/* ---- tables ---- */
+
+/* Columns a table may have: wider ones are not tables a plan prints. */
+#define KH_MAX_TABLE_COLS 32
+
+static const char *S_trim(const char *s, size_t *len)
+{
+    while (*len && (*s == ' ' || *s == '\t'))
+        s++, (*len)--;
+    while (*len && (s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
+        (*len)--;
+    return s;
+}
+
+bool kh_table_is_delimiter(const char *line, size_t len)
+{
+    line = S_trim(line, &len);
+    return len >= 3 && memchr(line, '-', len) && memchr(line, '|', len) &&
+           strspn(line, "|:- ") >= len;
+}
+
+/* Cell boundaries of a row: the unescaped pipes, ignoring an outer pair. */
+static int S_split_row(const char *line, size_t len, const char **start,
+                       size_t *clen, int max)
+{
+    line = S_trim(line, &len);
+    if (len && line[0] == '|')
+        line++, len--;
+    if (len && line[len - 1] == '|' && (len < 2 || line[len - 2] != '\\'))
+        len--;
+    int n = 0;
+    size_t from = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && (line[i] != '|' || (i > 0 && line[i - 1] == '\\')))
+            continue;
+        if (n < max && start) {
+            size_t l = i - from;
+            start[n] = S_trim(line + from, &l);
+            clen[n] = l;
+        }
+        n++;
+        from = i + 1;
+    }
+    return n;
+}
+
+int kh_table_cells(const char *line, size_t len)
+{
+    return S_split_row(line, len, NULL, NULL, 0);
+}
+
+/* A paragraph is a table when every line starts with a pipe and the second
+ * is a delimiter row. */
+static bool S_is_table(const kh_source_t *src, cmark_node *para, int *first,
+                       int *last)
+{
+    *first = kh_source_body_line(src, cmark_node_get_start_line(para));
+    *last = kh_source_body_line(src, cmark_node_get_end_line(para));
+    if (*last <= *first)
+        return false;
+    for (int l = *first; l <= *last; l++) {
+        size_t len;
+        const char *s = S_trim(kh_source_line(src, l, &len), &len);
+        if (!len || s[0] != '|' || (l == *first + 1 && !kh_table_is_delimiter(s, len)))
+            return false;
+    }
+    return true;
+}
+
+/* A cell's Markdown inlines (bold, italic) as the cell's spans. */
+static void S_cell(kh_block_t *cell, const char *text, size_t len, unsigned style)
+{
+    kh_buf_t b = {0};
+    for (size_t i = 0; i < len; i++)
+        if (!(text[i] == '\\' && i + 1 < len && text[i + 1] == '|'))
+            kh_buf_put(&b, text + i, 1);
+    kh_buf_put(&b, "", 0);
+    cmark_node *doc = cmark_parse_document(b.data, b.len, CMARK_OPT_DEFAULT);
+    cmark_node *p = doc ? cmark_node_first_child(doc) : NULL;
+    if (p && cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH)
+        S_inlines(cell, p, style);
+    else if (b.len)
+        S_add_span(cell, b.data, b.len, style);
+    cmark_node_free(doc);
+    kh_buf_free(&b);
+}
+
+static void S_table(kh_mctx_t *c, cmark_node *para, int first, int last)
+{
+    kh_block_t *b = S_new_block(c, KH_BLOCK_TABLE, para);
+    size_t len;
+    const char *head = kh_source_line(c->src, first, &len);
+    int cols = S_split_row(head, len, NULL, NULL, 0);
+    kh_table_t *t = calloc(1, sizeof *t);
+    if (!t)
+        abort();
+    t->cols = cols < KH_MAX_TABLE_COLS ? cols : KH_MAX_TABLE_COLS;
+    t->rows = last - first; /* every line but the delimiter row */
+    t->cells = calloc((size_t)t->rows * (size_t)t->cols, sizeof *t->cells);
+    if (!t->cells)
+        abort();
+    b->table = t;
+    for (int l = first, r = 0; l <= last; l++) {
+        if (l == first + 1)
+            continue;
+        const char *start[KH_MAX_TABLE_COLS];
+        size_t clen[KH_MAX_TABLE_COLS];
+        const char *line = kh_source_line(c->src, l, &len);
+        int n = S_split_row(line, len, start, clen, KH_MAX_TABLE_COLS);
+        for (int k = 0; k < t->cols; k++) {
+            kh_block_t *cell = &t->cells[r * t->cols + k];
+            cell->kind = KH_BLOCK_PARAGRAPH;
+            cell->line = l;
+            cell->col = 1;
+            if (k < n)
+                S_cell(cell, start[k], clen[k], r == 0 ? KH_SPAN_BOLD : 0);
+        }
+        r++;
+    }
+}
+
 static void S_walk(kh_mctx_t *c, cmark_node *parent, int depth);
 
 /* Returns the node after the ones consumed (a run-in paragraph). */
@@ -533,9 +654,13 @@ static void S_walk(kh_mctx_t *c, cmark_node *parent, int depth)
     for (cmark_node *n = cmark_node_first_child(parent); n;) {
         cmark_node *next = cmark_node_next(n);
         const char *lit;
+        int first, last;
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_PARAGRAPH:
-            S_inlines(S_new_block(c, KH_BLOCK_PARAGRAPH, n), n, 0);
+            if (S_is_table(c->src, n, &first, &last))
+                S_table(c, n, first, last);
+            else
+                S_inlines(S_new_block(c, KH_BLOCK_PARAGRAPH, n), n, 0);
             break;
         case CMARK_NODE_HEADING:
             next = S_heading(c, n);
@@ -576,6 +701,19 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     return plan;
 }
 
+static void S_free_block(kh_block_t *b)
+{
+    for (size_t k = 0; k < b->nspans; k++)
+        free(b->spans[k].text);
+    free(b->spans);
+    if (b->table) {
+        for (int i = 0; i < b->table->rows * b->table->cols; i++)
+            S_free_block(&b->table->cells[i]);
+        free(b->table->cells);
+        free(b->table);
+    }
+}
+
 void kh_plan_free(kh_plan_t *p)
 {
     if (!p)
@@ -590,11 +728,8 @@ void kh_plan_free(kh_plan_t *p)
     free(p->recipients);
     for (int i = 0; i < KH_MAX_LEVELS; i++)
         free(p->numbering[i]);
-    for (size_t i = 0; i < p->nblocks; i++) {
-        for (size_t k = 0; k < p->blocks[i].nspans; k++)
-            free(p->blocks[i].spans[k].text);
-        free(p->blocks[i].spans);
-    }
+    for (size_t i = 0; i < p->nblocks; i++)
+        S_free_block(&p->blocks[i]);
     free(p->blocks);
     free(p);
 }

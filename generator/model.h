@@ -24,15 +24,24 @@ typedef struct {
     unsigned style;
 } kh_span_t;
 
-typedef enum { KH_BLOCK_PARAGRAPH, KH_BLOCK_HEADING } kh_block_kind_t;
+typedef enum { KH_BLOCK_PARAGRAPH, KH_BLOCK_HEADING, KH_BLOCK_TABLE } kh_block_kind_t;
 
+struct kh_block;
+
+/* A pipe table: row 0 is the header; every row has cols cells. */
 typedef struct {
+    int rows, cols;
+    struct kh_block *cells; /* rows × cols, row by row */
+} kh_table_t;
+
+typedef struct kh_block {
     kh_block_kind_t kind;
     int level;          /* headings: 1..6 */
     double space_before; /* pt, from the template */
     kh_span_t *spans;
     size_t nspans, cap_spans;
     int line, col;      /* in the plan file */
+    kh_table_t *table;  /* tables only */
 } kh_block_t;
 
 typedef struct {
@@ -73,6 +82,12 @@ char *kh_number_line(const char *number, const char *doc_code,
  * template's, else none (""). */
 const char *kh_level_format(const kh_template_t *tpl,
                             char *const overrides[KH_MAX_LEVELS], int level);
+
+/* Pipe tables (| a | b |, then | --- | --- |): cmark's core reads them as
+ * paragraphs, so they are recognised from the paragraph's source lines.
+ * True if line is a delimiter row; kh_table_cells counts a row's cells. */
+bool kh_table_is_delimiter(const char *line, size_t len);
+int kh_table_cells(const char *line, size_t len);
 
 /* Length of a hand-written heading number at the start of s ("II. ",
  * "2.1. ", "a) "), including the spaces after it; 0 if none. */

@@ -184,7 +184,7 @@ static void S_page_content(kh_writer_t *w, const kh_page_t *pg)
         kh_buf_puts(w->content, " m ");
         S_num(w->content, op->x2);
         kh_buf_puts(w->content, " ");
-        S_num(w->content, op->y);
+        S_num(w->content, op->y2);
         kh_buf_puts(w->content, " l S\n");
     }
 }

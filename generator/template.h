@@ -45,6 +45,8 @@ typedef struct {
     char *bullets[3];
     size_t nbullets;
 
+    double table_size, table_padding, table_rule;
+
     kh_heading_style_t headings[KH_MAX_LEVELS];
     int nheadings;
     bool run_in_colon;

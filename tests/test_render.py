@@ -376,6 +376,34 @@ def test_long_names(tmp):
     check("TRƯỞNG PHÒNG\nTỔ CHỨC - HÀNH CHÍNH" in text, "render: line breaks of a YAML block scalar are kept", text[-300:])
 
 
+def test_table(tmp):
+    """A pipe table becomes a ruled table: every cell's words, no pipes,
+    the header bold, one vertical rule per column edge and row."""
+    plan = os.path.join(ROOT, "tests", "data", "table.md")
+    pdf = os.path.join(tmp, "table.pdf")
+    r = run([KEHOACH, "render", "-o", pdf, plan])
+    check(r.returncode == 0, "table: renders", r.stderr.decode())
+    if r.returncode:
+        return
+    text, err = pdftotext(pdf)
+    body = open(plan, encoding="utf-8").read().split("---\n", 2)[2]
+    rows = [l for l in body.split("\n") if l.startswith("|") and "---" not in l]
+    cells = [strip_md(c).strip() for row in rows for c in row.strip("|").split("|")]
+    words = collections.Counter(w for c in cells for w in c.split())
+    got = collections.Counter(text.split())
+    check(not (words - got) and "|" not in text, "table: every cell's words, no pipe characters",
+          str(list((words - got).items())[:8]))
+    dump = run([KEHOACH, "render", "--dump-layout", plan]).stdout.decode().split("\n")
+    vertical = [l for l in dump if l.startswith("rule ") and l.split()[1] == l.split()[3]]
+    check(len(vertical) == len(rows) * 5, "table: ruled (%d vertical rules for %d rows of 4 cells)" % (len(vertical), len(rows)))
+    header = [l for l in dump if l.startswith("text ") and l.split(" ", 5)[5] in ("STT", "Nội", "Thời")]
+    check(header and all(l.split()[1] == "B" for l in header), "table: header row bold", str(header))
+    xs = [float(l.split()[1]) for l in dump if l.startswith("rule ")] + [float(l.split()[3]) for l in dump if l.startswith("rule ")]
+    pg = TEMPLATE["page"]
+    check(min(xs) >= pg["margin_left_mm"] * MM - 0.5 and max(xs) <= 595.28 - pg["margin_right_mm"] * MM + 0.5,
+          "table: within the text width")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         outdir = os.path.join(tmp, "out")
@@ -390,6 +418,9 @@ def main():
         clidir = os.path.join(tmp, "cli")
         os.mkdir(clidir)
         test_cli(clidir)
+        tabledir = os.path.join(tmp, "table")
+        os.mkdir(tabledir)
+        test_table(tabledir)
         longdir = os.path.join(tmp, "long")
         os.mkdir(longdir)
         test_long_names(longdir)
