@@ -39,7 +39,7 @@ done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do
-    suite "replay $t" build/replay_$t tests/fuzz/regressions/* plans/*.md tests/invalid/*.md
+    suite "replay $t" build/replay_$t tests/fuzz/regressions/* plans/*.md tests/invalid/*.md tests/data/*.md
 done
 
 passed=$(grep -c '^PASS' "$log")
