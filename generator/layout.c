@@ -86,13 +86,8 @@ static size_t S_store_text(kh_lctx_t *c, const char *s, size_t n)
 
 static kh_op_t *S_stage(kh_lctx_t *c)
 {
-    if (c->nstaged == c->capstaged) {
-        c->capstaged = c->capstaged ? c->capstaged * 2 : 256;
-        kh_op_t *o = realloc(c->staged, c->capstaged * sizeof *o);
-        if (!o)
-            abort();
-        c->staged = o;
-    }
+    c->staged = kh_array_grow(c->staged, c->nstaged, &c->capstaged,
+                              sizeof *c->staged, 256);
     kh_op_t *op = &c->staged[c->nstaged++];
     memset(op, 0, sizeof *op);
     return op;
@@ -124,13 +119,8 @@ static size_t S_box_begin(kh_lctx_t *c) { return c->nstaged; }
 static void S_box_end(kh_lctx_t *c, size_t first, double height,
                       double space_before, bool keep)
 {
-    if (c->nboxes == c->capboxes) {
-        c->capboxes = c->capboxes ? c->capboxes * 2 : 128;
-        kh_vbox_t *b = realloc(c->boxes, c->capboxes * sizeof *b);
-        if (!b)
-            abort();
-        c->boxes = b;
-    }
+    c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
+                             128);
     c->boxes[c->nboxes++] =
         (kh_vbox_t){space_before, height, keep, first, c->nstaged - first};
 }
@@ -416,13 +406,7 @@ typedef struct {
 
 static void S_piece(kh_pieces_t *ps, kh_piece_t p)
 {
-    if (ps->n == ps->cap) {
-        ps->cap = ps->cap ? ps->cap * 2 : 64;
-        kh_piece_t *it = realloc(ps->items, ps->cap * sizeof *it);
-        if (!it)
-            abort();
-        ps->items = it;
-    }
+    ps->items = kh_array_grow(ps->items, ps->n, &ps->cap, sizeof *ps->items, 64);
     ps->items[ps->n++] = p;
 }
 
@@ -824,26 +808,14 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
 static kh_page_t *S_new_page(kh_lctx_t *c)
 {
     kh_layout_t *L = c->out;
-    if (L->npages == c->cap_pages) {
-        c->cap_pages = c->cap_pages ? c->cap_pages * 2 : 8;
-        kh_page_t *pg = realloc(L->pages, c->cap_pages * sizeof *pg);
-        if (!pg)
-            abort();
-        L->pages = pg;
-    }
+    L->pages = kh_array_grow(L->pages, L->npages, &c->cap_pages, sizeof *L->pages, 8);
     memset(&L->pages[L->npages], 0, sizeof *L->pages);
     return &L->pages[L->npages++];
 }
 
 static void S_put(kh_page_t *pg, const kh_op_t *op)
 {
-    if (pg->nops == pg->cap) {
-        pg->cap = pg->cap ? pg->cap * 2 : 256;
-        kh_op_t *o = realloc(pg->ops, pg->cap * sizeof *o);
-        if (!o)
-            abort();
-        pg->ops = o;
-    }
+    pg->ops = kh_array_grow(pg->ops, pg->nops, &pg->cap, sizeof *pg->ops, 256);
     pg->ops[pg->nops++] = *op;
 }
 

@@ -316,13 +316,7 @@ static kh_block_t *S_new_block(kh_mctx_t *c, kh_block_kind_t kind,
                                cmark_node *at)
 {
     kh_plan_t *p = c->plan;
-    if (p->nblocks == c->cap) {
-        c->cap = c->cap ? c->cap * 2 : 64;
-        kh_block_t *b = realloc(p->blocks, c->cap * sizeof *b);
-        if (!b)
-            abort();
-        p->blocks = b;
-    }
+    p->blocks = kh_array_grow(p->blocks, p->nblocks, &c->cap, sizeof *p->blocks, 64);
     kh_block_t *b = &p->blocks[p->nblocks++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
@@ -339,13 +333,7 @@ static void S_add_span(kh_block_t *b, const char *text, size_t len,
 {
     kh_span_t *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
     if (!last || (style & KH_SPAN_BREAK) || last->style != style) {
-        if (b->nspans == b->cap_spans) {
-            b->cap_spans = b->cap_spans ? b->cap_spans * 2 : 8;
-            kh_span_t *s = realloc(b->spans, b->cap_spans * sizeof *s);
-            if (!s)
-                abort();
-            b->spans = s;
-        }
+        b->spans = kh_array_grow(b->spans, b->nspans, &b->cap_spans, sizeof *b->spans, 8);
         last = &b->spans[b->nspans++];
         *last = (kh_span_t){NULL, 0, 0, style};
     }

@@ -310,7 +310,20 @@ char *kh_text_upper(const char *s)
     return kh_buf_take(&out);
 }
 
-/* ---- buffer ---- */
+/* ---- growing arrays and buffers ---- */
+
+void *kh_array_grow(void *items, size_t count, size_t *cap, size_t size,
+                    size_t first)
+{
+    if (count < *cap)
+        return items;
+    size_t n = *cap ? *cap * 2 : first;
+    void *p = realloc(items, n * size);
+    if (!p)
+        abort(); /* no sensible recovery from a failed small allocation */
+    *cap = n;
+    return p;
+}
 
 void kh_buf_put(kh_buf_t *b, const char *s, size_t n)
 {

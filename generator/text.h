@@ -36,6 +36,12 @@ char *kh_text_upper(const char *s);
 /* Number of code points in s[0..n). */
 size_t kh_utf8_length(const char *s, size_t n);
 
+/* Makes room for one more element in an array of count elements of size
+ * bytes with capacity *cap, doubling (from first) when full: appends stay
+ * linear. Returns the (possibly moved) array; aborts when out of memory. */
+void *kh_array_grow(void *items, size_t count, size_t *cap, size_t size,
+                    size_t first);
+
 typedef struct {
     char *data;
     size_t len, cap;
