@@ -97,13 +97,10 @@ demo: all | out
 	build/kehoach render -d out $(PLANS)
 	@ls -l out/*.pdf
 
-# The whole suite, against the sanitizer build (ASan + UBSan): every test
-# renders real plans through it.
-build/fault.so: tests/fault/fault.c | build/obj
-	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
-
-test: deps build/kehoach $(MO) build/kehoach-san build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
-	@KEHOACH=build/kehoach-san bash tests/run.sh
+# The whole suite, against the optimised build and once more against the
+# sanitizer build (ASan + UBSan), plus valgrind and the fuzz regressions.
+test: deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
+	@bash tests/run.sh
 
 bench: all
 	@bash tests/bench.sh
