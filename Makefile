@@ -97,6 +97,9 @@ demo: all | out
 	build/kehoach render -d out $(PLANS)
 	@ls -l out/*.pdf
 
+build/fault.so: tests/fault/fault.c | build/obj
+	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
+
 # The whole suite, against the optimised build and once more against the
 # sanitizer build (ASan + UBSan), plus valgrind and the fuzz regressions.
 test: deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
