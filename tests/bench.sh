@@ -40,7 +40,7 @@ echo
 # the 6-page one, time per page
 { awk 'c<2{print} /^---$/{c++}' plans/kon-tum-70-nam.md
   body=$(awk 'c>=2{print} /^---$/{c++}' plans/kon-tum-70-nam.md)
-  for i in $(seq 190); do printf '%s\n\n' "$body"; done; } > "$tmp/long.md"
+  for i in $(seq 192); do printf '%s\n\n' "$body"; done; } > "$tmp/long.md"
 hyperfine -N --style none --warmup 1 --runs 5 --export-json "$tmp/long.json" \
     "$bin render -o $tmp/long.pdf $tmp/long.md" >/dev/null 2>&1
 hyperfine -N --style none --warmup 3 --runs 20 --export-json "$tmp/short.json" \
@@ -53,6 +53,16 @@ s=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
 lp,sp=int(sys.argv[3]),int(sys.argv[4])
 print("long plan: %d pages in %.0f ms = %.3f ms a page; Kon Tum: %d pages in %.2f ms = %.3f ms a page" % (lp,l,l/lp,sp,s,s/sp))' \
     "$tmp/long.json" "$tmp/short.json" "$long_pages" "$short_pages"
+# --watch: the time from a save to the new PDF, as the program reports it
+cp plans/kon-tum-70-nam.md "$tmp/w.md"
+"$bin" render --watch-count=10 -o "$tmp/w.pdf" "$tmp/w.md" 2>"$tmp/w.log" &
+wpid=$!
+sleep 0.5
+for i in $(seq 10); do printf '\n' >> "$tmp/w.md"; sleep 0.2; done
+wait $wpid
+/usr/bin/python3 -c 'import re,statistics,sys
+ms=[float(x) for x in re.findall(r"\(([\d.]+) ms\)", open(sys.argv[1]).read())[1:]]
+print("watch: re-render after a save: %.1f ms median of %d" % (statistics.median(ms), len(ms)))' "$tmp/w.log"
 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$bin" render \
     -o "$tmp/kt.pdf" plans/kon-tum-70-nam.md 2>"$tmp/cg.err" >/dev/null
 echo "instructions (callgrind, kon-tum-70-nam): $(grep -oE 'refs: +[0-9,]+' "$tmp/cg.err" | grep -oE '[0-9,]+$')"
