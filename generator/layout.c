@@ -34,6 +34,8 @@ typedef struct {
     double space_before, height;
     bool keep_with_next;
     size_t op_first, op_count;
+    size_t header; /* table rows: 1 + the header row's box, repeated atop a
+                      page the row starts; 0 for everything else */
 } kh_vbox_t;
 
 /* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
@@ -122,7 +124,7 @@ static void S_box_end(kh_lctx_t *c, size_t first, double height,
     c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
                              128);
     c->boxes[c->nboxes++] =
-        (kh_vbox_t){space_before, height, keep, first, c->nstaged - first};
+        (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0};
 }
 
 /* ---- measuring ---- */
@@ -686,6 +688,7 @@ static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     double cw[64], size = tp->table_size, pad = tp->table_padding;
     S_column_widths(c, t, cw);
     double lh = S_line_h(c, size), base = S_baseline(c, size);
+    size_t header = c->nboxes + 1; /* the box the first row is about to get */
     for (int r = 0; r < t->rows; r++) {
         size_t first = S_box_begin(c);
         double x = c->left, height = lh + 2 * pad;
@@ -718,6 +721,8 @@ static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
             S_line(c, at, 0, at, height, tp->table_rule);
         }
         S_box_end(c, first, height, r == 0 ? space_before : 0, r == 0 && t->rows > 1);
+        if (r > 0)
+            c->boxes[c->nboxes - 1].header = header;
     }
 }
 
@@ -823,7 +828,8 @@ static void S_put(kh_page_t *pg, const kh_op_t *op)
  * none does (then the page is simply full). */
 static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
 {
-    double y = 0;
+    /* a table continued from the last page starts under its header again */
+    double y = c->boxes[first].header ? c->boxes[c->boxes[first].header - 1].height : 0;
     size_t last_ok = (size_t)-1, j;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
@@ -852,6 +858,35 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
     S_put(pg, &op);
 }
 
+/* Puts a box's ops on the page with its top at top; returns its bottom. */
+static double S_place_box(kh_lctx_t *c, kh_page_t *pg, const kh_vbox_t *b,
+                          double top)
+{
+    double h = c->tpl->page_h;
+    for (size_t k = 0; k < b->op_count; k++) {
+        kh_op_t op = c->staged[b->op_first + k];
+        op.y = h - (top + op.y);
+        op.y2 = h - (top + op.y2);
+        S_put(pg, &op);
+    }
+    return top + b->height;
+}
+
+/* Rows draw only their top rule; a table that goes on to the next page
+ * gets its bottom rule here, under the last row on this one. */
+static void S_close_table(kh_lctx_t *c, kh_page_t *pg, size_t next, double top)
+{
+    if (next >= c->nboxes || !c->boxes[next].header)
+        return;
+    size_t h = c->boxes[next].header;
+    if (c->boxes[next - 1].header != h && next - 1 != h - 1)
+        return;
+    double y = c->tpl->page_h - top;
+    kh_op_t op = {KH_OP_RULE, 0, 0, c->left, y, 0, 0, false,
+                  c->left + c->text_w, y, c->tpl->table_rule};
+    S_put(pg, &op);
+}
+
 static void S_paginate(kh_lctx_t *c)
 {
     const kh_template_t *t = c->tpl;
@@ -868,18 +903,14 @@ static void S_paginate(kh_lctx_t *c)
         if (c->out->npages > 1)
             S_page_number(c, pg, c->out->npages);
         double top = t->margin_top;
+        if (c->boxes[first].header)
+            top = S_place_box(c, pg, &c->boxes[c->boxes[first].header - 1], top);
         for (size_t j = first; j < end; j++) {
-            const kh_vbox_t *b = &c->boxes[j];
             if (j > first)
-                top += b->space_before;
-            for (size_t k = 0; k < b->op_count; k++) {
-                kh_op_t op = c->staged[b->op_first + k];
-                op.y = t->page_h - (top + op.y);
-                op.y2 = t->page_h - (top + op.y2);
-                S_put(pg, &op);
-            }
-            top += b->height;
+                top += c->boxes[j].space_before;
+            top = S_place_box(c, pg, &c->boxes[j], top);
         }
+        S_close_table(c, pg, end, top);
         first = end;
     }
 }

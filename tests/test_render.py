@@ -402,6 +402,20 @@ def test_table(tmp):
     pg = TEMPLATE["page"]
     check(min(xs) >= pg["margin_left_mm"] * MM - 0.5 and max(xs) <= 595.28 - pg["margin_right_mm"] * MM + 0.5,
           "table: within the text width")
+    # a table over several pages repeats its header row on each
+    src = open(plan, encoding="utf-8").read()
+    last = [l for l in src.split("\n") if l.startswith("| 3 |")][0]
+    extra = "".join("| %d | Hoạt động số %d trong năm | Phòng Tổ chức | Tháng %d |\n" % (i, i, i % 12 + 1)
+                    for i in range(4, 120))
+    long_plan = os.path.join(tmp, "long-table.md")
+    open(long_plan, "w", encoding="utf-8").write(src.replace(last + "\n", last + "\n" + extra))
+    lpdf = os.path.join(tmp, "long-table.pdf")
+    r = run([KEHOACH, "render", "-o", lpdf, long_plan])
+    pages = word_boxes(lpdf) if r.returncode == 0 else []
+    with_rows = [ws for w, h, ws in pages if any(re.fullmatch(r"1[01]\d", x[4]) or re.fullmatch(r"[4-9]\d", x[4]) for x in ws)]
+    heads = [sum(1 for x in ws if x[4] == "STT") for ws in with_rows]
+    check(len(pages) >= 3 and heads and all(n == 1 for n in heads),
+          "table: the header row is repeated on every page the table reaches", str(heads))
 
 
 def main():
