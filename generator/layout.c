@@ -714,11 +714,11 @@ static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
         S_line(c, c->left, 0, c->left + c->text_w, 0, tp->table_rule);
         if (r + 1 == t->rows)
             S_line(c, c->left, height, c->left + c->text_w, height, tp->table_rule);
-        for (int k = 0, at_k = 0; k <= t->cols; k++) {
-            double at = c->left;
-            for (at_k = 0; at_k < k; at_k++)
-                at += cw[at_k];
-            S_line(c, at, 0, at, height, tp->table_rule);
+        double edge = c->left;
+        for (int k = 0; k <= t->cols; k++) {
+            S_line(c, edge, 0, edge, height, tp->table_rule);
+            if (k < t->cols)
+                edge += cw[k];
         }
         S_box_end(c, first, height, r == 0 ? space_before : 0, r == 0 && t->rows > 1);
         if (r > 0)
