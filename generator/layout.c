@@ -205,10 +205,18 @@ typedef struct {
     double width;
 } kh_span_line_t;
 
-static bool S_is_dash_word(const char *w, size_t len)
+/* The dashes line breaking cares about: hyphen-minus, en and em dash. */
+static const char *const kh_dashes[] = {"-", "\u2013", "\u2014"};
+
+/* True if w[0..len) ends with a dash (whole: is exactly one). */
+static bool S_dash(const char *w, size_t len, bool whole)
 {
-    return (len == 1 && w[0] == '-') || (len == 3 && (!memcmp(w, "\u2013", 3) ||
-                                                      !memcmp(w, "\u2014", 3)));
+    for (size_t i = 0; i < sizeof kh_dashes / sizeof kh_dashes[0]; i++) {
+        size_t n = strlen(kh_dashes[i]);
+        if (len >= n && (!whole || len == n) && !memcmp(w + len - n, kh_dashes[i], n))
+            return true;
+    }
+    return false;
 }
 
 /* End of the words from i that must stay on one line: as in paragraphs
@@ -229,9 +237,7 @@ static size_t S_group_end(const char *s, size_t n, size_t i)
         size_t ne = next;
         while (ne < n && s[ne] != ' ')
             ne++;
-        bool ends_dash = we > i && (s[we - 1] == '-' || (we - i >= 3 &&
-                         (!memcmp(s + we - 3, "\u2013", 3) || !memcmp(s + we - 3, "\u2014", 3))));
-        if (!ends_dash && !S_is_dash_word(s + next, ne - next))
+        if (!S_dash(s + i, we - i, false) && !S_dash(s + next, ne - next, true))
             return we;
         i = next;
     }
@@ -452,16 +458,9 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
  * space between before and after. */
 static double S_dash_penalty(const kh_piece_t *before, const kh_piece_t *after)
 {
-    static const char *const dashes[] = {"-", "\u2013", "\u2014"};
-    double pen = 0;
-    for (size_t i = 0; i < 3; i++) {
-        size_t n = strlen(dashes[i]);
-        if (before->len >= n && !memcmp(before->text + before->len - n, dashes[i], n))
-            return KH_LB_INFINITY;
-        if (after->len == n && !memcmp(after->text, dashes[i], n))
-            pen = c_dash_start_penalty;
-    }
-    return pen;
+    if (S_dash(before->text, before->len, false))
+        return KH_LB_INFINITY;
+    return S_dash(after->text, after->len, true) ? c_dash_start_penalty : 0;
 }
 
 /* Knuth–Plass items for the pieces: a box per word (pieces joined), glue

@@ -142,6 +142,20 @@ static void S_load_type(kh_session_t *s, kh_doctype_t *t, kh_diag_list_t *d)
     free(sp);
 }
 
+/* The template file of a document type, or NULL when there is none. Type
+ * names are restricted to [a-z0-9-] so that one cannot reach outside
+ * templates/. */
+static char *S_type_template(const kh_session_t *s, const char *type)
+{
+    if (!*type || strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(type))
+        return NULL;
+    char *tp = S_path(s, "templates", type, ".yaml");
+    if (access(tp, R_OK) == 0)
+        return tp;
+    free(tp);
+    return NULL;
+}
+
 /* The document type named by the plan's type:, loaded on first use.
  * *broken is set when the type exists but its files (template, schema,
  * fonts) could not be loaded: an installation problem, not the plan's. */
@@ -165,9 +179,8 @@ static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
     for (size_t i = 0; i < s->ntypes; i++)
         if (!strcmp(s->types[i].name, name))
             return (*broken = !s->types[i].ok) ? NULL : &s->types[i];
-    bool safe = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(name);
-    char *tp = S_path(s, "templates", name, ".yaml");
-    bool exists = safe && access(tp, R_OK) == 0;
+    char *tp = S_type_template(s, name);
+    bool exists = tp != NULL;
     free(tp);
     if (!exists || s->ntypes == KH_MAX_TYPES) {
         kh_diag_add(d, src->path, type->line, type->col, KH_SEV_ERROR,
@@ -313,12 +326,10 @@ static char *S_fill_skeleton(const char *skeleton, long long today)
 int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
                         long long today, kh_diag_list_t *d)
 {
-    char *tp = S_path(s, "templates", type, ".yaml");
-    bool safe = strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(type);
-    if (!safe || access(tp, R_OK) != 0) {
+    char *tp = S_type_template(s, type);
+    if (!tp) {
         kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "unknown-type",
                     "unknown plan type '%s' (no template %s.yaml)", type, type);
-        free(tp);
         return KH_IO_ERROR;
     }
     kh_template_t *t = S_load_template(s, tp, false, d);
