@@ -196,12 +196,32 @@ static kh_doctype_t *S_type_for(kh_session_t *s, const kh_source_t *src,
     return (*broken = !t->ok) ? NULL : t;
 }
 
-/* before: the error count before the plan was loaded (loading itself
- * reports some: control characters, bad bytes). */
-static int S_validate(kh_session_t *s, kh_source_t *src, int load_rc,
-                      size_t before, kh_doctype_t **type, kh_diag_list_t *d)
+/* A plan taken as far as layout: what both `validate` and `render` build,
+ * so that the two give the same verdict (issue 9): every diagnostic the
+ * model or the layout can give (text that cannot be printed, a word wider
+ * than its box, a page limit) is given by `validate` too. Only the PDF
+ * bytes are left to render. */
+typedef struct {
+    kh_doctype_t *type;
+    kh_plan_t *plan;     /* NULL unless every stage up to it succeeded */
+    kh_layout_t *layout; /* likewise */
+} kh_checked_t;
+
+static void S_checked_free(kh_checked_t *k)
 {
-    *type = NULL;
+    kh_layout_free(k->layout);
+    kh_plan_free(k->plan);
+    *k = (kh_checked_t){0};
+}
+
+/* load_rc: what loading returned; before: the error count before the plan
+ * was loaded (loading itself reports some: control characters, bad
+ * bytes). Fills k (free with S_checked_free) and returns KH_OK when the
+ * plan has no error, KH_PLAN_ERROR or KH_IO_ERROR otherwise. */
+static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
+                   size_t before, kh_checked_t *k, kh_diag_list_t *d)
+{
+    *k = (kh_checked_t){0};
     if (load_rc == -2)
         return KH_IO_ERROR;
     if (load_rc != 0)
@@ -210,18 +230,33 @@ static int S_validate(kh_session_t *s, kh_source_t *src, int load_rc,
     kh_doctype_t *t = S_type_for(s, src, &broken, d);
     if (broken)
         return KH_IO_ERROR;
-    if (t)
-        kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
-    *type = t;
-    return t && d->errors == before ? KH_OK : KH_PLAN_ERROR;
+    if (!t)
+        return KH_PLAN_ERROR;
+    k->type = t;
+    kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
+    if (d->errors != before)
+        return KH_PLAN_ERROR;
+    for (int i = 0; i < KH_FONT_COUNT; i++)
+        kh_font_reset_used(t->fonts[i]);
+    k->plan = kh_plan_build(src, t->tpl, d);
+    if (k->plan && d->errors == before)
+        k->layout = kh_layout_build(k->plan, t->tpl, t->fonts, src, d);
+    if (!k->layout || d->errors != before) {
+        S_checked_free(k);
+        k->type = t;
+        return KH_PLAN_ERROR;
+    }
+    return KH_OK;
 }
 
 int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
                         kh_diag_list_t *d)
 {
-    kh_doctype_t *t;
+    kh_checked_t k;
     size_t before = d->errors;
-    return S_validate(s, src, kh_source_load(path, src, d), before, &t, d);
+    int rc = S_check(s, src, kh_source_load(path, src, d), before, &k, d);
+    S_checked_free(&k);
+    return rc;
 }
 
 int kh_session_validate_template(kh_session_t *s, const char *path,
@@ -236,43 +271,36 @@ int kh_session_validate_template(kh_session_t *s, const char *path,
     return t ? KH_OK : KH_PLAN_ERROR;
 }
 
-/* model → layout → PDF bytes, for a validated plan. */
-static int S_render(kh_doctype_t *t, const kh_source_t *src,
-                    const kh_render_opts_t *o, unsigned char **pdf,
+/* The checked plan's layout → a dump, or PDF bytes in *pdf. */
+static int S_render(const kh_checked_t *k, const kh_render_opts_t *o,
+                    const kh_source_t *src, unsigned char **pdf,
                     size_t *pdf_len, kh_diag_list_t *d)
 {
-    for (int i = 0; i < KH_FONT_COUNT; i++)
-        kh_font_reset_used(t->fonts[i]);
-    kh_plan_t *plan = kh_plan_build(src, t->tpl, d);
-    kh_layout_t *layout = plan ? kh_layout_build(plan, t->tpl, t->fonts, src, d) : NULL;
-    int rc = KH_PLAN_ERROR;
-    if (layout && o->dump_layout) {
-        kh_layout_dump(layout, stdout);
-        rc = KH_OK;
-    } else if (layout) {
-        char subject[1024];
-        snprintf(subject, sizeof subject, "%s %s", t->tpl->doc_name, plan->title);
-        kh_pdf_meta_t meta = {plan->title, plan->issuer, subject, o->producer,
-                              o->created, o->pdfa, t->tpl->pdfa_icc};
-        rc = kh_pdf_render(layout, t->fonts, &meta, pdf, pdf_len, d, src->path) == 0
-                 ? KH_OK : KH_IO_ERROR;
+    if (o->dump_layout) {
+        kh_layout_dump(k->layout, stdout);
+        return KH_OK;
     }
-    kh_layout_free(layout);
-    kh_plan_free(plan);
-    return rc;
+    const kh_template_t *tpl = k->type->tpl;
+    char subject[1024];
+    snprintf(subject, sizeof subject, "%s %s", tpl->doc_name, k->plan->title);
+    kh_pdf_meta_t meta = {k->plan->title, k->plan->issuer, subject, o->producer,
+                          o->created, o->pdfa, tpl->pdfa_icc};
+    return kh_pdf_render(k->layout, k->type->fonts, &meta, pdf, pdf_len, d,
+                         src->path) == 0 ? KH_OK : KH_IO_ERROR;
 }
 
 int kh_session_render(kh_session_t *s, const char *path,
                       const kh_render_opts_t *o, kh_source_t *src,
                       kh_diag_list_t *d)
 {
-    kh_doctype_t *t;
+    kh_checked_t k;
     size_t before = d->errors;
-    int rc = S_validate(s, src, kh_source_load(path, src, d), before, &t, d);
+    int rc = S_check(s, src, kh_source_load(path, src, d), before, &k, d);
     unsigned char *pdf = NULL;
     size_t len = 0;
     if (rc == KH_OK)
-        rc = S_render(t, src, o, &pdf, &len, d);
+        rc = S_render(&k, o, src, &pdf, &len, d);
+    S_checked_free(&k);
     if (rc == KH_OK && !o->dump_layout && kh_write_atomic(o->output, pdf, len, d) != 0)
         rc = KH_IO_ERROR;
     free(pdf);
@@ -284,18 +312,15 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
                        size_t *pdf_len, kh_diag_list_t *d)
 {
     kh_source_t src;
-    kh_doctype_t *t;
+    kh_checked_t k;
     size_t before = d->errors;
-    int rc = S_validate(s, &src, kh_source_load_mem(name, data, len, &src, d),
-                        before, &t, d);
-    if (rc == KH_OK && last == KH_STAGE_MODEL) {
-        kh_plan_t *plan = kh_plan_build(&src, t->tpl, d);
-        rc = plan ? KH_OK : KH_PLAN_ERROR;
-        kh_plan_free(plan);
-    } else if (rc == KH_OK && last == KH_STAGE_PDF) {
+    int rc = S_check(s, &src, kh_source_load_mem(name, data, len, &src, d),
+                     before, &k, d);
+    if (rc == KH_OK && last == KH_STAGE_PDF) {
         kh_render_opts_t o = {NULL, false, 0, "kehoach", false};
-        rc = S_render(t, &src, &o, pdf, pdf_len, d);
+        rc = S_render(&k, &o, &src, pdf, pdf_len, d);
     }
+    S_checked_free(&k);
     kh_source_free(&src);
     return rc;
 }

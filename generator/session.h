@@ -28,7 +28,9 @@ enum { KH_EXIT_OK = 0, KH_EXIT_PLAN = 1, KH_EXIT_USAGE = 2 };
 /* A session result as an exit status. */
 int kh_exit_status(int rc);
 
-/* Loads and validates a plan. src is filled even on failure (for printing
+/* Loads and validates a plan: the schema and rules, then the model and the
+ * layout, so that every diagnostic render would give, validate gives too
+ * (only the PDF is not made). src is filled even on failure (for printing
  * source lines); free it with kh_source_free. Returns KH_OK when there is
  * no error (warnings allowed), KH_PLAN_ERROR or KH_IO_ERROR. */
 int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
@@ -61,9 +63,8 @@ int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
 
 /* How far kh_session_run_mem goes. */
 typedef enum {
-    KH_STAGE_VALIDATE, /* load and validate */
-    KH_STAGE_MODEL,    /* … and build the document model */
-    KH_STAGE_PDF       /* … and lay out and render the PDF */
+    KH_STAGE_VALIDATE, /* load and validate (rules, model, layout) */
+    KH_STAGE_PDF       /* … and render the PDF */
 } kh_stage_t;
 
 /* Runs the stages on a plan held in memory (fuzzers, tests): nothing is

@@ -1,5 +1,5 @@
-/* Fuzz target: load → validate → document model (Markdown through cmark
- * into numbered, styled blocks). */
+/* Fuzz target: load → validate (rules, document model, layout: everything
+ * but the PDF). */
 #include <stdint.h>
 
 #include "fuzz_common.h"
@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_session_run_mem(session, "fuzz.md", (const char *)data, size,
-                       KH_STAGE_MODEL, NULL, NULL, &d);
+                       KH_STAGE_VALIDATE, NULL, NULL, &d);
     kh_diag_free(&d);
     return 0;
 }
