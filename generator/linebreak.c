@@ -11,7 +11,11 @@
  * greedy breaker (Word, LibreOffice) only looks at one line at a time.
  *
  * Cost is O(breakpoints × active nodes); active nodes stay few because a
- * node dies once a line from it would have to shrink past its limit. */
+ * node dies once a line from it would have to shrink past its limit.
+ * Memory stays proportional to the live nodes, not to the paragraph: a node
+ * counts its references (being active, and each later node whose best
+ * path goes through it) and returns to a free list when the last goes, so
+ * a paragraph of millions of words keeps only the paths still in play. */
 #include "linebreak.h"
 
 #include <math.h>
@@ -26,9 +30,13 @@ typedef struct kh_lb_node {
     int fitness;
     double width, stretch, shrink; /* running sums after the break */
     double demerits, ratio;
-    struct kh_lb_node *prev, *next_active;
+    struct kh_lb_node *prev, *next_active; /* next_active: free-list link too */
     size_t lines;
+    unsigned refs; /* active (1) + nodes whose prev is this one */
 } kh_lb_node_t;
+
+/* Nodes come from blocks of this many, kept until the end of the run. */
+#define KH_LB_BLOCK 256
 
 typedef struct {
     const kh_lb_item_t *items;
@@ -36,24 +44,44 @@ typedef struct {
     double line_width;
     double w, y, z; /* running sums up to the current item */
     kh_lb_node_t *active;
-    kh_lb_node_t **all; /* every node allocated, for freeing */
-    size_t nall, capall;
+    kh_lb_node_t *free;   /* released nodes, linked by next_active */
+    kh_lb_node_t **blocks; /* every block of KH_LB_BLOCK nodes, for freeing */
+    size_t nblocks, capblocks, used; /* used: nodes handed out of the last block */
 } kh_lb_t;
 
+/* A node from the free list or the current block; the caller fills it. */
 static kh_lb_node_t *S_node(kh_lb_t *s)
 {
-    if (s->nall == s->capall) {
-        s->capall = s->capall ? s->capall * 2 : 64;
-        kh_lb_node_t **a = realloc(s->all, s->capall * sizeof *a);
-        if (!a)
-            abort();
-        s->all = a;
+    kh_lb_node_t *nd = s->free;
+    if (nd) {
+        s->free = nd->next_active;
+        return nd;
     }
-    kh_lb_node_t *nd = calloc(1, sizeof *nd);
-    if (!nd)
-        abort();
-    s->all[s->nall++] = nd;
-    return nd;
+    if (!s->nblocks || s->used == KH_LB_BLOCK) {
+        if (s->nblocks == s->capblocks) {
+            s->capblocks = s->capblocks ? s->capblocks * 2 : 8;
+            kh_lb_node_t **b = realloc(s->blocks, s->capblocks * sizeof *b);
+            if (!b)
+                abort();
+            s->blocks = b;
+        }
+        if (!(s->blocks[s->nblocks++] = malloc(KH_LB_BLOCK * sizeof **s->blocks)))
+            abort();
+        s->used = 0;
+    }
+    return &s->blocks[s->nblocks - 1][s->used++];
+}
+
+/* Drops one reference to nd; a node nobody refers to goes back to the
+ * free list and drops its reference to its predecessor, and so on. */
+static void S_release(kh_lb_t *s, kh_lb_node_t *nd)
+{
+    while (nd && --nd->refs == 0) {
+        kh_lb_node_t *prev = nd->prev;
+        nd->next_active = s->free;
+        s->free = nd;
+        nd = prev;
+    }
 }
 
 static int S_fitness(double r)
@@ -106,13 +134,17 @@ static void S_try_break(kh_lb_t *s, size_t b, double tolerance, bool emergency)
     bool forced = pen <= -KH_LB_INFINITY;
     kh_lb_best_t best[4] = {{INFINITY, 0, NULL}, {INFINITY, 0, NULL},
                             {INFINITY, 0, NULL}, {INFINITY, 0, NULL}};
-    kh_lb_node_t **link = &s->active, *last_dead = NULL;
+    /* deactivated nodes are released only after the new nodes have taken
+     * their references (one of them may be the emergency line's start) */
+    kh_lb_node_t **link = &s->active, *last_dead = NULL, *dead = NULL;
     double last_dead_ratio = 0;
     while (*link) {
         kh_lb_node_t *a = *link;
         double r = S_ratio(s, a, extra);
         if (r < -1 || forced) { /* a can reach no later break */
             *link = a->next_active;
+            a->next_active = dead;
+            dead = a;
             last_dead = a;
             last_dead_ratio = r;
         } else {
@@ -150,8 +182,14 @@ static void S_try_break(kh_lb_t *s, size_t b, double tolerance, bool emergency)
             continue;
         kh_lb_node_t *nd = S_node(s);
         *nd = (kh_lb_node_t){b, f, w, y, z, best[f].demerits, best[f].ratio,
-                             best[f].from, s->active, best[f].from->lines + 1};
+                             best[f].from, s->active, best[f].from->lines + 1, 1};
+        best[f].from->refs++;
         s->active = nd;
+    }
+    while (dead) {
+        kh_lb_node_t *next = dead->next_active;
+        S_release(s, dead);
+        dead = next;
     }
 }
 
@@ -166,7 +204,7 @@ static kh_lb_node_t *S_run(kh_lb_t *s, double tolerance, bool emergency)
 {
     s->w = s->y = s->z = 0;
     kh_lb_node_t *start = S_node(s);
-    start->fitness = 1;
+    *start = (kh_lb_node_t){.fitness = 1, .refs = 1};
     s->active = start;
     for (size_t i = 0; i < s->n && s->active; i++) {
         const kh_lb_item_t *it = &s->items[i];
@@ -184,6 +222,16 @@ static kh_lb_node_t *S_run(kh_lb_t *s, double tolerance, bool emergency)
     return best;
 }
 
+/* Releases every node still active (the end of a pass). */
+static void S_release_active(kh_lb_t *s)
+{
+    while (s->active) {
+        kh_lb_node_t *a = s->active;
+        s->active = a->next_active;
+        S_release(s, a);
+    }
+}
+
 size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
                     kh_lb_line_t *lines)
 {
@@ -192,8 +240,11 @@ size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
     kh_lb_t s = {.items = items, .n = n, .line_width = line_width};
     static const double tolerances[] = {1.0, 2.0, KH_LB_INFINITY};
     kh_lb_node_t *best = NULL;
-    for (size_t pass = 0; pass < 3 && !best; pass++)
+    for (size_t pass = 0; pass < 3 && !best; pass++) {
         best = S_run(&s, tolerances[pass], pass == 2);
+        if (!best)
+            S_release_active(&s);
+    }
     size_t count = 0;
     if (best) {
         count = best->lines;
@@ -201,8 +252,8 @@ size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
         for (kh_lb_node_t *nd = best; nd->prev; nd = nd->prev)
             lines[--k] = (kh_lb_line_t){nd->pos, nd->ratio};
     }
-    for (size_t i = 0; i < s.nall; i++)
-        free(s.all[i]);
-    free(s.all);
+    for (size_t i = 0; i < s.nblocks; i++)
+        free(s.blocks[i]);
+    free(s.blocks);
     return count;
 }
