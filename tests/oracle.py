@@ -53,15 +53,15 @@ HAND_NUMBER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s+")
 
 
 class Word(str):
-    """An expected word; upper: the layout upper-cases it (matched
+    """An expected word; upcased: the layout upper-cases it (matched
     case-insensitively as a fallback); alts: other forms that count."""
-    upper = False
+    upcased = False
     alts = ()
 
 
 def _word(text, upper=False, alts=()):
     w = Word(text)
-    w.upper, w.alts = upper, tuple(alts)
+    w.upcased, w.alts = upper, tuple(alts)
     return w
 
 
@@ -163,9 +163,10 @@ def _inline_text(tok):
     return "".join(out)
 
 
-def body_words(front, body, tpl):
+def body_words(front, body, tpl, numbered=True):
     """The body's words with Markdown syntax removed, headings numbered
-    from the structure."""
+    from the structure (numbered=False: hand numbers dropped, none added:
+    for comparing with an original typed without the structure)."""
     formats = [h["format"] for h in tpl["headings"]]
     for i, f in enumerate(front.get("numbering") or []):
         if i < len(formats):
@@ -193,7 +194,7 @@ def body_words(front, body, tpl):
             text = HAND_NUMBER.sub("", _inline_text(tok).strip() + " ", 1)
             style = tpl["headings"][min(level, len(tpl["headings"])) - 1]
             fmt = formats[level - 1] if level <= len(formats) else ""
-            if fmt:
+            if fmt and numbered:
                 words += _words(label(fmt, counters))
             words += _words(text, style.get("upper", False))
         elif t in ("bullet_list_open", "ordered_list_open"):
@@ -286,8 +287,8 @@ def _match_words(expected, pages):
                         extra -= use
                     break
         missing = +missing
-    upper = {w for w in expected if getattr(w, "upper", False)}
-    alts = {w: w.alts for w in expected if getattr(w, "alts", ())}
+    upper = {w for w in expected if isinstance(w, Word) and w.upcased}
+    alts = {w: w.alts for w in expected if isinstance(w, Word) and w.alts}
     for m in list(missing):
         for _ in range(missing[m]):
             forms = [e for e in extra if extra[e] > 0 and
