@@ -35,6 +35,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import unicodedata
 import xml.etree.ElementTree as ET
 
@@ -146,21 +147,44 @@ def closing_words(front, tpl):
 
 FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^", re.M)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+BR_TAG = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
 
 
 def _inline_text(tok):
     """The printed text of an inline token: text, code, link text; HTML
-    tags and comments print nothing."""
+    tags and comments print nothing (<br> a break)."""
     out = []
     for ch in tok.children or []:
         if ch.type in ("text", "code_inline"):
             out.append(ch.content)
-        elif ch.type in ("softbreak", "hardbreak"):
-            out.append(" ")
+        elif ch.type in ("softbreak", "hardbreak") or BR_TAG.match(ch.content if ch.type == "html_inline" else ""):
+            out.append(" ")  # <br> is a line break: its text is dropped, not its break
         elif ch.type == "image":
             out.append(_inline_text(ch))
     return "".join(out)
+
+
+MAX_NESTING = 100000  # markdown-it drops what is nested deeper (default 20)
+
+
+def _parse(md, text):
+    """md.parse in a thread with a large stack: markdown-it recurses once
+    per nesting level, and a plan may nest thousands deep."""
+    out = []
+    def work():
+        sys.setrecursionlimit(1000000)
+        try:
+            out.append(md.parse(text))
+        except BaseException as e:  # re-raised in the caller
+            out.append(e)
+    threading.stack_size(512 << 20)
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    if isinstance(out[0], BaseException):
+        raise out[0]
+    return out[0]
 
 
 def body_words(front, body, tpl, numbered=True):
@@ -176,12 +200,12 @@ def body_words(front, body, tpl, numbered=True):
     # footnote syntax prints as typed: keep a definition "[^1]: …" a
     # paragraph (CommonMark would take "[^1]: url" for a link definition)
     body = FOOTNOTE_DEF.sub(r"\1\\[^", body)
-    md = MarkdownIt("commonmark").enable("table")
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
     counters = [0] * 9
     words = []
     lists = []  # (ordered, next number) per open list
     heading = None
-    for tok in md.parse(body):
+    for tok in _parse(md, body):
         t = tok.type
         if t == "heading_open":
             heading = int(tok.tag[1])

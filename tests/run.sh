@@ -35,11 +35,12 @@ for bin in $builds; do
     suite "validate ($bin)" /usr/bin/python3 tests/test_validate.py
     suite "safety ($bin)" /usr/bin/python3 tests/test_safety.py
     suite "workflow ($bin)" /usr/bin/python3 tests/test_workflow.py
+    suite "oracle ($bin)" /usr/bin/python3 tests/test_oracle.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do
-    suite "replay $t" build/replay_$t tests/fuzz/regressions/* plans/*.md tests/invalid/*.md tests/data/*.md
+    suite "replay $t" build/replay_$t tests/fuzz/regressions/* plans/*.md tests/invalid/*.md tests/data/*.md tests/lost/*.md
 done
 
 passed=$(grep -c '^PASS' "$log")
