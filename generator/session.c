@@ -307,6 +307,8 @@ int kh_session_render(kh_session_t *s, const char *path,
     return rc;
 }
 
+kh_layout_hook_t kh_session_layout_hook;
+
 int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
                        size_t len, kh_stage_t last, unsigned char **pdf,
                        size_t *pdf_len, kh_diag_list_t *d)
@@ -316,6 +318,8 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
     size_t before = d->errors;
     int rc = S_check(s, &src, kh_source_load_mem(name, data, len, &src, d),
                      before, &k, d);
+    if (rc == KH_OK && kh_session_layout_hook)
+        kh_session_layout_hook(k.plan, k.layout, k.type->fonts);
     if (rc == KH_OK && last == KH_STAGE_PDF) {
         kh_render_opts_t o = {NULL, false, 0, "kehoach", false};
         rc = S_render(&k, &o, &src, pdf, pdf_len, d);

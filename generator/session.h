@@ -8,7 +8,9 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "layout.h"
 #include "load.h"
+#include "model.h"
 
 typedef struct kh_session kh_session_t;
 
@@ -73,5 +75,14 @@ typedef enum {
 int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
                        size_t len, kh_stage_t last, unsigned char **pdf,
                        size_t *pdf_len, kh_diag_list_t *diags);
+
+/* Read-only hook for tests/fuzz/fuzz_render.c, which checks issue 9's
+ * invariant on the layout: when set, kh_session_run_mem calls it with the
+ * model, the layout and the fonts of every plan that passed, before the
+ * PDF is made. NULL (no call) unless a test sets it. */
+typedef void (*kh_layout_hook_t)(const kh_plan_t *plan,
+                                 const kh_layout_t *layout,
+                                 kh_font_t *fonts[KH_FONT_COUNT]);
+extern kh_layout_hook_t kh_session_layout_hook;
 
 #endif

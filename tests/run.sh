@@ -35,12 +35,16 @@ for bin in $builds; do
     suite "validate ($bin)" /usr/bin/python3 tests/test_validate.py
     suite "safety ($bin)" /usr/bin/python3 tests/test_safety.py
     suite "workflow ($bin)" /usr/bin/python3 tests/test_workflow.py
+    suite "oracle ($bin)" /usr/bin/python3 tests/test_oracle.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do
     suite "replay $t" build/replay_$t tests/fuzz/regressions/* plans/*.md tests/invalid/*.md tests/data/*.md
 done
+# tests/lost one process each: fuzz_render aborts on a broken invariant
+suite "replay lost" bash -c 'for f in tests/lost/*.md; do for t in frontmatter model render; do
+    build/replay_$t "$f" >/dev/null 2>&1 && echo "PASS replay $t $f" || echo "FAIL replay $t $f: invariant broken or crash"; done; done'
 
 passed=$(grep -c '^PASS' "$log")
 failed=$(grep -c '^FAIL' "$log")

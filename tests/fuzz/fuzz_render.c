@@ -1,15 +1,168 @@
-/* Fuzz target: the whole pipeline, rendering the PDF into memory. */
+/* Fuzz target: the whole pipeline, rendering the PDF into memory, with
+ * issue 9's invariant asserted on the layout of every plan that passes
+ * (abort() on a violation, so libFuzzer reports it like a crash):
+ *   - every text op lies inside the paper less 8 mm (its advance width,
+ *     and the font's ascent and descent around the baseline);
+ *   - no two text ops of a page overlap;
+ *   - nothing is lost: the non-space characters of what the model says to
+ *     print (body blocks and table cells in order; title, place,
+ *     recipients, archive and signer name each) come out, in that order,
+ *     as a subsequence of the non-space characters the layout positioned.
+ *     A subsequence, not equality: the layout adds the template's fixed
+ *     words, numbers and page numbers, and may break a long word without
+ *     a hyphen; a dropped or reordered character fails it. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "fuzz_common.h"
 #include "session.h"
 
+#define KH_FUZZ_EDGE_PT (8 * 72 / 25.4) /* the paper less 8 mm */
+#define KH_FUZZ_EPS_PT 0.01
+
+static void S_fail(const char *what, const char *text, size_t len)
+{
+    fprintf(stderr, "invariant broken: %s: '%.*s'\n", what,
+            (int)(len > 200 ? 200 : len), text);
+    abort();
+}
+
+/* The layout's non-space bytes, in op order over every page. */
+static char *S_stream(const kh_layout_t *l, size_t *n)
+{
+    char *s = malloc(l->text_len + 1);
+    if (!s)
+        abort();
+    *n = 0;
+    for (size_t p = 0; p < l->npages; p++)
+        for (size_t i = 0; i < l->pages[p].nops; i++) {
+            const kh_op_t *op = &l->pages[p].ops[i];
+            if (op->kind != KH_OP_TEXT)
+                continue;
+            for (size_t j = 0; j < op->len; j++) {
+                char c = l->text[op->text + j];
+                if (c != ' ' && c != '\n' && c != '\t')
+                    s[(*n)++] = c;
+            }
+        }
+    return s;
+}
+
+/* Consumes text's non-space bytes from stream[*at..]: false if one of
+ * them is not found in order. */
+static bool S_follow(const char *stream, size_t n, size_t *at, const char *text, size_t len)
+{
+    for (size_t j = 0; j < len; j++) {
+        char c = text[j];
+        if (c == ' ' || c == '\n' || c == '\t')
+            continue;
+        while (*at < n && stream[*at] != c)
+            (*at)++;
+        if (*at == n)
+            return false;
+        (*at)++;
+    }
+    return true;
+}
+
+static void S_field(const char *stream, size_t n, const char *what, const char *text)
+{
+    size_t at = 0;
+    if (text && !S_follow(stream, n, &at, text, strlen(text)))
+        S_fail(what, text, strlen(text));
+}
+
+static void S_block(const char *stream, size_t n, size_t *at, const kh_block_t *b)
+{
+    if (b->kind == KH_BLOCK_TABLE && b->table) {
+        const kh_table_t *t = b->table;
+        for (int i = 0; i < t->rows * t->cols; i++)
+            S_block(stream, n, at, &t->cells[i]);
+        return;
+    }
+    for (size_t i = 0; i < b->nspans; i++)
+        if (!S_follow(stream, n, at, b->spans[i].text, b->spans[i].len))
+            S_fail("body text lost or out of order", b->spans[i].text, b->spans[i].len);
+}
+
+typedef struct {
+    double x0, y0, x1, y1;
+    size_t op;
+} kh_box_t;
+
+static int S_by_y0(const void *a, const void *b)
+{
+    double d = ((const kh_box_t *)a)->y0 - ((const kh_box_t *)b)->y0;
+    return d < 0 ? -1 : d > 0;
+}
+
+static void S_check_page(const kh_layout_t *l, const kh_page_t *pg,
+                         kh_font_t *fonts[KH_FONT_COUNT])
+{
+    kh_box_t *box = malloc((pg->nops ? pg->nops : 1) * sizeof *box);
+    if (!box)
+        abort();
+    size_t nb = 0;
+    for (size_t i = 0; i < pg->nops; i++) {
+        const kh_op_t *op = &pg->ops[i];
+        if (op->kind != KH_OP_TEXT || op->len == 0)
+            continue;
+        const char *t = l->text + op->text;
+        kh_font_info_t fi;
+        kh_font_info(fonts[op->font], &fi);
+        double w = kh_font_text_width(fonts[op->font], t, op->len, op->size);
+        kh_box_t b = {op->x, op->y + fi.descent * op->size / 1000,
+                      op->x + w, op->y + fi.ascent * op->size / 1000, i};
+        if (b.x0 < KH_FUZZ_EDGE_PT - KH_FUZZ_EPS_PT || b.y0 < KH_FUZZ_EDGE_PT - KH_FUZZ_EPS_PT ||
+            b.x1 > l->width - KH_FUZZ_EDGE_PT + KH_FUZZ_EPS_PT ||
+            b.y1 > l->height - KH_FUZZ_EDGE_PT + KH_FUZZ_EPS_PT)
+            S_fail("text outside the paper less 8 mm", t, op->len);
+        /* for overlaps, the box between baseline - 0.2 em and 0.7 em: the
+         * marks of Vietnamese capitals may reach into the line above by
+         * design (leading 1.15), the letters themselves may not */
+        b.y0 = op->y - 0.2 * op->size;
+        b.y1 = op->y + 0.7 * op->size;
+        box[nb++] = b;
+    }
+    qsort(box, nb, sizeof *box, S_by_y0);
+    for (size_t i = 0; i < nb; i++)
+        for (size_t j = i + 1; j < nb && box[j].y0 < box[i].y1 - KH_FUZZ_EPS_PT; j++) {
+            double dx = (box[i].x1 < box[j].x1 ? box[i].x1 : box[j].x1) -
+                        (box[i].x0 > box[j].x0 ? box[i].x0 : box[j].x0);
+            if (dx > 0.25) {
+                const kh_op_t *op = &pg->ops[box[j].op];
+                S_fail("two words drawn over each other", l->text + op->text, op->len);
+            }
+        }
+    free(box);
+}
+
+static void S_invariant(const kh_plan_t *p, const kh_layout_t *l,
+                        kh_font_t *fonts[KH_FONT_COUNT])
+{
+    for (size_t i = 0; i < l->npages; i++)
+        S_check_page(l, &l->pages[i], fonts);
+    size_t n, at = 0;
+    char *stream = S_stream(l, &n);
+    for (size_t i = 0; i < p->nblocks; i++)
+        S_block(stream, n, &at, &p->blocks[i]);
+    S_field(stream, n, "title lost", p->title);
+    S_field(stream, n, "place lost", p->place);
+    for (size_t i = 0; i < p->nrecipients; i++)
+        S_field(stream, n, "recipient lost", p->recipients[i]);
+    S_field(stream, n, "archive lost", p->archive);
+    S_field(stream, n, "signer name lost", p->signer_name);
+    free(stream);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static kh_session_t *session;
-    if (!session)
+    if (!session) {
         session = kh_session_new(KH_FUZZ_DATA);
+        kh_session_layout_hook = S_invariant;
+    }
     kh_diag_list_t d;
     kh_diag_init(&d);
     unsigned char *pdf = NULL;

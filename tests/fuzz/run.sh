@@ -10,7 +10,7 @@ status=0
 for t in "$@"; do
     corpus=build/fuzz/corpus-$t
     mkdir -p "$corpus"
-    cp -n plans/*.md tests/invalid/*.md tests/data/*.md tests/fuzz/regressions/* "$corpus"/ 2>/dev/null
+    cp -n plans/*.md tests/invalid/*.md tests/data/*.md tests/lost/*.md tests/fuzz/regressions/* "$corpus"/ 2>/dev/null
     log=build/fuzz/$t.log
     build/fuzz/fuzz_$t -max_total_time="$seconds" -max_len=65536 -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="build/fuzz/crash-$t-" \

@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""The test oracle for issue 9's promise: given a plan source and the PDF
+kehoach rendered from it, check that
+
+  * every word of the source comes back from `pdftotext` (as a multiset):
+    the front-matter values that print, with the template's fixed words
+    (national title, motto, "Số:", date wording, "KẾ HOẠCH", "Nơi nhận:",
+    "- …;" recipients, "- Lưu: ….", the signer), and the Markdown body with
+    its syntax removed and the headings numbered from the structure;
+    nothing else is printed but the page numbers;
+  * no glyph lies outside the paper less 8 mm;
+  * no two word boxes overlap.
+
+The expected words are derived here, independently of the program: the
+front matter is read with PyYAML (every scalar as the text typed) and the
+body with markdown-it-py (a CommonMark parser that is not cmark, Debian's
+python3-markdown-it). What the program does by design is mirrored: a
+heading's hand number ("II.", "2.1.", "a)") is replaced by the structure's,
+level styles upper-case, HTML tags and comments print nothing but the text
+between tags, code blocks print their text, footnote syntax prints as
+typed, a link prints its text.
+
+A long word (a URL) may be broken across lines without a hyphen: a missing
+word is matched by joining the fragments that end one line and start the
+next. Words upper-cased by the layout are also matched case-insensitively
+(Python's and the program's case tables may differ outside Vietnamese).
+
+Library: problems(plan_path, pdf_path) -> list of strings (empty: the
+promise holds); expected_words(source_text) for the word list.
+CLI: python3 tests/oracle.py PLAN.md PLAN.pdf  (prints the problems, exit 1
+if any, 2 on a usage error).
+"""
+import collections
+import os
+import re
+import subprocess
+import sys
+import threading
+import unicodedata
+import xml.etree.ElementTree as ET
+
+import yaml
+from markdown_it import MarkdownIt
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MM = 72 / 25.4
+PAPER_MARGIN_MM = 8   # the promise: nothing closer to the paper's edge
+OVERLAP_EPS = 0.25    # pt: boxes touching by less than this do not overlap
+
+# ---- the words of the plan source ----
+
+LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+HAND_NUMBER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s+")
+
+
+class Word(str):
+    """An expected word; upcased: the layout upper-cases it (matched
+    case-insensitively as a fallback); alts: other forms that count."""
+    upcased = False
+    alts = ()
+
+
+def _word(text, upper=False, alts=()):
+    w = Word(text)
+    w.upcased, w.alts = upper, tuple(alts)
+    return w
+
+
+def _words(text, upper=False):
+    text = text.upper() if upper else text
+    return [_word(t, upper) for t in text.split()]
+
+
+def roman(n):
+    out = ""
+    for v, s in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                 (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out += s
+            n -= v
+    return out
+
+
+def label(fmt, counters):
+    """A heading number: "{1:I}." with counters → "II."."""
+    def one(m):
+        n = counters[int(m.group(1)) - 1]
+        style = m.group(2)
+        if style == "I":
+            return roman(n)
+        if style == "i":
+            return roman(n).lower()
+        if style == "a":
+            return LETTERS[(n - 1) % len(LETTERS)] if n else "0"
+        return str(n)
+    return re.sub(r"\{(\d):(.)\}", one, fmt)
+
+
+def split_source(text):
+    """(front matter mapping, body) of a plan file's text, as the loader
+    reads it: BOM and CRLF accepted, NFC."""
+    text = unicodedata.normalize("NFC", text.lstrip("\ufeff").replace("\r\n", "\n"))
+    m = re.match(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)(.*)", text, re.S)
+    if not m:
+        raise ValueError("no front matter")
+    # BaseLoader: every scalar as typed ("05" stays "05", dates stay text)
+    front = yaml.load(m.group(1) or "", Loader=yaml.BaseLoader) or {}
+    return front, m.group(2)
+
+
+def template(front):
+    path = os.path.join(ROOT, "templates", "%s.yaml" % front.get("type", "ke-hoach"))
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def header_words(front, tpl):
+    iss = front["issuer"]
+    words = _words(iss.get("parent", ""), True) + _words(iss["name"], True)
+    num = front.get("number")
+    if num is not None and re.fullmatch(r"\d", num):
+        num = "0" + num
+    words += _words("Số: %s/%s-%s" % (num or "", tpl["doc_code"], iss["code"]))
+    words += _words(tpl["header"]["national_title"]) + _words(tpl["header"]["motto"])
+    parts = str(front["date"]).split("-")
+    day = "%02d" % int(parts[2]) if len(parts) > 2 else ""
+    month = ""
+    if len(parts) > 1:
+        month = ("%02d" if int(parts[1]) <= 2 else "%d") % int(parts[1])
+    words += _words("%s, ngày %s tháng %s năm %s" % (front["place"], day, month, parts[0]))
+    words += _words(tpl["doc_name"]) + _words(front["title"])
+    return words
+
+
+def closing_words(front, tpl):
+    c = tpl["closing"]
+    words = _words(c["label"])
+    for r in front["recipients"]:
+        words += _words("- %s;" % r)
+    words += _words("- %s%s." % (c["archive_prefix"], front["archive"]))
+    s = front["signer"]
+    if s.get("authority"):
+        words += _words(s["authority"] + ".") + _words(s["on_behalf_of"], True)
+    words += _words(s["title"], True) + _words(s["name"])
+    return words
+
+
+FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^", re.M)
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+BR_TAG = re.compile(r"<br\s*/?>", re.I)
+HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
+
+
+def _inline_text(tok):
+    """The printed text of an inline token: text, code, link text; HTML
+    tags and comments print nothing (<br> a break)."""
+    out = []
+    for ch in tok.children or []:
+        if ch.type in ("text", "code_inline"):
+            out.append(ch.content)
+        elif ch.type in ("softbreak", "hardbreak") or BR_TAG.match(ch.content if ch.type == "html_inline" else ""):
+            out.append(" ")  # <br> is a line break: its text is dropped, not its break
+        elif ch.type == "image":
+            out.append(_inline_text(ch))
+    return "".join(out)
+
+
+MAX_NESTING = 100000  # markdown-it drops what is nested deeper (default 20)
+
+
+def _parse(md, text):
+    """md.parse in a thread with a large stack: markdown-it recurses once
+    per nesting level, and a plan may nest thousands deep."""
+    out = []
+    def work():
+        sys.setrecursionlimit(1000000)
+        try:
+            out.append(md.parse(text))
+        except BaseException as e:  # re-raised in the caller
+            out.append(e)
+    threading.stack_size(512 << 20)
+    t = threading.Thread(target=work)
+    t.start()
+    t.join()
+    if isinstance(out[0], BaseException):
+        raise out[0]
+    return out[0]
+
+
+def body_words(front, body, tpl, numbered=True):
+    """The body's words with Markdown syntax removed, headings numbered
+    from the structure (numbered=False: hand numbers dropped, none added:
+    for comparing with an original typed without the structure)."""
+    formats = [h["format"] for h in tpl["headings"]]
+    for i, f in enumerate(front.get("numbering") or []):
+        if i < len(formats):
+            formats[i] = f
+        else:
+            formats.append(f)
+    # footnote syntax prints as typed: keep a definition "[^1]: …" a
+    # paragraph (CommonMark would take "[^1]: url" for a link definition)
+    body = FOOTNOTE_DEF.sub(r"\1\\[^", body)
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    counters = [0] * 9
+    words = []
+    lists = []  # (ordered, next number) per open list
+    heading = None
+    for tok in _parse(md, body):
+        t = tok.type
+        if t == "heading_open":
+            heading = int(tok.tag[1])
+        elif t == "inline" and heading:
+            level = heading
+            heading = None
+            counters[level - 1] += 1
+            for k in range(level, len(counters)):
+                counters[k] = 0
+            text = HAND_NUMBER.sub("", _inline_text(tok).strip() + " ", 1)
+            style = tpl["headings"][min(level, len(tpl["headings"])) - 1]
+            fmt = formats[level - 1] if level <= len(formats) else ""
+            if fmt and numbered:
+                words += _words(label(fmt, counters))
+            words += _words(text, style.get("upper", False))
+        elif t in ("bullet_list_open", "ordered_list_open"):
+            lists.append([t == "ordered_list_open", int(tok.attrs.get("start", 1) or 1)])
+        elif t in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif t == "list_item_open":
+            ordered, n = lists[-1]
+            if ordered:
+                words.append(_word("%d%s" % (n, tok.markup)))
+                lists[-1][1] += 1
+            elif tok.markup == "*":
+                # no agreed form for '*': any printed bullet counts
+                words.append(_word("-", alts=("+", "•", "*")))
+            else:  # '-' and '+' print as typed (issue 9)
+                words.append(_word(tok.markup))
+        elif t == "inline":
+            words += _words(_inline_text(tok))
+        elif t in ("code_block", "fence"):
+            words += _words(tok.content)
+        elif t == "html_block":
+            words += _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", tok.content)))
+    return words
+
+
+def expected_words(text):
+    """Every word the plan (its file's text) must print, in source order
+    (page numbers aside)."""
+    front, body = split_source(text)
+    tpl = template(front)
+    return header_words(front, tpl) + body_words(front, body, tpl) + closing_words(front, tpl)
+
+
+# ---- the PDF ----
+
+def read_pdf(pdf):
+    """Pages as (width, height, lines); a line is a list of words
+    (xMin, yMin, xMax, yMax, text), top-left origin, in pdftotext's
+    reading order."""
+    r = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox-layout", pdf, "-"],
+                       capture_output=True, timeout=120)
+    if r.returncode != 0:
+        raise RuntimeError("pdftotext failed: " + r.stderr.decode("utf-8", "replace")[:300])
+    root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", r.stdout))
+    def tag(e):
+        return e.tag.rsplit("}", 1)[-1]
+    pages = []
+    for page in root.iter():
+        if tag(page) != "page":
+            continue
+        lines = []
+        for line in page.iter():
+            if tag(line) != "line":
+                continue
+            lines.append([(float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")),
+                           float(w.get("yMax")), w.text or "") for w in line if tag(w) == "word"])
+        pages.append((float(page.get("width")), float(page.get("height")), lines))
+    return pages
+
+
+def _match_words(expected, pages):
+    """(missing, extra): expected words not printed, printed words not
+    expected, after page numbers, broken long words and case folding."""
+    got = []        # (text, ends its line)
+    for _, _, lines in pages:
+        for line in lines:
+            for i, w in enumerate(line):
+                got.append((w[4], i == len(line) - 1))
+    want = collections.Counter(expected)
+    want.update(str(n) for n in range(2, len(pages) + 1))
+    have = collections.Counter(t for t, _ in got)
+    missing, extra = want - have, have - want
+    if missing:
+        # a word broken across lines: fragments ending one line, starting
+        # the next (and filling whole lines in between)
+        for k, (t, end) in enumerate(got):
+            if not end or extra[t] <= 0:
+                continue
+            s, j, used = t, k, [t]
+            while j + 1 < len(got) and got[j][1]:
+                j += 1
+                s += got[j][0]
+                used.append(got[j][0])
+                if not any(m.startswith(s) for m in missing if missing[m] > 0):
+                    break
+                if missing[s] > 0:
+                    use = collections.Counter(used)
+                    if not (use - extra):
+                        missing[s] -= 1
+                        extra -= use
+                    break
+        missing = +missing
+    upper = {w for w in expected if isinstance(w, Word) and w.upcased}
+    alts = {w: w.alts for w in expected if isinstance(w, Word) and w.alts}
+    for m in list(missing):
+        for _ in range(missing[m]):
+            forms = [e for e in extra if extra[e] > 0 and
+                     (e in alts.get(m, ()) or (m in upper and e.casefold() == m.casefold()))]
+            if not forms:
+                break
+            extra[forms[0]] -= 1
+            missing[m] -= 1
+    return +missing, +extra
+
+
+def check_layout(pages):
+    """Problems with where words stand: outside the paper less 8 mm, or
+    overlapping another word."""
+    out = []
+    edge = PAPER_MARGIN_MM * MM
+    for n, (w, h, lines) in enumerate(pages, start=1):
+        words = sorted((x for line in lines for x in line), key=lambda x: x[1])
+        for x0, y0, x1, y1, t in words:
+            if x0 < edge - 0.01 or y0 < edge - 0.01 or x1 > w - edge + 0.01 or y1 > h - edge + 0.01:
+                out.append("page %d: '%s' at (%.1f, %.1f)-(%.1f, %.1f) lies outside the paper less %d mm"
+                           % (n, t, x0, y0, x1, y1, PAPER_MARGIN_MM))
+        for i, a in enumerate(words):
+            for b in words[i + 1:]:
+                if b[1] >= a[3] - OVERLAP_EPS:
+                    break
+                if min(a[2], b[2]) - max(a[0], b[0]) > OVERLAP_EPS and \
+                        min(a[3], b[3]) - max(a[1], b[1]) > OVERLAP_EPS:
+                    out.append("page %d: '%s' (%.1f, %.1f) overlaps '%s' (%.1f, %.1f)"
+                               % (n, a[4], a[0], a[1], b[4], b[0], b[1]))
+    return out
+
+
+def problems(plan, pdf, limit=20):
+    """Every way the PDF breaks the promise for the plan, as sentences
+    (empty: it holds)."""
+    with open(plan, encoding="utf-8") as f:
+        expected = expected_words(f.read())
+    pages = read_pdf(pdf)
+    missing, extra = _match_words(expected, pages)
+    out = []
+    if missing:
+        out.append("%d word(s) of the plan not printed: %s" % (
+            sum(missing.values()), " ".join("%s×%d" % kv if kv[1] > 1 else kv[0]
+                                           for kv in list(missing.items())[:limit])))
+    if extra:
+        out.append("%d word(s) printed that the plan does not have: %s" % (
+            sum(extra.values()), " ".join("%s×%d" % kv if kv[1] > 1 else kv[0]
+                                         for kv in list(extra.items())[:limit])))
+    out += check_layout(pages)[:limit]
+    return out
+
+
+def main(argv):
+    if len(argv) != 3:
+        print("usage: oracle.py PLAN.md PLAN.pdf", file=sys.stderr)
+        return 2
+    ps = problems(argv[1], argv[2])
+    for p in ps:
+        print("%s: %s" % (argv[2], p))
+    return 1 if ps else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
