@@ -29,9 +29,16 @@ build/locale/%/LC_MESSAGES/kehoach.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 pot:
+	@mkdir -p build
+	# schemas' x-message texts are translated at run time (schema.c): one
+	# N_("…") line each, so xgettext sees them
+	sed -n 's/^ *x-message: *//p' schemas/*.yaml | \
+	    sed -e "s/^'\\(.*\\)'$$/\\1/" -e 's/^"\(.*\)"$$/\1/' \
+	        -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/N_("&")/' \
+	    > build/schema-messages.c
 	xgettext --from-code=UTF-8 -k_ -kN_ -kkh_diag_add:7 -kS_err:4 -kS_diag:6 \
 	    -kS_error:3 --package-name=kehoach --no-location --sort-output \
-	    -o po/kehoach.pot generator/*.c
+	    -o po/kehoach.pot generator/*.c build/schema-messages.c
 	for po in po/*.po; do msgmerge -q --update --backup=none $$po po/kehoach.pot; done
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg: the program finds its data in
