@@ -63,6 +63,23 @@ static void S_usage(FILE *out)
           out);
 }
 
+/* A data directory holds these; one without them is an installation
+ * problem, found before any plan is read (issue 9). */
+static const char *const kh_data_parts[] = {"templates", "schemas", "fonts"};
+
+/* The first part dir lacks (as a directory), or NULL when it has all. */
+static const char *S_missing_part(const char *dir)
+{
+    for (size_t i = 0; i < 3; i++) {
+        char probe[PATH_MAX + 64];
+        snprintf(probe, sizeof probe, "%s/%s", dir, kh_data_parts[i]);
+        struct stat st;
+        if (stat(probe, &st) != 0 || !S_ISDIR(st.st_mode))
+            return kh_data_parts[i];
+    }
+    return NULL;
+}
+
 /* Templates, schemas and fonts live in share/kehoach beside bin/ when
  * installed, or in the source tree beside build/; KEHOACH_DATA overrides. */
 static int S_find_data(char *dir, size_t size)
@@ -81,23 +98,35 @@ static int S_find_data(char *dir, size_t size)
     const char *const rel[] = {"/../share/kehoach", "/.."};
     for (size_t i = 0; i < 2; i++) {
         char probe[PATH_MAX + 64];
-        snprintf(probe, sizeof probe, "%s%s/templates", bin, rel[i]);
-        struct stat st;
-        if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
-            snprintf(dir, size, "%s%s", bin, rel[i]);
+        snprintf(probe, sizeof probe, "%s%s", bin, rel[i]);
+        if (!S_missing_part(probe) && strlen(probe) < size) {
+            memcpy(dir, probe, strlen(probe) + 1);
             return 0;
         }
     }
     return -1;
 }
 
-/* S_find_data, saying what to do when it fails. */
+/* S_find_data, saying what to do when it fails: a missing or incomplete
+ * data directory is one "io" error naming it (exit 2), for every command. */
 static bool S_data_dir(char dir[PATH_MAX])
 {
-    if (S_find_data(dir, PATH_MAX) == 0)
+    if (S_find_data(dir, PATH_MAX) != 0) {
+        fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
+                "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
+        return false;
+    }
+    const char *missing = S_missing_part(dir);
+    if (!missing)
         return true;
-    fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
-            "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_diag_add(&d, dir, 0, 0, KH_SEV_ERROR, "io",
+                "not a kehoach data directory: no %s/ in it (set KEHOACH_DATA "
+                "to the folder holding templates/, schemas/ and fonts/)",
+                missing);
+    kh_diag_print(&d, stderr, NULL, NULL, 0);
+    kh_diag_free(&d);
     return false;
 }
 
@@ -148,6 +177,21 @@ static int S_render(int argc, char **argv)
         fputs(optind >= argc ? _("kehoach: no plan given\n")
                              : _("kehoach: -o takes one plan and excludes -d\n"),
               stderr);
+        return KH_EXIT_USAGE;
+    }
+    /* "-": the plan on standard input, read once; its PDF goes to -o, or
+     * to standard output (it has no name to make DIR/NAME.pdf from) */
+    int dashes = 0;
+    for (int i = optind; i < argc; i++)
+        dashes += !strcmp(argv[i], "-");
+    const char *why = dashes > 1 ? _("kehoach: standard input (-) can be read only once\n")
+                      : dashes && o.out_dir
+                          ? _("kehoach: a plan from standard input (-) has no name for -d: use -o FILE\n")
+                      : (dashes || (o.output && !strcmp(o.output, "-"))) && watch
+                          ? _("kehoach: --watch renders plan files into files, not standard input or output\n")
+                          : NULL;
+    if (why) {
+        fputs(why, stderr);
         return KH_EXIT_USAGE;
     }
     char dir[PATH_MAX];
