@@ -171,7 +171,8 @@ int kh_check_outputs(char *const *plans, char *const *outs, int n,
                             "PDF (choose another output)",
                             kh_input_name(plans[j]));
                 bad = true;
-            } else if (j > i && (S_same(oid[i], oid[j]) ||
+            } else if (j > i && !S_same(in[i], in[j]) && /* one plan twice: same bytes */
+                       (S_same(oid[i], oid[j]) ||
                                  (canon[i] && canon[j] && !strcmp(canon[i], canon[j])) ||
                                  (!canon[i] && !canon[j]))) {
                 kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "io",

@@ -41,7 +41,8 @@ kh_file_id_t kh_input_id(const char *path);
 /* Checks, before anything is rendered, every output path a command would
  * write (outs[i] for plans[i]; "-" is standard output): refused when it is
  * one of the plans (the same file, however spelt: ./x, a symbolic or hard
- * link), when two plans would write the same file, when it is a directory,
+ * link), when two different plans would write the same file (one plan
+ * given twice writes the same bytes twice: allowed), when it is a directory,
  * a block device, a socket or a dangling symbolic link, and when it is a
  * terminal (a PDF is not text). Returns the number of refusals; each is an
  * "io" error naming the output. */
