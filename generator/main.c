@@ -85,7 +85,7 @@ static const char *S_missing_part(const char *dir)
 static int S_find_data(char *dir, size_t size)
 {
     const char *env = getenv("KEHOACH_DATA");
-    if (env) {
+    if (env && *env) {
         snprintf(dir, size, "%s", env);
         return 0;
     }
