@@ -303,7 +303,7 @@ static int S_new(int argc, char **argv)
     kh_diag_init(&d);
     int rc = kh_session_new_plan(s, type, argv[optind], kh_source_date(), &d);
     kh_diag_print(&d, stderr, NULL, NULL, 0);
-    if (rc == KH_OK)
+    if (rc == KH_OK && strcmp(argv[optind], "-"))
         fprintf(stderr, _("kehoach: wrote %s: fill in every «…», then "
                           "kehoach validate %s\n"),
                 argv[optind], argv[optind]);

@@ -367,6 +367,15 @@ int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
     char *text = S_fill_skeleton(t->skeleton, today);
     kh_template_free(t);
     int rc = KH_OK;
+    if (!strcmp(path, "-")) { /* the skeleton on standard output */
+        size_t n = strlen(text);
+        if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
+            kh_diag_add(d, "<stdout>", 0, 0, KH_SEV_ERROR, "io", "%s", strerror(errno));
+            rc = KH_IO_ERROR;
+        }
+        free(text);
+        return rc;
+    }
     /* O_EXCL: an existing plan is never overwritten, even in a race */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     size_t len = strlen(text);

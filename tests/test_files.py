@@ -282,6 +282,10 @@ def test_stdin(tmp):
             "<stdin>:6:9: error: 'issuer.code': the issuer's code is upper-case letters and digits "
             "(SYT, TTYT, UBND-VP) [pattern]\n      code: syt\n"), "%s -: diagnostics name <stdin>" % cmd, err)
         check(r.stdout == b"", "%s - with errors: nothing on standard output" % cmd)
+    r = run(["new", "-"], cwd=d)
+    check(r.returncode == 0 and r.stdout.startswith(b"---\ntype: ke-hoach\n") and r.stderr == b""
+          and sorted(os.listdir(d)) == ["out.pdf", "plan.md"],
+          "new -: the skeleton on standard output, no file named '-'", r.stderr.decode())
     for args, msg in ((["render", "-", "-"], "kehoach: standard input (-) can be read only once\n"),
                       (["render", "-d", "out", "-"],
                        "kehoach: a plan from standard input (-) has no name for -d: use -o FILE\n"),
