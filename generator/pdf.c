@@ -536,7 +536,15 @@ static HPDF_Dict S_xmp(HPDF_Doc pdf, const kh_pdf_meta_t *m)
 static int S_output_intent(HPDF_Doc pdf, kh_deflate_t *z, const kh_pdf_meta_t *m,
                            kh_diag_list_t *diags, const char *file)
 {
-    FILE *f = fopen(m->icc_path, "rb");
+    /* a data file like the fonts: a FIFO or directory there is refused,
+     * not waited on, and reported as the missing profile below */
+    kh_diag_list_t why;
+    kh_diag_init(&why);
+    int fd = kh_open_input(m->icc_path, "pdfa", &why);
+    kh_diag_free(&why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     kh_buf_t icc = {0};
     char chunk[8192];
     size_t n;

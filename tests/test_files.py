@@ -243,6 +243,23 @@ def test_data_files(tmp):
             check(r.returncode == 2 and ("%s: error: is a FIFO (named pipe), not a file: not read [" % path) in err,
                   "%s with %s a FIFO: exit 2 naming it" % (cmd, rel), err)
         check(os.listdir(d) == ["plan.md"], "data FIFO %s: no PDF written" % rel, str(os.listdir(d)))
+    # --pdfa's colour profile, named by the template, a FIFO
+    dd = data_copy(tmp, "data-icc")
+    icc = os.path.join(dd, "srgb.icc")
+    os.mkfifo(icc)
+    tpl = os.path.join(dd, "templates", "ke-hoach.yaml")
+    text = open(tpl, encoding="utf-8").read()
+    open(tpl, "w", encoding="utf-8").write(
+        "\n".join("pdfa_icc_profile: " + icc if l.startswith("pdfa_icc_profile:") else l
+                  for l in text.split("\n")))
+    try:
+        r = run(["render", "--pdfa", "plan.md"], cwd=d, env={"KEHOACH_DATA": dd}, timeout=30)
+        err = r.stderr.decode()
+        check(r.returncode == 2 and "--pdfa needs the ICC profile %s" % icc in err,
+              "--pdfa with the ICC profile a FIFO: refused, no hang", err)
+    except subprocess.TimeoutExpired:
+        check(False, "--pdfa with the ICC profile a FIFO: refused, no hang", "timed out")
+    check(os.listdir(d) == ["plan.md"], "--pdfa ICC FIFO: no PDF written", str(os.listdir(d)))
 
 
 def test_data_directory(tmp):
