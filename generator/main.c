@@ -263,6 +263,13 @@ static int S_validate(int argc, char **argv)
         fputs(_("kehoach: no file given\n"), stderr);
         return KH_EXIT_USAGE;
     }
+    int dashes = 0;
+    for (int i = optind; i < argc; i++)
+        dashes += !strcmp(argv[i], "-");
+    if (dashes > 1) {
+        fputs(_("kehoach: standard input (-) can be read only once\n"), stderr);
+        return KH_EXIT_USAGE;
+    }
     kh_session_t *s = S_session();
     if (!s)
         return KH_EXIT_USAGE;

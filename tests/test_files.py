@@ -304,6 +304,7 @@ def test_stdin(tmp):
           and sorted(os.listdir(d)) == ["out.pdf", "plan.md"],
           "new -: the skeleton on standard output, no file named '-'", r.stderr.decode())
     for args, msg in ((["render", "-", "-"], "kehoach: standard input (-) can be read only once\n"),
+                      (["validate", "-", "plan.md", "-"], "kehoach: standard input (-) can be read only once\n"),
                       (["render", "-d", "out", "-"],
                        "kehoach: a plan from standard input (-) has no name for -d: use -o FILE\n"),
                       (["render", "--watch", "-"],
