@@ -144,6 +144,15 @@ static kh_session_t *S_session(void)
     return S_data_dir(dir) ? kh_session_new(dir) : NULL;
 }
 
+/* How many of the operands (after the options) are "-", standard input. */
+static int S_stdin_count(int argc, char **argv)
+{
+    int n = 0;
+    for (int i = optind; i < argc; i++)
+        n += !strcmp(argv[i], "-");
+    return n;
+}
+
 static int S_render(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -189,9 +198,7 @@ static int S_render(int argc, char **argv)
     }
     /* "-": the plan on standard input, read once; its PDF goes to -o, or
      * to standard output (it has no name to make DIR/NAME.pdf from) */
-    int dashes = 0;
-    for (int i = optind; i < argc; i++)
-        dashes += !strcmp(argv[i], "-");
+    int dashes = S_stdin_count(argc, argv);
     const char *why = dashes > 1 ? _("kehoach: standard input (-) can be read only once\n")
                       : dashes && o.out_dir
                           ? _("kehoach: a plan from standard input (-) has no name for -d: use -o FILE\n")
@@ -263,10 +270,7 @@ static int S_validate(int argc, char **argv)
         fputs(_("kehoach: no file given\n"), stderr);
         return KH_EXIT_USAGE;
     }
-    int dashes = 0;
-    for (int i = optind; i < argc; i++)
-        dashes += !strcmp(argv[i], "-");
-    if (dashes > 1) {
+    if (S_stdin_count(argc, argv) > 1) {
         fputs(_("kehoach: standard input (-) can be read only once\n"), stderr);
         return KH_EXIT_USAGE;
     }
