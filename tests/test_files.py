@@ -287,6 +287,9 @@ def test_stdin(tmp):
     check(r.returncode == 0 and is_pdf(r.stdout) and TITLE in pdf_text(r.stdout),
           "render - < plan: the PDF on standard output", r.stderr.decode())
     check(sorted(os.listdir(d)) == ["plan.md"], "render -: no file written", str(os.listdir(d)))
+    named = run(["render", "-o", "-", "plan.md"], cwd=d)
+    check(named.returncode == 0 and named.stdout == r.stdout,
+          "render - < plan.md: byte-identical to render -o - plan.md")
     with open(PLAN, "rb") as f:
         r = run(["render", "-o", "out.pdf", "-"], cwd=d, stdin=f)
     check(r.returncode == 0 and is_pdf(open(os.path.join(d, "out.pdf"), "rb").read()),
