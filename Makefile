@@ -28,10 +28,10 @@ deps:
 build/locale/%/LC_MESSAGES/kehoach.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
+# Schemas' x-message texts are translated at run time (schema.c): `pot`
+# turns each into an N_("…") line of build/schema-messages.c for xgettext.
 pot:
 	@mkdir -p build
-	# schemas' x-message texts are translated at run time (schema.c): one
-	# N_("…") line each, so xgettext sees them
 	sed -n 's/^ *x-message: *//p' schemas/*.yaml | \
 	    sed -e "s/^'\\(.*\\)'$$/\\1/" -e 's/^"\(.*\)"$$/\1/' \
 	        -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/N_("&")/' \
