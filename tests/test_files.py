@@ -351,12 +351,38 @@ def test_vietnamese(tmp):
     check(r.returncode == 2 and "?" not in err and "[io]" in err, "vi: a FIFO refused, no '?'", err)
 
 
+def po_messages(path):
+    """msgid -> msgstr of a .po file (active entries only)."""
+    import re
+    out = {}
+    for block in open(path, encoding="utf-8").read().split("\n\n"):
+        m = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block + "\n", re.M)
+        if m:
+            join = lambda g: "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', g))
+            out[join(m.group(1)).replace('\\"', '"')] = join(m.group(2))
+    return out
+
+
+def test_schema_messages_in_catalog(tmp):
+    """Every x-message of every schema is a msgid of po/vi.po, translated
+    (make pot extracts them; a new hint without its Vietnamese fails here)."""
+    po = po_messages(os.path.join(ROOT, "po", "vi.po"))
+    schemas = os.path.join(ROOT, "schemas")
+    for name in sorted(os.listdir(schemas)):
+        for line in open(os.path.join(schemas, name), encoding="utf-8"):
+            if line.strip().startswith("x-message:"):
+                text = line.split(":", 1)[1].strip()
+                if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+                    text = text[1:-1]
+                check(po.get(text, ""), "catalog: x-message of %s in po/vi.po, translated: %s" % (name, text[:40]))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="kh-files-")
     try:
         for t in (test_output_is_input, test_two_plans_one_output, test_non_regular_outputs,
                   test_non_regular_inputs, test_data_files, test_data_directory, test_stdin,
-                  test_vietnamese):
+                  test_vietnamese, test_schema_messages_in_catalog):
             try:
                 t(tmp)
             except subprocess.TimeoutExpired as e:
