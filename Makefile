@@ -11,7 +11,7 @@ LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
-SRC  := diag.c text.c load.c template.c schema.c validate.c model.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
+SRC  := diag.c files.c text.c load.c template.c schema.c validate.c model.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -28,10 +28,17 @@ deps:
 build/locale/%/LC_MESSAGES/kehoach.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
+# Schemas' x-message texts are translated at run time (schema.c): `pot`
+# turns each into an N_("…") line of build/schema-messages.c for xgettext.
 pot:
+	@mkdir -p build
+	sed -n 's/^ *x-message: *//p' schemas/*.yaml | \
+	    sed -e "s/^'\\(.*\\)'$$/\\1/" -e 's/^"\(.*\)"$$/\1/' \
+	        -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/N_("&")/' \
+	    > build/schema-messages.c
 	xgettext --from-code=UTF-8 -k_ -kN_ -kkh_diag_add:7 -kS_err:4 -kS_diag:6 \
 	    -kS_error:3 --package-name=kehoach --no-location --sort-output \
-	    -o po/kehoach.pot generator/*.c
+	    -o po/kehoach.pot generator/*.c build/schema-messages.c
 	for po in po/*.po; do msgmerge -q --update --backup=none $$po po/kehoach.pot; done
 
 # make install PREFIX=/usr DESTDIR=/tmp/pkg: the program finds its data in

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "files.h"
 #include "i18n.h"
 #include "session.h"
 
@@ -30,6 +31,8 @@ char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan)
 {
     if (o->output)
         return strdup(o->output);
+    if (!strcmp(plan, "-")) /* a plan from standard input: a filter */
+        return strdup("-");
     char *copy = strdup(plan);
     char *base = basename(copy);
     char *dot = strrchr(base, '.');
@@ -231,8 +234,32 @@ static int S_parallel(const kh_batch_opts_t *o, char **plans, int n, int jobs)
     return worst;
 }
 
+int kh_batch_check_outputs(const kh_batch_opts_t *o, char **plans, int n)
+{
+    if (o->dump_layout)
+        return 0;
+    char **outs = calloc((size_t)n + 1, sizeof *outs);
+    if (!outs)
+        abort();
+    for (int i = 0; i < n; i++)
+        outs[i] = kh_batch_output_path(o, plans[i]);
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    int refused = kh_check_outputs(plans, outs, n, &d);
+    kh_diag_print(&d, stderr, NULL, NULL, 0);
+    kh_diag_free(&d);
+    for (int i = 0; i < n; i++)
+        free(outs[i]);
+    free(outs);
+    return refused;
+}
+
 int kh_batch_render(const kh_batch_opts_t *o, char **plans, int n)
 {
+    /* nothing is rendered when one output must not be written: a batch
+     * half written is harder to redo than one refused */
+    if (kh_batch_check_outputs(o, plans, n))
+        return KH_EXIT_USAGE;
     int jobs = o->jobs < n ? o->jobs : n;
     if (jobs > KH_MAX_JOBS)
         jobs = KH_MAX_JOBS;

@@ -16,10 +16,16 @@ typedef struct {
     bool pdfa;
 } kh_batch_opts_t;
 
-/* Where a plan's PDF goes: -o, else DIR/NAME.pdf or ./NAME.pdf (malloc'd). */
+/* Where a plan's PDF goes: -o, else DIR/NAME.pdf or ./NAME.pdf; a plan read
+ * from standard input ("-") goes to standard output ("-") (malloc'd). */
 char *kh_batch_output_path(const kh_batch_opts_t *o, const char *plan);
 
-/* Renders every plan; returns the worst exit status (0, 1 or 2). */
+/* Checks every output the batch would write (files.h: not an input, not
+ * written twice, a kind that can be written) and prints the refusals;
+ * returns their number. kh_batch_render and kh_batch_watch call it first. */
+int kh_batch_check_outputs(const kh_batch_opts_t *o, char **plans, int n);
+
+/* Renders every plan, or none when an output is refused (exit 2); returns the worst exit status (0, 1 or 2). */
 int kh_batch_render(const kh_batch_opts_t *o, char **plans, int n);
 
 /* Renders every plan, then again each time one is saved, until

@@ -1,6 +1,7 @@
 /* Diagnostics: collected by every stage, printed once by the caller. */
 #include "diag.h"
 
+#include <langinfo.h>
 #include <locale.h>
 #include <sys/stat.h>
 
@@ -248,7 +249,14 @@ static const char *S_env_language(char *buf, size_t size)
 
 void kh_i18n_init(const char *exe_dir)
 {
-    setlocale(LC_CTYPE, "");
+    /* Every byte kehoach prints is UTF-8 (plans, its catalogs), so the
+     * character type is UTF-8 too: when the asked-for locale is missing
+     * (vi_VN.UTF-8 not generated) or not UTF-8, C.UTF-8. Without that,
+     * glibc converts its own translated messages (strerror, getopt) to
+     * ASCII and Vietnamese comes out as "Kh?ng c? t?p tin" (issue 9). */
+    const char *ctype = setlocale(LC_CTYPE, "");
+    if (!ctype || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
     if (!setlocale(LC_MESSAGES, "")) {
         /* The asked-for locale is not installed (no locale-gen run): still
          * speak its language, through LANGUAGE on a UTF-8 C locale. */
@@ -273,5 +281,7 @@ void kh_i18n_init(const char *exe_dir)
         free(dir);
     }
     bind_textdomain_codeset("kehoach", "UTF-8");
+    /* glibc's messages too, whatever LC_CTYPE ended up as */
+    bind_textdomain_codeset("libc", "UTF-8");
     textdomain("kehoach");
 }

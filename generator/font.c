@@ -9,6 +9,7 @@
  * use. Every read is bounds-checked: a corrupt font is an error, not a
  * crash. */
 #include "font.h"
+#include "files.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -164,13 +165,15 @@ static int S_parse(kh_font_t *f)
 /* Fonts are mapped, not read: a layout touches a few pages of each. */
 static int S_map(kh_font_t *f, const char *path, kh_diag_list_t *diags)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* a FIFO or directory in fonts/ is refused, not waited on (files.c) */
+    int fd = kh_open_input(path, "font", diags);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0) {
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "font",
                     "cannot open font: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        close(fd);
         return -1;
     }
     if (st.st_size > 0 && (uint64_t)st.st_size <= KH_MAX_FONT_BYTES) {

@@ -16,9 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmark.h>
 #include <yaml.h>
 
+#include "files.h"
 #include "i18n.h"
 #include "text.h"
 
@@ -224,29 +226,34 @@ kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
 static int S_read_file(const char *path, char **data, size_t *len,
                        kh_diag_list_t *diags)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
-                    "cannot open: %s", strerror(errno));
+    /* "-" is standard input; a FIFO, directory or device is refused, not
+     * waited on (files.c) */
+    const char *name = kh_input_name(path);
+    int fd = kh_open_input(path, "io", diags);
+    if (fd < 0)
         return -2;
-    }
     kh_buf_t b = {0};
     char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > KH_MAX_FILE_BYTES) {
-            kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "file-size",
+    ssize_t n;
+    while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        if (b.len + (size_t)n > KH_MAX_FILE_BYTES) {
+            kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "file-size",
                         "file larger than %u MiB", KH_MAX_FILE_BYTES >> 20);
-            fclose(f);
+            close(fd);
             kh_buf_free(&b);
             return -1;
         }
-        kh_buf_put(&b, chunk, n);
+        kh_buf_put(&b, chunk, (size_t)n);
     }
-    bool err = ferror(f);
-    fclose(f);
+    int err = n < 0 ? errno : 0;
+    close(fd);
     if (err) {
-        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io", "read error");
+        kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "io", "cannot read: %s",
+                    strerror(err));
         kh_buf_free(&b);
         return -2;
     }
@@ -442,7 +449,7 @@ int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags)
     int rc = S_read_file(path, &data, &len, diags);
     if (rc != 0)
         return rc;
-    rc = kh_source_load_mem(path, data, len, src, diags);
+    rc = kh_source_load_mem(kh_input_name(path), data, len, src, diags);
     free(data);
     return rc;
 }

@@ -40,6 +40,11 @@ static void S_usage(FILE *out)
             "  -w, --watch           render again each time a plan is saved\n"
             "      --pdfa            write PDF/A-1b (for archiving)\n"
             "      --dump-layout     print the positioned text instead of a PDF\n"
+            "  PLAN - reads standard input; its PDF goes to standard output\n"
+            "  unless -o is given (-o - also writes to standard output).\n"
+            "  An output that is a plan, that two plans would both write,\n"
+            "  a directory or a terminal is refused before anything is written;\n"
+            "  devices and FIFOs (/dev/null, /dev/stdout) are written through.\n"
             "\n"
             "Validate (FILE: a plan .md, or a template .yaml):\n"
             "      --format=FORMAT   gcc (default): FILE:LINE:COL: error: MESSAGE [rule]\n"
@@ -49,18 +54,38 @@ static void S_usage(FILE *out)
             "\n"
             "New:\n"
             "  -t, --type=TYPE       the document type (default: ke-hoach)\n"
+            "  FILE - writes the new plan to standard output\n"
             "\n"
             "Other:\n"
             "  -h, --help            show this help and exit\n"
             "  -V, --version         show the version and exit\n"
             "\n"
             "Exit status: 0 on success, 1 if a file has errors, 2 on usage or\n"
-            "I/O errors. A failed render never leaves a partial PDF nor touches\n"
-            "an old one. KEHOACH_DATA overrides where templates/, schemas/ and\n"
-            "fonts/ are found; SOURCE_DATE_EPOCH fixes the PDF's dates.\n"
+            "I/O errors (also a refused output, or a data directory without\n"
+            "templates/, schemas/ and fonts/). A failed render never leaves a\n"
+            "partial PDF nor touches an old one. KEHOACH_DATA overrides where\n"
+            "templates/, schemas/ and fonts/ are found; SOURCE_DATE_EPOCH fixes\n"
+            "the PDF's dates.\n"
             "\n"
             "Full documentation: man kehoach. Report bugs in the kehoach issue tracker.\n"),
           out);
+}
+
+/* A data directory holds these; one without them is an installation
+ * problem, found before any plan is read (issue 9). */
+static const char *const kh_data_parts[] = {"templates", "schemas", "fonts"};
+
+/* The first part dir lacks (as a directory), or NULL when it has all. */
+static const char *S_missing_part(const char *dir)
+{
+    for (size_t i = 0; i < 3; i++) {
+        char probe[PATH_MAX + 64];
+        snprintf(probe, sizeof probe, "%s/%s", dir, kh_data_parts[i]);
+        struct stat st;
+        if (stat(probe, &st) != 0 || !S_ISDIR(st.st_mode))
+            return kh_data_parts[i];
+    }
+    return NULL;
 }
 
 /* Templates, schemas and fonts live in share/kehoach beside bin/ when
@@ -68,7 +93,7 @@ static void S_usage(FILE *out)
 static int S_find_data(char *dir, size_t size)
 {
     const char *env = getenv("KEHOACH_DATA");
-    if (env) {
+    if (env && *env) {
         snprintf(dir, size, "%s", env);
         return 0;
     }
@@ -81,23 +106,35 @@ static int S_find_data(char *dir, size_t size)
     const char *const rel[] = {"/../share/kehoach", "/.."};
     for (size_t i = 0; i < 2; i++) {
         char probe[PATH_MAX + 64];
-        snprintf(probe, sizeof probe, "%s%s/templates", bin, rel[i]);
-        struct stat st;
-        if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode)) {
-            snprintf(dir, size, "%s%s", bin, rel[i]);
+        snprintf(probe, sizeof probe, "%s%s", bin, rel[i]);
+        if (!S_missing_part(probe) && strlen(probe) < size) {
+            memcpy(dir, probe, strlen(probe) + 1);
             return 0;
         }
     }
     return -1;
 }
 
-/* S_find_data, saying what to do when it fails. */
+/* S_find_data, saying what to do when it fails: a missing or incomplete
+ * data directory is one "io" error naming it (exit 2), for every command. */
 static bool S_data_dir(char dir[PATH_MAX])
 {
-    if (S_find_data(dir, PATH_MAX) == 0)
+    if (S_find_data(dir, PATH_MAX) != 0) {
+        fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
+                "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
+        return false;
+    }
+    const char *missing = S_missing_part(dir);
+    if (!missing)
         return true;
-    fputs(_("kehoach: cannot find the templates, schemas and fonts (set "
-            "KEHOACH_DATA to the folder holding templates/)\n"), stderr);
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_diag_add(&d, dir, 0, 0, KH_SEV_ERROR, "io",
+                "not a kehoach data directory: no %s/ in it (set KEHOACH_DATA "
+                "to the folder holding templates/, schemas/ and fonts/)",
+                missing);
+    kh_diag_print(&d, stderr, NULL, NULL, 0);
+    kh_diag_free(&d);
     return false;
 }
 
@@ -105,6 +142,15 @@ static kh_session_t *S_session(void)
 {
     char dir[PATH_MAX];
     return S_data_dir(dir) ? kh_session_new(dir) : NULL;
+}
+
+/* How many of the operands (after the options) are "-", standard input. */
+static int S_stdin_count(int argc, char **argv)
+{
+    int n = 0;
+    for (int i = optind; i < argc; i++)
+        n += !strcmp(argv[i], "-");
+    return n;
 }
 
 static int S_render(int argc, char **argv)
@@ -148,6 +194,19 @@ static int S_render(int argc, char **argv)
         fputs(optind >= argc ? _("kehoach: no plan given\n")
                              : _("kehoach: -o takes one plan and excludes -d\n"),
               stderr);
+        return KH_EXIT_USAGE;
+    }
+    /* "-": the plan on standard input, read once; its PDF goes to -o, or
+     * to standard output (it has no name to make DIR/NAME.pdf from) */
+    int dashes = S_stdin_count(argc, argv);
+    const char *why = dashes > 1 ? _("kehoach: standard input (-) can be read only once\n")
+                      : dashes && o.out_dir
+                          ? _("kehoach: a plan from standard input (-) has no name for -d: use -o FILE\n")
+                      : (dashes || (o.output && !strcmp(o.output, "-"))) && watch
+                          ? _("kehoach: --watch renders plan files into files, not standard input or output\n")
+                          : NULL;
+    if (why) {
+        fputs(why, stderr);
         return KH_EXIT_USAGE;
     }
     char dir[PATH_MAX];
@@ -211,6 +270,10 @@ static int S_validate(int argc, char **argv)
         fputs(_("kehoach: no file given\n"), stderr);
         return KH_EXIT_USAGE;
     }
+    if (S_stdin_count(argc, argv) > 1) {
+        fputs(_("kehoach: standard input (-) can be read only once\n"), stderr);
+        return KH_EXIT_USAGE;
+    }
     kh_session_t *s = S_session();
     if (!s)
         return KH_EXIT_USAGE;
@@ -259,7 +322,7 @@ static int S_new(int argc, char **argv)
     kh_diag_init(&d);
     int rc = kh_session_new_plan(s, type, argv[optind], kh_source_date(), &d);
     kh_diag_print(&d, stderr, NULL, NULL, 0);
-    if (rc == KH_OK)
+    if (rc == KH_OK && strcmp(argv[optind], "-"))
         fprintf(stderr, _("kehoach: wrote %s: fill in every «…», then "
                           "kehoach validate %s\n"),
                 argv[optind], argv[optind]);

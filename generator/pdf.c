@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <libdeflate.h>
 
+#include "files.h"
 #include "text.h"
 
 typedef struct {
@@ -535,7 +536,15 @@ static HPDF_Dict S_xmp(HPDF_Doc pdf, const kh_pdf_meta_t *m)
 static int S_output_intent(HPDF_Doc pdf, kh_deflate_t *z, const kh_pdf_meta_t *m,
                            kh_diag_list_t *diags, const char *file)
 {
-    FILE *f = fopen(m->icc_path, "rb");
+    /* a data file like the fonts: a FIFO or directory there is refused,
+     * not waited on, and reported as the missing profile below */
+    kh_diag_list_t why;
+    kh_diag_init(&why);
+    int fd = kh_open_input(m->icc_path, "pdfa", &why);
+    kh_diag_free(&why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (fd >= 0 && !f)
+        close(fd);
     kh_buf_t icc = {0};
     char chunk[8192];
     size_t n;
@@ -680,10 +689,85 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
 
 /* ---- atomic write ---- */
 
+/* Writes all of data to fd; 0, or the errno of the failure. */
+static int S_write_all(int fd, const unsigned char *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* An output that is not a regular file in a directory kehoach may replace
+ * (a character device such as /dev/null, a FIFO, anything under /dev or
+ * /proc such as /dev/stdout): opened and written through, never renamed
+ * over. A terminal, a directory, a block device or a socket is refused. */
+static int S_write_through(const char *path, const char *name,
+                           const struct stat *st, const unsigned char *data,
+                           size_t len, kh_diag_list_t *diags)
+{
+    if (!S_ISREG(st->st_mode) && !S_ISCHR(st->st_mode) && !S_ISFIFO(st->st_mode)) {
+        kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "io", "%s: nothing written",
+                    kh_file_kind(st->st_mode));
+        return -1;
+    }
+    int fd = path ? open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC |
+                                   (S_ISREG(st->st_mode) ? O_TRUNC : 0))
+                  : STDOUT_FILENO;
+    if (fd < 0) {
+        kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot write the output: %s", strerror(errno));
+        return -1;
+    }
+    int err = isatty(fd) ? -1 : S_write_all(fd, data, len);
+    if (path && close(fd) != 0 && !err)
+        err = errno;
+    if (err == -1)
+        kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "io",
+                    "is a terminal: a PDF is not written there (redirect "
+                    "the output to a file, or use -o FILE)");
+    else if (err)
+        kh_diag_add(diags, name, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot write the output: %s", strerror(err));
+    return err ? -1 : 0;
+}
+
 int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
                     kh_diag_list_t *diags)
 {
-    char *dcopy = strdup(path), *bcopy = strdup(path);
+    struct stat st, lst;
+    if (!strcmp(path, "-")) {
+        if (fstat(STDOUT_FILENO, &st) != 0) {
+            kh_diag_add(diags, "<stdout>", 0, 0, KH_SEV_ERROR, "io",
+                        "cannot write the output: %s", strerror(errno));
+            return -1;
+        }
+        return S_write_through(NULL, "<stdout>", &st, data, len, diags);
+    }
+    bool exists = stat(path, &st) == 0;
+    bool link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+    if (link && !exists) {
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
+                    "is a symbolic link to a missing file: nothing written");
+        return -1;
+    }
+    if (exists && (!S_ISREG(st.st_mode) || !strncmp(path, "/dev/", 5) ||
+                   !strncmp(path, "/proc/", 6)))
+        return S_write_through(path, path, &st, data, len, diags);
+    /* a symbolic link stays a link: the file it points to is replaced */
+    char *target = link ? realpath(path, NULL) : strdup(path);
+    if (!target) {
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot write the output: %s", strerror(errno));
+        return -1;
+    }
+    char *dcopy = strdup(target), *bcopy = strdup(target);
     if (!dcopy || !bcopy)
         abort();
     char *tmp;
@@ -697,28 +781,20 @@ int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
                     "cannot write the output: %s", strerror(errno));
         free(tmp);
+        free(target);
         return -1;
     }
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    int saved = errno;
+    int saved = S_write_all(fd, data, len);
     /* mkstemp makes the file 0600; an output PDF is an ordinary file */
     mode_t mask = umask(0);
     umask(mask);
-    if (done == len && fchmod(fd, 0666 & ~mask) == 0 && close(fd) == 0) {
+    if (!saved && fchmod(fd, 0666 & ~mask) == 0 && close(fd) == 0) {
         fd = -1;
-        if (rename(tmp, path) == 0)
+        if (rename(tmp, target) == 0)
             rc = 0;
         else
             saved = errno;
-    } else if (done == len) {
+    } else if (!saved) {
         saved = errno;
     }
     if (fd >= 0)
@@ -729,5 +805,6 @@ int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
                     "cannot write the output: %s", strerror(saved ? saved : EIO));
     }
     free(tmp);
+    free(target);
     return rc;
 }

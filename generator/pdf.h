@@ -27,7 +27,12 @@ int kh_pdf_render(const kh_layout_t *layout, kh_font_t *fonts[KH_FONT_COUNT],
 
 /* Writes data to path through a temporary file in the same directory and
  * a rename, so a reader never sees half a file and a failure leaves the
- * previous file as it was. Returns 0, or -1 with a diagnostic. */
+ * previous file as it was. A symbolic link stays a link: the file it points
+ * to is replaced (a dangling link is refused). "-" (standard output), a
+ * character device (/dev/null), a FIFO and anything under /dev or /proc
+ * (/dev/stdout) are written through in one write, never replaced; a
+ * terminal, a directory, a block device or a socket is refused. Returns 0,
+ * or -1 with an "io" diagnostic naming path. */
 int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
                     kh_diag_list_t *diags);
 

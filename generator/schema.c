@@ -502,7 +502,9 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
     if (s->pattern && pcre2_match(s->pattern, (PCRE2_SPTR)t, strlen(t), 0, 0,
                                   c->schema->match, NULL) < 0) {
         if (s->message)
-            S_err(c, n, "pattern", "'%s': %s", path, s->message);
+            /* x-message is a message id too: `make pot` extracts it from
+             * the schemas' YAML into po/kehoach.pot */
+            S_err(c, n, "pattern", "'%s': %s", path, gettext(s->message));
         else
             S_err(c, n, "pattern", "'%s' does not match the pattern %s", path,
                   s->pattern_src);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "font.h"
 #include "layout.h"
 #include "model.h"
@@ -262,10 +263,12 @@ int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
 int kh_session_validate_template(kh_session_t *s, const char *path,
                                  kh_diag_list_t *d)
 {
-    if (access(path, R_OK) != 0) {
-        kh_diag_add(d, path, 0, 0, KH_SEV_ERROR, "io", "cannot open");
+    /* missing, unreadable or not a regular file (a FIFO is not waited
+     * on): an I/O error, exit 2, as for a plan */
+    int fd = kh_open_input(path, "io", d);
+    if (fd < 0)
         return KH_IO_ERROR;
-    }
+    close(fd);
     kh_template_t *t = S_load_template(s, path, true, d);
     kh_template_free(t);
     return t ? KH_OK : KH_PLAN_ERROR;
@@ -368,6 +371,15 @@ int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
     char *text = S_fill_skeleton(t->skeleton, today);
     kh_template_free(t);
     int rc = KH_OK;
+    if (!strcmp(path, "-")) { /* the skeleton on standard output */
+        size_t n = strlen(text);
+        if (fwrite(text, 1, n, stdout) != n || fflush(stdout) != 0) {
+            kh_diag_add(d, "<stdout>", 0, 0, KH_SEV_ERROR, "io", "%s", strerror(errno));
+            rc = KH_IO_ERROR;
+        }
+        free(text);
+        return rc;
+    }
     /* O_EXCL: an existing plan is never overwritten, even in a race */
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     size_t len = strlen(text);

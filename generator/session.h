@@ -59,7 +59,8 @@ int kh_session_render(kh_session_t *s, const char *path,
 
 /* Writes a new plan of the given type to path from the template's
  * skeleton, with today's date (date: YYYY-MM-DD, from `today`, seconds
- * since the epoch). Refuses to overwrite an existing file. */
+ * since the epoch). Refuses to overwrite an existing file; "-" writes the
+ * skeleton to standard output. */
 int kh_session_new_plan(kh_session_t *s, const char *type, const char *path,
                         long long today, kh_diag_list_t *diags);
 

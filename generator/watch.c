@@ -106,6 +106,8 @@ static int S_mark(kh_watched_t *w, int n, const char *buf, ssize_t len)
 
 int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events)
 {
+    if (kh_batch_check_outputs(o, plans, n))
+        return KH_EXIT_USAGE;
     int fd = inotify_init1(IN_CLOEXEC);
     kh_watched_t *w = calloc((size_t)n, sizeof *w);
     if (fd < 0 || !w || S_add_watches(fd, w, plans, n) != 0)

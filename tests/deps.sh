@@ -3,7 +3,8 @@
 # As root: apt-get install. Otherwise: says which packages to install.
 PKGS="gcc make pkg-config libyaml-dev libcmark-dev libhpdf-dev libpcre2-dev
       libdeflate-dev poppler-utils python3 python3-yaml python3-markdown-it valgrind hyperfine time
-      gettext clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free"
+      gettext clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free
+      libc-l10n"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -19,3 +19,10 @@ printf -- '---\ntype: ke-hoach\ntitle: [\n---\n' >"$tmp/bad.md"
 vg "broken plan" render -o "$tmp/bad.pdf" "$tmp/bad.md"
 vg "validate plans and the template" validate plans/*.md templates/ke-hoach.yaml
 vg "validate the invalid corpus" validate tests/invalid/*.md
+# files (issue 9): refusals and standard input/output free what they took
+mkfifo "$tmp/fifo.md"
+vg "a FIFO plan refused" validate "$tmp/fifo.md"
+vg "output is the input, refused" render -o plans/kon-tum-70-nam.md plans/kon-tum-70-nam.md
+mkdir "$tmp/b" && cp plans/kon-tum-70-nam.md "$tmp/b/"
+vg "two plans one output, refused" render -d "$tmp" plans/kon-tum-70-nam.md "$tmp/b/kon-tum-70-nam.md"
+vg "plan from standard input to standard output" render - <plans/kon-tum-70-nam.md
