@@ -145,9 +145,15 @@ static void S_duplicate(kh_yaml_ctx_t *c, int depth, const kh_node_t *first,
 {
     kh_buf_t b = {0};
     S_path(c, depth, again->text, &b);
-    kh_diag_add(c->diags, c->file, again->line, again->col, KH_SEV_ERROR,
-                "duplicate-key", "'%s' is given twice (first on line %d): "
-                "YAML would keep only one of the values", b.data, first->line);
+    if (first->line == again->line) /* a flow mapping: {name: A, name: B} */
+        kh_diag_add(c->diags, c->file, again->line, again->col, KH_SEV_ERROR,
+                    "duplicate-key", "'%s' is given twice (first on this line, "
+                    "column %d): YAML would keep only one of the values",
+                    b.data, first->col);
+    else
+        kh_diag_add(c->diags, c->file, again->line, again->col, KH_SEV_ERROR,
+                    "duplicate-key", "'%s' is given twice (first on line %d): "
+                    "YAML would keep only one of the values", b.data, first->line);
     kh_buf_free(&b);
 }
 

@@ -124,7 +124,25 @@ static void S_comment_after(kh_vctx_t *c, const kh_node_t *v, const char *path)
                 path, (int)shown, l + i, ell);
 }
 
-static void S_comments(kh_vctx_t *c, const kh_node_t *n, const char *path,
+/* A double-quoted value can hold control characters typed as escapes
+ * ("\t", "\x01"), which the byte check of the file cannot see and no font
+ * can print. A line break ("\n") is the newline rule's. */
+static void S_escaped_controls(kh_vctx_t *c, const kh_node_t *n, const char *path)
+{
+    size_t len = strlen(n->text);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = kh_utf8_next(n->text, len, &i);
+        if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0)) {
+            kh_diag_add(c->diags, c->src->path, n->line, n->col, KH_SEV_ERROR,
+                        "control-char", "'%s' holds the control character "
+                        "U+%04X (a YAML escape such as \\t), which cannot be "
+                        "printed", path, (unsigned)cp);
+            return;
+        }
+    }
+}
+
+static void S_front_values(kh_vctx_t *c, const kh_node_t *n, const char *path,
                        int depth)
 {
     if (!n || depth > 64)
@@ -132,6 +150,8 @@ static void S_comments(kh_vctx_t *c, const kh_node_t *n, const char *path,
     if (n->kind == KH_NODE_SCALAR) {
         if (n->style == KH_STYLE_PLAIN && n->end_line)
             S_comment_after(c, n, path);
+        if (n->style == KH_STYLE_DOUBLE_QUOTED)
+            S_escaped_controls(c, n, path);
         return;
     }
     kh_buf_t b = {0};
@@ -149,7 +169,7 @@ static void S_comments(kh_vctx_t *c, const kh_node_t *n, const char *path,
         } else {
             continue; /* keys */
         }
-        S_comments(c, kid, b.data, depth + 1);
+        S_front_values(c, kid, b.data, depth + 1);
     }
     kh_buf_free(&b);
 }
@@ -390,7 +410,7 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
     S_date_draft(c, fm);
     S_signer(c, fm);
     S_glyphs_front(c, fm);
-    S_comments(c, fm, "", 0);
+    S_front_values(c, fm, "", 0);
     kh_heads_t h = {0};
     const kh_node_t *num = kh_node_get(fm, "numbering");
     for (size_t i = 0; num && num->kind == KH_NODE_SEQ && i < num->n && i < KH_MAX_LEVELS; i++)
