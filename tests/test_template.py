@@ -176,12 +176,26 @@ def test_front_values(tmp):
           "front: the comment after 'archive' is not printed (as the warning says)")
 
 
+def test_readme_example(tmp):
+    """The README's plan-source example explains fields with comments: they
+    must cut no value (no yaml-comment), and the example must validate."""
+    readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
+    start = readme.index("```markdown\n---\ntype: ke-hoach   ") + len("```markdown\n")
+    end = readme.index("\n---\n", start + 4) + 5
+    p = os.path.join(tmp, "readme.md")
+    open(p, "w", encoding="utf-8").write(readme[start:end] + "Thực hiện Kế hoạch;\n\n# Mục đích\n\nNội dung.\n")
+    r = khtest.run([KEHOACH, "validate", p])
+    check(r.returncode == 0 and r.stderr == b"", "readme: the plan-source example validates, its comments cut nothing",
+          r.stderr.decode()[:400])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_sample_template()
         test_cases(tmp)
         test_once_per_session(tmp)
         test_front_values(tmp)
+        test_readme_example(tmp)
     return exit_status()
 
 
