@@ -318,6 +318,28 @@ kh_schema_t *kh_schema_load(const char *path, kh_diag_list_t *diags)
     return s;
 }
 
+const kh_schema_node_t *kh_schema_root(const kh_schema_t *schema)
+{
+    return schema ? schema->root : NULL;
+}
+
+const kh_schema_node_t *kh_schema_child(const kh_schema_node_t *n, const char *key)
+{
+    if (!n)
+        return NULL;
+    if (!key)
+        return n->items;
+    for (size_t i = 0; i < n->nprops; i++)
+        if (!strcmp(n->props[i].name, key))
+            return n->props[i].schema;
+    return NULL;
+}
+
+bool kh_schema_enum(const kh_schema_node_t *n)
+{
+    return n && n->nenums > 0;
+}
+
 void kh_schema_free(kh_schema_t *s)
 {
     if (!s)

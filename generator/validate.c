@@ -83,11 +83,12 @@ static void S_signer(kh_vctx_t *c, const kh_node_t *fm)
 
 /* A ' #' after a plain value starts a YAML comment, so the value stops
  * there without a word: `title: Kế hoạch thi đua năm 2025 #2` prints
- * without "#2". Every plain value that prints is checked (all but the
- * top-level type:, which only selects the template); a comment after a
- * quoted or block value, after a key whose value is a list or a mapping,
- * or on a line of its own, cuts nothing. The comment is found in the
- * source after the value's end. */
+ * without "#2". Every plain value is checked but those from a fixed list
+ * (schema enum: type:, authority:), which are checked whole, so nothing
+ * can be cut from them unseen; a comment after a quoted or block value,
+ * after a key whose value is a list or a mapping, or on a line of its own,
+ * cuts nothing. The comment is found in the source after the value's
+ * end. */
 /* Bytes of the character at s (1 for a broken one: always moves on). */
 static size_t S_char_len(const char *s, size_t n)
 {
@@ -142,13 +143,16 @@ static void S_escaped_controls(kh_vctx_t *c, const kh_node_t *n, const char *pat
     }
 }
 
-static void S_front_values(kh_vctx_t *c, const kh_node_t *n, const char *path,
-                       int depth)
+/* The front matter's values, with the schema of each (sn, or NULL):
+ * comments that cut a value, escaped control characters. */
+static void S_front_values(kh_vctx_t *c, const kh_node_t *n,
+                           const kh_schema_node_t *sn, const char *path,
+                           int depth)
 {
     if (!n || depth > 64)
         return;
     if (n->kind == KH_NODE_SCALAR) {
-        if (n->style == KH_STYLE_PLAIN && n->end_line)
+        if (n->style == KH_STYLE_PLAIN && n->end_line && !kh_schema_enum(sn))
             S_comment_after(c, n, path);
         if (n->style == KH_STYLE_DOUBLE_QUOTED)
             S_escaped_controls(c, n, path);
@@ -157,19 +161,20 @@ static void S_front_values(kh_vctx_t *c, const kh_node_t *n, const char *path,
     kh_buf_t b = {0};
     for (size_t i = 0; i < n->n; i++) {
         const kh_node_t *kid = n->kids[i];
+        const kh_schema_node_t *ks;
         b.len = 0;
         if (n->kind == KH_NODE_SEQ) {
             kh_buf_printf(&b, "%s item", path);
+            ks = kh_schema_child(sn, NULL);
         } else if (i % 2 == 1) {
             const kh_node_t *k = n->kids[i - 1];
             const char *key = k->kind == KH_NODE_SCALAR ? k->text : "?";
-            if (depth == 0 && !strcmp(key, "type"))
-                continue;
             kh_buf_printf(&b, "%s%s%s", path, *path ? "." : "", key);
+            ks = kh_schema_child(sn, key);
         } else {
             continue; /* keys */
         }
-        S_front_values(c, kid, b.data, depth + 1);
+        S_front_values(c, kid, ks, b.data, depth + 1);
     }
     kh_buf_free(&b);
 }
@@ -410,7 +415,7 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
     S_date_draft(c, fm);
     S_signer(c, fm);
     S_glyphs_front(c, fm);
-    S_front_values(c, fm, "", 0);
+    S_front_values(c, fm, kh_schema_root(schema), "", 0);
     kh_heads_t h = {0};
     const kh_node_t *num = kh_node_get(fm, "numbering");
     for (size_t i = 0; num && num->kind == KH_NODE_SEQ && i < num->n && i < KH_MAX_LEVELS; i++)

@@ -189,6 +189,28 @@ def test_readme_example(tmp):
           r.stderr.decode()[:400])
 
 
+def test_new_and_many_keys(tmp):
+    """`kehoach new` writes comments that cut nothing; a mapping with
+    thousands of keys (sorted, not compared pair by pair) still finds its
+    duplicates, fast."""
+    p = os.path.join(tmp, "new.md")
+    khtest.run([KEHOACH, "new", p])
+    r = khtest.run([KEHOACH, "validate", p])
+    check(b"[placeholder]" in r.stderr and b"[yaml-comment]" not in r.stderr,
+          "new: the skeleton's comments cut no value", r.stderr.decode()[:300])
+    base = open(PLAN, encoding="utf-8").read().replace("  on_behalf_of: GIÁM ĐỐC\n", "")
+    keys = "".join("  k%d: v\n" % i for i in range(50000))
+    text = base.replace("---\n", "---\nx:\n" + keys + "  k17: w\n  k49999: w\n", 1)
+    p = os.path.join(tmp, "many.md")
+    open(p, "w", encoding="utf-8").write(text)
+    r = khtest.run([KEHOACH, "validate", p], timeout=20)
+    got = diag_lines(r.stderr)
+    want = ["%s:50003:3: error: 'x.k17' is given twice (first on line 20): YAML would keep only one of the values [duplicate-key]" % p,
+            "%s:50004:3: error: 'x.k49999' is given twice (first on line 50002): YAML would keep only one of the values [duplicate-key]" % p]
+    check(r.returncode == 1 and [l for l in got if "[duplicate-key]" in l] == want,
+          "duplicate keys among 50,000 in one mapping", "\n".join(got[:4]))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_sample_template()
@@ -196,6 +218,7 @@ def main():
         test_once_per_session(tmp)
         test_front_values(tmp)
         test_readme_example(tmp)
+        test_new_and_many_keys(tmp)
     return exit_status()
 
 
