@@ -9,7 +9,11 @@
  * nodes carrying 1-based file positions: libyaml's marks are 0-based and
  * count from the start of the YAML text, which begins on file line 2. That
  * conversion happens here and nowhere else. Anchors are allowed but aliases
- * are refused, so an alias bomb is an error, not an explosion. */
+ * are refused, so an alias bomb is an error, not an explosion.
+ *
+ * YAML itself lets a later key silently replace an earlier one; here a key
+ * given twice is an error (duplicate-key) wherever the mapping is, since
+ * one of the two values would be lost without a word. */
 #include "load.h"
 
 #include <errno.h>
@@ -98,6 +102,10 @@ typedef struct {
     int line_offset;
     kh_diag_list_t *diags;
     bool failed;
+    bool trim_blocks; /* plans: drop a block scalar's final line ends */
+    /* The key (NULL: a list item) under which each depth is being read,
+     * to name a duplicate key by its path (issuer.name). */
+    const char *keys[KH_MAX_YAML_DEPTH + 2];
 } kh_yaml_ctx_t;
 
 /* libyaml finds a problem where parsing could not go on (often the next
@@ -119,6 +127,87 @@ static bool S_next(kh_yaml_ctx_t *c, yaml_event_t *ev)
 
 static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth);
 
+/* The path of the mapping being read at depth, as the schema names it
+ * ("issuer", "recipients item"). */
+static void S_path(const kh_yaml_ctx_t *c, int depth, const char *key,
+                   kh_buf_t *b)
+{
+    for (int i = 0; i < depth; i++) {
+        if (!c->keys[i])
+            kh_buf_puts(b, " item");
+        else
+            kh_buf_printf(b, "%s%s", b->len ? "." : "", c->keys[i]);
+    }
+    kh_buf_printf(b, "%s%s", b->len ? "." : "", key);
+    kh_buf_put(b, "", 0);
+}
+
+static void S_duplicate(kh_yaml_ctx_t *c, int depth, const kh_node_t *first,
+                        const kh_node_t *again)
+{
+    kh_buf_t b = {0};
+    S_path(c, depth, again->text, &b);
+    if (first->line == again->line) /* a flow mapping: {name: A, name: B} */
+        kh_diag_add(c->diags, c->file, again->line, again->col, KH_SEV_ERROR,
+                    "duplicate-key", "'%s' is given twice (first on this line, "
+                    "column %d): YAML would keep only one of the values",
+                    b.data, first->col);
+    else
+        kh_diag_add(c->diags, c->file, again->line, again->col, KH_SEV_ERROR,
+                    "duplicate-key", "'%s' is given twice (first on line %d): "
+                    "YAML would keep only one of the values", b.data, first->line);
+    kh_buf_free(&b);
+}
+
+typedef struct {
+    const kh_node_t *key;
+    size_t at; /* order in the mapping */
+} kh_keyref_t;
+
+static int S_keyref_cmp(const void *a, const void *b)
+{
+    const kh_keyref_t *x = a, *y = b;
+    int d = strcmp(x->key->text, y->key->text);
+    return d ? d : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Reports every key of map given more than once, at the later ones. Small
+ * mappings (all a person writes) are compared pair by pair; big ones are
+ * sorted, so that a generated file with 100,000 keys stays fast. */
+static void S_check_duplicates(kh_yaml_ctx_t *c, const kh_node_t *map,
+                               int depth)
+{
+    size_t nkeys = map->n / 2;
+    if (nkeys <= 16) {
+        for (size_t j = 1; j < nkeys; j++) {
+            const kh_node_t *k = map->kids[2 * j];
+            for (size_t i = 0; k->kind == KH_NODE_SCALAR && i < j; i++) {
+                const kh_node_t *f = map->kids[2 * i];
+                if (f->kind == KH_NODE_SCALAR && !strcmp(f->text, k->text)) {
+                    S_duplicate(c, depth, f, k);
+                    break;
+                }
+            }
+        }
+        return;
+    }
+    kh_keyref_t *refs = malloc(nkeys * sizeof *refs);
+    if (!refs)
+        abort();
+    size_t n = 0;
+    for (size_t i = 0; i < nkeys; i++)
+        if (map->kids[2 * i]->kind == KH_NODE_SCALAR)
+            refs[n++] = (kh_keyref_t){map->kids[2 * i], i};
+    qsort(refs, n, sizeof *refs, S_keyref_cmp);
+    for (size_t i = 1, first = 0; i < n; i++) {
+        if (strcmp(refs[i].key->text, refs[first].key->text))
+            first = i;
+        else
+            S_duplicate(c, depth, refs[first].key, refs[i].key);
+    }
+    free(refs);
+}
+
 /* Reads kids until the closing event of a sequence or mapping. */
 static kh_node_t *S_parse_collection(kh_yaml_ctx_t *c, kh_node_t *node,
                                      yaml_event_type_t end, int depth)
@@ -129,8 +218,15 @@ static kh_node_t *S_parse_collection(kh_yaml_ctx_t *c, kh_node_t *node,
             break;
         if (ev.type == end) {
             yaml_event_delete(&ev);
+            if (node->kind == KH_NODE_MAP)
+                S_check_duplicates(c, node, depth);
             return node;
         }
+        if (node->kind == KH_NODE_SEQ)
+            c->keys[depth] = NULL;
+        else if (node->n % 2 == 1) /* the value of the key just read */
+            c->keys[depth] = node->kids[node->n - 1]->kind == KH_NODE_SCALAR
+                                 ? node->kids[node->n - 1]->text : "?";
         kh_node_t *kid = S_parse_node(c, &ev, depth + 1);
         yaml_event_delete(&ev);
         if (!kid)
@@ -155,8 +251,24 @@ static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
     case YAML_SCALAR_EVENT: {
         kh_node_t *n = S_node_new(KH_NODE_SCALAR, &ev->start_mark, c->line_offset);
         const char *v = (const char *)ev->data.scalar.value;
-        n->text = kh_text_nfc(v, ev->data.scalar.length, NULL);
+        size_t len = ev->data.scalar.length;
+        yaml_scalar_style_t st = ev->data.scalar.style;
+        n->style = st == YAML_SINGLE_QUOTED_SCALAR_STYLE   ? KH_STYLE_SINGLE_QUOTED
+                   : st == YAML_DOUBLE_QUOTED_SCALAR_STYLE ? KH_STYLE_DOUBLE_QUOTED
+                   : st == YAML_LITERAL_SCALAR_STYLE ||
+                           st == YAML_FOLDED_SCALAR_STYLE
+                       ? KH_STYLE_BLOCK
+                       : KH_STYLE_PLAIN;
+        /* `title: |` keeps the block's last line end (YAML's default
+         * "clip"); in a plan it is no line of text, and a value printed on
+         * one line would otherwise carry a line break it cannot print */
+        if (c->trim_blocks && n->style == KH_STYLE_BLOCK)
+            while (len && v[len - 1] == '\n')
+                len--;
+        n->text = kh_text_nfc(v, len, NULL);
         n->quoted = !ev->data.scalar.plain_implicit;
+        n->end_line = (int)ev->end_mark.line + 1 + c->line_offset;
+        n->end_col = (int)ev->end_mark.column + 1;
         return n;
     }
     case YAML_SEQUENCE_START_EVENT:
@@ -181,10 +293,12 @@ static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
     return NULL;
 }
 
-kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
-                         int line_offset, kh_diag_list_t *diags)
+static kh_node_t *S_yaml_parse(const char *text, size_t len, const char *file,
+                                int line_offset, bool trim_blocks,
+                                kh_diag_list_t *diags)
 {
-    kh_yaml_ctx_t c = {.file = file, .line_offset = line_offset, .diags = diags};
+    kh_yaml_ctx_t c = {.file = file, .line_offset = line_offset, .diags = diags,
+                       .trim_blocks = trim_blocks};
     if (!yaml_parser_initialize(&c.parser))
         abort();
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
@@ -219,6 +333,12 @@ kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
         return NULL;
     }
     return root;
+}
+
+kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
+                         int line_offset, kh_diag_list_t *diags)
+{
+    return S_yaml_parse(text, len, file, line_offset, false, diags);
 }
 
 /* ---- whole files ---- */
@@ -270,12 +390,17 @@ kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
     if (S_read_file(path, &data, &len, diags) != 0)
         return NULL;
     kh_node_t *root = NULL;
+    size_t before = diags->errors;
     if (!kh_utf8_valid(data, len) || memchr(data, '\0', len))
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "utf8",
                     "not valid UTF-8 text");
     else
         root = kh_yaml_parse(data, len, path, 0, diags);
     free(data);
+    if (root && diags->errors != before) { /* a duplicate key */
+        kh_node_free(root);
+        root = NULL;
+    }
     return root;
 }
 
@@ -369,8 +494,8 @@ static int S_split(kh_source_t *src, kh_diag_list_t *diags)
         const char *e = memchr(p, '\n', (size_t)(end - p));
         size_t ll = (size_t)((e ? e : end) - p);
         if (S_is_fence(p, ll, true)) {
-            src->front = kh_yaml_parse(yaml, (size_t)(p - yaml), src->path, 1,
-                                       diags);
+            src->front = S_yaml_parse(yaml, (size_t)(p - yaml), src->path, 1,
+                                      true, diags);
             src->body = e ? e + 1 : end;
             src->body_len = (size_t)(end - src->body);
             src->body_line = line + 1;

@@ -11,11 +11,23 @@
 
 typedef enum { KH_NODE_SCALAR, KH_NODE_SEQ, KH_NODE_MAP } kh_node_kind_t;
 
+/* How a scalar was written: a plain scalar ends where a ' #' comment
+ * starts, which is how a value gets silently cut (rule yaml-comment). */
+typedef enum {
+    KH_STYLE_PLAIN,
+    KH_STYLE_SINGLE_QUOTED,
+    KH_STYLE_DOUBLE_QUOTED, /* the only style with escapes (\n, \t, \x01) */
+    KH_STYLE_BLOCK          /* | or > */
+} kh_scalar_style_t;
+
 typedef struct kh_node {
     kh_node_kind_t kind;
     int line, col;   /* 1-based, in the file */
+    int end_line, end_col; /* scalars: just past the value (for a block
+                            * scalar, where the block ends) */
     char *text;      /* scalars: the value, NFC */
     bool quoted;     /* scalars: written in quotes or as a block */
+    kh_scalar_style_t style; /* scalars */
     struct kh_node **kids; /* seq: items; map: key, value, key, value … */
     size_t n;        /* number of kids */
 } kh_node_t;
@@ -51,11 +63,15 @@ int kh_source_load_mem(const char *path, const char *data, size_t len,
 void kh_source_free(kh_source_t *src);
 
 /* Parses YAML text (one document) into a node tree. line_offset is added to
- * libyaml's 0-based lines. Aliases are refused (no expansion bombs). */
+ * libyaml's 0-based lines. Aliases are refused (no expansion bombs). A key
+ * given twice in one mapping is an error (duplicate-key) at the second,
+ * naming the first's line; the tree is still returned (lookups find the
+ * first), so that the rest of the file is checked too. */
 kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
                          int line_offset, kh_diag_list_t *diags);
 
-/* Reads a YAML file into a tree; NULL with diagnostics on failure. */
+/* Reads a YAML file (a template, a schema) into a tree; NULL with
+ * diagnostics on any error, a duplicate key included. */
 kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags);
 
 void kh_node_free(kh_node_t *node);

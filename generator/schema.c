@@ -47,6 +47,9 @@ struct kh_snode {
     pcre2_code *pattern;
     char *pattern_src, *message;
     long min_len, max_len, min_items, max_items; /* -1: none */
+    double minimum, maximum; /* numbers, when has_min / has_max */
+    bool has_min, has_max, excl_min, excl_max;
+    bool single_line; /* x-single-line: true */
     int format;
     kh_snode_t *items;
 };
@@ -146,7 +149,8 @@ static void S_compile_pattern(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p)
 static const char *const kh_schema_keys[] = {
     "type", "required", "properties", "additionalProperties", "enum",
     "pattern", "minLength", "maxLength", "items", "minItems", "maxItems",
-    "format", "description", "x-message", NULL};
+    "format", "description", "x-message", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "x-single-line", NULL};
 
 static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth);
 
@@ -182,10 +186,45 @@ static void S_compile_props(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p,
     }
 }
 
+/* A bound (minimum, exclusiveMaximum …): *set tells whether it was given. */
+static double S_bound(kh_sload_t *c, const kh_node_t *n, bool *set)
+{
+    char *end;
+    double v = n && n->kind == KH_NODE_SCALAR ? strtod(n->text, &end) : 0;
+    *set = false;
+    if (!n)
+        return 0;
+    if (n->kind != KH_NODE_SCALAR || !n->text[0] || *end) {
+        S_bad(c, n, "expected a number");
+        return 0;
+    }
+    *set = true;
+    return v;
+}
+
+/* minimum / exclusiveMinimum (one of them) and likewise for the maximum. */
+static void S_compile_bounds(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n)
+{
+    bool a, b;
+    double lo = S_bound(c, kh_node_get(n, "minimum"), &a);
+    double xlo = S_bound(c, kh_node_get(n, "exclusiveMinimum"), &b);
+    if (a && b)
+        S_bad(c, n, "give minimum or exclusiveMinimum, not both");
+    s->has_min = a || b, s->excl_min = b, s->minimum = b ? xlo : lo;
+    double hi = S_bound(c, kh_node_get(n, "maximum"), &a);
+    double xhi = S_bound(c, kh_node_get(n, "exclusiveMaximum"), &b);
+    if (a && b)
+        S_bad(c, n, "give maximum or exclusiveMaximum, not both");
+    s->has_max = a || b, s->excl_max = b, s->maximum = b ? xhi : hi;
+}
+
 static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
                            int depth)
 {
     const kh_node_t *v;
+    S_compile_bounds(c, s, n);
+    if ((v = kh_node_get(n, "x-single-line")))
+        s->single_line = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "true");
     if ((v = kh_node_get(n, "type")))
         S_compile_types(c, s, v);
     if ((v = kh_node_get(n, "required")))
@@ -277,6 +316,28 @@ kh_schema_t *kh_schema_load(const char *path, kh_diag_list_t *diags)
         return NULL;
     }
     return s;
+}
+
+const kh_schema_node_t *kh_schema_root(const kh_schema_t *schema)
+{
+    return schema ? schema->root : NULL;
+}
+
+const kh_schema_node_t *kh_schema_child(const kh_schema_node_t *n, const char *key)
+{
+    if (!n)
+        return NULL;
+    if (!key)
+        return n->items;
+    for (size_t i = 0; i < n->nprops; i++)
+        if (!strcmp(n->props[i].name, key))
+            return n->props[i].schema;
+    return NULL;
+}
+
+bool kh_schema_enum(const kh_schema_node_t *n)
+{
+    return n && n->nenums > 0;
 }
 
 void kh_schema_free(kh_schema_t *s)
@@ -471,10 +532,61 @@ static void S_check_array(kh_check_t *c, const kh_snode_t *s,
         S_check(c, s->items, n->kids[i], sub);
 }
 
+/* True if s has nothing to print: only spaces, line ends, tabs, other
+ * Unicode spaces (no-break, ideographic …) and zero-width characters. */
+static bool S_blank(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = kh_utf8_next(s, n, &i);
+        if (!(cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
+              cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2028 ||
+              cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 ||
+              cp == 0x3000 || cp == 0xFEFF))
+            return false;
+    }
+    return true;
+}
+
+/* A number outside the schema's bounds: the message says the bound. */
+static void S_check_range(kh_check_t *c, const kh_snode_t *s,
+                          const kh_node_t *n, const char *path)
+{
+    double v = strtod(n->text, NULL);
+    char bound[40];
+    if (s->has_min && (s->excl_min ? !(v > s->minimum) : !(v >= s->minimum))) {
+        snprintf(bound, sizeof bound, "%g", s->minimum);
+        kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "range",
+                    s->excl_min ? N_("'%s' must be greater than %s, not %.40s")
+                                : N_("'%s' must be at least %s, not %.40s"),
+                    path, bound, n->text);
+    } else if (s->has_max &&
+               (s->excl_max ? !(v < s->maximum) : !(v <= s->maximum))) {
+        snprintf(bound, sizeof bound, "%g", s->maximum);
+        kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "range",
+                    s->excl_max ? N_("'%s' must be less than %s, not %.40s")
+                                : N_("'%s' must be at most %s, not %.40s"),
+                    path, bound, n->text);
+    }
+}
+
 static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
                            const kh_node_t *n, const char *path)
 {
     const char *t = n->text;
+    /* minLength >= 1 means text is required: spaces alone are not text,
+     * and would print as nothing */
+    if (s->min_len >= 1 && S_blank(t)) {
+        S_err(c, n, "blank", "'%s' is blank: it needs text%s", path, "");
+        return;
+    }
+    if (s->single_line && strchr(t, '\n')) {
+        S_err(c, n, "newline", "'%s' is printed on one line and cannot hold a "
+              "line break: write it on one line%s", path, "");
+        return;
+    }
+    if ((s->has_min || s->has_max) && (S_node_types(n) & T_NUMBER))
+        S_check_range(c, s, n, path);
     if (s->nenums) {
         size_t i = 0;
         while (i < s->nenums && strcmp(s->enums[i], t))
@@ -521,6 +633,12 @@ static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
                     const char *path)
 {
     unsigned have = S_node_types(n);
+    /* `title:` with nothing after it: blank, like `title: "  "` */
+    if (have == T_NULL && !n->text[0] && (s->types & T_STRING) &&
+        !(s->types & T_NULL) && s->min_len >= 1) {
+        S_err(c, n, "blank", "'%s' is blank: it needs text%s", path, "");
+        return;
+    }
     if (s->types && !(have & s->types)) {
         /* a rule may have explained this node already (recipient-mapping) */
         if (!S_has_error_at(c->diags, n->line, n->col))

@@ -21,6 +21,16 @@ void kh_schema_free(kh_schema_t *schema);
 void kh_schema_check(const kh_schema_t *schema, const kh_node_t *doc,
                      const char *file, int root_line, kh_diag_list_t *diags);
 
+/* Walking a schema beside a document: the schema of a mapping's key
+ * (key) or of a list's items (key NULL); NULL where the schema says
+ * nothing. kh_schema_enum: the value must be one of a fixed list, so it is
+ * checked whole (nothing can be cut from it unseen). */
+typedef struct kh_snode kh_schema_node_t;
+const kh_schema_node_t *kh_schema_root(const kh_schema_t *schema);
+const kh_schema_node_t *kh_schema_child(const kh_schema_node_t *node,
+                                        const char *key);
+bool kh_schema_enum(const kh_schema_node_t *node);
+
 /* Levenshtein distance, for "did you mean" (bounded: stops past max). */
 size_t kh_edit_distance(const char *a, const char *b, size_t max);
 

@@ -106,16 +106,21 @@ static kh_schema_t *S_template_schema(kh_session_t *s, kh_diag_list_t *d)
     return s->template_schema;
 }
 
-/* The loader's own checks (every field present and of its kind, fonts
- * present), after the schema's when asked: `validate` checks templates
- * against schemas/template.schema.yaml; plans skip that (it costs a fifth
- * of a render and the loader already refuses what would break layout). */
+/* A template: checked against schemas/template.schema.yaml (every number
+ * within its bounds, every key known), then read (every field present and
+ * of its kind, fonts present). With fonts, also what no single field can
+ * say (kh_template_check). Plans check their template too, once per type
+ * and session (the type is cached), so a broken template is refused by
+ * render as by validate; `new` only needs the skeleton (fonts NULL, no
+ * checks beyond reading it). */
 static kh_template_t *S_load_template(kh_session_t *s, const char *path,
-                                      bool with_schema, kh_diag_list_t *d)
+                                      bool check, kh_diag_list_t *d)
 {
-    kh_schema_t *ts = with_schema ? S_template_schema(s, d) : NULL;
-    kh_node_t *doc = ts || !with_schema ? kh_yaml_load_file(path, d) : NULL;
+    kh_schema_t *ts = check ? S_template_schema(s, d) : NULL;
+    if (check && !ts)
+        return NULL;
     size_t before = d->errors;
+    kh_node_t *doc = kh_yaml_load_file(path, d);
     if (doc && ts)
         kh_schema_check(ts, doc, path, 1, d);
     kh_template_t *t = NULL;
@@ -130,15 +135,25 @@ static kh_template_t *S_load_template(kh_session_t *s, const char *path,
     return t;
 }
 
+/* The template's four fonts into fonts[] (NULLs on failure); then the
+ * template's cross-field checks, which measure glyphs. */
+static bool S_load_fonts(kh_template_t *t, kh_font_t *fonts[KH_FONT_COUNT],
+                         kh_diag_list_t *d)
+{
+    bool ok = true;
+    for (int i = 0; ok && i < KH_FONT_COUNT; i++)
+        ok = (fonts[i] = kh_font_load(t->font_file[i], d)) != NULL;
+    return ok && kh_template_check(t, fonts, d);
+}
+
 static void S_load_type(kh_session_t *s, kh_doctype_t *t, kh_diag_list_t *d)
 {
     char *tp = S_path(s, "templates", t->name, ".yaml");
     char *sp = S_path(s, "schemas", t->name, ".schema.yaml");
-    t->tpl = S_load_template(s, tp, false, d);
-    t->schema = t->tpl ? kh_schema_load(sp, d) : NULL;
-    t->ok = t->tpl && t->schema;
-    for (int i = 0; t->ok && i < KH_FONT_COUNT; i++)
-        t->ok = (t->fonts[i] = kh_font_load(t->tpl->font_file[i], d)) != NULL;
+    t->tpl = S_load_template(s, tp, true, d);
+    t->ok = t->tpl && S_load_fonts(t->tpl, t->fonts, d);
+    t->schema = t->ok ? kh_schema_load(sp, d) : NULL;
+    t->ok = t->ok && t->schema;
     free(tp);
     free(sp);
 }
@@ -270,8 +285,12 @@ int kh_session_validate_template(kh_session_t *s, const char *path,
         return KH_IO_ERROR;
     close(fd);
     kh_template_t *t = S_load_template(s, path, true, d);
+    kh_font_t *fonts[KH_FONT_COUNT] = {0};
+    bool ok = t && S_load_fonts(t, fonts, d);
+    for (int i = 0; i < KH_FONT_COUNT; i++)
+        kh_font_free(fonts[i]);
     kh_template_free(t);
-    return t ? KH_OK : KH_PLAN_ERROR;
+    return ok ? KH_OK : KH_PLAN_ERROR;
 }
 
 /* The checked plan's layout → a dump, or PDF bytes in *pdf. */

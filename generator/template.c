@@ -6,7 +6,9 @@
  * same precise diagnostic wherever it is. */
 #include "template.h"
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@
 #include "load.h"
 
 #define KH_MM (72.0 / 25.4) /* points per millimetre */
+#define KH_NFIELDS (sizeof kh_fields / sizeof kh_fields[0])
 
 typedef enum { F_PT, F_MM, F_NUM, F_STR, F_BOOL } kh_field_kind_t;
 
@@ -133,6 +136,8 @@ static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
 {
     const kh_node_t *sec = f->section ? kh_node_get(c->root, f->section) : c->root;
     const kh_node_t *v = kh_node_get(sec, f->key);
+    if (v)
+        t->where[f - kh_fields] = (struct kh_tpos){v->line, v->col};
     const char *where = f->section ? f->section : _("the top level");
     if (!v) {
         S_error(c, sec ? sec : c->root, "missing '%s' in %s", f->key, where);
@@ -235,6 +240,10 @@ kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
     if (!t)
         abort();
     kh_tctx_t c = {.file = path, .diags = diags, .root = root, .ok = true};
+    t->path = S_dup(path);
+    t->where = calloc(KH_NFIELDS, sizeof *t->where);
+    if (!t->where)
+        abort();
     if (root->kind != KH_NODE_MAP)
         S_error(&c, root, "a template is a YAML mapping%s%s", "", "");
     for (size_t i = 0; i < sizeof kh_fields / sizeof kh_fields[0]; i++)
@@ -265,5 +274,160 @@ void kh_template_free(kh_template_t *t)
         free(t->headings[i].format);
     for (size_t i = 0; i < t->nbullets; i++)
         free(t->bullets[i]);
+    free(t->path);
+    free(t->where);
     free(t);
+}
+
+/* ---- what no single field can say ---- */
+
+/* Printers leave a few millimetres at the paper's edges unprinted; issue 9
+ * promises every glyph at least this far inside the paper. */
+#define KH_PRINTABLE_MM 8.0
+/* Below these a text block cannot hold the header's columns, a title and
+ * the closing with its signature: a mistyped margin, not a design. */
+#define KH_MIN_TEXT_W_MM 80.0
+#define KH_MIN_TEXT_H_MM 100.0
+/* The signature column holds "PHÓ GIÁM ĐỐC" and the name at 14 pt. */
+#define KH_MIN_SIGNATURE_MM 50.0
+
+typedef struct {
+    const kh_template_t *t;
+    kh_diag_list_t *diags;
+    bool ok;
+} kh_xctx_t;
+
+/* The error at the field stored at offset (a member of kh_template_t). */
+static void S_at(kh_xctx_t *c, size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void S_at(kh_xctx_t *c, size_t offset, const char *fmt, ...)
+{
+    size_t i = 0;
+    while (i < KH_NFIELDS && kh_fields[i].offset != offset)
+        i++;
+    const char *sec = i < KH_NFIELDS && kh_fields[i].section ? kh_fields[i].section : "";
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
+    va_end(ap);
+    kh_diag_add(c->diags, c->t->path, i < KH_NFIELDS ? c->t->where[i].line : 0,
+                i < KH_NFIELDS ? c->t->where[i].col : 0, KH_SEV_ERROR, "template",
+                "'%s%s%s': %s", sec, *sec ? "." : "",
+                i < KH_NFIELDS ? kh_fields[i].key : "?", msg);
+    c->ok = false;
+}
+
+#define AT(member) offsetof(kh_template_t, member)
+#define MM(pt) ((pt) / KH_MM)
+
+static void S_check_page(kh_xctx_t *c)
+{
+    const kh_template_t *t = c->t;
+    double tw = t->page_w - t->margin_left - t->margin_right;
+    double th = t->page_h - t->margin_top - t->margin_bottom;
+    if (MM(tw) < KH_MIN_TEXT_W_MM)
+        S_at(c, t->margin_left >= t->margin_right ? AT(margin_left) : AT(margin_right),
+             N_("the margins leave a text block %.1f mm wide on a %.1f mm page; "
+                "at least %.0f mm is needed"),
+             MM(tw), MM(t->page_w), KH_MIN_TEXT_W_MM);
+    if (MM(th) < KH_MIN_TEXT_H_MM)
+        S_at(c, t->margin_top >= t->margin_bottom ? AT(margin_top) : AT(margin_bottom),
+             N_("the margins leave a text block %.1f mm high on a %.1f mm page; "
+                "at least %.0f mm is needed"),
+             MM(th), MM(t->page_h), KH_MIN_TEXT_H_MM);
+    if (MM(t->indent) * 2 >= MM(tw))
+        S_at(c, AT(indent), N_("a first-line indent of %.1f mm leaves less than "
+                               "half of the %.1f mm text width"),
+             MM(t->indent), MM(tw));
+}
+
+static void S_check_header(kh_xctx_t *c, kh_font_t *fonts[KH_FONT_COUNT])
+{
+    const kh_template_t *t = c->t;
+    double x0 = t->margin_left - t->hdr_shift;
+    double right = t->page_w - (x0 + t->hdr_left_w + t->hdr_right_w);
+    if (MM(x0) < KH_PRINTABLE_MM)
+        S_at(c, AT(hdr_shift), N_("the header would start %.1f mm from the "
+                                  "paper's left edge (margin_left_mm less "
+                                  "shift_left_mm); at least %.0f mm is needed"),
+             MM(x0), KH_PRINTABLE_MM);
+    if (right < 0)
+        S_at(c, AT(hdr_right_w), N_("the header's columns would run %.1f mm past "
+                                    "the paper's right edge; they must end at "
+                                    "least %.0f mm from it"),
+             -MM(right), KH_PRINTABLE_MM);
+    else if (MM(right) < KH_PRINTABLE_MM)
+        S_at(c, AT(hdr_right_w), N_("the header's columns would end %.1f mm from "
+                                    "the paper's right edge; at least %.0f mm "
+                                    "is needed"),
+             MM(right), KH_PRINTABLE_MM);
+    double motto = kh_font_text_width(fonts[KH_FONT_BOLD], t->motto,
+                                      strlen(t->motto), t->motto_size);
+    if (motto > t->hdr_right_w)
+        S_at(c, AT(motto), N_("the motto is %.1f mm wide at %g pt, wider than "
+                              "the right header column (%.1f mm); the rule "
+                              "under it is as wide as the motto"),
+             MM(motto), t->motto_size, MM(t->hdr_right_w));
+}
+
+static void S_check_closing(kh_xctx_t *c)
+{
+    const kh_template_t *t = c->t;
+    double tw = t->page_w - t->margin_left - t->margin_right;
+    double th = t->page_h - t->margin_top - t->margin_bottom;
+    if (MM(tw - t->closing_left_w) < KH_MIN_SIGNATURE_MM)
+        S_at(c, AT(closing_left_w),
+             N_("leaves %.1f mm of the %.1f mm text width for the signature; "
+                "at least %.0f mm is needed"),
+             MM(tw - t->closing_left_w), MM(tw), KH_MIN_SIGNATURE_MM);
+    /* authority line, title, the room, the name */
+    double sig = t->signature_room + 3 * t->signer_size * t->line_height;
+    if (sig > th)
+        S_at(c, AT(signature_room),
+             N_("the signature block (%.1f mm with its lines) is taller than "
+                "the %.1f mm text block"), MM(sig), MM(th));
+}
+
+/* Lines are line_height × size apart with each line's glyphs centred in
+ * it (layout.c): lines closer than the fonts' glyph boxes overlap. The
+ * page number sits in the top margin, inside the printable area. */
+static void S_check_lines(kh_xctx_t *c, kh_font_t *fonts[KH_FONT_COUNT])
+{
+    const kh_template_t *t = c->t;
+    double box = 0;
+    for (int i = 0; i < KH_FONT_COUNT; i++) {
+        kh_font_info_t fi;
+        kh_font_info(fonts[i], &fi);
+        if ((fi.ascent - fi.descent) / 1000 > box)
+            box = (fi.ascent - fi.descent) / 1000;
+    }
+    if (t->line_height < box)
+        S_at(c, AT(line_height), N_("lines %g × the font size apart overlap: "
+                                    "the fonts' glyphs are %.3f × the size "
+                                    "tall"),
+             t->line_height, box);
+    kh_font_info_t fi;
+    kh_font_info(fonts[KH_FONT_REGULAR], &fi);
+    double top = t->page_number_baseline - fi.ascent * t->page_number_size / 1000;
+    double bottom = t->page_number_baseline - fi.descent * t->page_number_size / 1000;
+    if (MM(top) < KH_PRINTABLE_MM)
+        S_at(c, AT(page_number_baseline),
+             N_("the page number's top would be %.1f mm from the paper's top "
+                "edge; at least %.0f mm is needed"), MM(top), KH_PRINTABLE_MM);
+    else if (bottom > t->margin_top)
+        S_at(c, AT(page_number_baseline),
+             N_("the page number would reach %.1f mm down, into the text block "
+                "(margin_top_mm %.1f)"), MM(bottom), MM(t->margin_top));
+}
+
+bool kh_template_check(const kh_template_t *t, kh_font_t *fonts[KH_FONT_COUNT],
+                       kh_diag_list_t *diags)
+{
+    kh_xctx_t c = {t, diags, true};
+    S_check_page(&c);
+    S_check_header(&c, fonts);
+    S_check_closing(&c);
+    S_check_lines(&c, fonts);
+    return c.ok;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "font.h"
 #include "load.h"
 
 #define KH_MAX_LEVELS 6 /* heading levels; Markdown has six */
@@ -58,6 +59,9 @@ typedef struct {
     double page_number_size, page_number_baseline;
     char *skeleton; /* the plan `kehoach new` writes */
     char *pdfa_icc; /* ICC profile for PDF/A output intents */
+
+    char *path;     /* the template file, for diagnostics */
+    struct kh_tpos { int line, col; } *where; /* per field, private */
 } kh_template_t;
 
 /* Loads templates/<type>.yaml from dir; fonts are looked up in font_dir.
@@ -69,5 +73,18 @@ kh_template_t *kh_template_load(const char *path, const char *font_dir,
 kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
                                      const char *font_dir, kh_diag_list_t *diags);
 void kh_template_free(kh_template_t *t);
+
+/* What no single field can say, checked once the template's fonts are
+ * loaded (fonts: its four, for glyph heights and widths): the margins leave
+ * a text block of sane size (80 × 100 mm at least); the header's columns
+ * and the page number stay 8 mm inside the paper (issue 9's printable
+ * area); the closing's left column leaves 50 mm for the signature, and the
+ * signature block fits in the text block's height; the first-line indent
+ * is less than half the text width; lines line_height × size apart do not
+ * overlap in these fonts; the motto fits on one line in the right header
+ * column (the rule under it is as wide as the motto). Each problem is an
+ * error (rule template) at the field to change. Returns true when none. */
+bool kh_template_check(const kh_template_t *t, kh_font_t *fonts[KH_FONT_COUNT],
+                       kh_diag_list_t *diags);
 
 #endif

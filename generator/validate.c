@@ -81,6 +81,104 @@ static void S_signer(kh_vctx_t *c, const kh_node_t *fm)
                "'on_behalf_of' is printed only after KT, TM, TL or TUQ%s", "");
 }
 
+/* A ' #' after a plain value starts a YAML comment, so the value stops
+ * there without a word: `title: Kế hoạch thi đua năm 2025 #2` prints
+ * without "#2". Every plain value is checked but those from a fixed list
+ * (schema enum: type:, authority:), which are checked whole, so nothing
+ * can be cut from them unseen; a comment after a quoted or block value,
+ * after a key whose value is a list or a mapping, or on a line of its own,
+ * cuts nothing. The comment is found in the source after the value's
+ * end. */
+/* Bytes of the character at s (1 for a broken one: always moves on). */
+static size_t S_char_len(const char *s, size_t n)
+{
+    uint32_t cp;
+    size_t l = kh_utf8_decode(s, n, &cp);
+    return l ? l : 1;
+}
+
+static void S_comment_after(kh_vctx_t *c, const kh_node_t *v, const char *path)
+{
+    size_t len;
+    const char *l = kh_source_line(c->src, v->end_line, &len);
+    size_t i = 0;
+    for (int col = 1; col < v->end_col && i < len; col++) /* characters */
+        i += S_char_len(l + i, len - i);
+    size_t sp = i;
+    while (i < len && (l[i] == ' ' || l[i] == '\t'))
+        i++;
+    if (i == sp || i >= len || l[i] != '#')
+        return;
+    int col = v->end_col + (int)(i - sp);
+    size_t shown = len - i;
+    const char *ell = "";
+    if (kh_utf8_length(l + i, shown) > 40) { /* a long note: its start */
+        shown = 0;
+        for (int k = 0; k < 40; k++)
+            shown += S_char_len(l + i + shown, len - i - shown);
+        ell = "…";
+    }
+    kh_diag_add(c->diags, c->src->path, v->end_line, col, KH_SEV_WARNING,
+                "yaml-comment", "'%s' stops before '%.*s%s': after a space, '#' "
+                "starts a YAML comment, which is not printed (quote the whole "
+                "value to print it, or put the comment on a line of its own)",
+                path, (int)shown, l + i, ell);
+}
+
+/* A double-quoted value can hold control characters typed as escapes
+ * ("\t", "\x01"), which the byte check of the file cannot see and no font
+ * can print. A line break ("\n") is the newline rule's. */
+static void S_escaped_controls(kh_vctx_t *c, const kh_node_t *n, const char *path)
+{
+    size_t len = strlen(n->text);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = kh_utf8_next(n->text, len, &i);
+        if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0)) {
+            kh_diag_add(c->diags, c->src->path, n->line, n->col, KH_SEV_ERROR,
+                        "control-char", "'%s' holds the control character "
+                        "U+%04X (a YAML escape such as \\t), which cannot be "
+                        "printed", path, (unsigned)cp);
+            return;
+        }
+    }
+}
+
+/* The front matter's values, with the schema of each (sn, or NULL):
+ * comments that cut a value, escaped control characters. */
+static void S_front_values(kh_vctx_t *c, const kh_node_t *n,
+                           const kh_schema_node_t *sn, const char *path,
+                           int depth)
+{
+    if (!n || depth > 64)
+        return;
+    if (n->kind == KH_NODE_SCALAR) {
+        if (n->style == KH_STYLE_PLAIN && n->end_line && !kh_schema_enum(sn))
+            S_comment_after(c, n, path);
+        if (n->style == KH_STYLE_DOUBLE_QUOTED)
+            S_escaped_controls(c, n, path);
+        return;
+    }
+    kh_buf_t b = {0};
+    for (size_t i = 0; i < n->n; i++) {
+        const kh_node_t *kid = n->kids[i];
+        const kh_schema_node_t *ks;
+        b.len = 0;
+        if (n->kind == KH_NODE_SEQ) {
+            kh_buf_printf(&b, "%s item", path);
+            ks = kh_schema_child(sn, NULL);
+        } else if (i % 2 == 1) {
+            const kh_node_t *k = n->kids[i - 1];
+            const char *key = k->kind == KH_NODE_SCALAR ? k->text : "?";
+            kh_buf_printf(&b, "%s%s%s", path, *path ? "." : "", key);
+            ks = kh_schema_child(sn, key);
+        } else {
+            continue; /* keys */
+        }
+        S_front_values(c, kid, ks, b.data, depth + 1);
+    }
+    kh_buf_free(&b);
+}
+
 /* ---- glyphs ---- */
 
 static bool S_has_glyph(kh_vctx_t *c, uint32_t cp)
@@ -317,6 +415,7 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
     S_date_draft(c, fm);
     S_signer(c, fm);
     S_glyphs_front(c, fm);
+    S_front_values(c, fm, kh_schema_root(schema), "", 0);
     kh_heads_t h = {0};
     const kh_node_t *num = kh_node_get(fm, "numbering");
     for (size_t i = 0; num && num->kind == KH_NODE_SEQ && i < num->n && i < KH_MAX_LEVELS; i++)
