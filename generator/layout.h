@@ -25,6 +25,7 @@ typedef struct {
     size_t text, len;  /* text: offset and length in kh_layout_t.text */
     bool space_before; /* a word space separates it from the previous op */
     double x2, y2, thickness; /* rules: from (x, y) to (x2, y2) */
+    double width;      /* text: its advance in points (checks, not drawing) */
 } kh_op_t;
 
 typedef struct {
