@@ -32,7 +32,7 @@ static const double c_dash_start_penalty = 3000;
 static const double c_dash_end_penalty = 4000;
 /* inside a URL, path or code, after / . ? & = _ (no hyphen is added) */
 static const double c_url_break_penalty = 800;
-/* … after a '-', which extractors may take for a hyphenation */
+/* … before a '-' (a line starting "-tiet" is less usual) */
 static const double c_url_hyphen_penalty = 1500;
 /* a word may break at its URL marks if wider than this share of its box */
 static const double c_url_min_share = 0.25;
@@ -84,6 +84,7 @@ typedef struct {
     kh_vbox_t *boxes;
     size_t nboxes, capboxes;
     double left, text_w; /* text area */
+    double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
 } kh_lctx_t;
 
@@ -217,18 +218,16 @@ static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
 
 /* ---- simple lines: centred, or wrapped greedily ---- */
 
-/* The dashes line breaking cares about: hyphen-minus, en and em dash. */
-static const char *const kh_dashes[] = {"-", "\u2013", "\u2014"};
 
-/* True if w[0..len) ends with a dash (whole: is exactly one). */
+/* True if w[0..len) ends with a dash (whole: is exactly one): hyphen-minus,
+ * en dash U+2013 (E2 80 93) or em dash U+2014 (E2 80 94). */
 static bool S_dash(const char *w, size_t len, bool whole)
 {
-    for (size_t i = 0; i < sizeof kh_dashes / sizeof kh_dashes[0]; i++) {
-        size_t n = strlen(kh_dashes[i]);
-        if (len >= n && (!whole || len == n) && !memcmp(w + len - n, kh_dashes[i], n))
-            return true;
-    }
-    return false;
+    if (len >= 1 && w[len - 1] == '-')
+        return !whole || len == 1;
+    return len >= 3 && (!whole || len == 3) && (unsigned char)w[len - 3] == 0xE2 &&
+           (unsigned char)w[len - 2] == 0x80 &&
+           ((unsigned char)w[len - 1] == 0x93 || (unsigned char)w[len - 1] == 0x94);
 }
 
 /* ---- where a word may break ---- */
@@ -237,30 +236,31 @@ static bool S_dash(const char *w, size_t len, bool whole)
  * the word before ("xong ," / "100 %"). */
 static bool S_closing_mark(const char *w, size_t len)
 {
-    static const char *const marks[] = {",", ";", ":", ".", "!", "?", ")",
-                                        "\u201d", "%", "]", "\u2026"};
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
-        size_t n = strlen(marks[i]);
-        if (len >= n && !memcmp(w, marks[i], n))
-            return true;
-    }
-    return false;
+    if (len == 0)
+        return false;
+    if (strchr(",;:.!?)%]", w[0]) && w[0])
+        return true;
+    /* ” U+201D and … U+2026: E2 80 9D, E2 80 A6 */
+    return len >= 3 && (unsigned char)w[0] == 0xE2 && (unsigned char)w[1] == 0x80 &&
+           ((unsigned char)w[2] == 0x9D || (unsigned char)w[2] == 0xA6);
 }
 
 /* An opening bracket or quote that must not end a line: it belongs to
  * the word after ("( xem" / "“ Ngành"). */
 static bool S_opening_mark(const char *w, size_t len)
 {
-    static const char *const marks[] = {"(", "\u201c", "["};
-    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
-        size_t n = strlen(marks[i]);
-        if (len >= n && !memcmp(w + len - n, marks[i], n))
-            return true;
-    }
-    return false;
+    if (len == 0)
+        return false;
+    if (w[len - 1] == '(' || w[len - 1] == '[')
+        return true;
+    /* “ U+201C: E2 80 9C */
+    return len >= 3 && (unsigned char)w[len - 3] == 0xE2 &&
+           (unsigned char)w[len - 2] == 0x80 && (unsigned char)w[len - 1] == 0x9C;
 }
 
-/* Characters after which a URL, path or code may break. */
+/* Characters after which a URL, path or code may break. A hyphen is the
+ * exception: the break goes before it ("chi" / "-tiet.html"), since text
+ * extractors take a line-final hyphen for a hyphenation and drop it. */
 static bool S_url_mark(char ch)
 {
     return ch && strchr("/.?&=_-", ch) != NULL;
@@ -292,34 +292,35 @@ static size_t S_grapheme(const char *s, size_t n, size_t i)
 }
 
 /* True if a URL, path or code may break at byte q of w[0..len): after a
- * run of / . ? & = _ - that follows some other character, before a
- * character that is none of them and no closing mark. */
-static bool S_url_break(const char *w, size_t len, size_t q)
+ * run of / . ? & = _ that follows some other character (letter: w[0..q)
+ * has a character that is no mark), or before a hyphen that follows one;
+ * never before another mark or a closing mark. */
+static bool S_url_break(const char *w, size_t len, size_t q, bool letter)
 {
-    if (q == 0 || q >= len || !S_url_mark(w[q - 1]) || S_url_mark(w[q]) ||
-        S_closing_mark(w + q, len - q))
+    if (!letter || q == 0 || q >= len || S_closing_mark(w + q, len - q))
         return false;
-    for (size_t k = 0; k < q; k++)
-        if (!S_url_mark(w[k]))
-            return true;
-    return false;
+    bool before_hyphen = w[q] == '-' && !S_url_mark(w[q - 1]) && q + 1 < len &&
+                         !S_url_mark(w[q + 1]);
+    return before_hyphen ||
+           (w[q - 1] != '-' && S_url_mark(w[q - 1]) && !S_url_mark(w[q]));
 }
 
 /* Reports a word wider than its box, at its place in the source. */
 static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
                         double box)
 {
-    char key[64];
-    size_t k = len < sizeof key - 1 ? len : sizeof key - 1;
-    while (k > 0 && k < len && ((unsigned char)w[k] & 0xC0) == 0x80)
-        k--; /* whole characters only */
+    /* the word's first 40 characters name it (and find it in the source) */
+    char key[4 * 40 + 1];
+    size_t k = 0;
+    for (size_t chars = 0; k < len && chars < 40; chars++)
+        kh_utf8_next(w, len, &k);
     memcpy(key, w, k);
     key[k] = '\0';
     int line, col;
     S_locate(c, key, &line, &col);
     kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "long-word",
-                "'%.40s%s' is wider than its box (%.0f pt > %.0f pt): broken between letters",
-                key, len > 40 ? "…" : "", width, box < 0 ? 0 : box);
+                "'%s%s' is wider than its box (%.0f pt > %.0f pt): broken between letters",
+                key, k < len ? "…" : "", width, box < 0 ? 0 : box);
 }
 
 /* End of the words from i that must stay on one line: as in paragraphs
@@ -368,12 +369,16 @@ static size_t S_fit_prefix(kh_lctx_t *c, int font, double size, const char *s,
 {
     size_t at_space = 0, at_url = 0, at_letter = 0;
     double sum = 0;
+    bool letter = false; /* the current word has a character that is no mark */
     for (size_t q = i; q < ge;) {
         size_t g = S_grapheme(s, ge, q);
+        if (q > i && s[q - 1] == ' ')
+            letter = false;
+        if (q > i && s[q - 1] != ' ' && !S_url_mark(s[q - 1]))
+            letter = true;
         if (q > i && s[q] == ' ' && s[q - 1] != ' ')
             at_space = q;
-        else if (q > i && s[q] != ' ' && S_url_mark(s[q - 1]) && !S_url_mark(s[q]) &&
-                 s[q - 1] != ' ' && !S_closing_mark(s + q, ge - q))
+        else if (q > i && s[q] != ' ' && S_url_break(s, ge, q, letter))
             at_url = q;
         if (q > i && s[q] != ' ' && s[q - 1] != ' ' && !S_closing_mark(s + q, ge - q))
             at_letter = q;
@@ -609,31 +614,45 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                          kh_pieces_t *out)
 {
     size_t start = out->n;
-    /* only a long word (a URL, a path, a code) breaks at its marks: short
-     * ones ("27/02/2024", "180/KH-UBND") stay whole */
     double whole = 0;
-    for (size_t i = from; i < to; i++)
-        whole += S_width(c, src->items[i].font, src->items[i].text,
-                         src->items[i].len, size);
-    bool url = whole > box * c_url_min_share;
     for (size_t i = from; i < to; i++) {
         kh_piece_t p = src->items[i];
-        size_t a = 0;
-        for (size_t q = 1; q <= p.len; q++) {
-            if (q < p.len && (!url || !S_url_break(p.text, p.len, q)))
-                continue;
-            kh_piece_t sub = p;
-            sub.text = p.text + a;
-            sub.len = q - a;
-            sub.width = S_width(c, p.font, sub.text, sub.len, size);
-            if (a > 0) {
-                sub.space_before = sub.hard_break = false;
-                sub.split = p.text[a - 1] == '-' ? c_url_hyphen_penalty
+        p.width = S_width(c, p.font, p.text, p.len, size);
+        whole += p.width;
+        S_piece(out, p);
+    }
+    /* only a long word (a URL, a path, a code) breaks at its marks: short
+     * ones ("27/02/2024", "180/KH-UBND") stay whole */
+    if (whole > box * c_url_min_share) {
+        size_t count = out->n - start;
+        kh_piece_t *word = malloc(count * sizeof *word);
+        if (!word)
+            abort();
+        memcpy(word, out->items + start, count * sizeof *word);
+        out->n = start;
+        for (size_t i = 0; i < count; i++) {
+            kh_piece_t p = word[i];
+            size_t a = 0;
+            bool letter = false;
+            for (size_t q = 1; q <= p.len; q++) {
+                letter |= !S_url_mark(p.text[q - 1]);
+                if (q < p.len && !S_url_break(p.text, p.len, q, letter))
+                    continue;
+                kh_piece_t sub = p;
+                sub.text = p.text + a;
+                sub.len = q - a;
+                if (a > 0 || q < p.len)
+                    sub.width = S_width(c, p.font, sub.text, sub.len, size);
+                if (a > 0) {
+                    sub.space_before = sub.hard_break = false;
+                    sub.split = p.text[a] == '-' ? c_url_hyphen_penalty
                                                  : c_url_break_penalty;
+                }
+                S_piece(out, sub);
+                a = q;
             }
-            S_piece(out, sub);
-            a = q;
         }
+        free(word);
     }
     /* runs between breaks still wider than the box break between letters */
     for (size_t i = start; i < out->n;) {
@@ -689,19 +708,28 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
 static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
                      double first_box, double box, bool warn, kh_pieces_t *out)
 {
-    kh_pieces_t ps = {0};
+    kh_pieces_t word = {0}; /* the current word's pieces (one per font) */
     bool space = false, brk = false;
-    for (size_t i = 0; i < b->nspans; i++) {
-        const kh_span_t *sp = &b->spans[i];
-        if (sp->style & KH_SPAN_BREAK) {
+    for (size_t i = 0; i <= b->nspans; i++) {
+        const kh_span_t *sp = i < b->nspans ? &b->spans[i] : NULL;
+        if (sp && (sp->style & KH_SPAN_BREAK)) {
             brk = true;
             continue;
         }
-        int font = (int)(sp->style & 3);
-        const char *s = sp->text;
-        size_t n = strlen(s);
-        for (size_t k = 0; k < n;) {
-            if (s[k] == ' ' || s[k] == '\t' || s[k] == '\n') {
+        int font = sp ? (int)(sp->style & 3) : 0;
+        const char *s = sp ? sp->text : "";
+        size_t n = sp ? strlen(s) : 0;
+        for (size_t k = 0; k <= n;) {
+            bool white = k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n');
+            bool end = !sp && k == n; /* after the last span */
+            if (word.n && (white || brk || end)) { /* the word is complete */
+                S_split_word(c, &word, 0, word.n, size,
+                             out->n == 0 ? first_box : box, warn, out);
+                word.n = 0;
+            }
+            if (k == n)
+                break;
+            if (white) {
                 space = true;
                 k++;
                 continue;
@@ -709,20 +737,14 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
             size_t e = k;
             while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '\n')
                 e++;
-            S_piece(&ps, (kh_piece_t){font, s + k, e - k, 0,
-                                      space && ps.n > 0 && !brk, brk, 0});
+            bool first = out->n == 0 && word.n == 0;
+            S_piece(&word, (kh_piece_t){font, s + k, e - k, 0,
+                                        space && !first && !brk, brk, 0});
             space = brk = false;
             k = e;
         }
     }
-    for (size_t i = 0; i < ps.n;) {
-        size_t j = i + 1;
-        while (j < ps.n && !ps.items[j].space_before && !ps.items[j].hard_break)
-            j++;
-        S_split_word(c, &ps, i, j, size, i == 0 ? first_box : box, warn, out);
-        i = j;
-    }
-    free(ps.items);
+    free(word.items);
 }
 
 /* The penalty for a line break at the space between two words (the
@@ -1240,11 +1262,9 @@ static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
         y0 = op->y < op->y2 ? op->y : op->y2;
         y1 = op->y < op->y2 ? op->y2 : op->y;
     } else {
-        kh_font_info_t fi;
-        kh_font_info(c->fonts[op->font], &fi);
         x0 = op->x, x1 = op->x + op->width;
-        y0 = op->y + fi.descent * op->size / 1000;
-        y1 = op->y + fi.ascent * op->size / 1000;
+        y0 = op->y + c->descent[op->font] * op->size / 1000;
+        y1 = op->y + c->ascent[op->font] * op->size / 1000;
     }
     return x0 >= lo_x - e && x1 <= hi_x + e && y0 >= lo_y - e && y1 <= hi_y + e &&
            isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1);
@@ -1343,6 +1363,11 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .src = src, .diags = diags,
                    .ok = true, .out = L, .left = tpl->margin_left,
                    .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right};
+    for (int f = 0; f < KH_FONT_COUNT; f++) {
+        kh_font_info_t fi;
+        kh_font_info(fonts[f], &fi);
+        c.ascent[f] = fi.ascent, c.descent[f] = fi.descent;
+    }
     S_header(&c, plan);
     S_title(&c, plan);
     for (size_t i = 0; i < plan->nblocks; i++) {

@@ -35,6 +35,7 @@ for bin in $builds; do
     suite "validate ($bin)" /usr/bin/python3 tests/test_validate.py
     suite "safety ($bin)" /usr/bin/python3 tests/test_safety.py
     suite "workflow ($bin)" /usr/bin/python3 tests/test_workflow.py
+    suite "fit ($bin)" /usr/bin/python3 tests/test_fit.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
