@@ -1214,6 +1214,8 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
 {
     /* a table continued from the last page starts under its header again */
     double y = c->boxes[first].header ? c->boxes[c->boxes[first].header - 1].height : 0;
+    if (c->boxes[first].row_continued)
+        y += c->tpl->table_padding;
     size_t last_ok = (size_t)-1, j;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
@@ -1229,20 +1231,6 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
     return last_ok != (size_t)-1 ? last_ok + 1 : j;
 }
 
-static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
-{
-    const kh_template_t *t = c->tpl;
-    char s[24];
-    int n = snprintf(s, sizeof s, "%zu", number);
-    double w = S_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
-    kh_op_t op = {KH_OP_TEXT, KH_FONT_REGULAR, t->page_number_size,
-                  c->left + c->text_w / 2 - w / 2,
-                  t->page_h - t->page_number_baseline,
-                  S_store_text(c, s, (size_t)n), (size_t)n, false, 0, 0, 0, w};
-    S_put(pg, &op);
-}
-
-/* Puts a box's ops on the page with its top at top; returns its bottom. */
 /* The safety net: the printable area is the paper less this on each side
  * (header columns may reach into the margins, as the decree's table does,
  * but not past it). Whatever the template or the plan, nothing is drawn
@@ -1268,6 +1256,25 @@ static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
     }
     return x0 >= lo_x - e && x1 <= hi_x + e && y0 >= lo_y - e && y1 <= hi_y + e &&
            isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1);
+}
+
+static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
+{
+    const kh_template_t *t = c->tpl;
+    char s[24];
+    int n = snprintf(s, sizeof s, "%zu", number);
+    double w = S_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
+    kh_op_t op = {KH_OP_TEXT, KH_FONT_REGULAR, t->page_number_size,
+                  c->left + c->text_w / 2 - w / 2,
+                  t->page_h - t->page_number_baseline,
+                  S_store_text(c, s, (size_t)n), (size_t)n, false, 0, 0, 0, w};
+    if (!S_on_page(c, &op)) {
+        kh_diag_add(c->diags, c->src->path, 1, 1, KH_SEV_ERROR, "off-page",
+                    "the page number of page %zu would be printed outside the paper less 8 mm",
+                    number);
+        c->ok = false;
+    }
+    S_put(pg, &op);
 }
 
 /* Puts a box's ops on the page with its top at top; returns its bottom.
@@ -1335,11 +1342,24 @@ static void S_paginate(kh_lctx_t *c)
         double top = t->margin_top;
         if (c->boxes[first].header)
             top = S_place_box(c, pg, &c->boxes[c->boxes[first].header - 1], top);
-        if (c->boxes[first].row_continued) { /* a row split by the last page */
+        if (c->boxes[first].row_continued) {
+            /* a row split by the last page: a rule above it, and the
+             * cell padding under the rule (it fits: S_page_end counted it) */
             double y = t->page_h - top;
             kh_op_t op = {KH_OP_RULE, 0, 0, c->left, y, 0, 0, false,
                           c->left + c->text_w, y, t->table_rule, 0};
             S_put(pg, &op);
+            const kh_vbox_t *b = &c->boxes[first];
+            for (size_t k = 0; k < b->op_count; k++) { /* the column edges */
+                const kh_op_t *e = &c->staged[b->op_first + k];
+                if (e->kind != KH_OP_RULE || e->x != e->x2)
+                    continue;
+                kh_op_t v = *e;
+                v.y = y;
+                v.y2 = y - t->table_padding;
+                S_put(pg, &v);
+            }
+            top += t->table_padding;
         }
         for (size_t j = first; j < end; j++) {
             if (j > first)
