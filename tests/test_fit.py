@@ -220,6 +220,15 @@ def test_place_date(tmp):
     texts = [" ".join(w[5] for w in l) for l in lines.values()]
     check(any(t.endswith("Thành phố Hồ Chí Minh,") for t in texts) and "ngày 28 tháng 11 năm 2025" in texts,
           "place: it breaks after the place's comma", str(texts[:8]))
+    # a long issuer code: the number line wraps inside the left column
+    src = BASE.replace("code: SYT", "code: SYT-KONTUM-TCHC-VPQLHN-TTBYTA-SOYTE").replace("number: 5", "number: 123456")
+    words, sizes, err = render(tmp, "number", src)
+    if words is not None:
+        num = [w for w in words if w[0] == 1 and ("123456" in w[5] or "SOYTE" in w[5])]
+        check("123456/KH-SYT-KONTUM-TCHC-VPQLHN-TTBYTA-SOYTE" in joined(words) and num
+              and all(w[3] <= col_left + 0.5 for w in num),
+              "number: a long number line wraps inside the left column",
+              str([(w[5], round(w[3])) for w in num]))
     # long fields in every box of the header and the closing
     long = (BASE.replace("parent: UBND TỈNH KON TUM", "parent: ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH VÀ CÁC CƠ QUAN TRỰC THUỘC CẤP TRÊN")
             .replace("name: SỞ Y TẾ", "name: TRUNG TÂM KIỂM SOÁT BỆNH TẬT THÀNH PHỐ HỒ CHÍ MINH VÀ CÁC TRẠM Y TẾ PHƯỜNG XÃ THỊ TRẤN TRỰC THUỘC")
@@ -257,16 +266,27 @@ def test_recipients(tmp):
           "recipients: label, signature and the body's last line on one page", str(page.get("nhận:")))
     lu = [w for w in words if w[5] == "Lưu:"]
     check(lu and lu[0][0] == len(sizes), "recipients: '- Lưu:' on the last page")
-    # a short body: a plan whose closing does not fit below the body moves
-    # with the body's last lines, never alone
-    body = "\n\n".join("Đoạn văn số %d của kế hoạch thử, đủ dài để lấp đầy một dòng của trang giấy khổ A4 đứng." % i
-                       for i in range(27))
-    words, sizes, err = render(tmp, "closing-alone", BASE.replace("Nội dung.", body))
-    if words is not None:
-        last_page = len(sizes)
-        body_on_last = [w for w in words if w[0] == last_page and w[5] == "Đoạn"]
-        check(body_on_last, "closing-alone: the closing never stands alone on a page",
-              "%d pages, no body line on the last" % last_page)
+    # whatever the length of the body, a closing that does not fit below it
+    # moves with the body's last lines, never alone on a page
+    alone, paged = [], 0
+    for count in range(18, 34):
+        body = "\n\n".join("Đoạn văn số %d của kế hoạch thử, đủ dài để lấp đầy một dòng của trang giấy khổ A4 đứng." % i
+                           for i in range(count))
+        path = os.path.join(tmp, "closing-%d.md" % count)
+        open(path, "w", encoding="utf-8").write(BASE.replace("Nội dung.", body))
+        pdf = path[:-3] + ".pdf"
+        if run([KEHOACH, "render", "-o", pdf, path]).returncode:
+            alone.append((count, "exit"))
+            continue
+        words, sizes = words_of(pdf)
+        paged += len(sizes) > 1
+        last = len(sizes)
+        if not [w for w in words if w[0] == last and w[5] == "Đoạn"]:
+            alone.append((count, last))
+        if not [w for w in words if w[0] == last and w[5] == "nhận:"]:
+            alone.append((count, "Nơi nhận not on the last page"))
+    check(paged >= 4 and not alone, "closing-alone: the closing never stands alone on a page",
+          "%d plans over two pages; alone: %s" % (paged, alone))
 
 
 def test_table_cell(tmp):
