@@ -124,7 +124,9 @@ static void S_text(kh_lctx_t *c, int font, double size, double x, double dy,
 {
     size_t at = S_store_text(c, s, n);
     kh_op_t *op = S_stage(c);
-    *op = (kh_op_t){KH_OP_TEXT, font, size, x, dy, at, n, space_before, 0, 0, 0, width};
+    *op = (kh_op_t){.kind = KH_OP_TEXT, .font = font, .size = size, .x = x, .y = dy,
+                    .text = at, .len = n, .space_before = space_before,
+                    .width = (float)width};
 }
 
 /* A line from (x1, dy1) to (x2, dy2), y measured down from the box top. */
@@ -132,7 +134,8 @@ static void S_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
                    double width)
 {
     kh_op_t *op = S_stage(c);
-    *op = (kh_op_t){KH_OP_RULE, 0, 0, x1, dy1, 0, 0, false, x2, dy2, width, 0};
+    *op = (kh_op_t){.kind = KH_OP_RULE, .x = x1, .y = dy1, .x2 = x2, .y2 = dy2,
+                    .thickness = width};
 }
 
 static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
@@ -1264,10 +1267,11 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
     char s[24];
     int n = snprintf(s, sizeof s, "%zu", number);
     double w = S_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
-    kh_op_t op = {KH_OP_TEXT, KH_FONT_REGULAR, t->page_number_size,
-                  c->left + c->text_w / 2 - w / 2,
-                  t->page_h - t->page_number_baseline,
-                  S_store_text(c, s, (size_t)n), (size_t)n, false, 0, 0, 0, w};
+    kh_op_t op = {.kind = KH_OP_TEXT, .font = KH_FONT_REGULAR,
+                  .size = t->page_number_size, .x = c->left + c->text_w / 2 - w / 2,
+                  .y = t->page_h - t->page_number_baseline,
+                  .text = S_store_text(c, s, (size_t)n), .len = (size_t)n,
+                  .width = (float)w};
     if (!S_on_page(c, &op)) {
         kh_diag_add(c->diags, c->src->path, 1, 1, KH_SEV_ERROR, "off-page",
                     "the page number of page %zu would be printed outside the paper less 8 mm",
@@ -1319,8 +1323,8 @@ static void S_close_table(kh_lctx_t *c, kh_page_t *pg, size_t next, double top)
     if (c->boxes[next - 1].header != h && next - 1 != h - 1)
         return;
     double y = c->tpl->page_h - top;
-    kh_op_t op = {KH_OP_RULE, 0, 0, c->left, y, 0, 0, false,
-                  c->left + c->text_w, y, c->tpl->table_rule, 0};
+    kh_op_t op = {.kind = KH_OP_RULE, .x = c->left, .y = y,
+                  .x2 = c->left + c->text_w, .y2 = y, .thickness = c->tpl->table_rule};
     S_put(pg, &op);
 }
 
@@ -1346,8 +1350,9 @@ static void S_paginate(kh_lctx_t *c)
             /* a row split by the last page: a rule above it, and the
              * cell padding under the rule (it fits: S_page_end counted it) */
             double y = t->page_h - top;
-            kh_op_t op = {KH_OP_RULE, 0, 0, c->left, y, 0, 0, false,
-                          c->left + c->text_w, y, t->table_rule, 0};
+            kh_op_t op = {.kind = KH_OP_RULE, .x = c->left, .y = y,
+                          .x2 = c->left + c->text_w, .y2 = y,
+                          .thickness = t->table_rule};
             S_put(pg, &op);
             const kh_vbox_t *b = &c->boxes[first];
             for (size_t k = 0; k < b->op_count; k++) { /* the column edges */

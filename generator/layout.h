@@ -23,9 +23,10 @@ typedef struct {
     double size;
     double x, y;       /* PDF user space: points from the bottom-left */
     size_t text, len;  /* text: offset and length in kh_layout_t.text */
-    bool space_before; /* a word space separates it from the previous op */
     double x2, y2, thickness; /* rules: from (x, y) to (x2, y2) */
-    double width;      /* text: its advance in points (checks, not drawing) */
+    bool space_before; /* a word space separates it from the previous op */
+    float width;       /* text: its advance in points (the off-page check;
+                          a float so the op stays 80 bytes) */
 } kh_op_t;
 
 typedef struct {
