@@ -1161,8 +1161,11 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
     const kh_template_t *t = c->tpl;
     if (c->nboxes > 0)
         c->boxes[c->nboxes - 1].keep_with_next = true;
+    /* the first box holds the signature: an error there names the signer */
     c->line = c->col = 1;
-    S_locate(c, "recipients:", &c->line, &c->col);
+    int rline, rcol;
+    S_locate(c, "recipients:", &rline, &rcol);
+    S_locate(c, "signer:", &c->line, &c->col);
     double base = S_baseline(c, t->label_size) > S_baseline(c, t->signer_size)
                       ? S_baseline(c, t->label_size)
                       : S_baseline(c, t->signer_size);
@@ -1174,6 +1177,7 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
                  t->closing_space_before);
     if (c->nboxes == box0) /* an empty label: the signature's own box */
         S_box_end(c, first, 0, t->closing_space_before, false);
+    c->line = rline, c->col = rcol;
     for (size_t i = 0; i <= p->nrecipients; i++) {
         char *item;
         int n = i < p->nrecipients

@@ -411,7 +411,7 @@ def test_safety_net(tmp):
     verr = v.stderr.decode() + v.stdout.decode()
     check(v.returncode == 1 and "[off-page]" in verr, "off-page: validate gives the same verdict", verr[:300])
     first = [l for l in err.split("\n") if "[off-page]" in l][:1]
-    check(first and first[0].startswith("tall.md:11:1:"), "off-page: at the source of what it belongs to", str(first))
+    check(first and first[0].startswith("tall.md:14:1:"), "off-page: at the source of what it belongs to (the signer)", str(first))
 
 
 def data_dir(tmp, edit):
