@@ -1,11 +1,13 @@
 /* Layout.
  *
  * Everything is first built as a list of vertical boxes ("vboxes": one per
- * body line, one for the header, one for the title, one for the closing
- * block), each holding ops placed relative to its top, with the space it
- * wants above it and whether a page may end after it. Pagination then fills
+ * body line, one per line band of a table row, one for the header, one for
+ * the title, one per line of Nơi nhận with the signature in the first),
+ * each holding ops placed relative to its top, with the space it wants
+ * above it and whether a page may end after it. Pagination then fills
  * pages greedily, backing up to the last allowed break when a box does not
- * fit, and turns the relative positions into page coordinates.
+ * fit, and turns the relative positions into page coordinates, checking
+ * that each op lies inside the paper less 8 mm (the safety net).
  *
  * Words are placed one by one (libharu's word spacing does not work with
  * two-byte codes, and TextRect justifies by letter spacing): a justified
