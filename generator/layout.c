@@ -365,12 +365,13 @@ typedef struct {
 } kh_span_lines_t;
 
 /* Where a line must end inside the group s[i, ge) that is wider than the
- * line on its own: at its last space that fits, else after its last URL
- * mark that fits, else between letters (a warning: the word is wider than
- * its box; at least one letter goes on the line). *w gets the width. */
-static size_t S_fit_prefix(kh_lctx_t *c, int font, double size, const char *s,
-                           size_t i, size_t ge, double width, bool warn,
-                           double *w)
+ * line on its own: at its last space that fits, else at its last URL break
+ * that fits, else between letters (a warning: the word is wider than its
+ * box; at least one letter goes on the line). url_only: only a URL break
+ * will do (filling the rest of a line), else 0. *w gets the width. */
+static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
+                              const char *s, size_t i, size_t ge, double width,
+                              bool warn, bool url_only, double *w)
 {
     size_t at_space = 0, at_url = 0, at_letter = 0;
     double sum = 0;
@@ -394,6 +395,10 @@ static size_t S_fit_prefix(kh_lctx_t *c, int font, double size, const char *s,
         if (q == ge)
             at_letter = q; /* cannot happen for a group wider than the line */
     }
+    if (url_only) {
+        *w = at_url ? S_width(c, font, s + i, at_url - i, size) : 0;
+        return at_url;
+    }
     size_t end = at_space ? at_space : at_url ? at_url : at_letter;
     if (!end || end <= i)
         end = i + S_grapheme(s, ge, i);
@@ -405,6 +410,13 @@ static size_t S_fit_prefix(kh_lctx_t *c, int font, double size, const char *s,
     }
     *w = S_width(c, font, s + i, end - i, size);
     return end;
+}
+
+static size_t S_fit_prefix(kh_lctx_t *c, int font, double size, const char *s,
+                           size_t i, size_t ge, double width, bool warn,
+                           double *w)
+{
+    return S_fit_prefix_at(c, font, size, s, i, ge, width, warn, false, w);
 }
 
 /* Greedy wrap of s at spaces into lines no wider than width (out gets the
@@ -433,6 +445,16 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
                 if (end == start) { /* alone and still too wide */
                     end = i = S_fit_prefix(c, font, size, s, i, we, width, warn, &w);
                     split = true;
+                } else if (ww > width) {
+                    /* a URL wider than any line: its head fills this one */
+                    double hw;
+                    size_t head = S_fit_prefix_at(c, font, size, s, i, we,
+                                                  width - w - space, false, true, &hw);
+                    if (head > i) {
+                        w += space + hw;
+                        end = i = head;
+                        split = true;
+                    }
                 }
                 break;
             }
