@@ -1,11 +1,13 @@
 /* Layout.
  *
  * Everything is first built as a list of vertical boxes ("vboxes": one per
- * body line, one for the header, one for the title, one for the closing
- * block), each holding ops placed relative to its top, with the space it
- * wants above it and whether a page may end after it. Pagination then fills
+ * body line, one per line band of a table row, one for the header, one for
+ * the title, one per line of Nơi nhận with the signature in the first),
+ * each holding ops placed relative to its top, with the space it wants
+ * above it and whether a page may end after it. Pagination then fills
  * pages greedily, backing up to the last allowed break when a box does not
- * fit, and turns the relative positions into page coordinates.
+ * fit, and turns the relative positions into page coordinates, checking
+ * that each op lies inside the paper less 8 mm (the safety net).
  *
  * Words are placed one by one (libharu's word spacing does not work with
  * two-byte codes, and TextRect justifies by letter spacing): a justified
@@ -13,15 +15,31 @@
  * line breaker chose. */
 #include "layout.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "linebreak.h"
 #include "text.h"
 
-/* What starting a line with a lone dash costs, in the line breaker's
- * demerit units (a loose line costs 100 at ratio 1). */
-static const double c_dash_start_penalty = 50;
+/* Break penalties, in the line breaker's units (its demerits add the
+ * square; a line stretched to the full ratio 1 costs about 110² = 12,100).
+ * They are high so that ordinary text never needs them: each is taken only
+ * when no line at the tolerance the breaker is trying could be made
+ * without it. */
+/* a spaced dash ("Tổ chức - Hành chính") starting a line reads as a list
+ * item; one ending a line is worse: text extractors take it for a
+ * hyphenation and drop it */
+static const double c_dash_start_penalty = 3000;
+static const double c_dash_end_penalty = 4000;
+/* inside a URL, path or code, after / . ? & = _ (no hyphen is added) */
+static const double c_url_break_penalty = 800;
+/* … before a '-' (a line starting "-tiet" is less usual) */
+static const double c_url_hyphen_penalty = 1500;
+/* a word may break at its URL marks if wider than this share of its box */
+static const double c_url_min_share = 0.25;
+/* between two letters of a word wider than its box (with a warning) */
+static const double c_letter_break_penalty = 3000;
 
 /* Pages a document may take. Real plans have a handful; the bound keeps a
  * pathological input (a 16 MiB file of one-word paragraphs) from building
@@ -36,6 +54,9 @@ typedef struct {
     size_t op_first, op_count;
     size_t header; /* table rows: 1 + the header row's box, repeated atop a
                       page the row starts; 0 for everything else */
+    bool row_continued; /* a table row's later line band: starting a page,
+                           it needs a rule above it */
+    int line, col;      /* source position of what it holds (off-page) */
 } kh_vbox_t;
 
 /* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
@@ -46,6 +67,9 @@ typedef struct {
     double width;
     bool space_before; /* first piece of a word that follows a space */
     bool hard_break;   /* a hard line break comes before it */
+    double split;      /* >0: the word may break before this piece, at
+                          this penalty, without a hyphen (URLs, long words);
+                          0: joined to the piece before */
 } kh_piece_t;
 
 typedef struct {
@@ -62,6 +86,7 @@ typedef struct {
     kh_vbox_t *boxes;
     size_t nboxes, capboxes;
     double left, text_w; /* text area */
+    double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
 } kh_lctx_t;
 
@@ -95,12 +120,15 @@ static kh_op_t *S_stage(kh_lctx_t *c)
     return op;
 }
 
+/* Text at x, baseline dy below the box top; width: its advance (pt). */
 static void S_text(kh_lctx_t *c, int font, double size, double x, double dy,
-                   const char *s, size_t n, bool space_before)
+                   const char *s, size_t n, double width, bool space_before)
 {
     size_t at = S_store_text(c, s, n);
     kh_op_t *op = S_stage(c);
-    *op = (kh_op_t){KH_OP_TEXT, font, size, x, dy, at, n, space_before, 0, 0, 0};
+    *op = (kh_op_t){.kind = KH_OP_TEXT, .font = font, .size = size, .x = x, .y = dy,
+                    .text = at, .len = n, .space_before = space_before,
+                    .width = (float)width};
 }
 
 /* A line from (x1, dy1) to (x2, dy2), y measured down from the box top. */
@@ -108,7 +136,8 @@ static void S_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
                    double width)
 {
     kh_op_t *op = S_stage(c);
-    *op = (kh_op_t){KH_OP_RULE, 0, 0, x1, dy1, 0, 0, false, x2, dy2, width};
+    *op = (kh_op_t){.kind = KH_OP_RULE, .x = x1, .y = dy1, .x2 = x2, .y2 = dy2,
+                    .thickness = width};
 }
 
 static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
@@ -124,7 +153,8 @@ static void S_box_end(kh_lctx_t *c, size_t first, double height,
     c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
                              128);
     c->boxes[c->nboxes++] =
-        (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0};
+        (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0,
+                    false, c->line, c->col};
 }
 
 /* ---- measuring ---- */
@@ -193,36 +223,116 @@ static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
 
 /* ---- simple lines: centred, or wrapped greedily ---- */
 
-static void S_centered(kh_lctx_t *c, int font, double size, double cx,
-                       double dy, const char *s, size_t n)
-{
-    double w = S_width(c, font, s, n, size);
-    S_text(c, font, size, cx - w / 2, dy, s, n, false);
-}
 
-typedef struct {
-    size_t start, len;
-    double width;
-} kh_span_line_t;
-
-/* The dashes line breaking cares about: hyphen-minus, en and em dash. */
-static const char *const kh_dashes[] = {"-", "\u2013", "\u2014"};
-
-/* True if w[0..len) ends with a dash (whole: is exactly one). */
+/* True if w[0..len) ends with a dash (whole: is exactly one): hyphen-minus,
+ * en dash U+2013 (E2 80 93) or em dash U+2014 (E2 80 94). */
 static bool S_dash(const char *w, size_t len, bool whole)
 {
-    for (size_t i = 0; i < sizeof kh_dashes / sizeof kh_dashes[0]; i++) {
-        size_t n = strlen(kh_dashes[i]);
-        if (len >= n && (!whole || len == n) && !memcmp(w + len - n, kh_dashes[i], n))
-            return true;
+    if (len >= 1 && w[len - 1] == '-')
+        return !whole || len == 1;
+    return len >= 3 && (!whole || len == 3) && (unsigned char)w[len - 3] == 0xE2 &&
+           (unsigned char)w[len - 2] == 0x80 &&
+           ((unsigned char)w[len - 1] == 0x93 || (unsigned char)w[len - 1] == 0x94);
+}
+
+/* ---- where a word may break ---- */
+
+/* Marks typed after a space that must not start a line: they belong to
+ * the word before ("xong ," / "100 %"). */
+static bool S_closing_mark(const char *w, size_t len)
+{
+    if (len == 0)
+        return false;
+    if (strchr(",;:.!?)%]", w[0]) && w[0])
+        return true;
+    /* ” U+201D and … U+2026: E2 80 9D, E2 80 A6 */
+    return len >= 3 && (unsigned char)w[0] == 0xE2 && (unsigned char)w[1] == 0x80 &&
+           ((unsigned char)w[2] == 0x9D || (unsigned char)w[2] == 0xA6);
+}
+
+/* An opening bracket or quote that must not end a line: it belongs to
+ * the word after ("( xem" / "“ Ngành"). */
+static bool S_opening_mark(const char *w, size_t len)
+{
+    if (len == 0)
+        return false;
+    if (w[len - 1] == '(' || w[len - 1] == '[')
+        return true;
+    /* “ U+201C: E2 80 9C */
+    return len >= 3 && (unsigned char)w[len - 3] == 0xE2 &&
+           (unsigned char)w[len - 2] == 0x80 && (unsigned char)w[len - 1] == 0x9C;
+}
+
+/* Characters after which a URL, path or code may break. A hyphen is the
+ * exception: the break goes before it ("chi" / "-tiet.html"), since text
+ * extractors take a line-final hyphen for a hyphenation and drop it. */
+static bool S_url_mark(char ch)
+{
+    return ch && strchr("/.?&=_-", ch) != NULL;
+}
+
+/* A combining mark or joiner: never separated from the letter before it
+ * (text is NFC, but a mark with no precomposed form stays combining). */
+static bool S_combining(uint32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+           cp == 0x200C || cp == 0x200D;
+}
+
+/* Byte length of the grapheme (a character and its combining marks)
+ * starting at s[i]. */
+static size_t S_grapheme(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    kh_utf8_next(s, n, &j);
+    while (j < n) {
+        size_t k = j;
+        if (!S_combining(kh_utf8_next(s, n, &k)))
+            break;
+        j = k;
     }
-    return false;
+    return j - i;
+}
+
+/* True if a URL, path or code may break at byte q of w[0..len): after a
+ * run of / . ? & = _ that follows some other character (letter: w[0..q)
+ * has a character that is no mark), or before a hyphen that follows one;
+ * never before another mark or a closing mark. */
+static bool S_url_break(const char *w, size_t len, size_t q, bool letter)
+{
+    if (!letter || q == 0 || q >= len || S_closing_mark(w + q, len - q))
+        return false;
+    bool before_hyphen = w[q] == '-' && !S_url_mark(w[q - 1]) && q + 1 < len &&
+                         !S_url_mark(w[q + 1]);
+    return before_hyphen ||
+           (w[q - 1] != '-' && S_url_mark(w[q - 1]) && !S_url_mark(w[q]));
+}
+
+/* Reports a word wider than its box, at its place in the source. */
+static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
+                        double box)
+{
+    /* the word's first 40 characters name it (and find it in the source) */
+    char key[4 * 40 + 1];
+    size_t k = 0;
+    for (size_t chars = 0; k < len && chars < 40; chars++)
+        kh_utf8_next(w, len, &k);
+    memcpy(key, w, k);
+    key[k] = '\0';
+    int line, col;
+    S_locate(c, key, &line, &col);
+    kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "long-word",
+                "'%s%s' is wider than its box (%.0f pt > %.0f pt): broken between letters",
+                key, k < len ? "…" : "", width, box < 0 ? 0 : box);
 }
 
 /* End of the words from i that must stay on one line: as in paragraphs
- * (S_dash_penalty), no line ends in a dash, and here none starts with a
- * lone one either ("TỔ CHỨC - HÀNH CHÍNH" breaks before "TỔ" or after
- * "HÀNH", never at the dash). */
+ * (S_space_penalty), no line ends in a dash or an opening mark, and none
+ * starts with a lone dash or a closing mark ("TỔ CHỨC - HÀNH CHÍNH" breaks
+ * before "TỔ" or after "HÀNH", never at the dash), unless even the group
+ * is wider than the line (S_fit_prefix). */
 static size_t S_group_end(const char *s, size_t n, size_t i)
 {
     for (;;) {
@@ -237,20 +347,90 @@ static size_t S_group_end(const char *s, size_t n, size_t i)
         size_t ne = next;
         while (ne < n && s[ne] != ' ')
             ne++;
-        if (!S_dash(s + i, we - i, false) && !S_dash(s + next, ne - next, true))
+        if (!S_dash(s + i, we - i, false) && !S_dash(s + next, ne - next, true) &&
+            !S_opening_mark(s + i, we - i) && !S_closing_mark(s + next, ne - next))
             return we;
         i = next;
     }
 }
 
-/* Greedy wrap of s at spaces into lines no wider than width (a longer word
- * gets a line of its own). Returns the count; lines has room for max. */
-static size_t S_wrap(kh_lctx_t *c, int font, double size, const char *s,
-                     double width, kh_span_line_t *lines, size_t max)
+typedef struct {
+    size_t start, len;
+    double width;
+} kh_span_line_t;
+
+typedef struct {
+    kh_span_line_t *v;
+    size_t n, cap;
+} kh_span_lines_t;
+
+/* Where a line must end inside the group s[i, ge) that is wider than the
+ * line on its own: at its last space that fits, else at its last URL break
+ * that fits, else between letters (a warning: the word is wider than its
+ * box; at least one letter goes on the line). url_only: only a URL break
+ * will do (filling the rest of a line), else 0. *w gets the width. */
+static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
+                              const char *s, size_t i, size_t ge, double width,
+                              bool warn, bool url_only, double *w)
 {
-    size_t n = strlen(s), count = 0, i = 0;
+    size_t at_space = 0, at_url = 0, at_letter = 0;
+    double sum = 0;
+    bool letter = false; /* the current word has a character that is no mark */
+    for (size_t q = i; q < ge;) {
+        size_t g = S_grapheme(s, ge, q);
+        if (q > i && s[q - 1] == ' ')
+            letter = false;
+        if (q > i && s[q - 1] != ' ' && !S_url_mark(s[q - 1]))
+            letter = true;
+        if (q > i && s[q] == ' ' && s[q - 1] != ' ')
+            at_space = q;
+        else if (q > i && s[q] != ' ' && S_url_break(s, ge, q, letter))
+            at_url = q;
+        if (q > i && s[q] != ' ' && s[q - 1] != ' ' && !S_closing_mark(s + q, ge - q))
+            at_letter = q;
+        sum += S_width(c, font, s + q, g, size);
+        if (sum > width + 0.001)
+            break;
+        q += g;
+        if (q == ge)
+            at_letter = q; /* cannot happen for a group wider than the line */
+    }
+    if (url_only) {
+        *w = at_url ? S_width(c, font, s + i, at_url - i, size) : 0;
+        return at_url;
+    }
+    size_t end = at_space ? at_space : at_url ? at_url : at_letter;
+    if (!end || end <= i)
+        end = i + S_grapheme(s, ge, i);
+    if (!at_space && !at_url && warn) {
+        size_t we = i;
+        while (we < ge && s[we] != ' ')
+            we++;
+        S_long_word(c, s + i, we - i, S_width(c, font, s + i, we - i, size), width);
+    }
+    *w = S_width(c, font, s + i, end - i, size);
+    return end;
+}
+
+static size_t S_fit_prefix(kh_lctx_t *c, int font, double size, const char *s,
+                           size_t i, size_t ge, double width, bool warn,
+                           double *w)
+{
+    return S_fit_prefix_at(c, font, size, s, i, ge, width, warn, false, w);
+}
+
+/* Greedy wrap of s at spaces into lines no wider than width (out gets the
+ * lines; any number). A group of words wider than the line on its own is
+ * broken inside (S_fit_prefix); returns true if one was. warn: report a
+ * word broken between letters. */
+static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
+                   double width, bool warn, kh_span_lines_t *out)
+{
+    size_t n = strlen(s), i = 0;
+    bool split = false;
     double space = S_width(c, font, " ", 1, size);
-    while (i < n && count < max) {
+    out->n = 0;
+    while (i < n) {
         while (i < n && s[i] == ' ')
             i++;
         if (i >= n)
@@ -261,44 +441,61 @@ static size_t S_wrap(kh_lctx_t *c, int font, double size, const char *s,
             size_t we = S_group_end(s, n, i);
             double ww = S_width(c, font, s + i, we - i, size);
             double add = (end > start ? space : 0) + ww;
-            if (end > start && w + add > width)
+            if (w + add > width + 0.001) {
+                if (end == start) { /* alone and still too wide */
+                    end = i = S_fit_prefix(c, font, size, s, i, we, width, warn, &w);
+                    split = true;
+                } else if (ww > width) {
+                    /* a URL wider than any line: its head fills this one */
+                    double hw;
+                    size_t head = S_fit_prefix_at(c, font, size, s, i, we,
+                                                  width - w - space, false, true, &hw);
+                    if (head > i) {
+                        w += space + hw;
+                        end = i = head;
+                        split = true;
+                    }
+                }
                 break;
+            }
             w += add;
             end = we;
             i = we;
             while (i < n && s[i] == ' ')
                 i++;
         }
-        lines[count++] = (kh_span_line_t){start, end - start, w};
+        out->v = kh_array_grow(out->v, out->n, &out->cap, sizeof *out->v, 8);
+        out->v[out->n++] = (kh_span_line_t){start, end - start, w};
     }
-    return count;
+    return split;
 }
 
-#define KH_MAX_WRAPPED 16 /* lines of a wrapped header field or title */
-
-/* Smallest width that keeps the greedy line count: balanced lines. */
-static size_t S_wrap_balanced(kh_lctx_t *c, int font, double size,
-                              const char *s, double width,
-                              kh_span_line_t *lines)
+/* Smallest width that keeps the greedy line count: balanced lines (not
+ * when a word had to be broken inside: then the greedy lines). */
+static void S_wrap_balanced(kh_lctx_t *c, int font, double size, const char *s,
+                            double width, kh_span_lines_t *out)
 {
-    size_t n = S_wrap(c, font, size, s, width, lines, KH_MAX_WRAPPED);
+    if (S_wrap(c, font, size, s, width, false, out)) {
+        S_wrap(c, font, size, s, width, true, out);
+        return;
+    }
+    size_t n = out->n;
     if (n < 2)
-        return n;
+        return;
     double lo = width / (double)n, hi = width;
     for (int it = 0; it < 12; it++) { /* to 1/4096 of the width */
         double mid = (lo + hi) / 2;
-        if (S_wrap(c, font, size, s, mid, lines, KH_MAX_WRAPPED) == n)
+        if (!S_wrap(c, font, size, s, mid, false, out) && out->n == n)
             hi = mid;
         else
             lo = mid;
     }
-    return S_wrap(c, font, size, s, hi, lines, KH_MAX_WRAPPED);
+    S_wrap(c, font, size, s, hi, false, out);
 }
 
-/* Centred wrapped lines from dy down; returns the height used. */
 /* Centred wrapped lines from dy down; a line break in the text (a YAML
  * block scalar) is kept, so a clerk can choose where a long name or title
- * breaks. Returns the height used. */
+ * breaks. Returns the height used; *widest gets the widest line. */
 static double S_centered_lines(kh_lctx_t *c, int font, double size, double cx,
                                double width, double dy, const char *text,
                                bool balanced, double *widest)
@@ -308,17 +505,20 @@ static double S_centered_lines(kh_lctx_t *c, int font, double size, double cx,
     char *copy = strdup(text), *save = NULL;
     if (!copy)
         abort();
+    kh_span_lines_t lines = {0};
     for (char *s = strtok_r(copy, "\n", &save); s; s = strtok_r(NULL, "\n", &save)) {
-        kh_span_line_t lines[KH_MAX_WRAPPED];
-        size_t n = balanced ? S_wrap_balanced(c, font, size, s, width, lines)
-                            : S_wrap(c, font, size, s, width, lines, KH_MAX_WRAPPED);
-        for (size_t i = 0; i < n; i++, y += lh) {
-            S_text(c, font, size, cx - lines[i].width / 2, y + base,
-                   s + lines[i].start, lines[i].len, false);
-            if (lines[i].width > *widest)
-                *widest = lines[i].width;
+        if (balanced)
+            S_wrap_balanced(c, font, size, s, width, &lines);
+        else
+            S_wrap(c, font, size, s, width, true, &lines);
+        for (size_t i = 0; i < lines.n; i++, y += lh) {
+            S_text(c, font, size, cx - lines.v[i].width / 2, y + base,
+                   s + lines.v[i].start, lines.v[i].len, lines.v[i].width, false);
+            if (lines.v[i].width > *widest)
+                *widest = lines.v[i].width;
         }
     }
+    free(lines.v);
     free(copy);
     return y - dy;
 }
@@ -381,13 +581,27 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     double base = row + S_baseline(c, big);
     char *num = kh_number_line(p->number, t->doc_code, p->issuer_code,
                                t->draft_blank);
-    S_centered(c, KH_FONT_REGULAR, t->number_size, lcx, base, num, strlen(num));
+    double bottom = row + S_line_h(c, big), top, w;
+    top = base - S_baseline(c, t->number_size);
+    top += S_centered_lines(c, KH_FONT_REGULAR, t->number_size, lcx,
+                            t->hdr_left_w, top, num, false, &w);
+    bottom = top > bottom ? top : bottom;
     free(num);
+    /* a place-date wider than its column breaks after the place's comma
+     * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"), then wraps */
     char *date = kh_date_line(p->place, p->year, p->month, p->day, t->draft_blank);
-    S_centered(c, KH_FONT_ITALIC, t->place_date_size, rcx, base, date,
-               strlen(date));
+    char *comma = strstr(date, ", ");
+    for (char *q = comma; q; q = strstr(q + 1, ", "))
+        comma = q;
+    if (comma && S_width(c, KH_FONT_ITALIC, date, strlen(date), t->place_date_size) >
+                     t->hdr_right_w)
+        comma[1] = '\n';
+    top = base - S_baseline(c, t->place_date_size);
+    top += S_centered_lines(c, KH_FONT_ITALIC, t->place_date_size, rcx,
+                            t->hdr_right_w, top, date, false, &w);
+    bottom = top > bottom ? top : bottom;
     free(date);
-    S_box_end(c, first, row + S_line_h(c, big), 0, true);
+    S_box_end(c, first, bottom, 0, true);
 }
 
 static void S_title(kh_lctx_t *c, const kh_plan_t *p)
@@ -418,22 +632,131 @@ static void S_piece(kh_pieces_t *ps, kh_piece_t p)
     ps->items[ps->n++] = p;
 }
 
-/* Splits the block's spans into word pieces at spaces. */
-static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
-                     kh_pieces_t *ps)
+/* Adds a word's pieces [from, to) of src to out, split where the word may
+ * break: after URL marks always (at a penalty), and between letters in a
+ * run that is still wider than box (first_box for the block's first word),
+ * with a warning. */
+static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
+                         size_t to, double size, double box, bool warn,
+                         kh_pieces_t *out)
 {
+    size_t start = out->n;
+    double whole = 0;
+    for (size_t i = from; i < to; i++) {
+        kh_piece_t p = src->items[i];
+        p.width = S_width(c, p.font, p.text, p.len, size);
+        whole += p.width;
+        S_piece(out, p);
+    }
+    /* only a long word (a URL, a path, a code) breaks at its marks: short
+     * ones ("27/02/2024", "180/KH-UBND") stay whole */
+    if (whole > box * c_url_min_share) {
+        size_t count = out->n - start;
+        kh_piece_t *word = malloc(count * sizeof *word);
+        if (!word)
+            abort();
+        memcpy(word, out->items + start, count * sizeof *word);
+        out->n = start;
+        for (size_t i = 0; i < count; i++) {
+            kh_piece_t p = word[i];
+            size_t a = 0;
+            bool letter = false;
+            for (size_t q = 1; q <= p.len; q++) {
+                letter |= !S_url_mark(p.text[q - 1]);
+                if (q < p.len && !S_url_break(p.text, p.len, q, letter))
+                    continue;
+                kh_piece_t sub = p;
+                sub.text = p.text + a;
+                sub.len = q - a;
+                if (a > 0 || q < p.len)
+                    sub.width = S_width(c, p.font, sub.text, sub.len, size);
+                if (a > 0) {
+                    sub.space_before = sub.hard_break = false;
+                    sub.split = p.text[a] == '-' ? c_url_hyphen_penalty
+                                                 : c_url_break_penalty;
+                }
+                S_piece(out, sub);
+                a = q;
+            }
+        }
+        free(word);
+    }
+    /* runs between breaks still wider than the box break between letters */
+    for (size_t i = start; i < out->n;) {
+        size_t j = i + 1;
+        double w = out->items[i].width;
+        while (j < out->n && out->items[j].split == 0)
+            w += out->items[j++].width;
+        if (w <= box + 0.001) {
+            i = j;
+            continue;
+        }
+        if (warn)
+            S_long_word(c, src->items[from].text, src->items[from].len, w, box);
+        kh_pieces_t letters = {0};
+        for (size_t k = i; k < j; k++) {
+            kh_piece_t p = out->items[k];
+            for (size_t q = 0; q < p.len;) {
+                size_t g = S_grapheme(p.text, p.len, q);
+                kh_piece_t sub = p;
+                sub.text = p.text + q;
+                sub.len = g;
+                sub.width = S_width(c, p.font, sub.text, g, size);
+                if (q > 0 || k > i) {
+                    sub.space_before = sub.hard_break = false;
+                    sub.split = S_closing_mark(sub.text, p.len - q)
+                                    ? 0 : c_letter_break_penalty;
+                }
+                S_piece(&letters, sub);
+                q += g;
+            }
+        }
+        /* replace out[i, j) by the letters */
+        size_t tail = out->n - j;
+        kh_piece_t *rest = malloc((tail ? tail : 1) * sizeof *rest);
+        if (!rest)
+            abort();
+        memcpy(rest, out->items + j, tail * sizeof *rest);
+        out->n = i;
+        for (size_t k = 0; k < letters.n; k++)
+            S_piece(out, letters.items[k]);
+        size_t next = out->n;
+        for (size_t k = 0; k < tail; k++)
+            S_piece(out, rest[k]);
+        free(rest);
+        free(letters.items);
+        i = next;
+    }
+}
+
+/* Splits the block's spans into word pieces at spaces, then each word
+ * where it may break (S_split_word) for a box of width box (first_box for
+ * the first word, after the indent); warn: report words wider than that. */
+static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
+                     double first_box, double box, bool warn, kh_pieces_t *out)
+{
+    kh_pieces_t word = {0}; /* the current word's pieces (one per font) */
     bool space = false, brk = false;
-    for (size_t i = 0; i < b->nspans; i++) {
-        const kh_span_t *sp = &b->spans[i];
-        if (sp->style & KH_SPAN_BREAK) {
+    for (size_t i = 0; i <= b->nspans; i++) {
+        const kh_span_t *sp = i < b->nspans ? &b->spans[i] : NULL;
+        if (sp && (sp->style & KH_SPAN_BREAK)) {
             brk = true;
             continue;
         }
-        int font = (int)(sp->style & 3);
-        const char *s = sp->text;
-        size_t n = strlen(s);
-        for (size_t k = 0; k < n;) {
-            if (s[k] == ' ' || s[k] == '\t' || s[k] == '\n') {
+        int font = sp ? (int)(sp->style & 3) : 0;
+        const char *s = sp ? sp->text : "";
+        size_t n = sp ? strlen(s) : 0;
+        for (size_t k = 0; k <= n;) {
+            bool white = k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n');
+            bool end = !sp && k == n; /* after the last span */
+            if (word.n && (white || brk || end)) { /* the word is complete */
+                S_split_word(c, &word, 0, word.n, size,
+                             out->n == 0 ? first_box : box, warn, out);
+                word.n = 0;
+            }
+            if (k == n)
+                break;
+            if (white) {
                 space = true;
                 k++;
                 continue;
@@ -441,31 +764,40 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
             size_t e = k;
             while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '\n')
                 e++;
-            S_piece(ps, (kh_piece_t){font, s + k, e - k,
-                                     S_width(c, font, s + k, e - k, size),
-                                     space && ps->n > 0 && !brk, brk});
+            bool first = out->n == 0 && word.n == 0;
+            S_piece(&word, (kh_piece_t){font, s + k, e - k, 0,
+                                        space && !first && !brk, brk, 0});
             space = brk = false;
             k = e;
         }
     }
+    free(word.items);
 }
 
-/* No line ends in a hyphen-minus or a dash ("2020 -" / "2025", "180/KH-" /
- * "UBND"): text extractors take a line-final hyphen for a hyphenation and
- * join the words, losing the dash. So the space after such a word never
- * breaks. A line may start with a lone dash ("- 2025"), but that reads like
- * a bullet, so it costs a penalty. Returns the penalty for a break at the
- * space between before and after. */
-static double S_dash_penalty(const kh_piece_t *before, const kh_piece_t *after)
+/* The penalty for a line break at the space between two words (the
+ * pieces around the space): 0 for an ordinary space.
+ * - A spaced dash stays with both neighbours: a line starting with a lone
+ *   dash reads as a list item, and one ending in a dash is taken by text
+ *   extractors for a hyphenation (they join the words and lose the dash).
+ *   High but finite: taken only when nothing else fits.
+ * - A closing mark typed after a space (", ; : . ! ? ) ” %") never starts
+ *   a line, an opening "(" or "“" never ends one. */
+static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
 {
-    if (S_dash(before->text, before->len, false))
+    if (S_closing_mark(after->text, after->len) ||
+        S_opening_mark(before->text, before->len))
         return KH_LB_INFINITY;
-    return S_dash(after->text, after->len, true) ? c_dash_start_penalty : 0;
+    if (S_dash(before->text, before->len, false))
+        return c_dash_end_penalty;
+    if (S_dash(after->text, after->len, true))
+        return c_dash_start_penalty;
+    return 0;
 }
 
-/* Knuth–Plass items for the pieces: a box per word (pieces joined), glue
- * per space, a forced break per hard break and at the end. item_piece maps
- * each box to its first piece. */
+/* Knuth–Plass items for the pieces: a box per unbreakable run of a word
+ * (pieces joined), a penalty where a word may break inside, glue per space,
+ * a forced break per hard break and at the end. item_piece maps each box to
+ * its first piece. */
 static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
                       double indent, kh_lb_item_t *items, size_t *item_piece)
 {
@@ -483,8 +815,9 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
         } else if (p->space_before) {
-            double sw = S_width(c, ps->items[i - 1].font, " ", 1, size);
-            double pen = S_dash_penalty(&ps->items[i - 1], p);
+            kh_piece_t before = ps->items[i - 1];
+            double sw = S_width(c, before.font, " ", 1, size);
+            double pen = S_space_penalty(&before, p);
             if (pen > 0) {
                 item_piece[n] = (size_t)-1;
                 items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, pen};
@@ -492,6 +825,9 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw, sw * t->space_stretch,
                                         sw * t->space_shrink, 0};
+        } else if (p->split > 0) {
+            item_piece[n] = (size_t)-1;
+            items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, p->split};
         }
         if (n > 0 && items[n - 1].kind == KH_LB_BOX && item_piece[n - 1] != (size_t)-1) {
             items[n - 1].width += p->width; /* same word, another font */
@@ -527,12 +863,12 @@ static void S_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
             x += it->width;
             continue;
         }
-        /* a word: its first piece and the pieces joined to it */
+        /* a word's run: its first piece and the pieces joined to it */
         for (size_t i = item_piece[k]; i < ps->n; i++) {
             const kh_piece_t *p = &ps->items[i];
-            if (i > item_piece[k] && (p->space_before || p->hard_break))
+            if (i > item_piece[k] && (p->space_before || p->hard_break || p->split > 0))
                 break;
-            S_text(c, p->font, size, x, dy, p->text, p->len,
+            S_text(c, p->font, size, x, dy, p->text, p->len, p->width,
                    pending_space && i == item_piece[k]);
             x += p->width;
         }
@@ -547,7 +883,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     double size = t->body_size;
     c->line = b->line, c->col = b->col;
     kh_pieces_t ps = {0};
-    S_pieces(c, b, size, &ps);
+    S_pieces(c, b, size, c->text_w - t->indent, c->text_w, true, &ps);
     if (ps.n == 0) {
         free(ps.items);
         return;
@@ -564,9 +900,12 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     bool heading = b->kind == KH_BLOCK_HEADING;
     for (size_t i = 0, from = 0; i < nl; i++) {
         size_t to = lines[i].end;
-        /* the last line and lines ending in a hard break are not stretched */
+        /* the last line and lines ending in a hard break are not stretched;
+         * every other line is justified, also one that ends at a penalty
+         * (inside a URL, or at a dash when nothing else fitted) */
         double r = lines[i].ratio;
-        bool last = i + 1 == nl || items[to].kind == KH_LB_PENALTY;
+        bool last = i + 1 == nl || (items[to].kind == KH_LB_PENALTY &&
+                                    items[to].penalty <= -KH_LB_INFINITY);
         if (last && r > 0)
             r = 0;
         if (!last) {
@@ -605,7 +944,7 @@ static void S_cell_break(kh_lctx_t *c, const kh_block_t *cell, double size,
                          double width, kh_cell_lines_t *cl)
 {
     memset(cl, 0, sizeof *cl);
-    S_pieces(c, cell, size, &cl->ps);
+    S_pieces(c, cell, size, width, width, true, &cl->ps);
     if (!cl->ps.n)
         return;
     size_t cap = 3 * cl->ps.n + 4;
@@ -615,7 +954,7 @@ static void S_cell_break(kh_lctx_t *c, const kh_block_t *cell, double size,
     if (!cl->items || !cl->item_piece || !cl->lines)
         abort();
     cl->nitems = S_items(c, &cl->ps, size, 0, cl->items, cl->item_piece);
-    cl->nlines = kh_linebreak(cl->items, cl->nitems, width, cl->lines);
+    cl->nlines = kh_linebreak_ragged(cl->items, cl->nitems, width, cl->lines);
 }
 
 static void S_cell_free(kh_cell_lines_t *cl)
@@ -626,15 +965,18 @@ static void S_cell_free(kh_cell_lines_t *cl)
     free(cl->lines);
 }
 
-/* A cell's width on one line, and its widest word. */
+/* A cell's width on one line, and its widest unbreakable run (a URL
+ * counts by its pieces between / . ? & = _ -). */
 static void S_cell_widths(kh_lctx_t *c, const kh_block_t *cell, double size,
                           double *natural, double *word)
 {
     kh_pieces_t ps = {0};
-    S_pieces(c, cell, size, &ps);
+    S_pieces(c, cell, size, c->text_w, c->text_w, false, &ps);
     double space = S_width(c, KH_FONT_REGULAR, " ", 1, size), w = 0;
     *natural = *word = 0;
     for (size_t i = 0; i < ps.n; i++) {
+        if (ps.items[i].split > 0)
+            w = 0;
         if (ps.items[i].space_before || ps.items[i].hard_break) {
             *natural += ps.items[i].hard_break ? 0 : space;
             w = 0;
@@ -677,7 +1019,26 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
     }
 }
 
-/* One vbox per row, ruled all round; the header row stays with the next. */
+/* Vertical rules of a table from dy1 to dy2 (box coordinates). */
+static void S_table_edges(kh_lctx_t *c, const kh_table_t *t, const double *cw,
+                          double dy1, double dy2)
+{
+    double edge = c->left;
+    for (int k = 0; k <= t->cols; k++) {
+        S_line(c, edge, dy1, edge, dy2, c->tpl->table_rule);
+        if (k < t->cols)
+            edge += cw[k];
+    }
+}
+
+/* A table, ruled all round. The header row is one vbox that stays with
+ * the next and is repeated atop each page the table reaches. Every other
+ * row is one vbox per line band (line i of each of its cells), so a row
+ * taller than the room left, or than a page, splits between two lines:
+ * the page gets a closing rule under the last band, the next page the
+ * header again and a rule above the continued row (S_paginate). As in
+ * paragraphs, a split leaves at least two lines of the row on each page
+ * when the row has them. */
 static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
 {
     const kh_template_t *tp = c->tpl;
@@ -688,78 +1049,97 @@ static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     S_column_widths(c, t, cw);
     double lh = S_line_h(c, size), base = S_baseline(c, size);
     size_t header = c->nboxes + 1; /* the box the first row is about to get */
+    kh_cell_lines_t *cells = calloc((size_t)t->cols, sizeof *cells);
+    if (!cells)
+        abort();
     for (int r = 0; r < t->rows; r++) {
-        size_t first = S_box_begin(c);
-        double x = c->left, height = lh + 2 * pad;
+        size_t bands = 1;
         for (int k = 0; k < t->cols; k++) {
             const kh_block_t *cell = &t->cells[r * t->cols + k];
             c->line = cell->line, c->col = cell->col;
-            kh_cell_lines_t cl;
-            S_cell_break(c, cell, size, cw[k] - 2 * pad, &cl);
-            for (size_t i = 0, from = 0; i < cl.nlines; i++) {
-                size_t to = cl.lines[i].end;
-                double ratio = cl.lines[i].ratio < 0 ? cl.lines[i].ratio : 0; /* ragged */
-                S_place_line(c, &cl.ps, cl.items, cl.item_piece, from, to, ratio,
-                             size, x + pad, pad + base + lh * (double)i);
-                from = to + 1;
-                while (from < cl.nitems && cl.items[from].kind != KH_LB_BOX)
-                    from++;
+            S_cell_break(c, cell, size, cw[k] - 2 * pad, &cells[k]);
+            if (cells[k].nlines > bands)
+                bands = cells[k].nlines;
+        }
+        if (r == 0)
+            bands = 1; /* the header row: one box, however many lines */
+        size_t nlines_max = 0;
+        for (int k = 0; k < t->cols; k++)
+            if (cells[k].nlines > nlines_max)
+                nlines_max = cells[k].nlines;
+        c->line = t->cells[r * t->cols].line, c->col = t->cells[r * t->cols].col;
+        for (size_t band = 0; band < bands; band++) {
+            size_t first = S_box_begin(c);
+            bool top = band == 0, bottom = band + 1 == bands;
+            /* lines [l0, l1) of each cell go in this band */
+            size_t l0 = band, l1 = r == 0 ? nlines_max : band + 1;
+            double y0 = top ? pad : 0; /* the first line's top in the band */
+            double height = y0 + lh * (double)(l1 - l0) + (bottom ? pad : 0);
+            if (r == 0 && l1 == 0)
+                height = lh + 2 * pad; /* an empty header row */
+            if (bands == 1 && height < lh + 2 * pad)
+                height = lh + 2 * pad;
+            double x = c->left;
+            for (int k = 0; k < t->cols; k++) {
+                kh_cell_lines_t *cl = &cells[k];
+                size_t from = 0;
+                for (size_t i = 0; i < cl->nlines; i++) {
+                    size_t to = cl->lines[i].end;
+                    if (i >= l0 && i < l1) {
+                        double ratio = cl->lines[i].ratio < 0 ? cl->lines[i].ratio : 0; /* ragged */
+                        S_place_line(c, &cl->ps, cl->items, cl->item_piece, from, to,
+                                     ratio, size, x + pad,
+                                     y0 + base + lh * (double)(i - l0));
+                    }
+                    from = to + 1;
+                    while (from < cl->nitems && cl->items[from].kind != KH_LB_BOX)
+                        from++;
+                }
+                x += cw[k];
             }
-            if (lh * (double)cl.nlines + 2 * pad > height)
-                height = lh * (double)cl.nlines + 2 * pad;
-            S_cell_free(&cl);
-            x += cw[k];
+            if (top)
+                S_line(c, c->left, 0, c->left + c->text_w, 0, tp->table_rule);
+            if (bottom && r + 1 == t->rows)
+                S_line(c, c->left, height, c->left + c->text_w, height, tp->table_rule);
+            S_table_edges(c, t, cw, 0, height);
+            bool keep = r == 0 ? t->rows > 1
+                               : bands > 1 && (band == 0 || band + 2 == bands);
+            S_box_end(c, first, height, r == 0 && top ? space_before : 0, keep);
+            kh_vbox_t *vb = &c->boxes[c->nboxes - 1];
+            if (r > 0) {
+                vb->header = header;
+                vb->row_continued = !top;
+            }
         }
-        S_line(c, c->left, 0, c->left + c->text_w, 0, tp->table_rule);
-        if (r + 1 == t->rows)
-            S_line(c, c->left, height, c->left + c->text_w, height, tp->table_rule);
-        double edge = c->left;
-        for (int k = 0; k <= t->cols; k++) {
-            S_line(c, edge, 0, edge, height, tp->table_rule);
-            if (k < t->cols)
-                edge += cw[k];
-        }
-        S_box_end(c, first, height, r == 0 ? space_before : 0, r == 0 && t->rows > 1);
-        if (r > 0)
-            c->boxes[c->nboxes - 1].header = header;
+        for (int k = 0; k < t->cols; k++)
+            S_cell_free(&cells[k]);
     }
+    free(cells);
 }
 
 /* ---- closing: Nơi nhận beside the signature ---- */
 
-static double S_left_lines(kh_lctx_t *c, int font, double size, double x,
-                           double width, double dy, double base, const char *s)
+/* Left-aligned wrapped lines of s, one vbox per line (the first line's
+ * box is first_box when that is not (size_t)-1: its ops are already
+ * staged from there, with dy0 the top of this text in it). Returns the
+ * number of boxes ended. */
+static size_t S_left_lines(kh_lctx_t *c, int font, double size, double x,
+                           double width, const char *s, size_t first_box,
+                           double dy0, double space_before)
 {
-    kh_span_line_t lines[KH_MAX_WRAPPED];
-    size_t n = S_wrap(c, font, size, s, width, lines, KH_MAX_WRAPPED);
-    double lh = S_line_h(c, size);
-    for (size_t i = 0; i < n; i++)
-        S_text(c, font, size, x, dy + base + lh * (double)i, s + lines[i].start,
-               lines[i].len, false);
-    return lh * (double)n;
-}
-
-static double S_recipients(kh_lctx_t *c, const kh_plan_t *p, double base)
-{
-    const kh_template_t *t = c->tpl;
-    double x = c->left, w = t->closing_left_w;
-    double y = base - S_baseline(c, t->label_size);
-    y += S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, y,
-                      S_baseline(c, t->label_size), t->closing_label);
-    double ib = S_baseline(c, t->item_size);
-    for (size_t i = 0; i < p->nrecipients; i++) {
-        char *item;
-        if (asprintf(&item, "- %s;", p->recipients[i]) < 0)
-            abort();
-        y += S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, y, ib, item);
-        free(item);
+    kh_span_lines_t lines = {0};
+    S_wrap(c, font, size, s, width, true, &lines);
+    double lh = S_line_h(c, size), base = S_baseline(c, size);
+    for (size_t i = 0; i < lines.n; i++) {
+        bool joined = i == 0 && first_box != (size_t)-1;
+        size_t first = joined ? first_box : S_box_begin(c);
+        double dy = joined ? dy0 : 0;
+        S_text(c, font, size, x, dy + base, s + lines.v[i].start,
+               lines.v[i].len, lines.v[i].width, false);
+        S_box_end(c, first, dy + lh, joined ? space_before : 0, false);
     }
-    char *archive;
-    if (asprintf(&archive, "- %s%s.", t->archive_prefix, p->archive) < 0)
-        abort();
-    y += S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, y, ib, archive);
-    free(archive);
-    return y;
+    free(lines.v);
+    return lines.n;
 }
 
 static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
@@ -792,19 +1172,55 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
     return y;
 }
 
+/* The closing block: Nơi nhận on the left, the signature on the right,
+ * the label's first line and the signer's first line on one baseline.
+ * One vbox per line of Nơi nhận (label, each recipient's lines, the
+ * archive line); the signature is staged in the first box and the boxes
+ * it spans are kept together, so the signature is never split, while a
+ * long list flows on to the next page. The body's last line is kept with
+ * the closing (with the paragraph's widow rule: its last two lines), so
+ * the closing never stands alone on a page. */
 static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
-    size_t first = S_box_begin(c);
+    if (c->nboxes > 0)
+        c->boxes[c->nboxes - 1].keep_with_next = true;
+    /* the first box holds the signature: an error there names the signer */
     c->line = c->col = 1;
-    /* the label's first line and the signer's first line share a baseline */
+    int rline, rcol;
+    S_locate(c, "recipients:", &rline, &rcol);
+    S_locate(c, "signer:", &c->line, &c->col);
     double base = S_baseline(c, t->label_size) > S_baseline(c, t->signer_size)
                       ? S_baseline(c, t->label_size)
                       : S_baseline(c, t->signer_size);
-    double left = S_recipients(c, p, base);
-    double right = S_signature(c, p, base);
-    S_box_end(c, first, left > right ? left : right, t->closing_space_before,
-              false);
+    size_t first = S_box_begin(c), box0 = c->nboxes;
+    double sig = S_signature(c, p, base);
+    double x = c->left, w = t->closing_left_w;
+    S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, t->closing_label,
+                 first, base - S_baseline(c, t->label_size),
+                 t->closing_space_before);
+    if (c->nboxes == box0) /* an empty label: the signature's own box */
+        S_box_end(c, first, 0, t->closing_space_before, false);
+    c->line = rline, c->col = rcol;
+    for (size_t i = 0; i <= p->nrecipients; i++) {
+        char *item;
+        int n = i < p->nrecipients
+                    ? asprintf(&item, "- %s;", p->recipients[i])
+                    : asprintf(&item, "- %s%s.", t->archive_prefix, p->archive);
+        if (n < 0)
+            abort();
+        S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, item, (size_t)-1, 0, 0);
+        free(item);
+    }
+    /* keep the boxes the signature spans together, and no last line alone */
+    double cum = 0;
+    size_t last = c->nboxes - 1;
+    for (size_t k = box0; k <= last; k++) {
+        cum += c->boxes[k].height;
+        c->boxes[k].keep_with_next = k < last && (cum < sig - 0.01 || k + 2 == c->nboxes);
+    }
+    if (cum < sig)
+        c->boxes[last].height += sig - cum;
 }
 
 /* ---- pagination ---- */
@@ -829,6 +1245,8 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
 {
     /* a table continued from the last page starts under its header again */
     double y = c->boxes[first].header ? c->boxes[c->boxes[first].header - 1].height : 0;
+    if (c->boxes[first].row_continued)
+        y += c->tpl->table_padding;
     size_t last_ok = (size_t)-1, j;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
@@ -844,28 +1262,80 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
     return last_ok != (size_t)-1 ? last_ok + 1 : j;
 }
 
+/* The safety net: the printable area is the paper less this on each side
+ * (header columns may reach into the margins, as the decree's table does,
+ * but not past it). Whatever the template or the plan, nothing is drawn
+ * outside it without an error. */
+#define KH_PRINTABLE_INSET (8 * 72.0 / 25.4)
+
+/* True if a placed op (page coordinates) lies inside the printable area. */
+static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
+{
+    const kh_template_t *t = c->tpl;
+    double lo_x = KH_PRINTABLE_INSET, hi_x = t->page_w - KH_PRINTABLE_INSET;
+    double lo_y = KH_PRINTABLE_INSET, hi_y = t->page_h - KH_PRINTABLE_INSET;
+    double x0, x1, y0, y1, e = 0.01;
+    if (op->kind == KH_OP_RULE) {
+        x0 = op->x < op->x2 ? op->x : op->x2;
+        x1 = op->x < op->x2 ? op->x2 : op->x;
+        y0 = op->y < op->y2 ? op->y : op->y2;
+        y1 = op->y < op->y2 ? op->y2 : op->y;
+    } else {
+        x0 = op->x, x1 = op->x + op->width;
+        y0 = op->y + c->descent[op->font] * op->size / 1000;
+        y1 = op->y + c->ascent[op->font] * op->size / 1000;
+    }
+    return x0 >= lo_x - e && x1 <= hi_x + e && y0 >= lo_y - e && y1 <= hi_y + e &&
+           isfinite(x0) && isfinite(x1) && isfinite(y0) && isfinite(y1);
+}
+
 static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
 {
     const kh_template_t *t = c->tpl;
     char s[24];
     int n = snprintf(s, sizeof s, "%zu", number);
     double w = S_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
-    kh_op_t op = {KH_OP_TEXT, KH_FONT_REGULAR, t->page_number_size,
-                  c->left + c->text_w / 2 - w / 2,
-                  t->page_h - t->page_number_baseline,
-                  S_store_text(c, s, (size_t)n), (size_t)n, false, 0, 0, 0};
+    kh_op_t op = {.kind = KH_OP_TEXT, .font = KH_FONT_REGULAR,
+                  .size = t->page_number_size, .x = c->left + c->text_w / 2 - w / 2,
+                  .y = t->page_h - t->page_number_baseline,
+                  .text = S_store_text(c, s, (size_t)n), .len = (size_t)n,
+                  .width = (float)w};
+    if (!S_on_page(c, &op)) {
+        kh_diag_add(c->diags, c->src->path, 1, 1, KH_SEV_ERROR, "off-page",
+                    "the page number of page %zu would be printed outside the paper less 8 mm",
+                    number);
+        c->ok = false;
+    }
     S_put(pg, &op);
 }
 
-/* Puts a box's ops on the page with its top at top; returns its bottom. */
+/* Puts a box's ops on the page with its top at top; returns its bottom.
+ * An op outside the printable area is an error at the box's source. */
 static double S_place_box(kh_lctx_t *c, kh_page_t *pg, const kh_vbox_t *b,
                           double top)
 {
     double h = c->tpl->page_h;
+    bool reported = false;
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
         op.y = h - (top + op.y);
         op.y2 = h - (top + op.y2);
+        if (!reported && !S_on_page(c, &op)) {
+            const kh_layout_t *L = c->out;
+            if (op.kind == KH_OP_TEXT)
+                kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
+                            "off-page",
+                            "'%.*s' on page %zu would be printed outside the paper less 8 mm",
+                            (int)(op.len < 60 ? op.len : 60), L->text + op.text,
+                            L->npages);
+            else
+                kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
+                            "off-page",
+                            "a rule on page %zu would be drawn outside the paper less 8 mm",
+                            L->npages);
+            c->ok = false;
+            reported = true;
+        }
         S_put(pg, &op);
     }
     return top + b->height;
@@ -881,8 +1351,8 @@ static void S_close_table(kh_lctx_t *c, kh_page_t *pg, size_t next, double top)
     if (c->boxes[next - 1].header != h && next - 1 != h - 1)
         return;
     double y = c->tpl->page_h - top;
-    kh_op_t op = {KH_OP_RULE, 0, 0, c->left, y, 0, 0, false,
-                  c->left + c->text_w, y, c->tpl->table_rule};
+    kh_op_t op = {.kind = KH_OP_RULE, .x = c->left, .y = y,
+                  .x2 = c->left + c->text_w, .y2 = y, .thickness = c->tpl->table_rule};
     S_put(pg, &op);
 }
 
@@ -904,6 +1374,26 @@ static void S_paginate(kh_lctx_t *c)
         double top = t->margin_top;
         if (c->boxes[first].header)
             top = S_place_box(c, pg, &c->boxes[c->boxes[first].header - 1], top);
+        if (c->boxes[first].row_continued) {
+            /* a row split by the last page: a rule above it, and the
+             * cell padding under the rule (it fits: S_page_end counted it) */
+            double y = t->page_h - top;
+            kh_op_t op = {.kind = KH_OP_RULE, .x = c->left, .y = y,
+                          .x2 = c->left + c->text_w, .y2 = y,
+                          .thickness = t->table_rule};
+            S_put(pg, &op);
+            const kh_vbox_t *b = &c->boxes[first];
+            for (size_t k = 0; k < b->op_count; k++) { /* the column edges */
+                const kh_op_t *e = &c->staged[b->op_first + k];
+                if (e->kind != KH_OP_RULE || e->x != e->x2)
+                    continue;
+                kh_op_t v = *e;
+                v.y = y;
+                v.y2 = y - t->table_padding;
+                S_put(pg, &v);
+            }
+            top += t->table_padding;
+        }
         for (size_t j = first; j < end; j++) {
             if (j > first)
                 top += c->boxes[j].space_before;
@@ -926,6 +1416,11 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .src = src, .diags = diags,
                    .ok = true, .out = L, .left = tpl->margin_left,
                    .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right};
+    for (int f = 0; f < KH_FONT_COUNT; f++) {
+        kh_font_info_t fi;
+        kh_font_info(fonts[f], &fi);
+        c.ascent[f] = fi.ascent, c.descent[f] = fi.descent;
+    }
     S_header(&c, plan);
     S_title(&c, plan);
     for (size_t i = 0; i < plan->nblocks; i++) {

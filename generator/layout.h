@@ -1,7 +1,12 @@
 /* Stage 4, layout: turns the model into positioned text and rules on pages.
  * Paragraphs are broken into lines by the optimal-fit breaker, lines are
  * stacked into pages under keep rules (a heading never ends a page, no
- * single-line widows or orphans, the closing block stays whole). */
+ * single-line widows or orphans, table rows split between lines, the
+ * closing block's signature stays whole and never leaves the body's last
+ * lines). Every element is kept inside its box (long words break, with a
+ * `long-word` warning when between letters); whatever would still fall
+ * outside the paper less 8 mm is an `off-page` error, so a layout returned
+ * is one whose every op lies on the paper. */
 #ifndef KH_LAYOUT_H
 #define KH_LAYOUT_H
 
@@ -23,8 +28,10 @@ typedef struct {
     double size;
     double x, y;       /* PDF user space: points from the bottom-left */
     size_t text, len;  /* text: offset and length in kh_layout_t.text */
-    bool space_before; /* a word space separates it from the previous op */
     double x2, y2, thickness; /* rules: from (x, y) to (x2, y2) */
+    bool space_before; /* a word space separates it from the previous op */
+    float width;       /* text: its advance in points (the off-page check;
+                          a float so the op stays 80 bytes) */
 } kh_op_t;
 
 typedef struct {
@@ -43,8 +50,9 @@ typedef struct {
     double max_ratio;
 } kh_layout_t;
 
-/* Lays out the plan. NULL with diagnostics (e.g. a character the fonts
- * have no glyph for, reported where it stands in src) on failure. */
+/* Lays out the plan. NULL with diagnostics (a character the fonts have no
+ * glyph for, reported where it stands in src; off-page; page-limit) on
+ * failure; warnings (long-word) may be added either way. */
 kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
                              kh_font_t *fonts[KH_FONT_COUNT],
                              const kh_source_t *src, kh_diag_list_t *diags);

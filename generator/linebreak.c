@@ -42,6 +42,7 @@ typedef struct {
     const kh_lb_item_t *items;
     size_t n;
     double line_width;
+    bool ragged, rescue; /* see kh_linebreak_ragged; rescue breaks allowed */
     double w, y, z; /* running sums up to the current item */
     kh_lb_node_t *active;
     kh_lb_node_t *free;   /* released nodes, linked by next_active */
@@ -108,6 +109,8 @@ static void S_after(const kh_lb_t *s, size_t b, double *w, double *y, double *z)
 static double S_ratio(const kh_lb_t *s, const kh_lb_node_t *a, double extra)
 {
     double len = s->w - a->width + extra;
+    if (len < s->line_width && s->ragged)
+        return 0;
     if (len < s->line_width) {
         double y = s->y - a->stretch;
         return y > 0 ? (s->line_width - len) / y : KH_LB_INFINITY;
@@ -193,10 +196,10 @@ static void S_try_break(kh_lb_t *s, size_t b, double tolerance, bool emergency)
     }
 }
 
-static bool S_is_break(const kh_lb_item_t *items, size_t i)
+static bool S_is_break(const kh_lb_item_t *items, size_t i, bool rescue)
 {
     if (items[i].kind == KH_LB_PENALTY)
-        return items[i].penalty < KH_LB_INFINITY;
+        return items[i].penalty < (rescue ? KH_LB_INFINITY : KH_LB_RESCUE);
     return items[i].kind == KH_LB_GLUE && i > 0 && items[i - 1].kind == KH_LB_BOX;
 }
 
@@ -208,7 +211,7 @@ static kh_lb_node_t *S_run(kh_lb_t *s, double tolerance, bool emergency)
     s->active = start;
     for (size_t i = 0; i < s->n && s->active; i++) {
         const kh_lb_item_t *it = &s->items[i];
-        if (S_is_break(s->items, i))
+        if (S_is_break(s->items, i, s->rescue))
             S_try_break(s, i, tolerance, emergency);
         if (it->kind == KH_LB_BOX)
             s->w += it->width;
@@ -232,16 +235,21 @@ static void S_release_active(kh_lb_t *s)
     }
 }
 
-size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
-                    kh_lb_line_t *lines)
+static size_t S_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
+                          bool ragged, kh_lb_line_t *lines)
 {
     if (n == 0)
         return 0;
-    kh_lb_t s = {.items = items, .n = n, .line_width = line_width};
-    static const double tolerances[] = {1.0, 2.0, KH_LB_INFINITY};
+    kh_lb_t s = {.items = items, .n = n, .line_width = line_width, .ragged = ragged};
+    /* tolerance, rescue breaks allowed: the last pass is the emergency */
+    static const struct {
+        double tolerance;
+        bool rescue;
+    } passes[] = {{1.0, false}, {2.0, false}, {2.0, true}, {KH_LB_INFINITY, true}};
     kh_lb_node_t *best = NULL;
-    for (size_t pass = 0; pass < 3 && !best; pass++) {
-        best = S_run(&s, tolerances[pass], pass == 2);
+    for (size_t pass = 0; pass < 4 && !best; pass++) {
+        s.rescue = passes[pass].rescue;
+        best = S_run(&s, passes[pass].tolerance, pass == 3);
         if (!best)
             S_release_active(&s);
     }
@@ -256,4 +264,16 @@ size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
         free(s.blocks[i]);
     free(s.blocks);
     return count;
+}
+
+size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
+                    kh_lb_line_t *lines)
+{
+    return S_linebreak(items, n, line_width, false, lines);
+}
+
+size_t kh_linebreak_ragged(const kh_lb_item_t *items, size_t n,
+                           double line_width, kh_lb_line_t *lines)
+{
+    return S_linebreak(items, n, line_width, true, lines);
 }

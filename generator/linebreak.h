@@ -23,11 +23,23 @@ typedef struct {
     double ratio; /* adjustment ratio: >0 stretched, <0 shrunk */
 } kh_lb_line_t;
 
+/* A penalty at least this large (and below KH_LB_INFINITY) is a rescue
+ * break: inside a URL or a word wider than the line, or at a spaced dash.
+ * It is only considered when no layout exists without rescue breaks. */
+#define KH_LB_RESCUE 500.0
+
 /* Breaks items (ending in a forced break) into lines of width line_width.
  * Returns the number of lines written to lines (caller allocates n entries:
- * there are never more lines than items). Tries tolerances 1, 2, then an
- * emergency pass that accepts overfull lines so a result always exists. */
+ * there are never more lines than items). Tries tolerances 1, 2 without
+ * rescue breaks, 2 with them, then an emergency pass that accepts overfull
+ * lines so a result always exists. */
 size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
                     kh_lb_line_t *lines);
+
+/* The same for ragged-right text (table cells): a short line costs
+ * nothing, so lines are filled and only their number counts; the ratio of
+ * a line that is not overfull is 0. */
+size_t kh_linebreak_ragged(const kh_lb_item_t *items, size_t n,
+                           double line_width, kh_lb_line_t *lines);
 
 #endif

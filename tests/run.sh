@@ -38,6 +38,7 @@ for bin in $builds; do
     suite "workflow ($bin)" /usr/bin/python3 tests/test_workflow.py
     suite "oracle ($bin)" /usr/bin/python3 tests/test_oracle.py
     suite "files ($bin)" /usr/bin/python3 tests/test_files.py
+    suite "fit ($bin)" /usr/bin/python3 tests/test_fit.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)

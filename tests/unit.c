@@ -192,6 +192,46 @@ static void test_linebreak(kh_font_t *f)
     kh_lb_line_t wl[7];
     size_t wn = kh_linebreak(wide, 7, width, wl);
     check(wn >= 1 && wl[wn - 1].end == 6, "linebreak: overfull word handled", "");
+
+    /* rescue breaks (penalties >= KH_LB_RESCUE) only when nothing else
+     * fits: a line of ten 40 pt words with a rescue break after the first
+     * word; the line is wide enough for all of them, so it stays whole */
+    kh_lb_item_t r[40];
+    size_t rn = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i == 1)
+            r[rn++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, KH_LB_RESCUE};
+        r[rn++] = (kh_lb_item_t){KH_LB_BOX, 40, 0, 0, 0};
+        if (i < 9)
+            r[rn++] = (kh_lb_item_t){KH_LB_GLUE, 4, 2, 1.6, 0};
+    }
+    r[rn++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
+    r[rn++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
+    kh_lb_line_t rl[40];
+    size_t rnl = kh_linebreak(r, rn, 440, rl);
+    check(rnl == 1, "linebreak: a rescue break is not taken when the line fits", "");
+    /* two lines: breaking at spaces gives a loose first line within
+     * tolerance, so the rescue break is still not taken */
+    rnl = kh_linebreak(r, rn, 300, rl);
+    bool rescued = false;
+    for (size_t i = 0; i < rnl; i++)
+        rescued |= r[rl[i].end].kind == KH_LB_PENALTY && r[rl[i].end].penalty > 0;
+    check(rnl == 2 && !rescued, "linebreak: spaces before rescue breaks", "");
+    /* one 400 pt word made of two 200 pt runs joined by a rescue break, on
+     * a 300 pt line: only the rescue break avoids an overfull line */
+    kh_lb_item_t u[] = {{KH_LB_BOX, 200, 0, 0, 0}, {KH_LB_PENALTY, 0, 0, 0, 800},
+                        {KH_LB_BOX, 200, 0, 0, 0},
+                        {KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0},
+                        {KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY}};
+    kh_lb_line_t ul[5];
+    size_t un = kh_linebreak(u, 5, 300, ul);
+    check(un == 2 && ul[0].end == 1, "linebreak: a rescue break when nothing else fits", "");
+    /* ragged (table cells): a short line costs nothing, no stretching */
+    un = kh_linebreak_ragged(r, rn, 300, rl);
+    bool flat = true;
+    for (size_t i = 0; i < un; i++)
+        flat &= rl[i].ratio == 0;
+    check(un == 2 && flat, "linebreak: ragged lines are filled, never stretched", "");
 }
 
 static void test_font(const char *dir)
