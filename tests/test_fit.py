@@ -452,13 +452,15 @@ def test_templates(tmp):
         except Exception as e:  # subprocess.TimeoutExpired
             check(False, "template %s: ends" % name, str(e))
             continue
-        check(r.returncode in (0, 1), "template %s: a verdict, no crash" % name,
-              "exit %d %s" % (r.returncode, r.stderr.decode()[-300:]))
+        # a broken template is an installation error (exit 2) that names
+        # the template's field; anything else must be a plan verdict
+        err = r.stderr.decode()
+        check(r.returncode in (0, 1) or (r.returncode == 2 and "templates/ke-hoach.yaml:" in err
+                                         and ("[range]" in err or "[template]" in err)),
+              "template %s: a verdict, no crash" % name, "exit %d %s" % (r.returncode, err[-300:]))
         if r.returncode == 0:
             words, sizes = words_of(pdf)
-            # line heights under the glyph height overprint: the template's
-            # bounds (schemas/template.schema.yaml) refuse those
-            check_inside("template " + name, words, sizes, overlap="line-height" not in name)
+            check_inside("template " + name, words, sizes)
         if os.environ.get("FIT_VERBOSE"):
             print("   template", name, r.returncode, r.stderr.decode()[:200])
 

@@ -5,7 +5,8 @@
  *     and the font's ascent and descent around the baseline);
  *   - no two text ops of a page overlap;
  *   - nothing is lost: the non-space characters of what the model says to
- *     print (body blocks and table cells in order; title, place,
+ *     print (body blocks in order, a table's cells each from the table's
+ *     start, since a row's lines interleave its cells; title, place,
  *     recipients, archive and signer name each) come out, in that order,
  *     as a subsequence of the non-space characters the layout positioned.
  *     A subsequence, not equality: the layout adds the template's fixed
@@ -76,9 +77,18 @@ static void S_field(const char *stream, size_t n, const char *what, const char *
 static void S_block(const char *stream, size_t n, size_t *at, const kh_block_t *b)
 {
     if (b->kind == KH_BLOCK_TABLE && b->table) {
+        /* a row is laid out line by line across its cells, so the cells'
+         * texts interleave: each must follow from the table's start, and
+         * the next block follows the furthest of them */
         const kh_table_t *t = b->table;
-        for (int i = 0; i < t->rows * t->cols; i++)
-            S_block(stream, n, at, &t->cells[i]);
+        size_t start = *at, end = *at;
+        for (int i = 0; i < t->rows * t->cols; i++) {
+            size_t cell = start;
+            S_block(stream, n, &cell, &t->cells[i]);
+            if (cell > end)
+                end = cell;
+        }
+        *at = end;
         return;
     }
     for (size_t i = 0; i < b->nspans; i++)
