@@ -61,16 +61,16 @@ typedef struct {
 
 /* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
 typedef struct {
-    int font;
     const char *text;
-    size_t len;
     double width;
-    bool space_before; /* first piece of a word that follows a space */
-    bool hard_break;   /* a hard line break comes before it */
-    double split;      /* >0: the word may break before this piece, at
+    uint32_t len;
+    float split;       /* >0: the word may break before this piece, at
                           this penalty, without a hyphen (URLs, long words);
                           0: joined to the piece before */
-} kh_piece_t;
+    unsigned char font;
+    bool space_before; /* first piece of a word that follows a space */
+    bool hard_break;   /* a hard line break comes before it */
+} kh_piece_t;          /* 32 bytes: a long paragraph has millions */
 
 typedef struct {
     const kh_template_t *tpl;
@@ -765,8 +765,10 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
             while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '\n')
                 e++;
             bool first = out->n == 0 && word.n == 0;
-            S_piece(&word, (kh_piece_t){font, s + k, e - k, 0,
-                                        space && !first && !brk, brk, 0});
+            S_piece(&word, (kh_piece_t){.text = s + k, .len = (uint32_t)(e - k),
+                                        .font = (unsigned char)font,
+                                        .space_before = space && !first && !brk,
+                                        .hard_break = brk});
             space = brk = false;
             k = e;
         }
@@ -798,8 +800,9 @@ static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
  * (pieces joined), a penalty where a word may break inside, glue per space,
  * a forced break per hard break and at the end. item_piece maps each box to
  * its first piece. */
-static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
-                      double indent, kh_lb_item_t *items, size_t *item_piece)
+static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
+                      size_t to, double size, double indent,
+                      kh_lb_item_t *items, size_t *item_piece)
 {
     const kh_template_t *t = c->tpl;
     size_t n = 0;
@@ -807,9 +810,12 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, double size,
         item_piece[n] = (size_t)-1;
         items[n++] = (kh_lb_item_t){KH_LB_BOX, indent, 0, 0, 0};
     }
-    for (size_t i = 0; i < ps->n; i++) {
+    for (size_t i = from; i < to; i++) {
         const kh_piece_t *p = &ps->items[i];
-        if (p->hard_break) {
+        if (i == from && i > 0) {
+            /* a window of a long paragraph starts a line: the space or
+             * break opportunity before its first piece has vanished */
+        } else if (p->hard_break) {
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
             item_piece[n] = (size_t)-1;
@@ -876,6 +882,16 @@ static void S_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
     }
 }
 
+/* Pieces a paragraph is broken in at once. A longer paragraph (a pasted
+ * book, a fuzzer's megabyte) is broken window by window: each window's
+ * lines are taken except the last few, whose breaks the window's end may
+ * have bent, and the next window starts where they end. Knuth–Plass looks
+ * only a few lines ahead in practice, so the result matches the whole-
+ * paragraph optimum on real text, and memory stays bounded by the window
+ * instead of growing with the paragraph (issue 9: a 15 MB plan). */
+#define KH_LB_WINDOW 4096
+#define KH_LB_WINDOW_HOLD 3 /* lines of a window given back to the next */
+
 /* Lays out one paragraph or heading as one vbox per line. */
 static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
 {
@@ -888,40 +904,57 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
         free(ps.items);
         return;
     }
-    size_t cap = 3 * ps.n + 4; /* per piece: penalty, glue, box */
+    size_t window = ps.n < KH_LB_WINDOW ? ps.n : KH_LB_WINDOW;
+    size_t cap = 3 * window + 4; /* per piece: penalty, glue, box */
     kh_lb_item_t *items = malloc(cap * sizeof *items);
     size_t *item_piece = malloc(cap * sizeof *item_piece);
     kh_lb_line_t *lines = malloc(cap * sizeof *lines);
     if (!items || !item_piece || !lines)
         abort();
-    size_t n = S_items(c, &ps, size, t->indent, items, item_piece);
-    size_t nl = kh_linebreak(items, n, c->text_w, lines);
     double lh = S_line_h(c, size), base = S_baseline(c, size);
     bool heading = b->kind == KH_BLOCK_HEADING;
-    for (size_t i = 0, from = 0; i < nl; i++) {
-        size_t to = lines[i].end;
-        /* the last line and lines ending in a hard break are not stretched;
-         * every other line is justified, also one that ends at a penalty
-         * (inside a URL, or at a dash when nothing else fitted) */
-        double r = lines[i].ratio;
-        bool last = i + 1 == nl || (items[to].kind == KH_LB_PENALTY &&
-                                    items[to].penalty <= -KH_LB_INFINITY);
-        if (last && r > 0)
-            r = 0;
-        if (!last) {
-            c->out->justified_lines++;
-            if (r > c->out->max_ratio)
-                c->out->max_ratio = r;
+    size_t line_no = 0; /* lines of the paragraph placed so far */
+    for (size_t start = 0; start < ps.n;) {
+        size_t end = ps.n - start > window ? start + window : ps.n;
+        bool final = end == ps.n;
+        size_t n = S_items(c, &ps, start, end, size, start == 0 ? t->indent : 0,
+                           items, item_piece);
+        size_t nl = kh_linebreak(items, n, c->text_w, lines);
+        size_t take = final || nl <= KH_LB_WINDOW_HOLD ? nl : nl - KH_LB_WINDOW_HOLD;
+        size_t from = 0, next = end;
+        for (size_t i = 0; i < take; i++, line_no++) {
+            size_t to = lines[i].end;
+            /* the last line and lines ending in a hard break are not
+             * stretched; every other line is justified, also one that ends
+             * at a penalty (inside a URL, or at a dash when nothing else
+             * fitted) */
+            double r = lines[i].ratio;
+            bool last = (final && i + 1 == nl) ||
+                        (items[to].kind == KH_LB_PENALTY &&
+                         items[to].penalty <= -KH_LB_INFINITY);
+            if (last && r > 0)
+                r = 0;
+            if (!last) {
+                c->out->justified_lines++;
+                if (r > c->out->max_ratio)
+                    c->out->max_ratio = r;
+            }
+            size_t first = S_box_begin(c);
+            S_place_line(c, &ps, items, item_piece, from, to, r, size, c->left, base);
+            /* a heading never ends a page; no orphan (break after the
+             * first of several lines) and no widow (break before the last) */
+            bool several = !final || nl > 1 || line_no > 0;
+            bool keep = heading || (several && (line_no == 0 || (final && i + 2 == nl)));
+            S_box_end(c, first, lh, line_no == 0 ? space_before : 0, keep);
+            from = to + 1;
+            while (from < n && items[from].kind != KH_LB_BOX)
+                from++; /* glue and penalties vanish at a line start */
+            if (from < n && item_piece[from] != (size_t)-1)
+                next = item_piece[from];
         }
-        size_t first = S_box_begin(c);
-        S_place_line(c, &ps, items, item_piece, from, to, r, size, c->left, base);
-        /* a heading never ends a page; no orphan (break after the first of
-         * several lines) and no widow (break before the last) */
-        bool keep = heading || (nl > 1 && (i == 0 || i + 2 == nl));
-        S_box_end(c, first, lh, i == 0 ? space_before : 0, keep);
-        from = to + 1;
-        while (from < n && items[from].kind != KH_LB_BOX)
-            from++; /* glue and penalties vanish at a line start */
+        if (!take) /* nothing could be set: never loop */
+            break;
+        start = final ? ps.n : next;
     }
     free(items);
     free(item_piece);
@@ -953,7 +986,7 @@ static void S_cell_break(kh_lctx_t *c, const kh_block_t *cell, double size,
     cl->lines = malloc(cap * sizeof *cl->lines);
     if (!cl->items || !cl->item_piece || !cl->lines)
         abort();
-    cl->nitems = S_items(c, &cl->ps, size, 0, cl->items, cl->item_piece);
+    cl->nitems = S_items(c, &cl->ps, 0, cl->ps.n, size, 0, cl->items, cl->item_piece);
     cl->nlines = kh_linebreak_ragged(cl->items, cl->nitems, width, cl->lines);
 }
 
@@ -1239,6 +1272,17 @@ static void S_put(kh_page_t *pg, const kh_op_t *op)
     pg->ops[pg->nops++] = *op;
 }
 
+/* A finished page gives back the room its op list grew into: every page
+ * of a long plan is kept until the PDF is written. */
+static void S_page_done(kh_page_t *pg)
+{
+    if (pg->nops && pg->nops < pg->cap) {
+        kh_op_t *ops = realloc(pg->ops, pg->nops * sizeof *ops);
+        if (ops)
+            pg->ops = ops, pg->cap = pg->nops;
+    }
+}
+
 /* Where this page must end: after the last box that allows a break, unless
  * none does (then the page is simply full). */
 static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
@@ -1319,7 +1363,8 @@ static double S_place_box(kh_lctx_t *c, kh_page_t *pg, const kh_vbox_t *b,
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
         op.y = h - (top + op.y);
-        op.y2 = h - (top + op.y2);
+        if (op.kind == KH_OP_RULE)
+            op.y2 = h - (top + op.y2);
         if (!reported && !S_on_page(c, &op)) {
             const kh_layout_t *L = c->out;
             if (op.kind == KH_OP_TEXT)
@@ -1400,6 +1445,7 @@ static void S_paginate(kh_lctx_t *c)
             top = S_place_box(c, pg, &c->boxes[j], top);
         }
         S_close_table(c, pg, end, top);
+        S_page_done(pg);
         first = end;
     }
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "diag.h"
@@ -22,16 +23,24 @@
 
 typedef enum { KH_OP_TEXT, KH_OP_RULE } kh_op_kind_t;
 
+/* One positioned word piece or rule. Kept compact (28 bytes): a long plan
+ * has millions of them, and every page holds its own copy until the PDF is
+ * written. Floats hold points to 1/10,000 pt on any paper this prints. */
 typedef struct {
-    kh_op_kind_t kind;
-    int font;          /* kh_font_style_t */
-    double size;
-    double x, y;       /* PDF user space: points from the bottom-left */
-    size_t text, len;  /* text: offset and length in kh_layout_t.text */
-    double x2, y2, thickness; /* rules: from (x, y) to (x2, y2) */
-    bool space_before; /* a word space separates it from the previous op */
-    float width;       /* text: its advance in points (the off-page check;
-                          a float so the op stays 80 bytes) */
+    float x, y;          /* PDF user space: points from the bottom-left */
+    float size;          /* text: font size, pt */
+    unsigned char kind;  /* kh_op_kind_t */
+    unsigned char font;  /* text: kh_font_style_t */
+    bool space_before;   /* text: a word space separates it from the previous op */
+    union {
+        struct {         /* text */
+            uint32_t text, len; /* offset and length in kh_layout_t.text */
+            float width;        /* its advance in points (the off-page check) */
+        };
+        struct {         /* rules: from (x, y) to (x2, y2) */
+            float x2, y2, thickness;
+        };
+    };
 } kh_op_t;
 
 typedef struct {

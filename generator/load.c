@@ -584,6 +584,13 @@ int kh_source_body_line(const kh_source_t *src, int cmark_line)
     return cmark_line + src->body_line - 1;
 }
 
+void kh_source_drop_tree(kh_source_t *src)
+{
+    if (src->body_doc)
+        cmark_node_free(src->body_doc);
+    src->body_doc = NULL;
+}
+
 void kh_source_free(kh_source_t *src)
 {
     if (src->body_doc)

@@ -62,6 +62,11 @@ int kh_source_load_mem(const char *path, const char *data, size_t len,
 
 void kh_source_free(kh_source_t *src);
 
+/* Frees the body's cmark tree (body_doc becomes NULL) once the model has
+ * been built from it: on a long plan the tree is as big as the text, and
+ * the layout and the PDF need neither. */
+void kh_source_drop_tree(kh_source_t *src);
+
 /* Parses YAML text (one document) into a node tree. line_offset is added to
  * libyaml's 0-based lines. Aliases are refused (no expansion bombs). A key
  * given twice in one mapping is an error (duplicate-key) at the second,

@@ -255,6 +255,7 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
     for (int i = 0; i < KH_FONT_COUNT; i++)
         kh_font_reset_used(t->fonts[i]);
     k->plan = kh_plan_build(src, t->tpl, d);
+    kh_source_drop_tree(src);
     if (k->plan && d->errors == before)
         k->layout = kh_layout_build(k->plan, t->tpl, t->fonts, src, d);
     if (!k->layout || d->errors != before) {
