@@ -53,6 +53,28 @@ s=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
 lp,sp=int(sys.argv[3]),int(sys.argv[4])
 print("long plan: %d pages in %.0f ms = %.3f ms a page; Kon Tum: %d pages in %.2f ms = %.3f ms a page" % (lp,l,l/lp,sp,s,s/sp))' \
     "$tmp/long.json" "$tmp/short.json" "$long_pages" "$short_pages"
+# memory on a 15 MB plan (issue 9: peak RSS at most 256 MiB): one giant
+# paragraph, and ordinary 80-word paragraphs
+/usr/bin/python3 - "$tmp" <<'PY'
+import random, sys
+head = open("plans/kon-tum-70-nam.md", encoding="utf-8").read().split("---\n")[1]
+words = ("các đơn vị trực thuộc Sở Y tế tổ chức triển khai thực hiện phong trào "
+         "thi đua yêu nước năm 2025 nhằm hoàn thành tốt nhiệm vụ").split()
+rng = random.Random(1)
+giant = " ".join(rng.choice(words) for _ in range(2_450_000)).encode()[:15_000_000].decode("utf-8", "ignore")
+open(sys.argv[1] + "/giant.md", "w", encoding="utf-8").write("---\n" + head + "---\n" + giant + "\n")
+out, n = [], 0
+while n < 15_000_000:
+    p = " ".join(rng.choice(words) for _ in range(80)) + "\n\n"
+    out.append(p); n += len(p.encode())
+open(sys.argv[1] + "/paras.md", "w", encoding="utf-8").write("---\n" + head + "---\n" + "".join(out))
+PY
+for kind in giant paras; do
+    /usr/bin/time -f "%e %M" -o "$tmp/$kind.time" "$bin" render -o "$tmp/$kind.pdf" "$tmp/$kind.md" 2>/dev/null
+    read -r secs kb < "$tmp/$kind.time"
+    printf '15 MB plan (%s): %s s, peak RSS %.0f MiB, %s pages\n' "$kind" "$secs" \
+        "$(echo "$kb / 1024" | bc -l)" "$(pdfinfo "$tmp/$kind.pdf" | awk '/^Pages:/{print $2}')"
+done
 # --watch: the time from a save to the new PDF, as the program reports it
 cp plans/kon-tum-70-nam.md "$tmp/w.md"
 "$bin" render --watch-count=10 -o "$tmp/w.pdf" "$tmp/w.md" 2>"$tmp/w.log" &
