@@ -58,6 +58,7 @@ class Word(str):
     case-insensitively as a fallback); alts: other forms that count."""
     upcased = False
     alts = ()
+    repeats = False  # a table's header row: printed again atop each page
 
 
 def _word(text, upper=False, alts=()):
@@ -205,9 +206,16 @@ def body_words(front, body, tpl, numbered=True):
     words = []
     lists = []  # (ordered, next number) per open list
     heading = None
+    thead = False
     for tok in _parse(md, body):
         t = tok.type
-        if t == "heading_open":
+        if t in ("thead_open", "thead_close"):
+            thead = t == "thead_open"
+        elif t == "inline" and thead:
+            for w in _words(_inline_text(tok)):
+                w.repeats = True
+                words.append(w)
+        elif t == "heading_open":
             heading = int(tok.tag[1])
         elif t == "inline" and heading:
             level = heading
@@ -279,38 +287,58 @@ def read_pdf(pdf):
     return pages
 
 
+def _join_broken(missing, extra, got):
+    """A word broken across lines without a hyphen (a URL, a path, a word
+    wider than its box) prints as fragments, each on a later line than the
+    one before, in a paragraph or in a table cell (where pdftotext may put
+    the next cell's words between them). Matches each missing word with
+    such a chain of unexpected fragments, and takes them off both sides."""
+    for m in list(missing):
+        while missing[m] > 0:
+            chain = None
+            for k, (t, pos) in enumerate(got):
+                if extra[t] <= 0 or t == m or not m.startswith(t):
+                    continue
+                s, used, at = t, [k], pos
+                while s != m:
+                    nxt = [(p, j) for j, (u, p) in enumerate(got)
+                           if j not in used and p[:2] > at[:2] and extra[u] > 0 and m.startswith(s + u)]
+                    if not nxt:
+                        break
+                    p, j = min(nxt)
+                    s += got[j][0]
+                    used.append(j)
+                    at = p
+                if s == m and not (collections.Counter(got[j][0] for j in used) - extra):
+                    chain = used
+                    break
+            if not chain:
+                break
+            missing[m] -= 1
+            extra -= collections.Counter(got[j][0] for j in chain)
+    return +missing, +extra
+
+
 def _match_words(expected, pages):
     """(missing, extra): expected words not printed, printed words not
-    expected, after page numbers, broken long words and case folding."""
-    got = []        # (text, ends its line)
-    for _, _, lines in pages:
+    expected, after page numbers, repeated table header rows, broken long
+    words and case folding."""
+    got = []  # (text, (page, line top, x)) in pdftotext's order
+    for n, (_, _, lines) in enumerate(pages):
         for line in lines:
-            for i, w in enumerate(line):
-                got.append((w[4], i == len(line) - 1))
+            for w in line:
+                got.append((w[4], (n, round(w[1], 1), w[0])))
     want = collections.Counter(expected)
     want.update(str(n) for n in range(2, len(pages) + 1))
     have = collections.Counter(t for t, _ in got)
     missing, extra = want - have, have - want
+    # a table's header row is printed again on every page the table reaches
+    for w in expected:
+        if isinstance(w, Word) and w.repeats and extra[w] > 0:
+            extra[w] -= min(extra[w], len(pages) - 1)
+    extra = +extra
     if missing:
-        # a word broken across lines: fragments ending one line, starting
-        # the next (and filling whole lines in between)
-        for k, (t, end) in enumerate(got):
-            if not end or extra[t] <= 0:
-                continue
-            s, j, used = t, k, [t]
-            while j + 1 < len(got) and got[j][1]:
-                j += 1
-                s += got[j][0]
-                used.append(got[j][0])
-                if not any(m.startswith(s) for m in missing if missing[m] > 0):
-                    break
-                if missing[s] > 0:
-                    use = collections.Counter(used)
-                    if not (use - extra):
-                        missing[s] -= 1
-                        extra -= use
-                    break
-        missing = +missing
+        missing, extra = _join_broken(missing, extra, got)
     upper = {w for w in expected if isinstance(w, Word) and w.upcased}
     alts = {w: w.alts for w in expected if isinstance(w, Word) and w.alts}
     for m in list(missing):

@@ -47,7 +47,10 @@ def test_oracle_itself():
     """The oracle can fail: each kind of breach on a made-up page."""
     src = open(os.path.join(ROOT, "tests", "data", "table.md"), encoding="utf-8").read()
     want = oracle.expected_words(src)
-    line = lambda *ws: [(100 + 40 * i, 100, 130 + 40 * i, 114, w) for i, w in enumerate(ws)]
+    top = iter(range(100, 100000, 16))  # each made-up line below the last
+    def line(*ws):
+        y = next(top)
+        return [(100 + 40 * i, y, 130 + 40 * i, y + 14, w) for i, w in enumerate(ws)]
     page = [line(*want)]  # every word on one (very long) line
     missing, extra = oracle._match_words(want, [(595, 842, page)])
     check(not missing and not extra, "oracle: the plan's own words pass", str((missing, extra)))
