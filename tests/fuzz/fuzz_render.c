@@ -29,10 +29,16 @@ static void S_fail(const char *what, const char *text, size_t len)
     abort();
 }
 
-/* The layout's non-space bytes, in op order over every page. */
+/* The layout's non-space bytes, in op order over every page (ops may
+ * share text: a table's header row repeated on each page). */
 static char *S_stream(const kh_layout_t *l, size_t *n)
 {
-    char *s = malloc(l->text_len + 1);
+    size_t total = 1;
+    for (size_t p = 0; p < l->npages; p++)
+        for (size_t i = 0; i < l->pages[p].nops; i++)
+            if (l->pages[p].ops[i].kind == KH_OP_TEXT)
+                total += l->pages[p].ops[i].len;
+    char *s = malloc(total);
     if (!s)
         abort();
     *n = 0;
