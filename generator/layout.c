@@ -588,7 +588,9 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     bottom = top > bottom ? top : bottom;
     free(num);
     /* a place-date wider than its column breaks after the place's comma
-     * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"), then wraps */
+     * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"); a place
+     * wider than the column on its own wraps into balanced lines (no lone
+     * "Tum," under "Thị trấn Plei Kần, huyện Ngọc Hồi, tỉnh Kon") */
     char *date = kh_date_line(p->place, p->year, p->month, p->day, t->draft_blank);
     char *comma = strstr(date, ", ");
     for (char *q = comma; q; q = strstr(q + 1, ", "))
@@ -598,7 +600,7 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
         comma[1] = '\n';
     top = base - S_baseline(c, t->place_date_size);
     top += S_centered_lines(c, KH_FONT_ITALIC, t->place_date_size, rcx,
-                            t->hdr_right_w, top, date, false, &w);
+                            t->hdr_right_w, top, date, true, &w);
     bottom = top > bottom ? top : bottom;
     free(date);
     S_box_end(c, first, bottom, 0, true);
