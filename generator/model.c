@@ -446,7 +446,8 @@ typedef struct {
     int cur_line;        /* cmark line of the last positioned node */
     size_t cur_skip;     /* its leading blanks (plan's own tree) */
     bool space;          /* the last printed character is a typed space */
-    int space_line, space_col; /* where (0: a line end) */
+    cmark_node *space_node; /* the text it ends (NULL: a line end) */
+    size_t space_off;    /* its byte in that text: found only when needed */
     bool in_link, footnote;
     kh_buf_t link_text;
     bool in_a;
@@ -559,8 +560,8 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
         if (m && (i > 0 ? t[i - 1] == ' ' : st->space)) {
             if (i > 0)
                 S_inl_pos(st, n, i - 1, &line, &col);
-            else if (st->space_line)
-                line = st->space_line, col = st->space_col;
+            else if (st->space_node)
+                S_inl_pos(st, st->space_node, st->space_off, &line, &col);
             else
                 S_inl_pos(st, n, 0, &line, &col);
             char mark[4] = {0};
@@ -573,8 +574,8 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
     }
     if (len) {
         st->space = t[len - 1] == ' ';
-        if (st->space)
-            S_inl_pos(st, n, len - 1, &st->space_line, &st->space_col);
+        st->space_node = n;
+        st->space_off = len - 1;
     }
     S_print(st, t, len);
 }
@@ -688,6 +689,7 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         S_diag(st->c, line, col, KH_SEV_ERROR, "image",
                "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
+        st->space = false;
     } else if (!strcmp(name, "a") && !closing) {
         free(st->href);
         st->href = S_html_attr(t, "href");
@@ -734,7 +736,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
         case CMARK_NODE_SOFTBREAK:
             S_print(&st, " ", 1);
             st.space = true;
-            st.space_line = 0;
+            st.space_node = NULL;
             break;
         case CMARK_NODE_LINEBREAK:
             S_add_span(S_cur(&st), "", 0, S_style(&st) | KH_SPAN_BREAK);
@@ -784,6 +786,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
                    "an image cannot be printed: its picture would be lost (%s)",
                    "describe it in words");
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            st.space = false;
             break;
         default: /* custom inlines: the parser makes none */
             break;
@@ -1372,10 +1375,14 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
                                         HTML_PARSE_NOIMPLIED);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (h.fatal || !doc) {
-        S_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0, KH_SEV_ERROR,
-               h.fatal == 2 ? "nesting" : "html",
-               "this HTML cannot be read whole, its text would be lost: %s",
-               h.fatal_msg[0] ? h.fatal_msg : "unreadable");
+        if (h.fatal == 2) /* libxml2 stops at 256 levels */
+            S_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
+                   "nested deeper than kehoach reads: the text inside would be "
+                   "lost (flatten them)%s", "");
+        else
+            S_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
+                   KH_SEV_ERROR, "html", "this HTML cannot be read whole, its "
+                   "text would be lost: %s", h.fatal_msg[0] ? h.fatal_msg : "unreadable");
         xmlFreeDoc(doc);
         return;
     }
