@@ -178,7 +178,8 @@ typedef struct {
     bool ok;
     int counters[KH_MAX_LEVELS];
     size_t cap;                 /* of plan->blocks */
-    char bullet[48];            /* a list item's marker, until a block takes it */
+    char bullet[512];           /* list items' markers, until a block takes them
+                                 * ("- 1. " for an item that opens with a list) */
     unsigned char *covered;     /* per file line: a leaf block of cmark's has it */
     int next_def;               /* first line not yet searched for footnotes */
 } kh_mctx_t;
@@ -1043,10 +1044,13 @@ static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
     for (int l = first, r = 0; l <= last; l++) {
         if (l == first + 1)
             continue;
-        const char *start[KH_MAX_TABLE_COLS];
-        size_t clen[KH_MAX_TABLE_COLS];
         const char *line = S_para_line(c, para, quoted, l, &len);
-        int n = S_split_row(line, len, start, clen, KH_MAX_TABLE_COLS);
+        int n = S_split_row(line, len, NULL, NULL, 0);
+        const char **start = malloc((size_t)n * sizeof *start);
+        size_t *clen = malloc((size_t)n * sizeof *clen);
+        if (!start || !clen)
+            abort();
+        S_split_row(line, len, start, clen, n);
         if (l > first + 1 && n != cols)
             kh_diag_add(c->diags, c->src->path, l, S_char_col(c, l, (size_t)(line - kh_source_line(c->src, l, NULL))),
                         KH_SEV_WARNING, "table-columns",
@@ -1056,12 +1060,20 @@ static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
             cell->kind = KH_BLOCK_PARAGRAPH;
             cell->line = l;
             cell->col = 1;
-            if (k < n) {
-                size_t byte = (size_t)(start[k] - kh_source_line(c->src, l, NULL));
-                cell->col = S_char_col(c, l, byte);
-                S_cell(c, cell, start[k], clen[k], r == 0 ? KH_SPAN_BOLD : 0, l, byte);
+            /* cells past the header's count print in the last cell, after
+             * " | ": never dropped */
+            for (int e = k; e < n && (e == k || k == t->cols - 1); e++) {
+                size_t byte = (size_t)(start[e] - kh_source_line(c->src, l, NULL));
+                unsigned style = r == 0 ? KH_SPAN_BOLD : 0;
+                if (e == k)
+                    cell->col = S_char_col(c, l, byte);
+                else
+                    S_add_span(cell, " | ", 3, style);
+                S_cell(c, cell, start[e], clen[e], style, l, byte);
             }
         }
+        free(start);
+        free(clen);
         r++;
     }
 }
@@ -1510,8 +1522,10 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
     S_strip_number(b);
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
+    int first, last;
     if (c->tpl->run_in_colon && next &&
-        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b)) {
+        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b) &&
+        !S_is_table(c, next, false, &first, &last)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */
         S_add_span(b, " ", 1, 0);
         S_inlines(c, b, next, 0);
@@ -1561,7 +1575,8 @@ static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
     for (cmark_node *item = cmark_node_first_child(list); item;
          item = cmark_node_next(item), number++) {
         S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(item)));
-        S_marker(c, list, item, number, depth, c->bullet, sizeof c->bullet);
+        size_t used = strlen(c->bullet); /* an outer item's marker still waiting */
+        S_marker(c, list, item, number, depth, c->bullet + used, sizeof c->bullet - used);
         S_blocks(c, item, depth, false);
         if (c->bullet[0]) /* an item with nothing printed: its marker alone */
             S_open_at(c, KH_BLOCK_PARAGRAPH, item);

@@ -147,13 +147,16 @@ def test_code(tmp):
 
 def test_lists(tmp):
     body = ("# Nội dung\n\n- Mục một\n+ Mục hai\n  * Mục con\n\n1) Việc một\n3) Việc ba\n\n"
-            "- Các hoạt động:\n\n  | STT | Nội dung |\n  | --- | --- |\n  | 1 | Hội nghị sơ kết |\n\n"
+            "- Các hoạt động:\n\n  | STT | Nội dung |\n  | --- | --- |\n  | 1 | Hội nghị sơ kết | thừa |\n\n"
+            "- - Mục trong mục\n- 1. Việc trong mục\n\n"
             "- ```\n  mã trong mục\n  ```\n- ## Tiêu đề trong mục\n- > Trích dẫn trong mục\n")
     c = Case(tmp, "lists", body)
     for m in ("- Mục một", "+ Mục hai", "* Mục con", "1) Việc một", "3) Việc ba", "- Các hoạt động:",
               "- mã trong mục", "- Tiêu đề trong mục", "- Trích dẫn trong mục"):
         c.line(m, "the marker typed: %r" % m)
-    c.words_in_order("STT Nội dung 1 Hội nghị sơ kết", "a table inside a list item")
+    c.words_in_order("STT Nội dung 1 Hội nghị sơ kết | thừa", "a table inside a list item; a cell past the header's count printed")
+    c.diag("table-columns", BODY_LINE + 13, 3)
+    c.words_in_order("- Mục trong mục - 1. Việc trong mục", "an item that opens with a list keeps both markers")
     c.font("Tiêu", "B", "a heading inside a list item prints bold")
 
 
