@@ -2,13 +2,19 @@
  *
  * Front matter: each field is read with its position, so a missing or
  * mistyped one is reported where it is (or where it belongs). Body: cmark
- * parses the Markdown; one walk turns its blocks into paragraphs and
- * headings of styled spans. Headings are numbered from the structure with
- * the template's per-level format (a hand-written number is dropped and
+ * parses the Markdown; one walk, the same for the top level, list items
+ * and quotes, turns its blocks into paragraphs, headings and tables of
+ * styled spans. Headings are numbered from the structure with the
+ * template's per-level format (a hand-written number is dropped and
  * renumbered), level styles add bold/italic/upper case, list items become
- * paragraphs that start with their bullet ("- " at depth 0, as Vietnamese
- * offices type them), and a heading that ends in a colon and is followed by
- * a paragraph is run into it ("1. Tập thể: Các phòng …"). */
+ * paragraphs that start with the marker the clerk typed ("-" and "+" are
+ * different levels to a clerk), and a heading that ends in a colon and is
+ * followed by a paragraph is run into it ("1. Tập thể: Các phòng …").
+ *
+ * Issue 9's promise holds here: every construct a clerk may type prints
+ * all its text, or gets a diagnostic at its position (docs/rules.md, "The
+ * Markdown body"): code blocks, HTML (read with libxml2), links with their
+ * address, footnotes as typed; images and too-deep nesting are errors. */
 #include "model.h"
 
 #include <cmark.h>
@@ -181,6 +187,8 @@ typedef struct {
     char bullet[512];           /* list items' markers, until a block takes them
                                  * ("- 1. " for an item that opens with a list) */
     unsigned char *covered;     /* per file line: a leaf block of cmark's has it */
+    const char **urls;          /* of the links, sorted (cmark owns them) */
+    size_t nurls, cap_urls;
     int next_def;               /* first line not yet searched for footnotes */
 } kh_mctx_t;
 
@@ -1421,11 +1429,18 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
     free(h.href);
 }
 
-/* ---- footnote definitions ---- */
+/* ---- link reference definitions ---- */
 
-/* "[^1]: note" with a one-word note is a link reference definition to
- * cmark, which takes it out of the text. Such lines are found as lines no
- * leaf block covers, and printed as typed where they stand. */
+/* "[^1]: note" with a one-word note, or "[1]: https://vbpl.vn/…", is a link
+ * reference definition to cmark, which takes it out of the text. Such
+ * lines are found as lines no leaf block covers. A footnote is printed as
+ * typed where it stands (with a warning); another definition prints
+ * where a link uses it ("text (url)"), and as typed if no link does. */
+static int S_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void S_mark_covered(kh_mctx_t *c)
 {
     c->covered = calloc((size_t)c->src->nlines + 2, 1);
@@ -1447,12 +1462,61 @@ static void S_mark_covered(kh_mctx_t *c)
                 c->covered[l] = 1;
             break;
         }
+        case CMARK_NODE_LINK:
+            if (ev == CMARK_EVENT_ENTER) {
+                c->urls = kh_array_grow(c->urls, c->nurls, &c->cap_urls,
+                                        sizeof *c->urls, 16);
+                c->urls[c->nurls++] = cmark_node_get_url(n);
+            }
+            break;
         default:
             break;
         }
     }
     cmark_iter_free(it);
+    if (c->nurls)
+        qsort(c->urls, c->nurls, sizeof *c->urls, S_cmp_str);
     c->next_def = c->src->body_line;
+}
+
+/* "[label]:" at s: its length, or 0. */
+static size_t S_ref_label(const char *s, size_t n)
+{
+    if (n < 4 || s[0] != '[')
+        return 0;
+    for (size_t k = 1; k + 1 < n; k++) {
+        if (s[k] == '\\') {
+            k++;
+            continue;
+        }
+        if (s[k] == '[')
+            return 0;
+        if (s[k] == ']')
+            return k > 1 && s[k + 1] == ':' ? k + 2 : 0;
+    }
+    return 0;
+}
+
+/* Does a link of the plan use the definition's url (after "[label]:")? */
+static bool S_url_used(const kh_mctx_t *c, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    size_t k = 0;
+    bool angle = n && s[0] == '<';
+    if (angle)
+        s++, n--;
+    while (k < n && (angle ? s[k] != '>' : s[k] != ' ' && s[k] != '\t'))
+        k++;
+    if (!k || !c->nurls)
+        return false;
+    char *url = strndup(s, k);
+    if (!url)
+        abort();
+    const char *key = url;
+    bool used = bsearch(&key, c->urls, c->nurls, sizeof *c->urls, S_cmp_str) != NULL;
+    free(url);
+    return used;
 }
 
 /* A line's text after container marks ("> ", "- ", indent). */
@@ -1468,7 +1532,7 @@ static const char *S_strip_containers(const char *s, size_t *len)
     }
 }
 
-/* Prints the consumed footnote definitions on lines before line upto. */
+/* Prints the consumed definitions on lines before line upto. */
 static void S_flush_defs(kh_mctx_t *c, int upto)
 {
     if (upto > c->src->nlines + 1)
@@ -1477,12 +1541,15 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         size_t len;
         const char *s = kh_source_line(c->src, l, &len);
         const char *t = S_strip_containers(s, &len);
-        size_t fl;
-        if (c->covered[l] || !(fl = S_footnote_label(t, len)) || fl >= len ||
-            t[fl] != ':')
+        size_t rl;
+        if (c->covered[l] || !(rl = S_ref_label(t, len)))
+            continue;
+        bool footnote = t[1] == '^';
+        if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
         int col = S_char_col(c, l, (size_t)(t - s));
-        S_footnote_diag(c, l, col, t, fl);
+        if (footnote)
+            S_footnote_diag(c, l, col, t, rl - 1);
         kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, l, col);
         S_add_span(b, t, len, 0);
         /* its continuation lines, up to a blank or printed line */
@@ -1658,6 +1725,7 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
         S_blocks(&c, src->body_doc, 0, true);
         S_flush_defs(&c, src->nlines + 1);
         free(c.covered);
+        free(c.urls);
     }
     if (!c.ok) {
         kh_plan_free(plan);

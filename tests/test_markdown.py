@@ -176,6 +176,13 @@ def test_links(tmp):
                      "thư vp@syt.gov.vn.", "a link prints its text and its address")
     check(c.text.count("vanban.gov.vn") == 1 and c.text.count("vp@syt.gov.vn") == 1,
           "links: an autolink prints its address once", c.text)
+    body = ("# Nội dung\n\nXem [văn bản][vb].\n\n[vb]: https://vanban.gov.vn\n\n"
+            "Tài liệu tham khảo:\n\n[1]: https://vbpl.vn/nd98\n")
+    c = Case(tmp, "references", body)
+    c.words_in_order("Xem văn bản (https://vanban.gov.vn). Tài liệu tham khảo: [1]: https://vbpl.vn/nd98",
+                     "a reference link prints its address; an unused definition prints as typed")
+    check(c.text.count("vanban.gov.vn") == 1 and c.diags == [], "references: a used definition prints once, no diagnostic",
+          c.text + str(c.diags))
 
 
 def test_footnotes_images_headings(tmp):
