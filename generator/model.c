@@ -517,6 +517,10 @@ static void S_inl_byte(kh_inl_t *st, cmark_node *n, int *line, size_t *byte)
 static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra, int *line,
                       int *col)
 {
+    if (st->c->diags->count >= KH_MAX_DIAGS) { /* only counted: no position */
+        *line = *col = 0;
+        return;
+    }
     size_t byte;
     S_inl_byte(st, n, line, &byte);
     *col = S_char_col(st->c, *line, byte + extra);
@@ -671,15 +675,19 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
     bool closing;
     if (!strncmp(t, "<!--", 4))
         return; /* a note to the writers: never printed */
-    S_inl_pos(st, n, 0, &line, &col);
+    /* the position is found only for a diagnostic: counting the columns
+     * of a long line for every tag would be quadratic */
+#define KH_TAG_POS() S_inl_pos(st, n, 0, &line, &col)
     if (!strncmp(t, "<![CDATA[", 9)) {
         size_t len = strlen(t);
         S_print(st, t + 9, len >= 12 ? len - 12 : 0);
+        KH_TAG_POS();
         S_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML %s dropped; its text is printed", "CDATA");
         return;
     }
     if (!S_tag_name(t, name, sizeof name, &closing)) {
+        KH_TAG_POS();
         S_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML declaration or instruction %s is not printed", "<!…>/<?…?>");
         return;
@@ -695,6 +703,7 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         if (st->html_italic + delta >= 0)
             st->html_italic += delta;
     } else if (!strcmp(name, "img")) {
+        KH_TAG_POS();
         S_diag(st->c, line, col, KH_SEV_ERROR, "image",
                "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
@@ -713,10 +722,12 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         free(st->href);
         st->href = NULL;
     } else if (!closing) {
+        KH_TAG_POS();
         S_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML tag <%s> dropped; its text is printed", name);
     }
 }
+#undef KH_TAG_POS
 
 /* The inlines under parent into block b. An iterator, not recursion: emphasis may nest as deep as the file is
  * long. */
@@ -1258,6 +1269,8 @@ static void S_html_text(kh_html_t *h, const char *s)
 /* The column of "<name" in file line line, else 1. */
 static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name)
 {
+    if (h->c->diags->count >= KH_MAX_DIAGS) /* only counted */
+        return 0;
     size_t len;
     const char *s = kh_source_line(h->c->src, line, &len);
     size_t nl = strlen((const char *)name);

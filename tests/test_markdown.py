@@ -205,7 +205,21 @@ def test_footnotes_images_headings(tmp):
     check(len(c.diags) == 2, "space: not inside code, not for a spaced dash", str(c.diags))
 
 
+def test_linear(tmp):
+    """One long line of tags, footnotes and stray spaces: positions are
+    counted only for what is reported, so this stays linear."""
+    import time
+    body = "# Nội dung\n\n" + ('<a href="https://x.vn">x</a> <i>y</i> a , b[^1] ' * 30000) + "\n"
+    open(os.path.join(tmp, "long.md"), "w", encoding="utf-8").write(FRONT + body)
+    t = time.time()
+    r = run([KEHOACH, "validate", "long.md"], tmp)
+    dt = time.time() - t
+    check(r.returncode == 0 and dt < 8, "long line of 150,000 inline constructs validates in %.2f s" % dt,
+          r.stderr.decode()[-300:])
+
+
 with tempfile.TemporaryDirectory() as tmp:
+    test_linear(tmp)
     test_indented(tmp)
     test_html(tmp)
     test_code(tmp)
