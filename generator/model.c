@@ -599,7 +599,8 @@ static char *S_html_attr(const char *tag, const char *attr)
 {
     htmlDocPtr doc = htmlReadMemory(tag, (int)strlen(tag), NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED);
+                                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED |
+                                        HTML_PARSE_IGNORE_ENC);
     char *value = NULL;
     for (xmlNode *n = doc ? doc->children : NULL; n && !value; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
@@ -1405,7 +1406,7 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
     xmlSetStructuredErrorFunc(&h, S_html_error);
     htmlDocPtr doc = htmlReadMemory(lit, (int)strlen(lit), NULL, "UTF-8",
                                     HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                        HTML_PARSE_NOIMPLIED);
+                                        HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
     xmlSetStructuredErrorFunc(NULL, NULL);
     if (h.fatal || !doc) {
         if (h.fatal == 2) /* libxml2 stops at 256 levels */
