@@ -1141,7 +1141,7 @@ static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
 static void S_indented_code(kh_mctx_t *c, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
-    int line0 = S_file_line(c, cmark_node_get_start_line(n)), col;
+    int line0, col;
     S_node_pos(c, n, &line0, &col);
     S_diag(c, line0, col, KH_SEV_WARNING, "indented-code", "this text is "
            "indented by 4 spaces or more, which Markdown reads as code; it is "
@@ -1190,7 +1190,7 @@ typedef struct {
     int line0, col0;  /* the block's position */
     long cur;         /* index of the paragraph being filled; -1: none yet */
     int cur_line;     /* file line of the element being read */
-    int bold, italic, pre, skip;
+    int bold, italic, pre;
     bool space;       /* a space is due before the next word */
     bool warned;
     bool in_a;
