@@ -1726,6 +1726,49 @@ static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top)
         n = S_block(c, n, depth, top);
 }
 
+/* A space typed before , ; : . ! ? ) ” % in a printed front-matter value.
+ * Only where the value stands verbatim on its line (plain or quoted, one
+ * line): there the space's column is exact. */
+static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
+{
+    if (!v || v->kind != KH_NODE_SCALAR || strchr(v->text, '\n'))
+        return;
+    size_t len, vlen = strlen(v->text);
+    const char *s = kh_source_line(c->src, v->line, &len);
+    size_t b = 0;
+    for (int col = 1; b < len && col < v->col; b++)
+        col += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
+    if (b < len && (s[b] == '"' || s[b] == '\''))
+        b++;
+    if (b + vlen > len || memcmp(s + b, v->text, vlen))
+        return;
+    for (size_t i = 1; i < vlen; i++) {
+        size_t m = S_closing_mark(v->text + i, vlen - i);
+        if (m && v->text[i - 1] == ' ') {
+            char mark[4] = {0};
+            memcpy(mark, v->text + i, m);
+            S_diag(c, v->line, S_char_col(c, v->line, b + i - 1), KH_SEV_WARNING,
+                   "space-before-punctuation",
+                   "a space before '%s': the mark goes right after the word", mark);
+        }
+    }
+}
+
+static void S_front_punct_all(kh_mctx_t *c)
+{
+    const kh_node_t *fm = c->src->front;
+    const kh_node_t *iss = kh_node_get(fm, "issuer"), *sg = kh_node_get(fm, "signer");
+    const kh_node_t *v[] = {kh_node_get(iss, "parent"), kh_node_get(iss, "name"),
+                            kh_node_get(fm, "place"), kh_node_get(fm, "title"),
+                            kh_node_get(fm, "archive"), kh_node_get(sg, "on_behalf_of"),
+                            kh_node_get(sg, "title"), kh_node_get(sg, "name")};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        S_front_punct(c, v[i]);
+    const kh_node_t *r = kh_node_get(fm, "recipients");
+    for (size_t i = 0; r && r->kind == KH_NODE_SEQ && i < r->n; i++)
+        S_front_punct(c, r->kids[i]);
+}
+
 kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
                          kh_diag_list_t *diags)
 {
@@ -1735,6 +1778,7 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     kh_mctx_t c = {.src = src, .tpl = tpl, .diags = diags, .plan = plan, .ok = true};
     S_read_front(&c);
     if (c.ok) {
+        S_front_punct_all(&c);
         S_mark_covered(&c);
         S_blocks(&c, src->body_doc, 0, true);
         S_flush_defs(&c, src->nlines + 1);
