@@ -3,7 +3,7 @@
 # named (otherwise).
 
 CC      ?= cc
-PKGS    := yaml-0.1 libcmark libpcre2-8
+PKGS    := yaml-0.1 libcmark libpcre2-8 libxml-2.0
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wpedantic
 CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

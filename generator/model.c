@@ -2,17 +2,25 @@
  *
  * Front matter: each field is read with its position, so a missing or
  * mistyped one is reported where it is (or where it belongs). Body: cmark
- * parses the Markdown; one walk turns its blocks into paragraphs and
- * headings of styled spans. Headings are numbered from the structure with
- * the template's per-level format (a hand-written number is dropped and
+ * parses the Markdown; one walk, the same for the top level, list items
+ * and quotes, turns its blocks into paragraphs, headings and tables of
+ * styled spans. Headings are numbered from the structure with the
+ * template's per-level format (a hand-written number is dropped and
  * renumbered), level styles add bold/italic/upper case, list items become
- * paragraphs that start with their bullet ("- " at depth 0, as Vietnamese
- * offices type them), and a heading that ends in a colon and is followed by
- * a paragraph is run into it ("1. Tập thể: Các phòng …"). */
+ * paragraphs that start with the marker the clerk typed ("-" and "+" are
+ * different levels to a clerk), and a heading that ends in a colon and is
+ * followed by a paragraph is run into it ("1. Tập thể: Các phòng …").
+ *
+ * Issue 9's promise holds here: every construct a clerk may type prints
+ * all its text, or gets a diagnostic at its position (docs/rules.md, "The
+ * Markdown body"): code blocks, HTML (read with libxml2), links with their
+ * address, footnotes as typed; images and too-deep nesting are errors. */
 #include "model.h"
 
 #include <cmark.h>
 #include <ctype.h>
+#include <libxml/HTMLparser.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,7 +183,13 @@ typedef struct {
     kh_plan_t *plan;
     bool ok;
     int counters[KH_MAX_LEVELS];
-    size_t cap;
+    size_t cap;                 /* of plan->blocks */
+    char bullet[512];           /* list items' markers, until a block takes them
+                                 * ("- 1. " for an item that opens with a list) */
+    unsigned char *covered;     /* per file line: a leaf block of cmark's has it */
+    const char **urls;          /* of the links, sorted (cmark owns them) */
+    size_t nurls, cap_urls;
+    int next_def;               /* first line not yet searched for footnotes */
 } kh_mctx_t;
 
 static void S_err(kh_mctx_t *c, const kh_node_t *at, const char *rule,
@@ -312,17 +326,50 @@ static void S_read_front(kh_mctx_t *c)
 
 /* ---- body ---- */
 
-static kh_block_t *S_new_block(kh_mctx_t *c, kh_block_kind_t kind,
-                               cmark_node *at)
+static int S_file_line(const kh_mctx_t *c, int cmark_line)
+{
+    return kh_source_body_line(c->src, cmark_line);
+}
+
+/* The 1-based character column of byte offset byte in file line line. */
+static int S_char_col(const kh_mctx_t *c, int line, size_t byte)
+{
+    size_t len;
+    const char *s = kh_source_line(c->src, line, &len);
+    if (byte > len)
+        byte = len;
+    int col = 1;
+    for (size_t i = 0; i < byte; i++)
+        col += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return col;
+}
+
+static void S_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
+                   const char *rule, const char *fmt, const char *arg)
+{
+    kh_diag_add(c->diags, c->src->path, line, col, sev, rule, fmt, arg);
+    if (sev == KH_SEV_ERROR)
+        c->ok = false;
+}
+
+static kh_block_t *S_new_block_at(kh_mctx_t *c, kh_block_kind_t kind, int line,
+                                  int col)
 {
     kh_plan_t *p = c->plan;
     p->blocks = kh_array_grow(p->blocks, p->nblocks, &c->cap, sizeof *p->blocks, 64);
     kh_block_t *b = &p->blocks[p->nblocks++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
-    b->line = kh_source_body_line(c->src, cmark_node_get_start_line(at));
-    b->col = cmark_node_get_start_column(at);
+    b->line = line;
+    b->col = col;
     return b;
+}
+
+static void S_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col)
+{
+    *line = S_file_line(c, cmark_node_get_start_line(n));
+    int bc = cmark_node_get_start_column(n);
+    *col = S_char_col(c, *line, bc > 0 ? (size_t)bc - 1 : 0);
 }
 
 /* Appends text with a style, merging with the previous span when equal.
@@ -352,6 +399,28 @@ static void S_add_span(kh_block_t *b, const char *text, size_t len,
     last->text[last->len] = '\0';
 }
 
+/* A new paragraph, heading or table at a file position. A list item's
+ * marker waits in c->bullet for the first block the item prints, whatever
+ * its kind (a table gets it on a line of its own). */
+static kh_block_t *S_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
+{
+    if (c->bullet[0] && kind == KH_BLOCK_TABLE)
+        S_open(c, KH_BLOCK_PARAGRAPH, line, col);
+    kh_block_t *b = S_new_block_at(c, kind, line, col);
+    if (c->bullet[0]) {
+        S_add_span(b, c->bullet, strlen(c->bullet), 0);
+        c->bullet[0] = '\0';
+    }
+    return b;
+}
+
+static kh_block_t *S_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at)
+{
+    int line, col;
+    S_node_pos(c, at, &line, &col);
+    return S_open(c, kind, line, col);
+}
+
 /* Replaces a span's text (which it takes over). */
 static void S_set_span_text(kh_span_t *sp, char *text)
 {
@@ -361,36 +430,425 @@ static void S_set_span_text(kh_span_t *sp, char *text)
     sp->cap = sp->len + 1;
 }
 
-static void S_inlines(kh_block_t *b, cmark_node *parent, unsigned style)
+/* ---- inline text ---- */
+
+/* Where inline text was typed, for the positions of its diagnostics.
+ * Nodes of the plan's own tree carry cmark's byte columns, but cmark counts
+ * a paragraph's later lines from after their leading blanks, so the walk
+ * adds those back. Text parsed again on its own (a table cell, an
+ * indented paragraph) has its own cmark lines: shift gives, per line, the
+ * bytes of the file line before that text. */
+typedef struct {
+    int line0;           /* file line of cmark line 1 */
+    int first;           /* cmark line of the block's first line */
+    const size_t *shift; /* NULL for the plan's own tree */
+    int nshift;
+} kh_origin_t;
+
+typedef struct {
+    kh_mctx_t *c;
+    kh_block_t *b;       /* the block being filled (no block is added meanwhile) */
+    const kh_origin_t *o;
+    unsigned base;       /* style of the whole text (headings, header cells) */
+    int bold, italic;    /* open ** and * */
+    int html_bold, html_italic; /* open <b>/<strong>, <i>/<em> */
+    int cur_line;        /* cmark line of the last positioned node */
+    size_t cur_skip;     /* its leading blanks (plan's own tree) */
+    bool space;          /* the last printed character is a typed space */
+    cmark_node *space_node; /* the text it ends (NULL: a line end) */
+    size_t space_off;    /* its byte in that text: found only when needed */
+    bool in_link, footnote;
+    kh_buf_t link_text;
+    bool in_a;
+    char *href;          /* of the open <a> */
+    kh_buf_t a_text;
+} kh_inl_t;
+
+static kh_block_t *S_cur(kh_inl_t *st)
 {
-    for (cmark_node *n = cmark_node_first_child(parent); n;
-         n = cmark_node_next(n)) {
-        const char *lit;
+    return st->b;
+}
+
+static unsigned S_style(const kh_inl_t *st)
+{
+    return st->base | (st->bold || st->html_bold ? KH_SPAN_BOLD : 0) |
+           (st->italic || st->html_italic ? KH_SPAN_ITALIC : 0);
+}
+
+static void S_print(kh_inl_t *st, const char *s, size_t n)
+{
+    S_add_span(S_cur(st), s, n, S_style(st));
+    if (st->in_link)
+        kh_buf_put(&st->link_text, s, n);
+    if (st->in_a)
+        kh_buf_put(&st->a_text, s, n);
+}
+
+/* File line and byte offset of a node's start. */
+static void S_inl_byte(kh_inl_t *st, cmark_node *n, int *line, size_t *byte)
+{
+    const kh_origin_t *o = st->o;
+    int cl = cmark_node_get_start_line(n), cc = cmark_node_get_start_column(n);
+    if (cl <= 0) { /* soft breaks have no position */
+        cl = st->cur_line > 0 ? st->cur_line : o->first;
+        cc = 1;
+    }
+    *line = o->line0 + cl - 1;
+    *byte = cc > 0 ? (size_t)cc - 1 : 0;
+    if (o->shift) {
+        if (cl - 1 < o->nshift)
+            *byte += o->shift[cl - 1];
+        return;
+    }
+    if (cl != st->cur_line) { /* the first node of a line: find its blanks */
+        st->cur_line = cl;
+        st->cur_skip = 0;
+        if (cl > o->first) {
+            size_t len;
+            const char *s = kh_source_line(st->c->src, *line, &len);
+            while (*byte + st->cur_skip < len &&
+                   (s[*byte + st->cur_skip] == ' ' || s[*byte + st->cur_skip] == '\t'))
+                st->cur_skip++;
+        }
+    }
+    *byte += st->cur_skip;
+}
+
+static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra, int *line,
+                      int *col)
+{
+    if (st->c->diags->count >= KH_MAX_DIAGS) { /* only counted: no position */
+        *line = *col = 0;
+        return;
+    }
+    size_t byte;
+    S_inl_byte(st, n, line, &byte);
+    *col = S_char_col(st->c, *line, byte + extra);
+}
+
+/* , ; : . ! ? ) ” % : marks typed right after the word they follow. */
+static size_t S_closing_mark(const char *s, size_t n)
+{
+    if (n && strchr(",;:.!?)%", s[0]) && s[0])
+        return 1;
+    return n >= 3 && !memcmp(s, "”", 3) ? 3 : 0;
+}
+
+/* A footnote reference or definition label "[^x]" at s: its length. */
+static size_t S_footnote_label(const char *s, size_t n)
+{
+    if (n < 4 || s[0] != '[' || s[1] != '^')
+        return 0;
+    for (size_t k = 2; k < n; k++) {
+        if (s[k] == ']')
+            return k > 2 ? k + 1 : 0;
+        if (s[k] == ' ' || s[k] == '[')
+            return 0;
+    }
+    return 0;
+}
+
+static void S_footnote_diag(kh_mctx_t *c, int line, int col, const char *label,
+                            size_t len)
+{
+    kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "footnote",
+                "footnote %.*s printed as typed: kehoach does not place "
+                "footnotes yet", (int)(len < 60 ? len : 60), label);
+}
+
+static void S_inl_text(kh_inl_t *st, cmark_node *n)
+{
+    const char *t = cmark_node_get_literal(n);
+    size_t len = strlen(t);
+    for (size_t i = 0; i < len; i++) {
+        int line, col;
+        size_t fl = S_footnote_label(t + i, len - i);
+        if (fl) {
+            S_inl_pos(st, n, i, &line, &col);
+            S_footnote_diag(st->c, line, col, t + i, fl);
+            i += fl - 1;
+            continue;
+        }
+        size_t m = S_closing_mark(t + i, len - i);
+        if (m && (i > 0 ? t[i - 1] == ' ' : st->space)) {
+            if (i > 0)
+                S_inl_pos(st, n, i - 1, &line, &col);
+            else if (st->space_node)
+                S_inl_pos(st, st->space_node, st->space_off, &line, &col);
+            else
+                S_inl_pos(st, n, 0, &line, &col);
+            char mark[4] = {0};
+            memcpy(mark, t + i, m);
+            S_diag(st->c, line, col, KH_SEV_WARNING, "space-before-punctuation",
+                   "a space before '%s': the mark goes right after the word", mark);
+        }
+        if (m)
+            i += m - 1;
+    }
+    if (len) {
+        st->space = t[len - 1] == ' ';
+        st->space_node = n;
+        st->space_off = len - 1;
+    }
+    S_print(st, t, len);
+}
+
+/* The value of attribute attr of the first element of an HTML tag, read by
+ * libxml2's HTML parser; NULL when absent. */
+static char *S_html_attr(const char *tag, const char *attr)
+{
+    htmlDocPtr doc = htmlReadMemory(tag, (int)strlen(tag), NULL, "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                        HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED |
+                                        HTML_PARSE_IGNORE_ENC);
+    char *value = NULL;
+    for (xmlNode *n = doc ? doc->children : NULL; n && !value; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+        if (v) {
+            value = S_dup((const char *)v);
+            xmlFree(v);
+        }
+        break;
+    }
+    xmlFreeDoc(doc);
+    return value;
+}
+
+/* The lower-case name of an HTML tag ("<B>", "</b>", "<br/>"); false for
+ * comments, declarations and processing instructions. */
+static bool S_tag_name(const char *s, char *name, size_t size, bool *closing)
+{
+    if (s[0] != '<')
+        return false;
+    size_t i = 1, k = 0;
+    *closing = s[i] == '/';
+    if (*closing)
+        i++;
+    if (!isalpha((unsigned char)s[i]))
+        return false;
+    for (; isalnum((unsigned char)s[i]) || s[i] == '-'; i++)
+        if (k + 1 < size)
+            name[k++] = (char)tolower((unsigned char)s[i]);
+    name[k] = '\0';
+    return true;
+}
+
+/* Is url what the reader already sees as the link's text? */
+static bool S_same_url(const char *text, const char *url)
+{
+    if (!strncmp(url, "mailto:", 7) && strcmp(text, url))
+        url += 7;
+    return !strcmp(text, url);
+}
+
+/* Text, then " (url)" when the url is not the text: the clerk signs what
+ * prints, so where a link points must print too. */
+static void S_link_end(kh_inl_t *st, const char *text, const char *url,
+                       const char *title)
+{
+    bool show_url = url && url[0] && !S_same_url(text, url);
+    bool show_title = title && title[0];
+    if (!show_url && !show_title)
+        return;
+    bool was_link = st->in_link, was_a = st->in_a;
+    st->in_link = st->in_a = false;
+    if (text[0])
+        S_print(st, " (", 2);
+    if (show_url)
+        S_print(st, url, strlen(url));
+    if (show_url && show_title)
+        S_print(st, ", ", 2);
+    if (show_title)
+        S_print(st, title, strlen(title));
+    if (text[0])
+        S_print(st, ")", 1);
+    st->in_link = was_link, st->in_a = was_a;
+    st->space = false;
+}
+
+static void S_html_inline(kh_inl_t *st, cmark_node *n)
+{
+    const char *t = cmark_node_get_literal(n);
+    int line, col;
+    char name[16];
+    bool closing;
+    if (!strncmp(t, "<!--", 4))
+        return; /* a note to the writers: never printed */
+    /* the position is found only for a diagnostic: counting the columns
+     * of a long line for every tag would be quadratic */
+#define KH_TAG_POS() S_inl_pos(st, n, 0, &line, &col)
+    if (!strncmp(t, "<![CDATA[", 9)) {
+        size_t len = strlen(t);
+        S_print(st, t + 9, len >= 12 ? len - 12 : 0);
+        KH_TAG_POS();
+        S_diag(st->c, line, col, KH_SEV_WARNING, "html",
+               "HTML %s dropped; its text is printed", "CDATA");
+        return;
+    }
+    if (!S_tag_name(t, name, sizeof name, &closing)) {
+        KH_TAG_POS();
+        S_diag(st->c, line, col, KH_SEV_WARNING, "html",
+               "HTML declaration or instruction %s is not printed", "<!…>/<?…?>");
+        return;
+    }
+    int delta = closing ? -1 : 1;
+    if (!strcmp(name, "br")) {
+        S_add_span(S_cur(st), "", 0, S_style(st) | KH_SPAN_BREAK);
+        st->space = false;
+    } else if (!strcmp(name, "b") || !strcmp(name, "strong")) {
+        if (st->html_bold + delta >= 0)
+            st->html_bold += delta;
+    } else if (!strcmp(name, "i") || !strcmp(name, "em")) {
+        if (st->html_italic + delta >= 0)
+            st->html_italic += delta;
+    } else if (!strcmp(name, "img")) {
+        KH_TAG_POS();
+        S_diag(st->c, line, col, KH_SEV_ERROR, "image",
+               "an image cannot be printed: its picture would be lost (%s)",
+               "describe it in words");
+        st->space = false;
+    } else if (!strcmp(name, "a") && !closing) {
+        free(st->href);
+        st->href = S_html_attr(t, "href");
+        st->in_a = true;
+        st->a_text.len = 0;
+        kh_buf_put(&st->a_text, "", 0);
+    } else if (!strcmp(name, "a")) {
+        if (st->in_a) {
+            st->in_a = false;
+            S_link_end(st, st->a_text.data ? st->a_text.data : "", st->href, NULL);
+        }
+        free(st->href);
+        st->href = NULL;
+    } else if (!closing) {
+        KH_TAG_POS();
+        S_diag(st->c, line, col, KH_SEV_WARNING, "html",
+               "HTML tag <%s> dropped; its text is printed", name);
+    }
+}
+#undef KH_TAG_POS
+
+/* The inlines under parent into block b. An iterator, not recursion: emphasis may nest as deep as the file is
+ * long. */
+static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
+                           unsigned style, const kh_origin_t *o)
+{
+    kh_inl_t st = {.c = c, .b = b, .o = o, .base = style};
+    cmark_iter *it = cmark_iter_new(parent);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (n == parent)
+            continue;
+        bool enter = ev == CMARK_EVENT_ENTER;
+        int line, col;
         switch (cmark_node_get_type(n)) {
         case CMARK_NODE_TEXT:
-        case CMARK_NODE_CODE:
-        case CMARK_NODE_HTML_INLINE:
-            lit = cmark_node_get_literal(n);
-            S_add_span(b, lit, strlen(lit), style);
+            S_inl_text(&st, n);
             break;
+        case CMARK_NODE_CODE: {
+            const char *lit = cmark_node_get_literal(n);
+            S_print(&st, lit, strlen(lit));
+            st.space = false;
+            break;
+        }
         case CMARK_NODE_SOFTBREAK:
-            S_add_span(b, " ", 1, style);
+            S_print(&st, " ", 1);
+            st.space = true;
+            st.space_node = NULL;
             break;
         case CMARK_NODE_LINEBREAK:
-            S_add_span(b, "", 0, style | KH_SPAN_BREAK);
+            S_add_span(S_cur(&st), "", 0, S_style(&st) | KH_SPAN_BREAK);
+            st.space = false;
             break;
         case CMARK_NODE_EMPH:
-            S_inlines(b, n, style | KH_SPAN_ITALIC);
+            st.italic += enter ? 1 : -1;
             break;
         case CMARK_NODE_STRONG:
-            S_inlines(b, n, style | KH_SPAN_BOLD);
+            st.bold += enter ? 1 : -1;
             break;
-        default: /* links, images: their text */
-            S_inlines(b, n, style);
+        case CMARK_NODE_HTML_INLINE:
+            S_html_inline(&st, n);
+            break;
+        case CMARK_NODE_LINK: {
+            /* [^1] with a one-word definition "[^1]: note" is a link to cmark */
+            cmark_node *first = cmark_node_first_child(n);
+            if (enter) {
+                st.footnote = first && cmark_node_get_type(first) == CMARK_NODE_TEXT &&
+                              cmark_node_get_literal(first)[0] == '^';
+                if (st.footnote) {
+                    S_inl_pos(&st, n, 0, &line, &col);
+                    const char *label = cmark_node_get_literal(first);
+                    kh_buf_t l = {0};
+                    kh_buf_printf(&l, "[%s]", label);
+                    S_footnote_diag(c, line, col, l.data, l.len);
+                    kh_buf_free(&l);
+                    S_print(&st, "[", 1);
+                } else {
+                    st.in_link = true;
+                    st.link_text.len = 0;
+                    kh_buf_put(&st.link_text, "", 0);
+                }
+            } else if (st.footnote) {
+                S_print(&st, "]", 1);
+                st.footnote = false;
+            } else {
+                st.in_link = false;
+                S_link_end(&st, st.link_text.data, cmark_node_get_url(n),
+                           cmark_node_get_title(n));
+            }
+            break;
+        }
+        case CMARK_NODE_IMAGE:
+            S_inl_pos(&st, n, 0, &line, &col);
+            S_diag(c, line, col, KH_SEV_ERROR, "image",
+                   "an image cannot be printed: its picture would be lost (%s)",
+                   "describe it in words");
+            cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+            st.space = false;
+            break;
+        default: /* custom inlines: the parser makes none */
             break;
         }
     }
+    cmark_iter_free(it);
+    kh_buf_free(&st.link_text);
+    kh_buf_free(&st.a_text);
+    free(st.href);
 }
+
+/* Inlines of a node of the plan's own tree. */
+static void S_inlines(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
+                      unsigned style)
+{
+    kh_origin_t o = {c->src->body_line, cmark_node_get_start_line(parent), NULL, 0};
+    S_inlines_from(c, b, parent, style, &o);
+}
+
+/* Markdown text parsed on its own (a table cell, an indented paragraph):
+ * its single paragraph's inlines, else the text as typed. */
+static void S_reparsed(kh_mctx_t *c, kh_block_t *block, const char *text, size_t len,
+                       unsigned style, const kh_origin_t *o)
+{
+    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+    cmark_node *p = doc ? cmark_node_first_child(doc) : NULL;
+    if (p && cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH && !cmark_node_next(p)) {
+        kh_origin_t po = *o;
+        po.first = 1;
+        S_inlines_from(c, block, p, style, &po);
+    } else if (len) {
+        kh_buf_t b = {0};
+        for (size_t i = 0; i < len; i++)
+            kh_buf_put(&b, text[i] == '\n' ? " " : text + i, 1);
+        S_add_span(block, b.data, b.len, style);
+        kh_buf_free(&b);
+    }
+    cmark_node_free(doc);
+}
+
+/* ---- headings ---- */
 
 static unsigned S_heading_style(const kh_heading_style_t *hs)
 {
@@ -408,6 +866,25 @@ static void S_strip_number(kh_block_t *b)
         memmove(sp->text, sp->text + k, sp->len - k + 1);
         sp->len -= k;
     }
+}
+
+/* A heading whose whole text is a hand number ("2.", "II.", "a)"): the
+ * number is dropped for the structure's, so nothing of it would print. */
+static bool S_number_only(const kh_block_t *b)
+{
+    kh_buf_t t = {0};
+    for (size_t i = 0; i < b->nspans; i++)
+        kh_buf_put(&t, b->spans[i].text, b->spans[i].len);
+    kh_buf_put(&t, " ", 1);
+    const char *s = t.data;
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n > 1 && s[n - 2] == ' ')
+        n--;
+    bool only = n > 1 && kh_heading_number_prefix(s) >= n;
+    kh_buf_free(&t);
+    return only;
 }
 
 static bool S_ends_with_colon(const kh_block_t *b)
@@ -506,47 +983,73 @@ int kh_table_cells(const char *line, size_t len)
     return S_split_row(line, len, NULL, NULL, 0);
 }
 
+static bool S_in_quote(cmark_node *n)
+{
+    for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p))
+        if (cmark_node_get_type(p) == CMARK_NODE_BLOCK_QUOTE)
+            return true;
+    return false;
+}
+
+/* File line l of paragraph para without what its containers put before it
+ * (a list item's indent, "> "): the first line from the paragraph's
+ * column, later ones without leading blanks and, in a quote, '>' marks. */
+static const char *S_para_line(const kh_mctx_t *c, cmark_node *para, bool quoted,
+                               int l, size_t *len)
+{
+    const char *s = kh_source_line(c->src, l, len);
+    size_t i = 0;
+    if (l == S_file_line(c, cmark_node_get_start_line(para))) {
+        int col = cmark_node_get_start_column(para);
+        i = col > 0 ? (size_t)col - 1 : 0;
+        if (i > *len)
+            i = *len;
+    } else {
+        while (i < *len && (s[i] == ' ' || s[i] == '\t' || (quoted && s[i] == '>')))
+            i++;
+    }
+    *len -= i;
+    return s + i;
+}
+
 /* A paragraph is a table when every line starts with a pipe and the second
  * is a delimiter row. */
-static bool S_is_table(const kh_source_t *src, cmark_node *para, int *first,
-                       int *last)
+static bool S_is_table(const kh_mctx_t *c, cmark_node *para, bool quoted,
+                       int *first, int *last)
 {
-    *first = kh_source_body_line(src, cmark_node_get_start_line(para));
-    *last = kh_source_body_line(src, cmark_node_get_end_line(para));
+    *first = S_file_line(c, cmark_node_get_start_line(para));
+    *last = S_file_line(c, cmark_node_get_end_line(para));
     if (*last <= *first)
         return false;
     for (int l = *first; l <= *last; l++) {
         size_t len;
-        const char *s = S_trim(kh_source_line(src, l, &len), &len);
+        const char *s = S_trim(S_para_line(c, para, quoted, l, &len), &len);
         if (!len || s[0] != '|' || (l == *first + 1 && !kh_table_is_delimiter(s, len)))
             return false;
     }
     return true;
 }
 
-/* A cell's Markdown inlines (bold, italic) as the cell's spans. */
-static void S_cell(kh_block_t *cell, const char *text, size_t len, unsigned style)
+/* A cell's Markdown inlines (bold, italic, links …) as the cell's spans;
+ * byte: where the cell starts in its file line. */
+static void S_cell(kh_mctx_t *c, kh_block_t *cell, const char *text, size_t len,
+                   unsigned style, int line, size_t byte)
 {
     kh_buf_t b = {0};
     for (size_t i = 0; i < len; i++)
         if (!(text[i] == '\\' && i + 1 < len && text[i + 1] == '|'))
             kh_buf_put(&b, text + i, 1);
     kh_buf_put(&b, "", 0);
-    cmark_node *doc = cmark_parse_document(b.data, b.len, CMARK_OPT_DEFAULT);
-    cmark_node *p = doc ? cmark_node_first_child(doc) : NULL;
-    if (p && cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH)
-        S_inlines(cell, p, style);
-    else if (b.len)
-        S_add_span(cell, b.data, b.len, style);
-    cmark_node_free(doc);
+    kh_origin_t o = {line, 1, &byte, 1};
+    S_reparsed(c, cell, b.data, b.len, style, &o);
     kh_buf_free(&b);
 }
 
-static void S_table(kh_mctx_t *c, cmark_node *para, int first, int last)
+static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
+                    int last)
 {
-    kh_block_t *b = S_new_block(c, KH_BLOCK_TABLE, para);
     size_t len;
-    const char *head = kh_source_line(c->src, first, &len);
+    const char *head = S_para_line(c, para, quoted, first, &len);
     int cols = S_split_row(head, len, NULL, NULL, 0);
     kh_table_t *t = calloc(1, sizeof *t);
     if (!t)
@@ -556,120 +1059,714 @@ static void S_table(kh_mctx_t *c, cmark_node *para, int first, int last)
     t->cells = calloc((size_t)t->rows * (size_t)t->cols, sizeof *t->cells);
     if (!t->cells)
         abort();
+    kh_block_t *b = S_open_at(c, KH_BLOCK_TABLE, para);
     b->table = t;
     for (int l = first, r = 0; l <= last; l++) {
         if (l == first + 1)
             continue;
-        const char *start[KH_MAX_TABLE_COLS];
-        size_t clen[KH_MAX_TABLE_COLS];
-        const char *line = kh_source_line(c->src, l, &len);
-        int n = S_split_row(line, len, start, clen, KH_MAX_TABLE_COLS);
+        const char *line = S_para_line(c, para, quoted, l, &len);
+        int n = S_split_row(line, len, NULL, NULL, 0);
+        const char **start = malloc((size_t)n * sizeof *start);
+        size_t *clen = malloc((size_t)n * sizeof *clen);
+        if (!start || !clen)
+            abort();
+        S_split_row(line, len, start, clen, n);
+        if (l > first + 1 && n != cols)
+            kh_diag_add(c->diags, c->src->path, l, S_char_col(c, l, (size_t)(line - kh_source_line(c->src, l, NULL))),
+                        KH_SEV_WARNING, "table-columns",
+                        "this table row has %d cells, the header %d", n, cols);
         for (int k = 0; k < t->cols; k++) {
             kh_block_t *cell = &t->cells[r * t->cols + k];
             cell->kind = KH_BLOCK_PARAGRAPH;
             cell->line = l;
             cell->col = 1;
-            if (k < n)
-                S_cell(cell, start[k], clen[k], r == 0 ? KH_SPAN_BOLD : 0);
+            /* cells past the header's count print in the last cell, after
+             * " | ": never dropped */
+            for (int e = k; e < n && (e == k || k == t->cols - 1); e++) {
+                size_t byte = (size_t)(start[e] - kh_source_line(c->src, l, NULL));
+                unsigned style = r == 0 ? KH_SPAN_BOLD : 0;
+                if (e == k)
+                    cell->col = S_char_col(c, l, byte);
+                else
+                    S_add_span(cell, " | ", 3, style);
+                S_cell(c, cell, start[e], clen[e], style, l, byte);
+            }
         }
+        free(start);
+        free(clen);
         r++;
     }
 }
 
-static void S_walk(kh_mctx_t *c, cmark_node *parent, int depth);
+/* ---- code blocks ---- */
+
+/* A fenced block starts with its fence (``` or ~~~) where cmark puts it;
+ * an indented one with its text (cmark 0.30 does not say which it is). */
+static bool S_fenced(const kh_mctx_t *c, cmark_node *n)
+{
+    size_t len;
+    int line = S_file_line(c, cmark_node_get_start_line(n));
+    const char *s = kh_source_line(c->src, line, &len);
+    int col = cmark_node_get_start_column(n);
+    size_t off = col > 0 ? (size_t)col - 1 : 0;
+    if (off >= len)
+        return false;
+    s += off, len -= off;
+    return len >= 3 && (!strncmp(s, "```", 3) || !strncmp(s, "~~~", 3));
+}
+
+/* Fenced code: every line printed, one line each. */
+static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    int line, col;
+    S_node_pos(c, n, &line, &col);
+    S_diag(c, line, col, KH_SEV_WARNING, "code-block", "a code block is printed "
+           "line by line as plain text%s", "");
+    if (!lit || !lit[0])
+        return;
+    kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, line, col);
+    for (const char *p = lit; *p;) {
+        size_t l = strcspn(p, "\n");
+        if (p != lit)
+            S_add_span(b, "", 0, KH_SPAN_BREAK);
+        S_add_span(b, p, l, 0);
+        p += l + (p[l] == '\n');
+    }
+}
+
+/* An indented paragraph (a paste from Word or e-mail) is code to
+ * Markdown: printed as the paragraphs the clerk meant, lines joined, each
+ * blank-line-separated part a paragraph with its Markdown read. */
+static void S_indented_code(kh_mctx_t *c, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    int line0, col;
+    S_node_pos(c, n, &line0, &col);
+    S_diag(c, line0, col, KH_SEV_WARNING, "indented-code", "this text is "
+           "indented by 4 spaces or more, which Markdown reads as code; it is "
+           "printed as a paragraph (remove the indent)%s", "");
+    kh_buf_t text = {0};
+    size_t *shift = NULL, nshift = 0, cap = 0;
+    int line = line0, part_line = 0;
+    for (const char *p = lit ? lit : ""; ; line++) {
+        size_t l = strcspn(p, "\n"), lead = 0;
+        while (lead < l && (p[lead] == ' ' || p[lead] == '\t'))
+            lead++;
+        bool blank = lead == l;
+        if ((blank || !*p) && nshift) { /* a part ends */
+            kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, part_line,
+                                   S_char_col(c, part_line, shift[0]));
+            kh_origin_t o = {part_line, 1, shift, (int)nshift};
+            S_reparsed(c, b, text.data, text.len, 0, &o);
+            text.len = 0;
+            nshift = 0;
+        }
+        if (!*p)
+            break;
+        if (!blank) {
+            if (!nshift)
+                part_line = line;
+            else
+                kh_buf_put(&text, "\n", 1);
+            kh_buf_put(&text, p + lead, l - lead);
+            /* what the file line has before this text: container prefix,
+             * the indent */
+            size_t flen;
+            kh_source_line(c->src, line, &flen);
+            shift = kh_array_grow(shift, nshift, &cap, sizeof *shift, 8);
+            shift[nshift++] = (flen > l ? flen - l : 0) + lead;
+        }
+        p += l + (p[l] == '\n');
+    }
+    kh_buf_free(&text);
+    free(shift);
+}
+
+/* ---- HTML blocks ---- */
+
+typedef struct {
+    kh_mctx_t *c;
+    int line0, col0;  /* the block's position */
+    long cur;         /* index of the paragraph being filled; -1: none yet */
+    int cur_line;     /* file line of the element being read */
+    int bold, italic, pre;
+    bool space;       /* a space is due before the next word */
+    bool warned;
+    bool in_a;
+    char *href;
+    kh_buf_t a_text;
+    int fatal;        /* libxml2 could not read all of it */
+    char fatal_msg[160];
+} kh_html_t;
+
+static bool S_is(const xmlNode *n, const char *const names[])
+{
+    for (size_t i = 0; names[i]; i++)
+        if (!xmlStrcasecmp(n->name, (const xmlChar *)names[i]))
+            return true;
+    return false;
+}
+
+/* Elements that end a paragraph (a line of their own on GitHub). */
+static const char *const S_BLOCK_TAGS[] = {
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl",
+    "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "td", "th",
+    "caption", "blockquote", "pre", "section", "article", "header", "footer",
+    "nav", "aside", "main", "figure", "figcaption", "address", "center", "hr",
+    "form", "fieldset", "details", "summary", "body", "html", NULL};
+/* Elements printed as GitHub shows them, when they carry no attribute. */
+static const char *const S_PLAIN_TAGS[] = {"p", "div", "br", "b", "strong", "i",
+                                           "em", "html", "body", NULL};
+
+static kh_block_t *S_html_para(kh_html_t *h)
+{
+    kh_plan_t *p = h->c->plan;
+    if (h->cur < 0) {
+        kh_block_t *b = S_open(h->c, KH_BLOCK_PARAGRAPH, h->cur_line,
+                               h->cur_line == h->line0 ? h->col0 : 1);
+        h->cur = (long)(b - p->blocks);
+        h->space = false;
+    }
+    return &p->blocks[h->cur];
+}
+
+static unsigned S_html_style(const kh_html_t *h)
+{
+    return (h->bold ? KH_SPAN_BOLD : 0) | (h->italic ? KH_SPAN_ITALIC : 0);
+}
+
+/* Text as a browser shows it: runs of blanks and line ends are one space,
+ * none at a paragraph's start; inside <pre> line ends are line breaks. */
+static void S_html_text(kh_html_t *h, const char *s)
+{
+    for (size_t i = 0; s[i];) {
+        size_t ws = strspn(s + i, " \t\r\n\f");
+        if (ws) {
+            if (h->pre) {
+                for (size_t k = i; k < i + ws; k++)
+                    if (s[k] == '\n' && h->cur >= 0)
+                        S_add_span(S_html_para(h), "", 0, KH_SPAN_BREAK | S_html_style(h));
+            }
+            h->space = h->cur >= 0;
+            i += ws;
+            continue;
+        }
+        size_t w = strcspn(s + i, " \t\r\n\f");
+        kh_block_t *b = S_html_para(h);
+        if (h->space && b->nspans && !(b->spans[b->nspans - 1].style & KH_SPAN_BREAK)) {
+            S_add_span(b, " ", 1, S_html_style(h));
+            if (h->in_a)
+                kh_buf_put(&h->a_text, " ", 1);
+        }
+        h->space = false;
+        S_add_span(b, s + i, w, S_html_style(h));
+        if (h->in_a)
+            kh_buf_put(&h->a_text, s + i, w);
+        i += w;
+    }
+}
+
+/* The column of "<name" in file line line, else 1. */
+static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name)
+{
+    if (h->c->diags->count >= KH_MAX_DIAGS) /* only counted */
+        return 0;
+    size_t len;
+    const char *s = kh_source_line(h->c->src, line, &len);
+    size_t nl = strlen((const char *)name);
+    for (size_t i = 0; i + nl < len; i++)
+        if (s[i] == '<' && !strncasecmp(s + i + 1, (const char *)name, nl))
+            return S_char_col(h->c, line, i);
+    return line == h->line0 ? h->col0 : 1;
+}
+
+/* Returns whether to read the node's children. */
+static bool S_html_enter(kh_html_t *h, xmlNode *n)
+{
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (n->content)
+            S_html_text(h, (const char *)n->content);
+        return false;
+    }
+    if (n->type != XML_ELEMENT_NODE)
+        return false; /* comments are notes; declarations print nothing */
+    long ln = xmlGetLineNo(n);
+    if (ln > 0 && ln < 1000000)
+        h->cur_line = h->line0 + (int)ln - 1;
+    bool is_a = !xmlStrcasecmp(n->name, (const xmlChar *)"a");
+    bool plain = S_is(n, S_PLAIN_TAGS) && !n->properties;
+    if (is_a && n->properties && !n->properties->next &&
+        !xmlStrcasecmp(n->properties->name, (const xmlChar *)"href"))
+        plain = true;
+    if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
+        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name), KH_SEV_ERROR,
+               "image", "an image cannot be printed: its picture would be lost (%s)",
+               "describe it in words");
+        return false;
+    }
+    if (!plain && !h->warned) {
+        h->warned = true;
+        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name),
+               KH_SEV_WARNING, "html", "HTML formatting dropped (<%s>); its text "
+               "is printed", (const char *)n->name);
+    }
+    if (S_is(n, (const char *const[]){"script", "style", "head", "title", NULL}))
+        return false; /* not text a reader sees */
+    if (S_is(n, S_BLOCK_TAGS)) {
+        h->cur = -1;
+        if (!xmlStrcasecmp(n->name, (const xmlChar *)"li")) {
+            int k = 1;
+            for (xmlNode *s = n->prev; s; s = s->prev)
+                k += s->type == XML_ELEMENT_NODE;
+            bool ordered = n->parent && n->parent->name &&
+                           !xmlStrcasecmp(n->parent->name, (const xmlChar *)"ol");
+            if (ordered)
+                snprintf(h->c->bullet, sizeof h->c->bullet, "%d. ", k);
+            else
+                snprintf(h->c->bullet, sizeof h->c->bullet, "- ");
+        }
+    }
+    if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
+        if (h->cur >= 0)
+            S_add_span(S_html_para(h), "", 0, KH_SPAN_BREAK | S_html_style(h));
+        h->space = false;
+    }
+    if (S_is(n, (const char *const[]){"b", "strong", "h1", "h2", "h3", "h4", "h5",
+                                      "h6", "th", NULL}))
+        h->bold++;
+    if (S_is(n, (const char *const[]){"i", "em", NULL}))
+        h->italic++;
+    if (!xmlStrcasecmp(n->name, (const xmlChar *)"pre"))
+        h->pre++;
+    if (is_a && !h->in_a) {
+        xmlChar *v = xmlGetProp(n, (const xmlChar *)"href");
+        free(h->href);
+        h->href = v ? S_dup((const char *)v) : NULL;
+        xmlFree(v);
+        h->in_a = true;
+        h->a_text.len = 0;
+        kh_buf_put(&h->a_text, "", 0);
+    }
+    return true;
+}
+
+static void S_html_leave(kh_html_t *h, xmlNode *n)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return;
+    if (S_is(n, (const char *const[]){"b", "strong", "h1", "h2", "h3", "h4", "h5",
+                                      "h6", "th", NULL}))
+        h->bold--;
+    if (S_is(n, (const char *const[]){"i", "em", NULL}))
+        h->italic--;
+    if (!xmlStrcasecmp(n->name, (const xmlChar *)"pre"))
+        h->pre--;
+    if (!xmlStrcasecmp(n->name, (const xmlChar *)"a") && h->in_a) {
+        h->in_a = false;
+        const char *text = h->a_text.data ? h->a_text.data : "";
+        if (h->href && h->href[0] && !S_same_url(text, h->href)) {
+            kh_block_t *b = S_html_para(h);
+            unsigned st = S_html_style(h);
+            if (text[0])
+                S_add_span(b, " (", 2, st);
+            S_add_span(b, h->href, strlen(h->href), st);
+            if (text[0])
+                S_add_span(b, ")", 1, st);
+        }
+    }
+    if (S_is(n, S_BLOCK_TAGS))
+        h->cur = -1;
+}
+
+static void S_html_error(void *ctx, xmlErrorPtr e)
+{
+    kh_html_t *h = ctx;
+    if (e && e->level == XML_ERR_FATAL && !h->fatal) {
+        h->fatal = e->code == XML_ERR_INTERNAL_ERROR ? 2 : 1;
+        h->cur_line = h->line0 + (e->line > 0 && e->line < 1000000 ? e->line - 1 : 0);
+        snprintf(h->fatal_msg, sizeof h->fatal_msg, "%s", e->message ? e->message : "");
+        char *nl = strchr(h->fatal_msg, '\n');
+        if (nl)
+            *nl = '\0';
+    }
+}
+
+/* An HTML block: read with libxml2's HTML parser (as a browser would, never
+ * by pattern), its text printed, block elements as paragraphs, <br> as
+ * line breaks, <b>/<i> kept; other formatting dropped with a warning. */
+static void S_html_block(kh_mctx_t *c, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    kh_html_t h = {.c = c, .cur = -1};
+    S_node_pos(c, n, &h.line0, &h.col0);
+    h.cur_line = h.line0;
+    if (!lit || !lit[0])
+        return;
+    xmlSetStructuredErrorFunc(&h, S_html_error);
+    htmlDocPtr doc = htmlReadMemory(lit, (int)strlen(lit), NULL, "UTF-8",
+                                    HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                        HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
+    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (h.fatal || !doc) {
+        if (h.fatal == 2) /* libxml2 stops at 256 levels */
+            S_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
+                   "nested deeper than kehoach reads: the text inside would be "
+                   "lost (flatten them)%s", "");
+        else
+            S_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
+                   KH_SEV_ERROR, "html", "this HTML cannot be read whole, its "
+                   "text would be lost: %s", h.fatal_msg[0] ? h.fatal_msg : "unreadable");
+        xmlFreeDoc(doc);
+        return;
+    }
+    for (xmlNode *x = doc->children; x;) {
+        bool in = S_html_enter(&h, x);
+        if (in && x->children) {
+            x = x->children;
+            continue;
+        }
+        if (in)
+            S_html_leave(&h, x);
+        while (x && !x->next) {
+            x = x->parent;
+            if (!x || x == (xmlNode *)doc)
+                x = NULL;
+            else
+                S_html_leave(&h, x);
+        }
+        if (x)
+            x = x->next;
+    }
+    xmlFreeDoc(doc);
+    kh_buf_free(&h.a_text);
+    free(h.href);
+}
+
+/* ---- link reference definitions ---- */
+
+/* "[^1]: note" with a one-word note, or "[1]: https://vbpl.vn/…", is a link
+ * reference definition to cmark, which takes it out of the text. Such
+ * lines are found as lines no leaf block covers. A footnote is printed as
+ * typed where it stands (with a warning); another definition prints
+ * where a link uses it ("text (url)"), and as typed if no link does. */
+static int S_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void S_mark_covered(kh_mctx_t *c)
+{
+    c->covered = calloc((size_t)c->src->nlines + 2, 1);
+    if (!c->covered)
+        abort();
+    cmark_iter *it = cmark_iter_new(c->src->body_doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_PARAGRAPH:
+        case CMARK_NODE_HEADING:
+        case CMARK_NODE_CODE_BLOCK:
+        case CMARK_NODE_HTML_BLOCK:
+        case CMARK_NODE_THEMATIC_BREAK: {
+            int a = S_file_line(c, cmark_node_get_start_line(n));
+            int b = S_file_line(c, cmark_node_get_end_line(n));
+            for (int l = a > 1 ? a : 1; l <= b && l <= c->src->nlines; l++)
+                c->covered[l] = 1;
+            break;
+        }
+        case CMARK_NODE_LINK:
+            if (ev == CMARK_EVENT_ENTER) {
+                c->urls = kh_array_grow(c->urls, c->nurls, &c->cap_urls,
+                                        sizeof *c->urls, 16);
+                c->urls[c->nurls++] = cmark_node_get_url(n);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    if (c->nurls)
+        qsort(c->urls, c->nurls, sizeof *c->urls, S_cmp_str);
+    c->next_def = c->src->body_line;
+}
+
+/* "[label]:" at s: its length, or 0. */
+static size_t S_ref_label(const char *s, size_t n)
+{
+    if (n < 4 || s[0] != '[')
+        return 0;
+    for (size_t k = 1; k + 1 < n; k++) {
+        if (s[k] == '\\') {
+            k++;
+            continue;
+        }
+        if (s[k] == '[')
+            return 0;
+        if (s[k] == ']')
+            return k > 1 && s[k + 1] == ':' ? k + 2 : 0;
+    }
+    return 0;
+}
+
+/* Does a link of the plan use the definition's url (after "[label]:")? */
+static bool S_url_used(const kh_mctx_t *c, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    size_t k = 0;
+    bool angle = n && s[0] == '<';
+    if (angle)
+        s++, n--;
+    while (k < n && (angle ? s[k] != '>' : s[k] != ' ' && s[k] != '\t'))
+        k++;
+    if (!k || !c->nurls)
+        return false;
+    char *url = strndup(s, k);
+    if (!url)
+        abort();
+    const char *key = url;
+    bool used = bsearch(&key, c->urls, c->nurls, sizeof *c->urls, S_cmp_str) != NULL;
+    free(url);
+    return used;
+}
+
+/* A line's text after container marks ("> ", "- ", indent). */
+static const char *S_strip_containers(const char *s, size_t *len)
+{
+    for (;;) {
+        while (*len && (*s == ' ' || *s == '\t' || *s == '>'))
+            s++, (*len)--;
+        if (*len >= 2 && strchr("-+*", s[0]) && s[1] == ' ')
+            s += 2, *len -= 2;
+        else
+            return s;
+    }
+}
+
+/* Prints the consumed definitions on lines before line upto. */
+static void S_flush_defs(kh_mctx_t *c, int upto)
+{
+    if (upto > c->src->nlines + 1)
+        upto = c->src->nlines + 1;
+    for (int l = c->next_def; l < upto; l++) {
+        size_t len;
+        const char *s = kh_source_line(c->src, l, &len);
+        const char *t = S_strip_containers(s, &len);
+        size_t rl;
+        if (c->covered[l] || !(rl = S_ref_label(t, len)))
+            continue;
+        bool footnote = t[1] == '^';
+        if (!footnote && S_url_used(c, t + rl, len - rl))
+            continue;
+        int col = S_char_col(c, l, (size_t)(t - s));
+        if (footnote)
+            S_footnote_diag(c, l, col, t, rl - 1);
+        kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, l, col);
+        S_add_span(b, t, len, 0);
+        /* its continuation lines, up to a blank or printed line */
+        while (l + 1 < upto && !c->covered[l + 1]) {
+            s = kh_source_line(c->src, l + 1, &len);
+            t = S_strip_containers(s, &len);
+            if (!len || t[0] == '[')
+                break;
+            S_add_span(b, " ", 1, 0);
+            S_add_span(b, t, len, 0);
+            l++;
+        }
+    }
+    if (upto > c->next_def)
+        c->next_def = upto;
+}
+
+/* ---- the walk ---- */
+
+/* Containers (lists, quotes) the walk follows; deeper ones are refused:
+ * the text would otherwise be lost. */
+#define KH_MAX_BODY_DEPTH 32
+
+static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top);
 
 /* Returns the node after the ones consumed (a run-in paragraph). */
 static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
 {
     int level = cmark_node_get_heading_level(n);
-    kh_block_t *b = S_new_block(c, KH_BLOCK_HEADING, n);
+    kh_block_t *b = S_open_at(c, KH_BLOCK_HEADING, n);
     b->level = level;
-    S_inlines(b, n, 0);
+    S_inlines(c, b, n, 0);
+    if (S_number_only(b))
+        S_diag(c, b->line, b->col, KH_SEV_ERROR, "heading-number-only",
+               "this heading is only a number: the number comes from its place, "
+               "so nothing of it would print; write the heading's text%s", "");
     S_strip_number(b);
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
+    int first, last;
     if (c->tpl->run_in_colon && next &&
-        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b)) {
+        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b) &&
+        !S_is_table(c, next, false, &first, &last)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */
         S_add_span(b, " ", 1, 0);
-        S_inlines(b, next, 0);
+        S_inlines(c, b, next, 0);
         return cmark_node_next(next);
     }
     return next;
 }
 
-static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
+/* The marker the clerk typed for a list item ("- ", "+ ", "3) "): to a
+ * clerk "-" and "+" are different levels, and a number is the one typed.
+ * Read from the file at the item's position; the template's bullet for
+ * the depth if it is not there. */
+static void S_marker(kh_mctx_t *c, cmark_node *list, cmark_node *item,
+                     int number, int depth, char *out, size_t size)
 {
     bool ordered = cmark_node_get_list_type(list) == CMARK_ORDERED_LIST;
-    int number = cmark_node_get_list_start(list);
-    bool paren = cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM;
+    size_t len;
+    const char *s = kh_source_line(c->src, S_file_line(c, cmark_node_get_start_line(item)), &len);
+    int col = cmark_node_get_start_column(item);
+    size_t off = col > 0 ? (size_t)col - 1 : 0;
+    if (off < len) {
+        s += off, len -= off;
+        if (!ordered && strchr("-+*", s[0])) {
+            snprintf(out, size, "%c ", s[0]);
+            return;
+        }
+        size_t k = 0;
+        while (ordered && k < len && k < 9 && isdigit((unsigned char)s[k]))
+            k++;
+        if (ordered && k && k < len && (s[k] == '.' || s[k] == ')')) {
+            snprintf(out, size, "%.*s ", (int)k + 1, s);
+            return;
+        }
+    }
     const kh_template_t *t = c->tpl;
+    if (ordered)
+        snprintf(out, size, "%d%c ", number,
+                 cmark_node_get_list_delim(list) == CMARK_PAREN_DELIM ? ')' : '.');
+    else
+        snprintf(out, size, "%s ",
+                 t->bullets[depth < (int)t->nbullets ? depth : (int)t->nbullets - 1]);
+}
+
+static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
+{
+    int number = cmark_node_get_list_start(list);
     for (cmark_node *item = cmark_node_first_child(list); item;
          item = cmark_node_next(item), number++) {
-        char bullet[32];
-        if (ordered)
-            snprintf(bullet, sizeof bullet, "%d%c ", number, paren ? ')' : '.');
+        S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(item)));
+        size_t used = strlen(c->bullet); /* an outer item's marker still waiting */
+        S_marker(c, list, item, number, depth, c->bullet + used, sizeof c->bullet - used);
+        S_blocks(c, item, depth, false);
+        if (c->bullet[0]) /* an item with nothing printed: its marker alone */
+            S_open_at(c, KH_BLOCK_PARAGRAPH, item);
+    }
+}
+
+/* One block of any container: the same for the top level, list items and
+ * quotes. Returns the next node to read. */
+static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
+{
+    cmark_node *next = cmark_node_next(n);
+    int first, last;
+    bool quoted;
+    S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(n)));
+    switch (cmark_node_get_type(n)) {
+    case CMARK_NODE_PARAGRAPH:
+        quoted = S_in_quote(n);
+        if (S_is_table(c, n, quoted, &first, &last))
+            S_table(c, n, quoted, first, last);
         else
-            snprintf(bullet, sizeof bullet, "%s ",
-                     t->bullets[depth < (int)t->nbullets ? depth : (int)t->nbullets - 1]);
-        cmark_node *first = cmark_node_first_child(item);
-        if (first && cmark_node_get_type(first) == CMARK_NODE_PARAGRAPH) {
-            kh_block_t *b = S_new_block(c, KH_BLOCK_PARAGRAPH, first);
-            S_add_span(b, bullet, strlen(bullet), 0);
-            S_inlines(b, first, 0);
-            first = cmark_node_next(first);
-        } else {
-            kh_block_t *b = S_new_block(c, KH_BLOCK_PARAGRAPH, item);
-            S_add_span(b, bullet, strlen(bullet), 0);
-        }
-        for (cmark_node *n = first; n; n = cmark_node_next(n)) {
-            if (cmark_node_get_type(n) == CMARK_NODE_LIST)
-                S_list(c, n, depth + 1);
-            else if (cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH)
-                S_inlines(S_new_block(c, KH_BLOCK_PARAGRAPH, n), n, 0);
+            S_inlines(c, S_open_at(c, KH_BLOCK_PARAGRAPH, n), n, 0);
+        break;
+    case CMARK_NODE_HEADING:
+        if (top)
+            return S_heading(c, n);
+        /* inside a list item or quote: not a section of the plan, so not
+         * numbered; its text in bold where it stands */
+        S_inlines(c, S_open_at(c, KH_BLOCK_PARAGRAPH, n), n, KH_SPAN_BOLD);
+        break;
+    case CMARK_NODE_LIST:
+        S_list(c, n, depth + 1);
+        break;
+    case CMARK_NODE_BLOCK_QUOTE:
+        S_blocks(c, n, depth + 1, false);
+        break;
+    case CMARK_NODE_CODE_BLOCK:
+        if (S_fenced(c, n))
+            S_fenced_code(c, n);
+        else
+            S_indented_code(c, n);
+        break;
+    case CMARK_NODE_HTML_BLOCK:
+        S_html_block(c, n);
+        break;
+    case CMARK_NODE_ITEM: /* only inside lists, read by S_list */
+        S_blocks(c, n, depth, false);
+        break;
+    default: /* thematic breaks: no text; custom blocks: the parser makes none */
+        break;
+    }
+    return next;
+}
+
+static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top)
+{
+    if (depth > KH_MAX_BODY_DEPTH) {
+        int line, col;
+        S_node_pos(c, parent, &line, &col);
+        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "nesting",
+                    "lists and quotes nested more than %d deep: kehoach does not "
+                    "print what is inside (flatten them)", KH_MAX_BODY_DEPTH);
+        c->ok = false;
+        return;
+    }
+    for (cmark_node *n = cmark_node_first_child(parent); n;)
+        n = S_block(c, n, depth, top);
+}
+
+/* A space typed before , ; : . ! ? ) ” % in a printed front-matter value.
+ * Only where the value stands verbatim on its line (plain or quoted, one
+ * line): there the space's column is exact. */
+static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
+{
+    if (!v || v->kind != KH_NODE_SCALAR || strchr(v->text, '\n'))
+        return;
+    size_t len, vlen = strlen(v->text);
+    const char *s = kh_source_line(c->src, v->line, &len);
+    size_t b = 0;
+    for (int col = 1; b < len && col < v->col; b++)
+        col += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
+    if (b < len && (s[b] == '"' || s[b] == '\''))
+        b++;
+    if (b + vlen > len || memcmp(s + b, v->text, vlen))
+        return;
+    for (size_t i = 1; i < vlen; i++) {
+        size_t m = S_closing_mark(v->text + i, vlen - i);
+        if (m && v->text[i - 1] == ' ') {
+            char mark[4] = {0};
+            memcpy(mark, v->text + i, m);
+            S_diag(c, v->line, S_char_col(c, v->line, b + i - 1), KH_SEV_WARNING,
+                   "space-before-punctuation",
+                   "a space before '%s': the mark goes right after the word", mark);
         }
     }
 }
 
-/* Markdown nests at most this deep in a plan; cmark itself caps nesting,
- * this keeps the recursion here bounded too. */
-#define KH_MAX_BODY_DEPTH 32
-
-static void S_walk(kh_mctx_t *c, cmark_node *parent, int depth)
+static void S_front_punct_all(kh_mctx_t *c)
 {
-    if (depth > KH_MAX_BODY_DEPTH)
-        return;
-    for (cmark_node *n = cmark_node_first_child(parent); n;) {
-        cmark_node *next = cmark_node_next(n);
-        const char *lit;
-        int first, last;
-        switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_PARAGRAPH:
-            if (S_is_table(c->src, n, &first, &last))
-                S_table(c, n, first, last);
-            else
-                S_inlines(S_new_block(c, KH_BLOCK_PARAGRAPH, n), n, 0);
-            break;
-        case CMARK_NODE_HEADING:
-            next = S_heading(c, n);
-            break;
-        case CMARK_NODE_LIST:
-            S_list(c, n, 0);
-            break;
-        case CMARK_NODE_BLOCK_QUOTE:
-            S_walk(c, n, depth + 1);
-            break;
-        case CMARK_NODE_CODE_BLOCK:
-        case CMARK_NODE_HTML_BLOCK:
-            lit = cmark_node_get_literal(n);
-            S_add_span(S_new_block(c, KH_BLOCK_PARAGRAPH, n), lit,
-                       strcspn(lit, "\n"), 0);
-            break;
-        default:
-            break;
-        }
-        n = next;
-    }
+    const kh_node_t *fm = c->src->front;
+    const kh_node_t *iss = kh_node_get(fm, "issuer"), *sg = kh_node_get(fm, "signer");
+    const kh_node_t *v[] = {kh_node_get(iss, "parent"), kh_node_get(iss, "name"),
+                            kh_node_get(fm, "place"), kh_node_get(fm, "title"),
+                            kh_node_get(fm, "archive"), kh_node_get(sg, "on_behalf_of"),
+                            kh_node_get(sg, "title"), kh_node_get(sg, "name")};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        S_front_punct(c, v[i]);
+    const kh_node_t *r = kh_node_get(fm, "recipients");
+    for (size_t i = 0; r && r->kind == KH_NODE_SEQ && i < r->n; i++)
+        S_front_punct(c, r->kids[i]);
 }
 
 kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
@@ -680,8 +1777,14 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
         abort();
     kh_mctx_t c = {.src = src, .tpl = tpl, .diags = diags, .plan = plan, .ok = true};
     S_read_front(&c);
-    if (c.ok)
-        S_walk(&c, src->body_doc, 0);
+    if (c.ok) {
+        S_front_punct_all(&c);
+        S_mark_covered(&c);
+        S_blocks(&c, src->body_doc, 0, true);
+        S_flush_defs(&c, src->nlines + 1);
+        free(c.covered);
+        free(c.urls);
+    }
     if (!c.ok) {
         kh_plan_free(plan);
         return NULL;

@@ -5,7 +5,9 @@
  * recipient is a YAML mapping: say so, not "must be text"), and the schema
  * check skips positions that already carry an error. Body rules walk the
  * cmark tree load.c built; quote and glyph checks read the raw text so
- * that they can point at the exact character. */
+ * that they can point at the exact character. What the body prints (code,
+ * HTML, images, tables, footnotes, nesting) is judged by the model, which
+ * decides it; `validate` runs the model too. */
 #include "validate.h"
 
 #include <cmark.h>
@@ -361,27 +363,6 @@ static void S_quotes(kh_vctx_t *c, cmark_node *n)
                "opening quote “ never closed in this paragraph%s", "");
 }
 
-/* A pipe table's rows should all have the header's number of cells: extra
- * cells are dropped, missing ones left empty. */
-static void S_table_columns(kh_vctx_t *c, cmark_node *n)
-{
-    int first = kh_source_body_line(c->src, cmark_node_get_start_line(n));
-    int last = kh_source_body_line(c->src, cmark_node_get_end_line(n));
-    size_t len;
-    const char *l2 = kh_source_line(c->src, first + 1, &len);
-    if (last <= first || !kh_table_is_delimiter(l2, len))
-        return;
-    const char *head = kh_source_line(c->src, first, &len);
-    int cols = kh_table_cells(head, len);
-    for (int l = first + 2; l <= last; l++) {
-        const char *row = kh_source_line(c->src, l, &len);
-        int n_cells = kh_table_cells(row, len);
-        if (n_cells != cols)
-            kh_diag_add(c->diags, c->src->path, l, 1, KH_SEV_WARNING, "table-columns",
-                        "this table row has %d cells, the header %d", n_cells, cols);
-    }
-}
-
 static void S_body(kh_vctx_t *c, kh_heads_t *h)
 {
     cmark_iter *it = cmark_iter_new(c->src->body_doc);
@@ -395,8 +376,6 @@ static void S_body(kh_vctx_t *c, kh_heads_t *h)
             S_heading(c, h, n);
         if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
             S_quotes(c, n);
-        if (t == CMARK_NODE_PARAGRAPH && cmark_node_parent(n) == c->src->body_doc)
-            S_table_columns(c, n);
     }
     cmark_iter_free(it);
 }

@@ -34,6 +34,7 @@ for bin in $builds; do
     suite "render ($bin)" /usr/bin/python3 tests/test_render.py
     suite "validate ($bin)" /usr/bin/python3 tests/test_validate.py
     suite "template ($bin)" /usr/bin/python3 tests/test_template.py
+    suite "markdown ($bin)" /usr/bin/python3 tests/test_markdown.py
     suite "safety ($bin)" /usr/bin/python3 tests/test_safety.py
     suite "workflow ($bin)" /usr/bin/python3 tests/test_workflow.py
     suite "oracle ($bin)" /usr/bin/python3 tests/test_oracle.py
