@@ -1030,11 +1030,19 @@ static void S_cell_widths(kh_lctx_t *c, const kh_block_t *cell, double size,
 static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
 {
     const kh_template_t *tp = c->tpl;
+    double W = c->text_w;
+    /* A word wider than an equal share of the width (a URL, a code) is
+     * broken anyway (after its marks, else with long-word): it may not
+     * claim more as its column's minimum, or the short columns beside it
+     * ("STT") would be squeezed below their own words. */
+    double fair = W / t->cols - 2 * tp->table_padding - 1;
     double nat[64] = {0}, min[64] = {0}, sum_nat = 0, sum_min = 0;
     for (int k = 0; k < t->cols; k++) {
         for (int r = 0; r < t->rows; r++) {
             double n, m;
             S_cell_widths(c, &t->cells[r * t->cols + k], tp->table_size, &n, &m);
+            if (m > fair)
+                m = fair > 0 ? fair : 0;
             nat[k] = n > nat[k] ? n : nat[k];
             min[k] = m > min[k] ? m : min[k];
         }
@@ -1043,7 +1051,6 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
         sum_nat += nat[k];
         sum_min += min[k];
     }
-    double W = c->text_w;
     for (int k = 0; k < t->cols; k++) {
         if (sum_nat <= W)
             cw[k] = nat[k] * W / sum_nat;

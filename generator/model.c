@@ -1589,6 +1589,20 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
 
 static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top);
 
+/* True if the paragraph opens with a hand number ("3.1. Theo lời dạy…",
+ * also in bold): a sub-item of its own, so a heading ending in a colon
+ * before it stays on its own line instead of running into it (the Kon Tum
+ * original: "3. Nội dung các phong trào thi đua:" over "3.1. …"). */
+static bool S_opens_with_number(cmark_node *para)
+{
+    cmark_node *n = cmark_node_first_child(para);
+    while (n && (cmark_node_get_type(n) == CMARK_NODE_STRONG ||
+                 cmark_node_get_type(n) == CMARK_NODE_EMPH))
+        n = cmark_node_first_child(n);
+    return n && cmark_node_get_type(n) == CMARK_NODE_TEXT &&
+           kh_heading_number_prefix(cmark_node_get_literal(n)) > 0;
+}
+
 /* Returns the node after the ones consumed (a run-in paragraph). */
 static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
 {
@@ -1606,7 +1620,7 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
     int first, last;
     if (c->tpl->run_in_colon && next &&
         cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b) &&
-        !S_is_table(c, next, false, &first, &last)) {
+        !S_is_table(c, next, false, &first, &last) && !S_opens_with_number(next)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */
         S_add_span(b, " ", 1, 0);
         S_inlines(c, b, next, 0);

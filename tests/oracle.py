@@ -153,9 +153,11 @@ HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
 
 
 def _inline_text(tok):
-    """The printed text of an inline token: text, code, link text; HTML
-    tags and comments print nothing (<br> a break)."""
-    out = []
+    """The printed text of an inline token: text, code, link text and,
+    when it is not the text, the link's address and title in brackets
+    ("Cổng (https://…)": the clerk signs what prints); HTML tags and
+    comments print nothing (<br> a break)."""
+    out, link = [], None  # link: (href, title, where its text starts)
     for ch in tok.children or []:
         if ch.type in ("text", "code_inline"):
             out.append(ch.content)
@@ -163,6 +165,17 @@ def _inline_text(tok):
             out.append(" ")  # <br> is a line break: its text is dropped, not its break
         elif ch.type == "image":
             out.append(_inline_text(ch))
+        elif ch.type == "link_open":
+            link = (ch.attrs.get("href", ""), ch.attrs.get("title", ""), len(out))
+        elif ch.type == "link_close" and link:
+            href, title, at = link
+            text = "".join(out[at:])
+            if href.startswith("mailto:") and text != href:
+                href = href[7:]
+            shown = [x for x in (href if href != text else "", title) if x]
+            if shown:
+                out.append((" (" if text else "") + ", ".join(shown) + (")" if text else ""))
+            link = None
     return "".join(out)
 
 
@@ -188,6 +201,16 @@ def _parse(md, text):
     return out[0]
 
 
+def _row_cells(line):
+    """A pipe-table row's cells: split at unescaped pipes, outer ones off."""
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|") and not line.endswith("\\|"):
+        line = line[:-1]
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line)]
+
+
 def body_words(front, body, tpl, numbered=True):
     """The body's words with Markdown syntax removed, headings numbered
     from the structure (numbered=False: hand numbers dropped, none added:
@@ -207,7 +230,11 @@ def body_words(front, body, tpl, numbered=True):
     lists = []  # (ordered, next number) per open list
     heading = None
     thead = False
+    lines = body.split("\n")
+    header_cells = None  # cells of the current table's header row
     for tok in _parse(md, body):
+        if tok.type == "table_open":
+            header_cells = None
         t = tok.type
         if t in ("thead_open", "thead_close"):
             thead = t == "thead_open"
@@ -215,8 +242,21 @@ def body_words(front, body, tpl, numbered=True):
             for w in _words(_inline_text(tok)):
                 w.repeats = True
                 words.append(w)
+        elif t == "heading_open" and tok.level > 0:
+            heading = -1  # inside a list item or quote: printed bold, unnumbered
         elif t == "heading_open":
             heading = int(tok.tag[1])
+        elif t == "inline" and heading == -1:
+            heading = None
+            words += _words(_inline_text(tok))
+        elif t == "tr_open" and tok.map:
+            # cells past the header's count print in the last cell, after
+            # " | " (GitHub drops them: the clerk signs what prints)
+            cells = _row_cells(lines[tok.map[0]])
+            if header_cells is None:
+                header_cells = len(cells)
+            for extra_cell in cells[header_cells:]:
+                words += _words("| " + extra_cell)
         elif t == "inline" and heading:
             level = heading
             heading = None

@@ -64,10 +64,12 @@ class Case:
             self.dump = [l.split(" ", 5) for l in d.split("\n") if l.startswith("text ")]
 
     def words_in_order(self, text, what):
-        """Every word of text appears in the PDF, in this order."""
+        """Every word of text appears in the PDF, in this order (looked for
+        with the line breaks taken out: a URL may break across lines)."""
         pos, missing = 0, None
+        flat = "".join(self.text.split())
         for w in text.split():
-            k = self.text.find(w, pos)
+            k = flat.find(w, pos)
             if k < 0:
                 missing = w
                 break
