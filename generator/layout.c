@@ -887,10 +887,11 @@ static void S_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
 /* Pieces a paragraph is broken in at once. A longer paragraph (a pasted
  * book, a fuzzer's megabyte) is broken window by window: each window's
  * lines are taken except the last few, whose breaks the window's end may
- * have bent, and the next window starts where they end. Knuth–Plass looks
- * only a few lines ahead in practice, so the result matches the whole-
- * paragraph optimum on real text, and memory stays bounded by the window
- * instead of growing with the paragraph (issue 9: a 15 MB plan). */
+ * have bent, and the next window starts where they end. The breaks can
+ * differ from a whole-paragraph pass, but the quality does not: on a
+ * 10,676-word paragraph of real text, the same line count and spacing
+ * (README, Hardening). Memory stays bounded by the window instead of
+ * growing with the paragraph (issue 9: a 15 MB plan). */
 #define KH_LB_WINDOW 4096
 #define KH_LB_WINDOW_HOLD 3 /* lines of a window given back to the next */
 
