@@ -7,6 +7,31 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KEHOACH = os.path.join(ROOT, os.environ.get("KEHOACH", "build/kehoach"))
 failures = 0
 
+# A small valid plan (KT. signer) that suites edit with str.replace: one
+# source of the fields every test plan needs.
+PLAN = """---
+type: ke-hoach
+issuer:
+  parent: UBND TỈNH KON TUM
+  name: SỞ Y TẾ
+  code: SYT
+number: 5
+place: Kon Tum
+date: 2025-02-05
+title: Kế hoạch thử
+recipients:
+  - Bộ Y tế (báo cáo)
+archive: VT, TCHC
+signer:
+  authority: KT
+  on_behalf_of: GIÁM ĐỐC
+  title: PHÓ GIÁM ĐỐC
+  name: Nguyễn Văn A
+---
+# Mục đích
+Nội dung.
+"""
+
 
 def check(ok, name, why=""):
     """One check: prints "PASS name" or "FAIL name: why"."""

@@ -28,28 +28,7 @@ RIGHT = PAGE["width_mm"] * MM - PAGE["margin_right_mm"] * MM
 BODY_PITCH = TEMPLATE["body"]["size"] * TEMPLATE["body"]["line_height"]
 URL = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.001234"
 
-BASE = """---
-type: ke-hoach
-issuer:
-  parent: UBND TỈNH KON TUM
-  name: SỞ Y TẾ
-  code: SYT
-number: 5
-place: Kon Tum
-date: 2025-02-05
-title: Kế hoạch thử
-recipients:
-  - Bộ Y tế (báo cáo)
-archive: VT, TCHC
-signer:
-  authority: KT
-  on_behalf_of: GIÁM ĐỐC
-  title: PHÓ GIÁM ĐỐC
-  name: Nguyễn Văn A
----
-# Mục đích
-Nội dung.
-"""
+BASE = khtest.PLAN
 
 
 def run(args, **kw):

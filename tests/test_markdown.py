@@ -12,24 +12,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import khtest  # noqa: E402
 from khtest import KEHOACH, check, exit_status  # noqa: E402
 
-FRONT = """---
-type: ke-hoach
-issuer:
-  parent: UBND TỈNH KON TUM
-  name: SỞ Y TẾ
-  code: SYT
-number: 5
-place: Kon Tum
-date: 2025-02-05
-title: Kế hoạch thi đua năm 2025
-recipients:
-  - Bộ Y tế (báo cáo)
-archive: VT, TCHC
-signer:
-  title: GIÁM ĐỐC
-  name: Nguyễn Văn An
----
-"""
+FRONT = khtest.PLAN[:khtest.PLAN.index("# Mục đích")]  # the front matter, "---" included
 BODY_LINE = FRONT.count("\n") + 1  # file line of the body's first line
 
 

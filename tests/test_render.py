@@ -162,28 +162,7 @@ def test_pagination(outdir):
               name + ": Nơi nhận and the signature on the last page together")
 
 
-BASE = """---
-type: ke-hoach
-issuer:
-  parent: UBND TỈNH KON TUM
-  name: SỞ Y TẾ
-  code: SYT
-number: 5
-place: Kon Tum
-date: 2025-02-05
-title: Kế hoạch thử
-recipients:
-  - Bộ Y tế (báo cáo)
-archive: VT, TCHC
-signer:
-  authority: KT
-  on_behalf_of: GIÁM ĐỐC
-  title: PHÓ GIÁM ĐỐC
-  name: Nguyễn Văn A
----
-# Mục đích
-Nội dung.
-"""
+BASE = khtest.PLAN
 
 
 def test_errors(tmp):
