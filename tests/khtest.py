@@ -1,6 +1,7 @@
 """Shared by the Python test suites: where things are, and the PASS/FAIL
 lines tests/run.sh counts."""
 import os
+import shutil
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -49,3 +50,15 @@ def run(args, env=None, cwd=None, timeout=120, epoch="0"):
 
 def exit_status():
     return 1 if failures else 0
+
+
+def data_copy(dest, template=None):
+    """A copy of the data directory (templates/, schemas/, fonts/) at dest,
+    for tests that break one of its files; template: the text to write as
+    templates/ke-hoach.yaml instead of the real one. Returns dest."""
+    for sub in ("templates", "schemas", "fonts"):
+        shutil.copytree(os.path.join(ROOT, sub), os.path.join(dest, sub))
+    if template is not None:
+        with open(os.path.join(dest, "templates", "ke-hoach.yaml"), "w", encoding="utf-8") as f:
+            f.write(template)
+    return dest

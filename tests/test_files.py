@@ -213,10 +213,7 @@ def test_non_regular_inputs(tmp):
 
 
 def data_copy(tmp, name):
-    dd = os.path.join(tmp, name)
-    for sub in ("templates", "schemas", "fonts"):
-        shutil.copytree(os.path.join(ROOT, sub), os.path.join(dd, sub))
-    return dd
+    return khtest.data_copy(os.path.join(tmp, name))
 
 
 def test_data_files(tmp):

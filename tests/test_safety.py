@@ -84,10 +84,7 @@ ls -a %(d)s | grep -c '^\\.old' || true
 
 
 def data_copy(tmp, name):
-    d = os.path.join(tmp, name)
-    for sub in ("templates", "schemas", "fonts"):
-        shutil.copytree(os.path.join(ROOT, sub), os.path.join(d, sub))
-    return d
+    return khtest.data_copy(os.path.join(tmp, name))
 
 
 def test_fonts(tmp):

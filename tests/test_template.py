@@ -89,14 +89,8 @@ def position(text, new, loc):
 
 
 def data_dir(tmp, name, text):
-    d = os.path.join(tmp, name.replace(" ", "-"))
-    os.makedirs(d)
-    for sub in ("schemas", "fonts"):
-        shutil.copytree(os.path.join(ROOT, sub), os.path.join(d, sub))
-    os.makedirs(os.path.join(d, "templates"))
-    path = os.path.join(d, "templates", "ke-hoach.yaml")
-    open(path, "w", encoding="utf-8").write(text)
-    return d, path
+    d = khtest.data_copy(os.path.join(tmp, name.replace(" ", "-")), text)
+    return d, os.path.join(d, "templates", "ke-hoach.yaml")
 
 
 def diag_lines(stderr):
