@@ -713,6 +713,16 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                 q += g;
             }
         }
+        /* a run of closing marks ("????", "....") may not start a line,
+         * but one wider than the box must still break somewhere: there,
+         * at the letter that would overflow */
+        double w_run = letters.n ? letters.items[0].width : 0;
+        for (size_t k = 1; k < letters.n; k++) {
+            kh_piece_t *lp = &letters.items[k];
+            if (lp->split == 0 && w_run + lp->width > box + 0.001)
+                lp->split = c_letter_break_penalty;
+            w_run = lp->split > 0 ? lp->width : w_run + lp->width;
+        }
         /* replace out[i, j) by the letters */
         size_t tail = out->n - j;
         kh_piece_t *rest = malloc((tail ? tail : 1) * sizeof *rest);
