@@ -23,12 +23,18 @@ void kh_diag_free(kh_diag_list_t *list)
     memset(list, 0, sizeof *list);
 }
 
+bool kh_diag_full(const kh_diag_list_t *list, kh_severity_t sev)
+{
+    size_t same = sev == KH_SEV_ERROR ? list->kept_errors : list->count - list->kept_errors;
+    return same >= KH_MAX_DIAGS;
+}
+
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
 {
     if (sev == KH_SEV_ERROR)
         list->errors++;
-    if (list->count >= KH_MAX_DIAGS) {
+    if (kh_diag_full(list, sev)) {
         list->dropped++;
         return;
     }
@@ -48,6 +54,7 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
         msg = NULL;
     va_end(ap);
     kh_diag_t *d = &list->items[list->count++];
+    list->kept_errors += sev == KH_SEV_ERROR;
     d->file = strdup(file ? file : "");
     d->line = line;
     d->col = col;

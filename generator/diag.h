@@ -4,6 +4,7 @@
 #define KH_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,15 +18,18 @@ typedef struct {
     char *message;    /* owned */
 } kh_diag_t;
 
-/* Diagnostics kept per list; past this only counted (a file of garbage
- * should give a screenful, not a million lines). */
+/* Diagnostics of each severity kept per list; past this only counted (a
+ * file of garbage should give a screenful, not a million lines). Errors
+ * and warnings are capped apart, so a flood of warnings never hides the
+ * error that refused the plan. */
 #define KH_MAX_DIAGS 100
 
 typedef struct {
     kh_diag_t *items;
     size_t count, cap;
-    size_t errors;  /* all errors, kept or not */
-    size_t dropped; /* diagnostics past KH_MAX_DIAGS */
+    size_t errors;         /* all errors, kept or not */
+    size_t kept_errors;    /* errors among items */
+    size_t dropped;        /* diagnostics past KH_MAX_DIAGS of their severity */
 } kh_diag_list_t;
 
 void kh_diag_init(kh_diag_list_t *list);
@@ -35,6 +39,10 @@ void kh_diag_free(kh_diag_list_t *list);
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+
+/* True when a diagnostic of severity sev would only be counted, not kept
+ * (callers skip the work of finding its position). */
+bool kh_diag_full(const kh_diag_list_t *list, kh_severity_t sev);
 
 /* Orders the diagnostics by position (stable), for printing. */
 void kh_diag_sort(kh_diag_list_t *list);

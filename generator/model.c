@@ -35,6 +35,15 @@ static char *S_dup(const char *s)
     return d;
 }
 
+/* A front-matter value as it prints: a copy without the invisible
+ * characters (validate warns about each, invisible-char). */
+static char *S_printed(const char *s)
+{
+    char *d = S_dup(s);
+    kh_text_drop_invisible(d, strlen(d));
+    return d;
+}
+
 /* ---- numbers and dates ---- */
 
 static void S_roman(int n, bool upper, kh_buf_t *out)
@@ -215,7 +224,7 @@ static char *S_text(kh_mctx_t *c, const kh_node_t *map, const char *key,
         S_err(c, v, "type", "'%s' must be text", path);
         return NULL;
     }
-    return S_dup(v->text);
+    return S_printed(v->text);
 }
 
 static int S_days_in(int year, int month)
@@ -269,7 +278,7 @@ static void S_read_recipients(kh_mctx_t *c, const kh_node_t *fm)
                   "");
             continue;
         }
-        c->plan->recipients[c->plan->nrecipients++] = S_dup(it->text);
+        c->plan->recipients[c->plan->nrecipients++] = S_printed(it->text);
     }
 }
 
@@ -395,7 +404,8 @@ static void S_add_span(kh_block_t *b, const char *text, size_t len,
         last->cap = cap;
     }
     memcpy(last->text + last->len, text, len);
-    last->len += len;
+    /* invisible characters print nothing (validate warns: invisible-char) */
+    last->len += kh_text_drop_invisible(last->text + last->len, len);
     last->text[last->len] = '\0';
 }
 
@@ -514,10 +524,10 @@ static void S_inl_byte(kh_inl_t *st, cmark_node *n, int *line, size_t *byte)
     *byte += st->cur_skip;
 }
 
-static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra, int *line,
-                      int *col)
+static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra,
+                      kh_severity_t sev, int *line, int *col)
 {
-    if (st->c->diags->count >= KH_MAX_DIAGS) { /* only counted: no position */
+    if (kh_diag_full(st->c->diags, sev)) { /* only counted: no position */
         *line = *col = 0;
         return;
     }
@@ -564,7 +574,7 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
         int line, col;
         size_t fl = S_footnote_label(t + i, len - i);
         if (fl) {
-            S_inl_pos(st, n, i, &line, &col);
+            S_inl_pos(st, n, i, KH_SEV_WARNING, &line, &col);
             S_footnote_diag(st->c, line, col, t + i, fl);
             i += fl - 1;
             continue;
@@ -572,11 +582,11 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
         size_t m = S_closing_mark(t + i, len - i);
         if (m && (i > 0 ? t[i - 1] == ' ' : st->space)) {
             if (i > 0)
-                S_inl_pos(st, n, i - 1, &line, &col);
+                S_inl_pos(st, n, i - 1, KH_SEV_WARNING, &line, &col);
             else if (st->space_node)
-                S_inl_pos(st, st->space_node, st->space_off, &line, &col);
+                S_inl_pos(st, st->space_node, st->space_off, KH_SEV_WARNING, &line, &col);
             else
-                S_inl_pos(st, n, 0, &line, &col);
+                S_inl_pos(st, n, 0, KH_SEV_WARNING, &line, &col);
             char mark[4] = {0};
             memcpy(mark, t + i, m);
             S_diag(st->c, line, col, KH_SEV_WARNING, "space-before-punctuation",
@@ -678,17 +688,17 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         return; /* a note to the writers: never printed */
     /* the position is found only for a diagnostic: counting the columns
      * of a long line for every tag would be quadratic */
-#define KH_TAG_POS() S_inl_pos(st, n, 0, &line, &col)
+#define KH_TAG_POS(sev) S_inl_pos(st, n, 0, sev, &line, &col)
     if (!strncmp(t, "<![CDATA[", 9)) {
         size_t len = strlen(t);
         S_print(st, t + 9, len >= 12 ? len - 12 : 0);
-        KH_TAG_POS();
+        KH_TAG_POS(KH_SEV_WARNING);
         S_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML %s dropped; its text is printed", "CDATA");
         return;
     }
     if (!S_tag_name(t, name, sizeof name, &closing)) {
-        KH_TAG_POS();
+        KH_TAG_POS(KH_SEV_WARNING);
         S_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML declaration or instruction %s is not printed", "<!…>/<?…?>");
         return;
@@ -704,7 +714,7 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         if (st->html_italic + delta >= 0)
             st->html_italic += delta;
     } else if (!strcmp(name, "img")) {
-        KH_TAG_POS();
+        KH_TAG_POS(KH_SEV_ERROR);
         S_diag(st->c, line, col, KH_SEV_ERROR, "image",
                "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
@@ -723,7 +733,7 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         free(st->href);
         st->href = NULL;
     } else if (!closing) {
-        KH_TAG_POS();
+        KH_TAG_POS(KH_SEV_WARNING);
         S_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML tag <%s> dropped; its text is printed", name);
     }
@@ -779,7 +789,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
                 st.footnote = first && cmark_node_get_type(first) == CMARK_NODE_TEXT &&
                               cmark_node_get_literal(first)[0] == '^';
                 if (st.footnote) {
-                    S_inl_pos(&st, n, 0, &line, &col);
+                    S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
                     const char *label = cmark_node_get_literal(first);
                     kh_buf_t l = {0};
                     kh_buf_printf(&l, "[%s]", label);
@@ -802,7 +812,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
             break;
         }
         case CMARK_NODE_IMAGE:
-            S_inl_pos(&st, n, 0, &line, &col);
+            S_inl_pos(&st, n, 0, KH_SEV_ERROR, &line, &col);
             S_diag(c, line, col, KH_SEV_ERROR, "image",
                    "an image cannot be printed: its picture would be lost (%s)",
                    "describe it in words");
@@ -1268,9 +1278,10 @@ static void S_html_text(kh_html_t *h, const char *s)
 }
 
 /* The column of "<name" in file line line, else 1. */
-static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name)
+static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name,
+                     kh_severity_t sev)
 {
-    if (h->c->diags->count >= KH_MAX_DIAGS) /* only counted */
+    if (kh_diag_full(h->c->diags, sev)) /* only counted */
         return 0;
     size_t len;
     const char *s = kh_source_line(h->c->src, line, &len);
@@ -1300,14 +1311,14 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         !xmlStrcasecmp(n->properties->name, (const xmlChar *)"href"))
         plain = true;
     if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
-        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name), KH_SEV_ERROR,
+        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_ERROR), KH_SEV_ERROR,
                "image", "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
         return false;
     }
     if (!plain && !h->warned) {
         h->warned = true;
-        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name),
+        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
                KH_SEV_WARNING, "html", "HTML formatting dropped (<%s>); its text "
                "is printed", (const char *)n->name);
     }

@@ -8,6 +8,8 @@
  * is everything Vietnamese uses. Other scripts pass through unchanged. */
 #include "text.h"
 
+#include "i18n.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,4 +383,39 @@ void kh_buf_free(kh_buf_t *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+}
+
+const char *kh_invisible_name(uint32_t cp)
+{
+    switch (cp) {
+    case 0x00AD: return N_("soft hyphen");
+    case 0x200B: return N_("zero-width space");
+    case 0x200C: return N_("zero-width non-joiner");
+    case 0x200D: return N_("zero-width joiner");
+    case 0x2060: return N_("word joiner");
+    case 0xFEFF: return N_("zero-width no-break space (byte order mark)");
+    default: return NULL;
+    }
+}
+
+size_t kh_text_drop_invisible(char *s, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        /* every one of them starts with 0xC2 (U+00AD) or 0xE2/0xEF */
+        unsigned char b = (unsigned char)s[i];
+        uint32_t cp = 0;
+        size_t l = b < 0xC2 ? 1 : kh_utf8_decode(s + i, n - i, &cp);
+        if (!l)
+            l = 1;
+        if (!(b >= 0xC2 && kh_invisible_name(cp))) {
+            if (out != i)
+                memmove(s + out, s + i, l);
+            out += l;
+        }
+        i += l;
+    }
+    if (out < n)
+        s[out] = '\0';
+    return out;
 }

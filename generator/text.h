@@ -33,6 +33,18 @@ bool kh_text_is_nfc(const char *s, size_t n);
 /* Returns a malloc'd upper-case copy of s (Vietnamese: đ → Đ, ơ → Ơ, ậ → Ậ). */
 char *kh_text_upper(const char *s);
 
+/* Invisible format characters that editors keep in pasted text but that
+ * print nothing there: the soft hyphen U+00AD (Word's optional hyphen),
+ * zero-width space U+200B, zero-width non-joiner and joiner U+200C/D,
+ * word joiner U+2060 and U+FEFF inside the text. The name of cp if it is
+ * one ("soft hyphen", a message id: translate it), else NULL. */
+const char *kh_invisible_name(uint32_t cp);
+
+/* Removes those characters from s in place (it may only get shorter);
+ * returns the new length. The model calls it on every printed text: the
+ * font would draw the soft hyphen as a visible hyphen. */
+size_t kh_text_drop_invisible(char *s, size_t n);
+
 /* Number of code points in s[0..n). */
 size_t kh_utf8_length(const char *s, size_t n);
 

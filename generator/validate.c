@@ -210,8 +210,16 @@ static void S_glyphs_in(kh_vctx_t *c, const char *s, size_t n, int line,
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
         if (!l)
             return;
+        const char *invisible = kh_invisible_name(cp);
         if (cp == '\n') {
             line++, col = col_after_nl;
+        } else if (invisible) {
+            /* pasted from Word or the web: prints nothing there, so nothing
+             * here either (the model drops it), but the text changes */
+            kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING,
+                        "invisible-char", "invisible %s (U+%04X) removed: it prints "
+                        "nothing in the editor it came from", gettext(invisible), (unsigned)cp);
+            col++;
         } else {
             if (cp >= 0x20 && !S_has_glyph(c, cp)) {
                 char ch[5] = {0};

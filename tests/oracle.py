@@ -67,7 +67,13 @@ def _word(text, upper=False, alts=()):
     return w
 
 
+# invisible format characters print nothing (the model drops them, with
+# an invisible-char warning): soft hyphen, zero-width spaces and joiners
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def _words(text, upper=False):
+    text = INVISIBLE.sub("", text)
     text = text.upper() if upper else text
     return [_word(t, upper) for t in text.split()]
 
