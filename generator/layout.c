@@ -40,6 +40,11 @@ static const double c_url_hyphen_penalty = 1500;
 static const double c_url_min_share = 0.25;
 /* between two letters of a word wider than its box (with a warning) */
 static const double c_letter_break_penalty = 3000;
+/* a line starting with a closing mark (", ; : . ! ? ) ] ” %") or ending
+ * with an opening one ("(", "[", "“"): the last resort before text would
+ * run over the box (a run of "]]]]" wider than what is left of a line) —
+ * nothing may be drawn over other text, so no break is ever forbidden */
+static const double c_mark_break_penalty = 9000;
 
 /* Pages a document may take. Real plans have a handful; the bound keeps a
  * pathological input (a 16 MiB file of one-word paragraphs) from building
@@ -707,21 +712,11 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                 if (q > 0 || k > i) {
                     sub.space_before = sub.hard_break = false;
                     sub.split = S_closing_mark(sub.text, p.len - q)
-                                    ? 0 : c_letter_break_penalty;
+                                    ? c_mark_break_penalty : c_letter_break_penalty;
                 }
                 S_piece(&letters, sub);
                 q += g;
             }
-        }
-        /* a run of closing marks ("????", "....") may not start a line,
-         * but one wider than the box must still break somewhere: there,
-         * at the letter that would overflow */
-        double w_run = letters.n ? letters.items[0].width : 0;
-        for (size_t k = 1; k < letters.n; k++) {
-            kh_piece_t *lp = &letters.items[k];
-            if (lp->split == 0 && w_run + lp->width > box + 0.001)
-                lp->split = c_letter_break_penalty;
-            w_run = lp->split > 0 ? lp->width : w_run + lp->width;
         }
         /* replace out[i, j) by the letters */
         size_t tail = out->n - j;
@@ -794,13 +789,14 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
  *   dash reads as a list item, and one ending in a dash is taken by text
  *   extractors for a hyphenation (they join the words and lose the dash).
  *   High but finite: taken only when nothing else fits.
- * - A closing mark typed after a space (", ; : . ! ? ) ” %") never starts
- *   a line, an opening "(" or "“" never ends one. */
+ * - A closing mark typed after a space (", ; : . ! ? ) ” %") does not
+ *   start a line, an opening "(" or "“" does not end one, unless nothing
+ *   else keeps the text inside its box. */
 static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
 {
     if (S_closing_mark(after->text, after->len) ||
         S_opening_mark(before->text, before->len))
-        return KH_LB_INFINITY;
+        return c_mark_break_penalty;
     if (S_dash(before->text, before->len, false))
         return c_dash_end_penalty;
     if (S_dash(after->text, after->len, true))
