@@ -93,6 +93,7 @@ typedef struct {
     double left, text_w; /* text area */
     double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
+    int long_line, long_col; /* the last long-word warning's position */
 } kh_lctx_t;
 
 /* ---- staging ---- */
@@ -183,22 +184,32 @@ static double S_baseline(const kh_lctx_t *c, double size)
  * column in characters. */
 static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
 {
+    /* from the block's own line and column (a table cell starts mid-line:
+     * "Tháng" in the fifth cell is not the one in the second), counting
+     * lines and columns from there only, not from the top of the file */
     const char *t = c->src->text, *end = t + c->src->len;
-    const char *from = kh_source_line(c->src, c->line, NULL);
+    size_t len, b = 0;
+    const char *ls = kh_source_line(c->src, c->line, &len);
+    int l = c->line, k = 1;
+    for (; k < c->col && b < len; k++)
+        kh_utf8_next(ls, len, &b);
+    const char *from = ls + b;
     const char *hit = memmem(from, (size_t)(end - from), enc, strlen(enc));
-    if (!hit)
+    if (!hit) {
+        from = t, l = 1, k = 1;
         hit = memmem(t, c->src->len, enc, strlen(enc));
+    }
     if (!hit) {
         *line = c->line, *col = c->col;
         return;
     }
-    *line = 1, *col = 1;
-    for (const char *p = t; p < hit; p++) {
+    for (const char *p = from; p < hit; p++) {
         if (*p == '\n')
-            (*line)++, *col = 1;
+            l++, k = 1;
         else if (((unsigned char)*p & 0xC0) != 0x80)
-            (*col)++;
+            k++;
     }
+    *line = l, *col = k;
 }
 
 /* Width of text; a character the font cannot show is a plan error, not a
@@ -273,7 +284,7 @@ static bool S_opening_mark(const char *w, size_t len)
  * extractors take a line-final hyphen for a hyphenation and drop it. */
 static bool S_url_mark(char ch)
 {
-    return ch && strchr("/.?&=_-", ch) != NULL;
+    return ch && strchr("/\\.?&=_-", ch) != NULL; /* '\\': Windows paths */
 }
 
 /* A combining mark or joiner: never separated from the letter before it
@@ -326,8 +337,14 @@ static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
         kh_utf8_next(w, len, &k);
     memcpy(key, w, k);
     key[k] = '\0';
-    int line, col;
-    S_locate(c, key, &line, &col);
+    int line = 0, col = 0;
+    if (!kh_diag_full(c->diags, KH_SEV_WARNING)) /* else only counted */
+        S_locate(c, key, &line, &col);
+    /* a cell is broken more than once (its row split, measured): one
+     * warning for one word */
+    if (line && line == c->long_line && col == c->long_col)
+        return;
+    c->long_line = line, c->long_col = col;
     kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "long-word",
                 "'%s%s' is wider than its box (%.0f pt > %.0f pt): broken between letters",
                 key, k < len ? "…" : "", width, box < 0 ? 0 : box);
@@ -370,8 +387,8 @@ typedef struct {
 } kh_span_lines_t;
 
 /* Where a line must end inside the group s[i, ge) that is wider than the
- * line on its own: at its last space that fits, else at its last URL break
- * that fits, else between letters (a warning: the word is wider than its
+ * line on its own: at its last space or URL break that fits, else between
+ * letters (a warning: the word is wider than its
  * box; at least one letter goes on the line). url_only: only a URL break
  * will do (filling the rest of a line), else 0. *w gets the width. */
 static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
@@ -404,7 +421,9 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
         *w = at_url ? S_width(c, font, s + i, at_url - i, size) : 0;
         return at_url;
     }
-    size_t end = at_space ? at_space : at_url ? at_url : at_letter;
+    /* the last break that fits, a space or a URL mark: "- https://…/"
+     * keeps its bullet with the head of the address, never alone */
+    size_t end = at_space > at_url ? at_space : at_url ? at_url : at_letter;
     if (!end || end <= i)
         end = i + S_grapheme(s, ge, i);
     if (!at_space && !at_url && warn) {

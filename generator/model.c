@@ -300,6 +300,37 @@ static void S_read_numbering(kh_mctx_t *c, const kh_node_t *fm)
     }
 }
 
+/* A field the layout prints on several lines when asked (title, issuer
+ * names, signer lines): "<br>" typed in it is a line break, as a YAML
+ * block's line ends are, and as GitHub shows "<br>" in the body. */
+static char *S_text_lines(kh_mctx_t *c, const kh_node_t *map, const char *key,
+                          const char *path, bool required)
+{
+    char *t = S_text(c, map, key, path, required);
+    if (!t)
+        return NULL;
+    size_t out = 0;
+    for (size_t i = 0; t[i];) {
+        size_t k = 0;
+        if (!strncasecmp(t + i, "<br", 3)) {
+            k = 3;
+            while (t[i + k] == ' ')
+                k++;
+            if (t[i + k] == '/')
+                k++;
+            k = t[i + k] == '>' ? k + 1 : 0;
+        }
+        if (k) {
+            t[out++] = '\n';
+            i += k;
+        } else {
+            t[out++] = t[i++];
+        }
+    }
+    t[out] = '\0';
+    return t;
+}
+
 static void S_read_front(kh_mctx_t *c)
 {
     const kh_node_t *fm = c->src->front;
@@ -313,13 +344,13 @@ static void S_read_front(kh_mctx_t *c)
     if (!iss || iss->kind != KH_NODE_MAP)
         S_err(c, iss ? iss : fm, "required", "'%s' must give name and code",
               "issuer");
-    p->parent = S_text(c, iss, "parent", "issuer.parent", false);
-    p->issuer = S_text(c, iss, "name", "issuer.name", true);
+    p->parent = S_text_lines(c, iss, "parent", "issuer.parent", false);
+    p->issuer = S_text_lines(c, iss, "name", "issuer.name", true);
     p->issuer_code = S_text(c, iss, "code", "issuer.code", true);
     p->number = S_text(c, fm, "number", "number", false);
     p->place = S_text(c, fm, "place", "place", true);
     S_read_date(c, fm);
-    p->title = S_text(c, fm, "title", "title", true);
+    p->title = S_text_lines(c, fm, "title", "title", true);
     S_read_recipients(c, fm);
     p->archive = S_text(c, fm, "archive", "archive", true);
     const kh_node_t *sg = kh_node_get(fm, "signer");
@@ -327,9 +358,9 @@ static void S_read_front(kh_mctx_t *c)
         S_err(c, sg ? sg : fm, "required", "'%s' must give title and name",
               "signer");
     p->authority = S_text(c, sg, "authority", "signer.authority", false);
-    p->on_behalf_of = S_text(c, sg, "on_behalf_of", "signer.on_behalf_of", false);
-    p->signer_title = S_text(c, sg, "title", "signer.title", true);
-    p->signer_name = S_text(c, sg, "name", "signer.name", true);
+    p->on_behalf_of = S_text_lines(c, sg, "on_behalf_of", "signer.on_behalf_of", false);
+    p->signer_title = S_text_lines(c, sg, "title", "signer.title", true);
+    p->signer_name = S_text_lines(c, sg, "name", "signer.name", true);
     S_read_numbering(c, fm);
 }
 

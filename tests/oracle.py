@@ -121,9 +121,14 @@ def template(front):
         return yaml.safe_load(f)
 
 
+def _lines(value):
+    """A field printed on several lines when asked: "<br>" is a break."""
+    return BR_TAG.sub(" ", value or "")
+
+
 def header_words(front, tpl):
     iss = front["issuer"]
-    words = _words(iss.get("parent", ""), True) + _words(iss["name"], True)
+    words = _words(_lines(iss.get("parent", "")), True) + _words(_lines(iss["name"]), True)
     num = front.get("number")
     if num is not None and re.fullmatch(r"\d", num):
         num = "0" + num
@@ -135,7 +140,7 @@ def header_words(front, tpl):
     if len(parts) > 1:
         month = ("%02d" if int(parts[1]) <= 2 else "%d") % int(parts[1])
     words += _words("%s, ngày %s tháng %s năm %s" % (front["place"], day, month, parts[0]))
-    words += _words(tpl["doc_name"]) + _words(front["title"])
+    words += _words(tpl["doc_name"]) + _words(_lines(front["title"]))
     return words
 
 
@@ -147,8 +152,8 @@ def closing_words(front, tpl):
     words += _words("- %s%s." % (c["archive_prefix"], front["archive"]))
     s = front["signer"]
     if s.get("authority"):
-        words += _words(s["authority"] + ".") + _words(s["on_behalf_of"], True)
-    words += _words(s["title"], True) + _words(s["name"])
+        words += _words(s["authority"] + ".") + _words(_lines(s["on_behalf_of"]), True)
+    words += _words(_lines(s["title"]), True) + _words(_lines(s["name"]))
     return words
 
 

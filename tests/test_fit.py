@@ -229,6 +229,21 @@ def test_place_date(tmp):
               str([(w[5], round(w[3])) for w in left]))
 
 
+def test_recipient_url(tmp):
+    """A recipient that is one long address keeps its "- " with the head
+    of the address (the group breaks inside the URL, not after the dash)."""
+    url = "https://soyte.hochiminhcity.gov.vn/web/guest/van-ban-chi-dao-dieu-hanh"
+    src = BASE.replace("  - Bộ Y tế (báo cáo)\n", "  - Bộ Y tế (báo cáo)\n  - %s\n" % url)
+    words, sizes, err = render(tmp, "recipient-url", src)
+    if words is None:
+        return
+    lines = [" ".join(w[5] for w in l) for l in lines_of(words).values()]
+    check(not any(l.strip() == "-" for l in lines), "recipient-url: no line is a lone '-'",
+          str([l for l in lines if "http" in l or l.strip() == "-"]))
+    check(any(l.startswith("- https://") for l in lines), "recipient-url: '- ' starts the address's line",
+          str([l for l in lines if "http" in l]))
+
+
 def test_recipients(tmp):
     rec = "".join("  - Phòng Y tế huyện số %d thuộc tỉnh Kon Tum (để thực hiện)\n" % i for i in range(60))
     src = BASE.replace("  - Bộ Y tế (báo cáo)\n", rec)
@@ -441,7 +456,7 @@ def test_templates(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_url, test_long_word, test_place_date, test_recipients, test_table_cell,
+        for t in (test_url, test_long_word, test_place_date, test_recipient_url, test_recipients, test_table_cell,
                   test_dashes_and_marks, test_samples, test_safety_net, test_templates):
             d = os.path.join(tmp, t.__name__)
             os.mkdir(d)
