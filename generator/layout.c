@@ -941,6 +941,11 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
         abort();
     double lh = S_line_h(c, size), base = S_baseline(c, size);
     bool heading = b->kind == KH_BLOCK_HEADING;
+    /* a paragraph or item ending in a colon introduces what follows
+     * ("- Khoa Kiểm soát bệnh tật:" over its table): like a heading, it
+     * never ends a page */
+    const kh_piece_t *tail = &ps.items[ps.n - 1];
+    bool lead_in = tail->len && tail->text[tail->len - 1] == ':';
     size_t line_no = 0; /* lines of the paragraph placed so far */
     for (size_t start = 0; start < ps.n;) {
         size_t end = ps.n - start > window ? start + window : ps.n;
@@ -972,7 +977,8 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
             /* a heading never ends a page; no orphan (break after the
              * first of several lines) and no widow (break before the last) */
             bool several = !final || nl > 1 || line_no > 0;
-            bool keep = heading || (several && (line_no == 0 || (final && i + 2 == nl)));
+            bool keep = heading || (several && (line_no == 0 || (final && i + 2 == nl))) ||
+                        (final && i + 1 == nl && lead_in);
             S_box_end(c, first, lh, line_no == 0 ? space_before : 0, keep);
             from = to + 1;
             while (from < n && items[from].kind != KH_LB_BOX)

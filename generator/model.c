@@ -147,21 +147,25 @@ size_t kh_heading_number_prefix(const char *s)
             return 0;
         i++;
     } else if (isdigit((unsigned char)s[0])) {
+        bool dotted = false; /* "2.1 Mục tiêu": a multi-level number needs
+                                no final dot, a lone "2025 " is a word */
         for (;;) {
             while (isdigit((unsigned char)s[i]))
                 i++;
             if (s[i] == '.' && isdigit((unsigned char)s[i + 1])) {
                 i++;
+                dotted = true;
                 continue;
             }
             break;
         }
-        if (s[i] != '.' && s[i] != ')')
+        if (s[i] == '.' || s[i] == ')')
+            i++;
+        else if (!dotted)
             return 0;
-        i++;
-    } else if (s[0] >= 'a' && s[0] <= 'z' && s[1] == ')') {
-        i = 2;
-    } else if (strncmp(s, "đ)", 3) == 0) {
+    } else if (s[0] >= 'a' && s[0] <= 'z' && (s[1] == ')' || s[1] == '.')) {
+        i = 2; /* "a)" as the decree writes items, "b." as clerks type them */
+    } else if (strncmp(s, "đ)", 3) == 0 || strncmp(s, "đ.", 3) == 0) {
         i = 3;
     } else {
         return 0;

@@ -244,6 +244,30 @@ def test_recipient_url(tmp):
           str([l for l in lines if "http" in l]))
 
 
+def test_lead_in(tmp):
+    """A paragraph or item ending in a colon never ends a page: it stays
+    with the table (or text) it introduces, wherever the page breaks."""
+    bad = []
+    for count in range(18, 34):
+        body = "\n\n".join("Đoạn văn số %d của kế hoạch thử, đủ dài để lấp đầy một dòng của trang giấy khổ A4 đứng." % i
+                           for i in range(count))
+        body += ("\n\n- Khoa Kiểm soát bệnh tật:\n\n  | STT | Nhiệm vụ |\n  | --- | --- |\n"
+                 "  | 1 | Giám sát ca bệnh |\n  | 2 | Xử lý ổ dịch |\n")
+        path = os.path.join(tmp, "lead-%d.md" % count)
+        open(path, "w", encoding="utf-8").write(BASE.replace("Nội dung.", body))
+        pdf = path[:-3] + ".pdf"
+        if run([KEHOACH, "render", "-o", pdf, path]).returncode:
+            bad.append((count, "render failed"))
+            continue
+        words, _ = words_of(pdf)
+        page = {}
+        for w in words:  # first occurrence: the header row repeats
+            page.setdefault(w[5], w[0])
+        if page.get("tật:") != page.get("STT"):
+            bad.append((count, page.get("tật:"), page.get("STT")))
+    check(not bad, "lead-in: an item ending in ':' is on the page of the table it introduces", str(bad))
+
+
 def test_recipients(tmp):
     rec = "".join("  - Phòng Y tế huyện số %d thuộc tỉnh Kon Tum (để thực hiện)\n" % i for i in range(60))
     src = BASE.replace("  - Bộ Y tế (báo cáo)\n", rec)
@@ -456,7 +480,7 @@ def test_templates(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_url, test_long_word, test_place_date, test_recipient_url, test_recipients, test_table_cell,
+        for t in (test_url, test_long_word, test_place_date, test_recipient_url, test_lead_in, test_recipients, test_table_cell,
                   test_dashes_and_marks, test_samples, test_safety_net, test_templates):
             d = os.path.join(tmp, t.__name__)
             os.mkdir(d)
