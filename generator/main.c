@@ -71,6 +71,13 @@ static void S_usage(FILE *out)
           out);
 }
 
+/* After a mistyped option: one line pointing at --help (GNU style), not
+ * the whole text, so the option parser's own message stays in view. */
+static void S_try_help(void)
+{
+    fputs(_("Try 'kehoach --help' for more information.\n"), stderr);
+}
+
 /* A data directory holds these; one without them is an installation
  * problem, found before any plan is read (issue 9). */
 static const char *const kh_data_parts[] = {"templates", "schemas", "fonts"};
@@ -187,7 +194,7 @@ static int S_render(int argc, char **argv)
         case 'L': o.dump_layout = true; break;
         case 'A': o.pdfa = true; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
-        default: S_usage(stderr); return KH_EXIT_USAGE;
+        default: S_try_help(); return KH_EXIT_USAGE;
         }
     }
     if (optind >= argc || (o.output && (argc - optind > 1 || o.out_dir))) {
@@ -263,7 +270,7 @@ static int S_validate(int argc, char **argv)
             break;
         case 's': strict = true; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
-        default: S_usage(stderr); return KH_EXIT_USAGE;
+        default: S_try_help(); return KH_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
@@ -308,7 +315,7 @@ static int S_new(int argc, char **argv)
         switch (c) {
         case 't': type = optarg; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
-        default: S_usage(stderr); return KH_EXIT_USAGE;
+        default: S_try_help(); return KH_EXIT_USAGE;
         }
     }
     if (argc - optind != 1) {
@@ -367,6 +374,6 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "new"))
         return S_new(argc - 1, argv + 1);
     fprintf(stderr, _("kehoach: unknown command '%s'\n"), argv[1]);
-    S_usage(stderr);
+    S_try_help();
     return KH_EXIT_USAGE;
 }

@@ -125,6 +125,11 @@ def test_messages():
     out = r.stdout.decode()
     check(r.returncode == 0 and out.startswith("Usage: kehoach render") and "--help" in out
           and "--version" in out and "Report bugs" in out, "cli: --help follows GNU conventions")
+    r = run([KEHOACH, "render", "--bogus", "x.md"], env={"LC_ALL": "C.UTF-8", "LANGUAGE": ""})
+    err = r.stderr.decode()
+    check(r.returncode == 2 and "unrecognized option '--bogus'" in err
+          and "Try 'kehoach --help' for more information." in err and "Usage:" not in err,
+          "cli: a mistyped option gets one line pointing at --help, not the whole text", err)
     r = run([KEHOACH, "--version"], env={"LC_ALL": "C.UTF-8", "LANGUAGE": ""})
     check(re.match(r"kehoach \d+\.\d+\.\d+\n", r.stdout.decode()), "cli: --version")
 
