@@ -464,7 +464,10 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
         while (i < n) {
             size_t we = S_group_end(s, n, i);
             double ww = S_width(c, font, s + i, we - i, size);
-            double add = (end > start ? space : 0) + ww;
+            /* every space typed counts: a draft's blanks ("ngày        tháng")
+             * print as typed, so they take their width on the line */
+            double gap = end > start ? (double)(i - end) * space : 0;
+            double add = gap + ww;
             if (w + add > width + 0.001) {
                 if (end == start) { /* alone and still too wide */
                     end = i = S_fit_prefix(c, font, size, s, i, we, width, warn, &w);
@@ -473,9 +476,9 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
                     /* a URL wider than any line: its head fills this one */
                     double hw;
                     size_t head = S_fit_prefix_at(c, font, size, s, i, we,
-                                                  width - w - space, false, true, &hw);
+                                                  width - w - gap, false, true, &hw);
                     if (head > i) {
-                        w += space + hw;
+                        w += gap + hw;
                         end = i = head;
                         split = true;
                     }
