@@ -297,7 +297,8 @@ def test_stdin(tmp):
         err = r.stderr.decode()
         check(r.returncode == 1 and err.startswith(
             "<stdin>:6:9: error: 'issuer.code': the issuer's code is upper-case letters and digits "
-            "(SYT, TTYT, UBND-VP) [pattern]\n      code: syt\n"), "%s -: diagnostics name <stdin>" % cmd, err)
+            "(SYT, TTYT, UBND-VP), without the document's KH- (it is added) [pattern]\n      code: syt\n"),
+              "%s -: diagnostics name <stdin>" % cmd, err)
         check(r.stdout == b"", "%s - with errors: nothing on standard output" % cmd)
     r = run(["new", "-"], cwd=d)
     check(r.returncode == 0 and r.stdout.startswith(b"---\ntype: ke-hoach\n") and r.stderr == b""
@@ -340,7 +341,8 @@ def test_vietnamese(tmp):
     r = run(["validate", "bad.md"], cwd=d, env=vi_env())
     err = r.stderr.decode()
     check(r.returncode == 1 and err.startswith(
-        "bad.md:6:9: lỗi: 'issuer.code': mã cơ quan ban hành gồm chữ in hoa và chữ số (SYT, TTYT, UBND-VP) [pattern]\n"),
+        "bad.md:6:9: lỗi: 'issuer.code': mã cơ quan ban hành gồm chữ in hoa và chữ số (SYT, TTYT, UBND-VP), "
+        "không ghi KH- của loại văn bản (được thêm tự động) [pattern]\n"),
         "vi: a schema x-message is translated", err)
     os.mkfifo(os.path.join(d, "fifo.md"))
     r = run(["validate", "fifo.md"], cwd=d, env=vi_env(), timeout=30)
