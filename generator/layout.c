@@ -40,6 +40,9 @@ static const double c_url_hyphen_penalty = 1500;
 static const double c_url_min_share = 0.25;
 /* between two letters of a word wider than its box (with a warning) */
 static const double c_letter_break_penalty = 3000;
+/* at a no-break space (U+00A0): a last resort, before breaking a word
+ * between its letters ("B" / "ộ" in text pasted with no other spaces) */
+static const double c_nbsp_penalty = 2000;
 /* a line starting with a closing mark (", ; : . ! ? ) ] ” %") or ending
  * with an opening one ("(", "[", "“"): the last resort before text would
  * run over the box (a run of "]]]]" wider than what is left of a line) —
@@ -74,6 +77,7 @@ typedef struct {
                           0: joined to the piece before */
     unsigned char font;
     bool space_before; /* first piece of a word that follows a space */
+    bool nbsp_before;  /* … and that space was no-break spaces only */
     bool hard_break;   /* a hard line break comes before it */
 } kh_piece_t;          /* 32 bytes: a long paragraph has millions */
 
@@ -661,6 +665,17 @@ static void S_piece(kh_pieces_t *ps, kh_piece_t p)
     ps->items[ps->n++] = p;
 }
 
+/* Digits and the marks numbers, dates and amounts are written with
+ * ("1.800.000.000", "27/02/2024", "95,5%"): such a word never breaks at
+ * its marks, and a table column is never narrower than it. */
+static bool S_is_number(const char *s, size_t n)
+{
+    for (size_t q = 0; q < n; q++)
+        if (!strchr("0123456789.,/:%+-()", s[q]) || !s[q])
+            return false;
+    return n > 0;
+}
+
 /* Adds a word's pieces [from, to) of src to out, split where the word may
  * break: after URL marks always (at a penalty), and between letters in a
  * run that is still wider than box (first_box for the block's first word),
@@ -678,8 +693,13 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
         S_piece(out, p);
     }
     /* only a long word (a URL, a path, a code) breaks at its marks: short
-     * ones ("27/02/2024", "180/KH-UBND") stay whole */
-    if (whole > box * c_url_min_share) {
+     * ones ("27/02/2024", "180/KH-UBND") stay whole, and so does a number
+     * ("1.800.000.000" split after a dot reads as two amounts): one too
+     * wide for its box breaks between digits, with a long-word warning */
+    bool number = true;
+    for (size_t i = from; i < to && number; i++)
+        number = S_is_number(src->items[i].text, src->items[i].len);
+    if (whole > box * c_url_min_share && !number) {
         size_t count = out->n - start;
         kh_piece_t *word = malloc(count * sizeof *word);
         if (!word)
@@ -761,11 +781,19 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
 /* Splits the block's spans into word pieces at spaces, then each word
  * where it may break (S_split_word) for a box of width box (first_box for
  * the first word, after the indent); warn: report words wider than that. */
+static bool S_nbsp(const char *s, size_t n, size_t k)
+{
+    return k + 1 < n && (unsigned char)s[k] == 0xC2 && (unsigned char)s[k + 1] == 0xA0;
+}
+
 static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
                      double first_box, double box, bool warn, kh_pieces_t *out)
 {
     kh_pieces_t word = {0}; /* the current word's pieces (one per font) */
-    bool space = false, brk = false;
+    /* space: white space came before the next piece; nbsp: all of it was
+     * no-break spaces (U+00A0), where a line may break only as a last
+     * resort: text pasted from a PDF or the web may have nothing else */
+    bool space = false, nbsp = false, brk = false;
     for (size_t i = 0; i <= b->nspans; i++) {
         const kh_span_t *sp = i < b->nspans ? &b->spans[i] : NULL;
         if (sp && (sp->style & KH_SPAN_BREAK)) {
@@ -776,7 +804,8 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
         const char *s = sp ? sp->text : "";
         size_t n = sp ? strlen(s) : 0;
         for (size_t k = 0; k <= n;) {
-            bool white = k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n');
+            bool is_nbsp = S_nbsp(s, n, k);
+            bool white = k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n' || is_nbsp);
             bool end = !sp && k == n; /* after the last span */
             if (word.n && (white || brk || end)) { /* the word is complete */
                 S_split_word(c, &word, 0, word.n, size,
@@ -786,19 +815,22 @@ static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
             if (k == n)
                 break;
             if (white) {
+                nbsp = is_nbsp && (nbsp || !space);
                 space = true;
-                k++;
+                k += is_nbsp ? 2 : 1;
                 continue;
             }
             size_t e = k;
-            while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '\n')
+            while (e < n && s[e] != ' ' && s[e] != '\t' && s[e] != '\n' && !S_nbsp(s, n, e))
                 e++;
             bool first = out->n == 0 && word.n == 0;
+            bool gap = space && !first && !brk;
             S_piece(&word, (kh_piece_t){.text = s + k, .len = (uint32_t)(e - k),
                                         .font = (unsigned char)font,
-                                        .space_before = space && !first && !brk,
+                                        .space_before = gap,
+                                        .nbsp_before = gap && nbsp,
                                         .hard_break = brk});
-            space = brk = false;
+            space = nbsp = brk = false;
             k = e;
         }
     }
@@ -854,6 +886,8 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             kh_piece_t before = ps->items[i - 1];
             double sw = S_width(c, before.font, " ", 1, size);
             double pen = S_space_penalty(&before, p);
+            if (p->nbsp_before && pen < c_nbsp_penalty)
+                pen = c_nbsp_penalty;
             if (pen > 0) {
                 item_piece[n] = (size_t)-1;
                 items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, pen};
@@ -1037,24 +1071,29 @@ static void S_cell_free(kh_cell_lines_t *cl)
 
 /* A cell's width on one line, and its widest unbreakable run (a URL
  * counts by its pieces between / . ? & = _ -). */
+/* A cell's width on one line, its widest unbreakable run, and its widest
+ * number (which may not be broken to fit: S_column_widths). */
 static void S_cell_widths(kh_lctx_t *c, const kh_block_t *cell, double size,
-                          double *natural, double *word)
+                          double *natural, double *word, double *number)
 {
     kh_pieces_t ps = {0};
     S_pieces(c, cell, size, c->text_w, c->text_w, false, &ps);
     double space = S_width(c, KH_FONT_REGULAR, " ", 1, size), w = 0;
-    *natural = *word = 0;
+    bool numeric = true;
+    *natural = *word = *number = 0;
     for (size_t i = 0; i < ps.n; i++) {
-        if (ps.items[i].split > 0)
-            w = 0;
-        if (ps.items[i].space_before || ps.items[i].hard_break) {
-            *natural += ps.items[i].hard_break ? 0 : space;
-            w = 0;
-        }
-        *natural += ps.items[i].width;
-        w += ps.items[i].width;
+        const kh_piece_t *p = &ps.items[i];
+        if (p->split > 0 || p->space_before || p->hard_break)
+            w = 0, numeric = true;
+        if (p->space_before || p->hard_break)
+            *natural += p->hard_break ? 0 : space;
+        *natural += p->width;
+        w += p->width;
+        numeric = numeric && S_is_number(p->text, p->len);
         if (w > *word)
             *word = w;
+        if (numeric && w > *number)
+            *number = w;
     }
     free(ps.items);
 }
@@ -1069,15 +1108,18 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
     /* A word wider than an equal share of the width (a URL, a code) is
      * broken anyway (after its marks, else with long-word): it may not
      * claim more as its column's minimum, or the short columns beside it
-     * ("STT") would be squeezed below their own words. */
+     * ("STT") would be squeezed below their own words. A number may: it
+     * is never broken if the table can hold it. */
     double fair = W / t->cols - 2 * tp->table_padding - 1;
     double nat[64] = {0}, min[64] = {0}, sum_nat = 0, sum_min = 0;
     for (int k = 0; k < t->cols; k++) {
         for (int r = 0; r < t->rows; r++) {
-            double n, m;
-            S_cell_widths(c, &t->cells[r * t->cols + k], tp->table_size, &n, &m);
+            double n, m, num;
+            S_cell_widths(c, &t->cells[r * t->cols + k], tp->table_size, &n, &m, &num);
             if (m > fair)
                 m = fair > 0 ? fair : 0;
+            if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
+                m = num;
             nat[k] = n > nat[k] ? n : nat[k];
             min[k] = m > min[k] ? m : min[k];
         }
@@ -1232,7 +1274,7 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
         char *line, *up = kh_text_upper(p->on_behalf_of);
         if (asprintf(&line, "%s. %s", p->authority, up) < 0)
             abort();
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, line, false);
+        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, line, true);
         free(line);
         free(up);
     } else if (p->authority) {
@@ -1242,10 +1284,10 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
         free(title);
         title = line;
     }
-    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, title, false);
+    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, title, true);
     free(title);
     y += t->signature_room;
-    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_name, false);
+    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_name, true);
     return y;
 }
 

@@ -1664,7 +1664,8 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
     int first, last;
-    if (c->tpl->run_in_colon && next &&
+    /* a section (level 1: "I. MỤC ĐÍCH, YÊU CẦU:") always stands alone */
+    if (c->tpl->run_in_colon && level > 1 && next &&
         cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b) &&
         !S_is_table(c, next, false, &first, &last) && !S_opens_with_number(next)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */

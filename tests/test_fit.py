@@ -268,6 +268,39 @@ def test_lead_in(tmp):
     check(not bad, "lead-in: an item ending in ':' is on the page of the table it introduces", str(bad))
 
 
+def test_pasted_nbsp(tmp):
+    """Text pasted with no-break spaces only (from a PDF or a web page)
+    breaks at them rather than inside its syllables."""
+    text = ("Căn cứ Thông tư số 01/2011/TT-BNV ngày 19 tháng 01 năm 2011 của Bộ Nội vụ hướng dẫn "
+            "thể thức và kỹ thuật trình bày văn bản hành chính, nay được thay thế bởi Nghị định "
+            "số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;")
+    src = BASE.replace("Nội dung.", "\u00a0\u00a0\u00a0" + text.replace(" ", "\u00a0"))
+    words, sizes, err = render(tmp, "nbsp", src)
+    if words is None:
+        return
+    got = [w[5] for w in words]
+    missing = [w for w in text.split() if w not in got]
+    check(not missing and "[long-word]" not in err, "nbsp: every syllable whole, no word broken",
+          "%s %s" % (missing, err[:200]))
+
+
+def test_table_numbers(tmp):
+    """Amounts and dates in a table are never broken at their dots or
+    slashes: the column takes their width."""
+    src = BASE.replace("Nội dung.", "| STT | Nội dung chi | Đơn vị tính | Số lượng | Đơn giá (đồng) | Thành tiền (đồng) |\n"
+                       "|---|---|---|---|---|---|\n"
+                       "| 1 | Chi hỗ trợ xây dựng mô hình trình diễn ứng dụng công nghệ cao trong sản xuất "
+                       "theo tiêu chuẩn VietGAP tại các huyện | Mô hình | 12 | 150.000.000 | 1.800.000.000 |\n"
+                       "| 2 | Tập huấn ngày 27/02/2025 | Lớp | 1.234 | 12.345.678.900 | 15.234.567.762.600 |\n")
+    words, sizes, err = render(tmp, "numbers", src)
+    if words is None:
+        return
+    got = [w[5] for w in words]
+    want = ["150.000.000", "1.800.000.000", "12.345.678.900", "15.234.567.762.600", "27/02/2025", "1.234"]
+    check(all(w in got for w in want) and "[long-word]" not in err,
+          "numbers: amounts and dates in a table print whole", str([w for w in want if w not in got]) + err[:200])
+
+
 def test_recipients(tmp):
     rec = "".join("  - Phòng Y tế huyện số %d thuộc tỉnh Kon Tum (để thực hiện)\n" % i for i in range(60))
     src = BASE.replace("  - Bộ Y tế (báo cáo)\n", rec)
@@ -480,7 +513,7 @@ def test_templates(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_url, test_long_word, test_place_date, test_recipient_url, test_lead_in, test_recipients, test_table_cell,
+        for t in (test_url, test_long_word, test_place_date, test_recipient_url, test_lead_in, test_pasted_nbsp, test_table_numbers, test_recipients, test_table_cell,
                   test_dashes_and_marks, test_samples, test_safety_net, test_templates):
             d = os.path.join(tmp, t.__name__)
             os.mkdir(d)
