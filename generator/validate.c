@@ -11,8 +11,10 @@
 #include "validate.h"
 
 #include <cmark.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "i18n.h"
 #include "model.h"
@@ -145,8 +147,34 @@ static void S_escaped_controls(kh_vctx_t *c, const kh_node_t *n, const char *pat
     }
 }
 
+/* Markdown or HTML in a front-matter value: the value is plain text, so
+ * "**Ban Giám đốc**" or "<b>năm 2025</b>" would print with its marks
+ * ("<br>" is a line break where a line break prints: model.c). Returns
+ * the mark found, or NULL. */
+static const char *S_markup(const char *t, const char *path)
+{
+    /* the fields the layout prints on several lines (model.c reads "<br>"
+     * in them as a line break) */
+    static const char *const lines[] = {"title", "issuer.parent", "issuer.name",
+                                        "signer.title", "signer.name",
+                                        "signer.on_behalf_of", NULL};
+    bool multi = false;
+    for (int i = 0; lines[i]; i++)
+        multi |= !strcmp(path, lines[i]);
+    static const char *const marks[] = {"**", "__", "`", NULL};
+    for (int i = 0; marks[i]; i++)
+        if (strstr(t, marks[i]))
+            return marks[i];
+    for (const char *p = strchr(t, '<'); p; p = strchr(p + 1, '<')) {
+        const char *q = p[1] == '/' ? p + 2 : p + 1;
+        if (isalpha((unsigned char)*q) && strchr(q, '>') && (!multi || strncasecmp(q, "br", 2)))
+            return "<…>";
+    }
+    return NULL;
+}
+
 /* The front matter's values, with the schema of each (sn, or NULL):
- * comments that cut a value, escaped control characters. */
+ * comments that cut a value, escaped control characters, markup. */
 static void S_front_values(kh_vctx_t *c, const kh_node_t *n,
                            const kh_schema_node_t *sn, const char *path,
                            int depth)
@@ -158,6 +186,11 @@ static void S_front_values(kh_vctx_t *c, const kh_node_t *n,
             S_comment_after(c, n, path);
         if (n->style == KH_STYLE_DOUBLE_QUOTED)
             S_escaped_controls(c, n, path);
+        const char *mark = kh_schema_enum(sn) ? NULL : S_markup(n->text, path);
+        if (mark)
+            kh_diag_add(c->diags, c->src->path, n->line, n->col, KH_SEV_WARNING,
+                        "markup-in-field", "'%s': Markdown and HTML are not read in "
+                        "front-matter values: '%s' is printed as typed", path, mark);
         return;
     }
     kh_buf_t b = {0};
