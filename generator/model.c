@@ -713,6 +713,34 @@ static void S_link_end(kh_inl_t *st, const char *text, const char *url,
     st->space = false;
 }
 
+/* True if the line after the soft break n reads as a line of its own that
+ * Markdown joins to the one before: the one before ends an item (';' or
+ * ':') and this one opens like the next ("Căn cứ …", "– …", "• …", "b) …"),
+ * or this one opens with a dash or bullet Markdown does not read as a list
+ * marker (pasted legal bases and point lists). */
+static bool S_separate_line(cmark_node *n)
+{
+    cmark_node *prev = cmark_node_previous(n), *next = cmark_node_next(n);
+    if (!next || cmark_node_get_type(next) != CMARK_NODE_TEXT)
+        return false;
+    const char *t = cmark_node_get_literal(next);
+    bool marker = !strncmp(t, "\u2013 ", 4) || !strncmp(t, "\u2014 ", 4) ||
+                  !strncmp(t, "\u2022 ", 4) ||
+                  (t[0] >= 'a' && t[0] <= 'z' && t[1] == ')' && t[2] == ' ') ||
+                  !strncmp(t, "đ) ", 4);
+    if (marker)
+        return true;
+    if (!prev || cmark_node_get_type(prev) != CMARK_NODE_TEXT)
+        return false;
+    const char *p = cmark_node_get_literal(prev);
+    size_t len = strlen(p);
+    while (len && p[len - 1] == ' ')
+        len--;
+    bool ends_item = len && (p[len - 1] == ';' || p[len - 1] == ':');
+    return ends_item && (!strncmp(t, "Căn cứ ", strlen("Căn cứ ")) ||
+                         !strncmp(t, "Thực hiện ", strlen("Thực hiện ")));
+}
+
 static void S_html_inline(kh_inl_t *st, cmark_node *n)
 {
     const char *t = cmark_node_get_literal(n);
@@ -800,6 +828,13 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
             break;
         }
         case CMARK_NODE_SOFTBREAK:
+            if (S_separate_line(n)) {
+                S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
+                S_diag(c, line, col, KH_SEV_WARNING, "joined-lines",
+                       "this line is joined to the one before it (Markdown makes one "
+                       "paragraph of lines with no blank line between them); leave a "
+                       "blank line before it, or end the line before with '\\'%s", "");
+            }
             S_print(&st, " ", 1);
             st.space = true;
             st.space_node = NULL;
