@@ -399,8 +399,8 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
                               const char *s, size_t i, size_t ge, double width,
                               bool warn, bool url_only, double *w)
 {
-    size_t at_space = 0, at_url = 0, at_letter = 0;
-    double sum = 0;
+    size_t at_space = 0, at_url = 0, at_letter = 0, at_plain = 0;
+    double sum = 0, plain_w = 0;
     bool letter = false; /* the current word has a character that is no mark */
     for (size_t q = i; q < ge;) {
         size_t g = S_grapheme(s, ge, q);
@@ -410,8 +410,11 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
             letter = true;
         if (q > i && s[q] == ' ' && s[q - 1] != ' ')
             at_space = q;
-        else if (q > i && s[q] != ' ' && S_url_break(s, ge, q, letter))
+        else if (q > i && s[q] != ' ' && S_url_break(s, ge, q, letter)) {
             at_url = q;
+            if (s[q] != '-') /* after '/', '.'…: no line starts with a '-' */
+                at_plain = q, plain_w = sum;
+        }
         if (q > i && s[q] != ' ' && s[q - 1] != ' ' && !S_closing_mark(s + q, ge - q))
             at_letter = q;
         sum += S_width(c, font, s + q, g, size);
@@ -421,6 +424,11 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
         if (q == ge)
             at_letter = q; /* cannot happen for a group wider than the line */
     }
+    /* a break before a '-' starts the next line with what reads as a new
+     * item ("-ban/ke-hoach…" under a Nơi nhận entry): the last break after
+     * another mark is taken instead when it fills half the line */
+    if (at_url && at_url != at_plain && at_plain && plain_w >= width / 2)
+        at_url = at_plain;
     if (url_only) {
         *w = at_url ? S_width(c, font, s + i, at_url - i, size) : 0;
         return at_url;

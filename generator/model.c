@@ -143,9 +143,15 @@ size_t kh_heading_number_prefix(const char *s)
     if (strchr("IVXLC", s[0]) && s[0]) {
         while (s[i] && strchr("IVXLC", s[i]))
             i++;
-        if (s[i] != '.')
+        if (s[i] == '.') {
+            i++;
+        } else if (s[i] == ' ' && (s[i + 1] == '-' || !strncmp(s + i + 1, "\u2013", 3))) {
+            i += s[i + 1] == '-' ? 2 : 4; /* "I - MỤC ĐÍCH", "II – …" */
+        } else {
             return 0;
-        i++;
+        }
+    } else if (s[0] >= 'A' && s[0] <= 'Z' && s[1] == '.') {
+        i = 2; /* "A. PHẦN CHUNG", "B. …" */
     } else if (isdigit((unsigned char)s[0])) {
         bool dotted = false; /* "2.1 Mục tiêu": a multi-level number needs
                                 no final dot, a lone "2025 " is a word */
@@ -942,6 +948,18 @@ static void S_strip_number(kh_block_t *b)
         return;
     kh_span_t *sp = &b->spans[0];
     size_t k = kh_heading_number_prefix(sp->text);
+    if (!k && b->nspans > 1 && b->spans[1].text[0] == ' ') {
+        /* the number in a style of its own: "**3.** Khác", "<b>a)</b> …" */
+        char probe[64];
+        snprintf(probe, sizeof probe, "%s ", sp->text);
+        if (sp->len + 1 < sizeof probe && kh_heading_number_prefix(probe) == sp->len + 1) {
+            k = sp->len;
+            kh_span_t *next = &b->spans[1];
+            size_t w = strspn(next->text, " ");
+            memmove(next->text, next->text + w, next->len - w + 1);
+            next->len -= w;
+        }
+    }
     if (k) {
         memmove(sp->text, sp->text + k, sp->len - k + 1);
         sp->len -= k;

@@ -90,7 +90,7 @@ bool kh_table_is_delimiter(const char *line, size_t len);
 int kh_table_cells(const char *line, size_t len);
 
 /* Length of a hand-written heading number at the start of s ("II. ",
- * "2.1. ", "2.1 ", "3) ", "a) ", "b. "), including the spaces after it; 0
+ * "I - ", "A. ", "2.1. ", "2.1 ", "3) ", "a) ", "b. "), including the spaces after it; 0
  * if none (a lone "2025 " is a word, not a number). */
 size_t kh_heading_number_prefix(const char *s);
 

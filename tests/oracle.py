@@ -50,7 +50,7 @@ OVERLAP_EPS = 0.25    # pt: boxes touching by less than this do not overlap
 # ---- the words of the plan source ----
 
 LETTERS = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
-HAND_NUMBER = re.compile(r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+|[a-zđ][.)])\s+")
+HAND_NUMBER = re.compile(r"^(?:[IVXLC]+\.|[IVXLC]+ [-\u2013]|[A-Z]\.|\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+|[a-zđ][.)])\s+")
 
 
 class Word(str):

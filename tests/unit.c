@@ -138,6 +138,9 @@ static void test_heading_prefix(void)
     check(kh_heading_number_prefix("2024 là năm") == 0, "prefix: a year is text", "");
     check(kh_heading_number_prefix("2.1 Mục tiêu") == 4, "prefix: 2.1 without a final dot", "");
     check(kh_heading_number_prefix("b. Mục đích") == 3, "prefix: b.", "");
+    check(kh_heading_number_prefix("I - MỤC ĐÍCH") == 4, "prefix: I - ", "");
+    check(kh_heading_number_prefix("B. Tổ chức") == 3, "prefix: B.", "");
+    check(kh_heading_number_prefix("Căn cứ") == 0, "prefix: a capital word is text", "");
     check(kh_heading_number_prefix("đ. Khen thưởng") == 4, "prefix: đ.", "");
     check(kh_heading_number_prefix("v.v. và") == 0, "prefix: v.v. is text", "");
     check(kh_heading_number_prefix("100% đơn vị") == 0, "prefix: 100% is text", "");
