@@ -29,6 +29,17 @@ static void S_fail(const char *what, const char *text, size_t len)
     abort();
 }
 
+/* White space as the layout sees it: a no-break space (U+00A0, bytes C2
+ * A0) is a space it may break at as a last resort, and prints as one. */
+static size_t S_white(const char *t, size_t len, size_t j)
+{
+    if (t[j] == ' ' || t[j] == '\n' || t[j] == '\t')
+        return 1;
+    if (j + 1 < len && (unsigned char)t[j] == 0xC2 && (unsigned char)t[j + 1] == 0xA0)
+        return 2;
+    return 0;
+}
+
 /* The layout's non-space bytes, in op order over every page (ops may
  * share text: a table's header row repeated on each page). */
 static char *S_stream(const kh_layout_t *l, size_t *n)
@@ -47,10 +58,12 @@ static char *S_stream(const kh_layout_t *l, size_t *n)
             const kh_op_t *op = &l->pages[p].ops[i];
             if (op->kind != KH_OP_TEXT)
                 continue;
-            for (size_t j = 0; j < op->len; j++) {
-                char c = l->text[op->text + j];
-                if (c != ' ' && c != '\n' && c != '\t')
-                    s[(*n)++] = c;
+            const char *t = l->text + op->text;
+            for (size_t j = 0; j < op->len;) {
+                size_t w = S_white(t, op->len, j);
+                if (!w)
+                    s[(*n)++] = t[j];
+                j += w ? w : 1;
             }
         }
     return s;
@@ -62,8 +75,11 @@ static bool S_follow(const char *stream, size_t n, size_t *at, const char *text,
 {
     for (size_t j = 0; j < len; j++) {
         char c = text[j];
-        if (c == ' ' || c == '\n' || c == '\t')
+        size_t w = S_white(text, len, j);
+        if (w) {
+            j += w - 1;
             continue;
+        }
         while (*at < n && stream[*at] != c)
             (*at)++;
         if (*at == n)
