@@ -3,15 +3,17 @@
 # named (otherwise).
 
 CC      ?= cc
-PKGS    := yaml-0.1 libcmark libpcre2-8 libxml-2.0
+PKGS    := yaml-0.1 libcmark libpcre2-8
+# libxml2: headers only; generator/xml.c loads the library on first use
+PKGS_HEADERS := libxml-2.0
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wpedantic
-CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -lm
+CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) $(PKGS_HEADERS) 2>/dev/null)
+LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -lm -ldl
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
-SRC  := diag.c files.c text.c load.c template.c schema.c validate.c model.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
+SRC  := diag.c files.c text.c load.c template.c schema.c validate.c model.c xml.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

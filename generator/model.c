@@ -19,13 +19,13 @@
 
 #include <cmark.h>
 #include <ctype.h>
-#include <libxml/HTMLparser.h>
 #include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
+#include "xml.h"
 
 static char *S_dup(const char *s)
 {
@@ -209,7 +209,24 @@ typedef struct {
     const char **urls;          /* of the links, sorted (cmark owns them) */
     size_t nurls, cap_urls;
     int next_def;               /* first line not yet searched for footnotes */
+    bool no_xml;                /* libxml2 could not be loaded (reported once) */
 } kh_mctx_t;
+
+/* libxml2 for the HTML at line:col, or NULL with an error (once a plan):
+ * without it the HTML's text would be lost. */
+static const kh_xml_t *S_xml(kh_mctx_t *c, int line, int col)
+{
+    const char *why = NULL;
+    const kh_xml_t *x = kh_xml(&why);
+    if (!x && !c->no_xml) {
+        c->no_xml = true;
+        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "html",
+                    "HTML is read with libxml2, which could not be loaded (%s): "
+                    "install libxml2", why);
+        c->ok = false;
+    }
+    return x;
+}
 
 static void S_err(kh_mctx_t *c, const kh_node_t *at, const char *rule,
                   const char *fmt, const char *arg)
@@ -646,9 +663,11 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
 
 /* The value of attribute attr of the first element of an HTML tag, read by
  * libxml2's HTML parser; NULL when absent. */
-static char *S_html_attr(const char *tag, const char *attr)
+static char *S_html_attr(const kh_xml_t *x, const char *tag, const char *attr)
 {
-    htmlDocPtr doc = htmlReadMemory(tag, (int)strlen(tag), NULL, "UTF-8",
+    if (!x)
+        return NULL;
+    htmlDocPtr doc = x->read_memory(tag, (int)strlen(tag), NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
                                         HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED |
                                         HTML_PARSE_IGNORE_ENC);
@@ -656,14 +675,14 @@ static char *S_html_attr(const char *tag, const char *attr)
     for (xmlNode *n = doc ? doc->children : NULL; n && !value; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
             continue;
-        xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+        xmlChar *v = x->get_prop(n, (const xmlChar *)attr);
         if (v) {
             value = S_dup((const char *)v);
-            xmlFree(v);
+            x->free(v);
         }
         break;
     }
-    xmlFreeDoc(doc);
+    x->free_doc(doc);
     return value;
 }
 
@@ -790,7 +809,12 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         st->space = false;
     } else if (!strcmp(name, "a") && !closing) {
         free(st->href);
-        st->href = S_html_attr(t, "href");
+        const kh_xml_t *x = kh_xml(NULL);
+        if (!x) { /* the position only for the error: a line of tags stays linear */
+            KH_TAG_POS(KH_SEV_ERROR);
+            x = S_xml(st->c, line, col);
+        }
+        st->href = S_html_attr(x, t, "href");
         st->in_a = true;
         st->a_text.len = 0;
         kh_buf_put(&st->a_text, "", 0);
@@ -1294,14 +1318,21 @@ typedef struct {
     bool in_a;
     char *href;
     kh_buf_t a_text;
+    const kh_xml_t *x; /* libxml2 */
     int fatal;        /* libxml2 could not read all of it */
     char fatal_msg[160];
 } kh_html_t;
 
+/* True if an element or attribute name is name (ASCII, any case). */
+static bool S_named(const xmlChar *got, const char *name)
+{
+    return got && !strcasecmp((const char *)got, name);
+}
+
 static bool S_is(const xmlNode *n, const char *const names[])
 {
     for (size_t i = 0; names[i]; i++)
-        if (!xmlStrcasecmp(n->name, (const xmlChar *)names[i]))
+        if (n->name && !strcasecmp((const char *)n->name, names[i]))
             return true;
     return false;
 }
@@ -1390,15 +1421,15 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
     }
     if (n->type != XML_ELEMENT_NODE)
         return false; /* comments are notes; declarations print nothing */
-    long ln = xmlGetLineNo(n);
+    long ln = h->x->line_no(n);
     if (ln > 0 && ln < 1000000)
         h->cur_line = h->line0 + (int)ln - 1;
-    bool is_a = !xmlStrcasecmp(n->name, (const xmlChar *)"a");
+    bool is_a = S_named(n->name, "a");
     bool plain = S_is(n, S_PLAIN_TAGS) && !n->properties;
     if (is_a && n->properties && !n->properties->next &&
-        !xmlStrcasecmp(n->properties->name, (const xmlChar *)"href"))
+        S_named(n->properties->name, "href"))
         plain = true;
-    if (!xmlStrcasecmp(n->name, (const xmlChar *)"img")) {
+    if (S_named(n->name, "img")) {
         S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_ERROR), KH_SEV_ERROR,
                "image", "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
@@ -1414,19 +1445,19 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         return false; /* not text a reader sees */
     if (S_is(n, S_BLOCK_TAGS)) {
         h->cur = -1;
-        if (!xmlStrcasecmp(n->name, (const xmlChar *)"li")) {
+        if (S_named(n->name, "li")) {
             int k = 1;
             for (xmlNode *s = n->prev; s; s = s->prev)
                 k += s->type == XML_ELEMENT_NODE;
             bool ordered = n->parent && n->parent->name &&
-                           !xmlStrcasecmp(n->parent->name, (const xmlChar *)"ol");
+                           S_named(n->parent->name, "ol");
             if (ordered)
                 snprintf(h->c->bullet, sizeof h->c->bullet, "%d. ", k);
             else
                 snprintf(h->c->bullet, sizeof h->c->bullet, "- ");
         }
     }
-    if (!xmlStrcasecmp(n->name, (const xmlChar *)"br")) {
+    if (S_named(n->name, "br")) {
         if (h->cur >= 0)
             S_add_span(S_html_para(h), "", 0, KH_SPAN_BREAK | S_html_style(h));
         h->space = false;
@@ -1436,13 +1467,13 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         h->bold++;
     if (S_is(n, (const char *const[]){"i", "em", NULL}))
         h->italic++;
-    if (!xmlStrcasecmp(n->name, (const xmlChar *)"pre"))
+    if (S_named(n->name, "pre"))
         h->pre++;
     if (is_a && !h->in_a) {
-        xmlChar *v = xmlGetProp(n, (const xmlChar *)"href");
+        xmlChar *v = h->x->get_prop(n, (const xmlChar *)"href");
         free(h->href);
         h->href = v ? S_dup((const char *)v) : NULL;
-        xmlFree(v);
+        h->x->free(v);
         h->in_a = true;
         h->a_text.len = 0;
         kh_buf_put(&h->a_text, "", 0);
@@ -1459,9 +1490,9 @@ static void S_html_leave(kh_html_t *h, xmlNode *n)
         h->bold--;
     if (S_is(n, (const char *const[]){"i", "em", NULL}))
         h->italic--;
-    if (!xmlStrcasecmp(n->name, (const xmlChar *)"pre"))
+    if (S_named(n->name, "pre"))
         h->pre--;
-    if (!xmlStrcasecmp(n->name, (const xmlChar *)"a") && h->in_a) {
+    if (S_named(n->name, "a") && h->in_a) {
         h->in_a = false;
         const char *text = h->a_text.data ? h->a_text.data : "";
         if (h->href && h->href[0] && !S_same_url(text, h->href)) {
@@ -1502,11 +1533,13 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
     h.cur_line = h.line0;
     if (!lit || !lit[0])
         return;
-    xmlSetStructuredErrorFunc(&h, S_html_error);
-    htmlDocPtr doc = htmlReadMemory(lit, (int)strlen(lit), NULL, "UTF-8",
-                                    HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                        HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
-    xmlSetStructuredErrorFunc(NULL, NULL);
+    if (!(h.x = S_xml(c, h.line0, h.col0)))
+        return;
+    h.x->set_error_handler(&h, S_html_error);
+    htmlDocPtr doc = h.x->read_memory(lit, (int)strlen(lit), NULL, "UTF-8",
+                                      HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                          HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
+    h.x->set_error_handler(NULL, NULL);
     if (h.fatal || !doc) {
         if (h.fatal == 2) /* libxml2 stops at 256 levels */
             S_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
@@ -1516,7 +1549,7 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
             S_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
                    KH_SEV_ERROR, "html", "this HTML cannot be read whole, its "
                    "text would be lost: %s", h.fatal_msg[0] ? h.fatal_msg : "unreadable");
-        xmlFreeDoc(doc);
+        h.x->free_doc(doc);
         return;
     }
     for (xmlNode *x = doc->children; x;) {
@@ -1537,7 +1570,7 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
         if (x)
             x = x->next;
     }
-    xmlFreeDoc(doc);
+    h.x->free_doc(doc);
     kh_buf_free(&h.a_text);
     free(h.href);
 }
