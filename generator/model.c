@@ -726,8 +726,12 @@ static void S_link_end(kh_inl_t *st, const char *text, const char *url,
     st->in_link = st->in_a = false;
     if (text[0])
         S_print(st, " (", 2);
-    if (show_url)
+    if (show_url) {
+        unsigned base = st->base;
+        st->base |= KH_SPAN_VERBATIM; /* the address as typed, in any heading */
         S_print(st, url, strlen(url));
+        st->base = base;
+    }
     if (show_url && show_title)
         S_print(st, ", ", 2);
     if (show_title)
@@ -900,12 +904,18 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
                     st.in_link = true;
                     st.link_text.len = 0;
                     kh_buf_put(&st.link_text, "", 0);
+                    /* an autolink's text is its address: never upper-cased */
+                    const char *url = cmark_node_get_url(n);
+                    if (first && cmark_node_get_type(first) == CMARK_NODE_TEXT && url &&
+                        S_same_url(cmark_node_get_literal(first), url))
+                        st.base |= KH_SPAN_VERBATIM;
                 }
             } else if (st.footnote) {
                 S_print(&st, "]", 1);
                 st.footnote = false;
             } else {
                 st.in_link = false;
+                st.base &= ~(unsigned)KH_SPAN_VERBATIM;
                 S_link_end(&st, st.link_text.data, cmark_node_get_url(n),
                            cmark_node_get_title(n));
             }
@@ -1038,7 +1048,7 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
     unsigned add = S_heading_style(hs);
     for (size_t i = 0; i < b->nspans; i++) {
         b->spans[i].style |= add;
-        if (hs->upper)
+        if (hs->upper && !(b->spans[i].style & KH_SPAN_VERBATIM))
             S_set_span_text(&b->spans[i], kh_text_upper(b->spans[i].text));
     }
     if (label[0]) { /* "I. " goes first: build it alone, then shift it in */

@@ -15,7 +15,9 @@
 enum {
     KH_SPAN_BOLD = 1,
     KH_SPAN_ITALIC = 2,
-    KH_SPAN_BREAK = 4 /* a hard line break; text is "" */
+    KH_SPAN_BREAK = 4, /* a hard line break; text is "" */
+    KH_SPAN_VERBATIM = 8 /* printed as typed where the level upper-cases:
+                            a link's address (its path is case-sensitive) */
 };
 
 typedef struct {

@@ -345,22 +345,25 @@ def _join_broken(missing, extra, got):
     the next cell's words between them). Matches each missing word with
     such a chain of unexpected fragments, and takes them off both sides."""
     for m in list(missing):
+        # an upper-cased heading keeps a link's address as typed
+        fold = (lambda x: x.casefold()) if isinstance(m, Word) and m.upcased else (lambda x: x)
+        want = fold(m)
         while missing[m] > 0:
             chain = None
             for k, (t, pos) in enumerate(got):
-                if extra[t] <= 0 or t == m or not m.startswith(t):
+                if extra[t] <= 0 or fold(t) == want or not want.startswith(fold(t)):
                     continue
-                s, used, at = t, [k], pos
-                while s != m:
+                s, used, at = fold(t), [k], pos
+                while s != want:
                     nxt = [(p, j) for j, (u, p) in enumerate(got)
-                           if j not in used and p[:2] > at[:2] and extra[u] > 0 and m.startswith(s + u)]
+                           if j not in used and p[:2] > at[:2] and extra[u] > 0 and want.startswith(s + fold(u))]
                     if not nxt:
                         break
                     p, j = min(nxt)
-                    s += got[j][0]
+                    s += fold(got[j][0])
                     used.append(j)
                     at = p
-                if s == m and not (collections.Counter(got[j][0] for j in used) - extra):
+                if s == want and not (collections.Counter(got[j][0] for j in used) - extra):
                     chain = used
                     break
             if not chain:

@@ -153,6 +153,13 @@ def test_quotes(tmp):
     check(c.rc == 1, "nesting: render refuses", str(c.rc))
 
 
+def test_heading_link(tmp):
+    body = "# Tiêu chuẩn theo [Luật](https://vbpl.vn/luat-tdkt) và <https://vbpl.vn/Nghi-Dinh>\n\nNội dung.\n"
+    c = Case(tmp, "heading-link", body)
+    c.words_in_order("I. TIÊU CHUẨN THEO LUẬT (https://vbpl.vn/luat-tdkt) VÀ https://vbpl.vn/Nghi-Dinh",
+                     "an upper-cased heading keeps a link's address as typed")
+
+
 def test_links(tmp):
     body = ("# Nội dung\n\nNộp hồ sơ qua [Cổng dịch vụ công](https://dvc.gov.vn/p) hoặc "
             "<https://vanban.gov.vn>, thư <vp@syt.gov.vn>.\n")
@@ -211,5 +218,6 @@ with tempfile.TemporaryDirectory() as tmp:
     test_lists(tmp)
     test_quotes(tmp)
     test_links(tmp)
+    test_heading_link(tmp)
     test_footnotes_images_headings(tmp)
 sys.exit(exit_status())
