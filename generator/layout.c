@@ -65,6 +65,7 @@ typedef struct {
     bool row_continued; /* a table row's later line band: starting a page,
                            it needs a rule above it */
     int line, col;      /* source position of what it holds (off-page) */
+    bool off_page;      /* an off-page error was given for it */
 } kh_vbox_t;
 
 /* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
@@ -98,6 +99,7 @@ typedef struct {
     double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
     int long_line, long_col; /* the last long-word warning's position */
+    int off_line, off_col;   /* the last off-page error's position */
 } kh_lctx_t;
 
 /* ---- staging ---- */
@@ -164,7 +166,7 @@ static void S_box_end(kh_lctx_t *c, size_t first, double height,
                              128);
     c->boxes[c->nboxes++] =
         (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0,
-                    false, c->line, c->col};
+                    false, c->line, c->col, false};
 }
 
 /* ---- measuring ---- */
@@ -1449,11 +1451,13 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
 
 /* Puts a box's ops on the page with its top at top; returns its bottom.
  * An op outside the printable area is an error at the box's source. */
-static double S_place_box(kh_lctx_t *c, kh_page_t *pg, const kh_vbox_t *b,
+static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
                           double top)
 {
     double h = c->tpl->page_h;
-    bool reported = false;
+    /* one error a box (a header row repeats) and a source position (a
+     * row's line bands): the first says where, the rest would only repeat */
+    bool reported = b->off_page || (b->line == c->off_line && b->col == c->off_col);
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
         op.y = h - (top + op.y);
@@ -1461,7 +1465,15 @@ static double S_place_box(kh_lctx_t *c, kh_page_t *pg, const kh_vbox_t *b,
             op.y2 = h - (top + op.y2);
         if (!reported && !S_on_page(c, &op)) {
             const kh_layout_t *L = c->out;
-            if (op.kind == KH_OP_TEXT)
+            const kh_template_t *t = c->tpl;
+            double avail = t->page_h - t->margin_top - t->margin_bottom;
+            if (b->height > avail) /* the reason, not the glyph that shows it */
+                kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
+                            "off-page", "this block (a table's header row, a row's "
+                            "line, the signature) is %.0f mm tall, more than a page "
+                            "holds (%.0f mm): on page %zu it would run off the paper",
+                            b->height * 25.4 / 72, avail * 25.4 / 72, L->npages);
+            else if (op.kind == KH_OP_TEXT)
                 kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
                             "off-page",
                             "'%.*s' on page %zu would be printed outside the paper less 8 mm",
@@ -1473,7 +1485,8 @@ static double S_place_box(kh_lctx_t *c, kh_page_t *pg, const kh_vbox_t *b,
                             "a rule on page %zu would be drawn outside the paper less 8 mm",
                             L->npages);
             c->ok = false;
-            reported = true;
+            reported = b->off_page = true;
+            c->off_line = b->line, c->off_col = b->col;
         }
         S_put(pg, &op);
     }
@@ -1555,7 +1568,8 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     L->height = tpl->page_h;
     kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .src = src, .diags = diags,
                    .ok = true, .out = L, .left = tpl->margin_left,
-                   .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right};
+                   .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right,
+                   .off_line = -1};
     for (int f = 0; f < KH_FONT_COUNT; f++) {
         kh_font_info_t fi;
         kh_font_info(fonts[f], &fi);
