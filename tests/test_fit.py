@@ -244,22 +244,33 @@ def test_recipient_url(tmp):
           str([l for l in lines if "http" in l]))
 
 
+def filled_pages(tmp, name, tail=""):
+    """Plans whose body is 18 to 33 one-line paragraphs (then tail), so
+    that every way a page can end near the body's end is tried; yields
+    (count, words, sizes), or (count, None, None) when render failed."""
+    for count in range(18, 34):
+        body = "\n\n".join("Đoạn văn số %d của kế hoạch thử, đủ dài để lấp đầy một dòng của trang giấy khổ A4 đứng." % i
+                           for i in range(count))
+        path = os.path.join(tmp, "%s-%d.md" % (name, count))
+        open(path, "w", encoding="utf-8").write(BASE.replace("Nội dung.", body + tail))
+        pdf = path[:-3] + ".pdf"
+        if run([KEHOACH, "render", "-o", pdf, path]).returncode:
+            yield count, None, None
+            continue
+        words, sizes = words_of(pdf)
+        yield count, words, sizes
+
+
 def test_lead_in(tmp):
     """A paragraph or item ending in a colon never ends a page: it stays
     with the table (or text) it introduces, wherever the page breaks."""
     bad = []
-    for count in range(18, 34):
-        body = "\n\n".join("Đoạn văn số %d của kế hoạch thử, đủ dài để lấp đầy một dòng của trang giấy khổ A4 đứng." % i
-                           for i in range(count))
-        body += ("\n\n- Khoa Kiểm soát bệnh tật:\n\n  | STT | Nhiệm vụ |\n  | --- | --- |\n"
-                 "  | 1 | Giám sát ca bệnh |\n  | 2 | Xử lý ổ dịch |\n")
-        path = os.path.join(tmp, "lead-%d.md" % count)
-        open(path, "w", encoding="utf-8").write(BASE.replace("Nội dung.", body))
-        pdf = path[:-3] + ".pdf"
-        if run([KEHOACH, "render", "-o", pdf, path]).returncode:
+    tail = ("\n\n- Khoa Kiểm soát bệnh tật:\n\n  | STT | Nhiệm vụ |\n  | --- | --- |\n"
+            "  | 1 | Giám sát ca bệnh |\n  | 2 | Xử lý ổ dịch |\n")
+    for count, words, _ in filled_pages(tmp, "lead", tail):
+        if words is None:
             bad.append((count, "render failed"))
             continue
-        words, _ = words_of(pdf)
         page = {}
         for w in words:  # first occurrence: the header row repeats
             page.setdefault(w[5], w[0])
@@ -320,16 +331,10 @@ def test_recipients(tmp):
     # whatever the length of the body, a closing that does not fit below it
     # moves with the body's last lines, never alone on a page
     alone, paged = [], 0
-    for count in range(18, 34):
-        body = "\n\n".join("Đoạn văn số %d của kế hoạch thử, đủ dài để lấp đầy một dòng của trang giấy khổ A4 đứng." % i
-                           for i in range(count))
-        path = os.path.join(tmp, "closing-%d.md" % count)
-        open(path, "w", encoding="utf-8").write(BASE.replace("Nội dung.", body))
-        pdf = path[:-3] + ".pdf"
-        if run([KEHOACH, "render", "-o", pdf, path]).returncode:
+    for count, words, sizes in filled_pages(tmp, "closing"):
+        if words is None:
             alone.append((count, "exit"))
             continue
-        words, sizes = words_of(pdf)
         paged += len(sizes) > 1
         last = len(sizes)
         if not [w for w in words if w[0] == last and w[5] == "Đoạn"]:
