@@ -742,6 +742,22 @@ static void S_link_end(kh_inl_t *st, const char *text, const char *url,
     st->space = false;
 }
 
+/* True if the soft break n follows a word cut by a hyphen, as PDFs lay
+ * text out ("nghề nghi-" / "ệp", "Bà Rịa-" / "Vũng Tàu"): Markdown puts a
+ * space there, so the word prints as two. A dash between words has a
+ * space before it and is not this. */
+static bool S_hyphenated_break(cmark_node *n)
+{
+    cmark_node *prev = cmark_node_previous(n), *next = cmark_node_next(n);
+    if (!prev || !next || cmark_node_get_type(prev) != CMARK_NODE_TEXT ||
+        cmark_node_get_type(next) != CMARK_NODE_TEXT)
+        return false;
+    const char *p = cmark_node_get_literal(prev), *t = cmark_node_get_literal(next);
+    size_t len = strlen(p);
+    return len >= 2 && p[len - 1] == '-' && p[len - 2] != ' ' && p[len - 2] != '-' &&
+           t[0] && t[0] != ' ';
+}
+
 /* True if the line after the soft break n reads as a line of its own that
  * Markdown joins to the one before: the one before ends an item (';' or
  * ':') and this one opens like the next ("Căn cứ …", "– …", "• …", "b) …"),
@@ -862,7 +878,12 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
             break;
         }
         case CMARK_NODE_SOFTBREAK:
-            if (S_separate_line(n)) {
+            if (S_hyphenated_break(n)) {
+                S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
+                S_diag(c, line, col, KH_SEV_WARNING, "hyphenated-break",
+                       "a word is cut by a hyphen at this line break (as PDFs lay text "
+                       "out): it prints as two words ('nghi- ệp'); join the lines%s", "");
+            } else if (S_separate_line(n)) {
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
                 S_diag(c, line, col, KH_SEV_WARNING, "joined-lines",
                        "this line is joined to the one before it (Markdown makes one "
