@@ -1955,14 +1955,15 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
         abort();
     kh_mctx_t c = {.src = src, .tpl = tpl, .diags = diags, .plan = plan, .ok = true};
     S_read_front(&c);
-    if (c.ok) {
+    if (c.ok)
         S_front_punct_all(&c);
-        S_mark_covered(&c);
-        S_blocks(&c, src->body_doc, 0, true);
-        S_flush_defs(&c, src->nlines + 1);
-        free(c.covered);
-        free(c.urls);
-    }
+    /* the body is read even when the front matter failed: its diagnostics
+     * then come in the same run (session.c keeps only those) */
+    S_mark_covered(&c);
+    S_blocks(&c, src->body_doc, 0, true);
+    S_flush_defs(&c, src->nlines + 1);
+    free(c.covered);
+    free(c.urls);
     if (!c.ok) {
         kh_plan_free(plan);
         return NULL;

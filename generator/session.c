@@ -230,6 +230,28 @@ static void S_checked_free(kh_checked_t *k)
     *k = (kh_checked_t){0};
 }
 
+/* A plan with errors in its front matter: the model's diagnostics of the
+ * body too (an image, a heading that is only a number), so that one run
+ * lists every error; the model's own complaints about the front matter
+ * are left out (the schema's say it better). Not the layout's: it needs a
+ * whole plan. */
+static void S_body_diagnostics(const kh_source_t *src, const kh_template_t *tpl,
+                               kh_diag_list_t *d)
+{
+    if (!src->body_doc)
+        return;
+    kh_diag_list_t body;
+    kh_diag_init(&body);
+    kh_plan_free(kh_plan_build(src, tpl, &body));
+    for (size_t i = 0; i < body.count; i++) {
+        const kh_diag_t *g = &body.items[i];
+        if (g->line >= src->body_line)
+            kh_diag_add(d, g->file, g->line, g->col, g->severity, g->rule, "%s",
+                        g->message);
+    }
+    kh_diag_free(&body);
+}
+
 /* load_rc: what loading returned; before: the error count before the plan
  * was loaded (loading itself reports some: control characters, bad
  * bytes). Fills k (free with S_checked_free) and returns KH_OK when the
@@ -250,8 +272,10 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
         return KH_PLAN_ERROR;
     k->type = t;
     kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
-    if (d->errors != before)
+    if (d->errors != before) {
+        S_body_diagnostics(src, t->tpl, d);
         return KH_PLAN_ERROR;
+    }
     for (int i = 0; i < KH_FONT_COUNT; i++)
         kh_font_reset_used(t->fonts[i]);
     k->plan = kh_plan_build(src, t->tpl, d);
