@@ -340,6 +340,11 @@ bool kh_schema_enum(const kh_schema_node_t *n)
     return n && n->nenums > 0;
 }
 
+bool kh_schema_single_line(const kh_schema_node_t *n)
+{
+    return n && n->single_line;
+}
+
 void kh_schema_free(kh_schema_t *s)
 {
     if (!s)

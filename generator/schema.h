@@ -24,12 +24,14 @@ void kh_schema_check(const kh_schema_t *schema, const kh_node_t *doc,
 /* Walking a schema beside a document: the schema of a mapping's key
  * (key) or of a list's items (key NULL); NULL where the schema says
  * nothing. kh_schema_enum: the value must be one of a fixed list, so it is
- * checked whole (nothing can be cut from it unseen). */
+ * checked whole (nothing can be cut from it unseen). kh_schema_single_line:
+ * the layout prints the value on one line (x-single-line). */
 typedef struct kh_snode kh_schema_node_t;
 const kh_schema_node_t *kh_schema_root(const kh_schema_t *schema);
 const kh_schema_node_t *kh_schema_child(const kh_schema_node_t *node,
                                         const char *key);
 bool kh_schema_enum(const kh_schema_node_t *node);
+bool kh_schema_single_line(const kh_schema_node_t *node);
 
 /* Levenshtein distance, for "did you mean" (bounded: stops past max). */
 size_t kh_edit_distance(const char *a, const char *b, size_t max);

@@ -149,18 +149,10 @@ static void S_escaped_controls(kh_vctx_t *c, const kh_node_t *n, const char *pat
 
 /* Markdown or HTML in a front-matter value: the value is plain text, so
  * "**Ban Giám đốc**" or "<b>năm 2025</b>" would print with its marks
- * ("<br>" is a line break where a line break prints: model.c). Returns
- * the mark found, or NULL. */
-static const char *S_markup(const char *t, const char *path)
+ * ("<br>" is a line break in a value that prints on several lines, multi:
+ * model.c). Returns the mark found, or NULL. */
+static const char *S_markup(const char *t, bool multi)
 {
-    /* the fields the layout prints on several lines (model.c reads "<br>"
-     * in them as a line break) */
-    static const char *const lines[] = {"title", "issuer.parent", "issuer.name",
-                                        "signer.title", "signer.name",
-                                        "signer.on_behalf_of", NULL};
-    bool multi = false;
-    for (int i = 0; lines[i]; i++)
-        multi |= !strcmp(path, lines[i]);
     static const char *const marks[] = {"**", "__", "`", NULL};
     for (int i = 0; marks[i]; i++)
         if (strstr(t, marks[i]))
@@ -186,7 +178,8 @@ static void S_front_values(kh_vctx_t *c, const kh_node_t *n,
             S_comment_after(c, n, path);
         if (n->style == KH_STYLE_DOUBLE_QUOTED)
             S_escaped_controls(c, n, path);
-        const char *mark = kh_schema_enum(sn) ? NULL : S_markup(n->text, path);
+        const char *mark = kh_schema_enum(sn) ? NULL
+                                              : S_markup(n->text, !kh_schema_single_line(sn));
         if (mark)
             kh_diag_add(c->diags, c->src->path, n->line, n->col, KH_SEV_WARNING,
                         "markup-in-field", "'%s': Markdown and HTML are not read in "
