@@ -18,7 +18,7 @@ OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps demo test bench fuzz pot install uninstall clean
+.PHONY: all deps demo test bench fuzz golden pot install uninstall clean
 all: deps build/kehoach $(MO)
 
 deps:
@@ -113,6 +113,12 @@ build/fault.so: tests/fault/fault.c | build/obj
 # sanitizer build (ASan + UBSan), plus valgrind and the fuzz regressions.
 test: deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
 	@bash tests/run.sh
+
+# Rewrites the golden layout dumps (tests/layout/NAME.dump) after an
+# intended layout change; review the diff before committing it.
+golden: build/kehoach
+	@for f in tests/layout/*.md; do LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=0 \
+	    build/kehoach render --dump-layout $$f > $${f%.md}.dump 2>/dev/null || echo "failed: $$f"; done
 
 bench: all
 	@bash tests/bench.sh
