@@ -48,6 +48,22 @@ typedef struct {
 
     double table_size, table_padding, table_rule;
 
+    /* Superscript and subscript (<sup>, <sub>, footnote numbers): the
+     * normal glyphs scaled, and the baseline raised or lowered, both as a
+     * share of the surrounding size. */
+    double sup_scale, sup_rise, sub_drop;
+
+    /* Footnotes at the foot of the page, under a short rule (Word's
+     * separator): their size, the rule's length and the space above it. */
+    double footnote_size, footnote_rule_len, footnote_gap;
+
+    /* Appendix caption (spec appendix-esign.md §1, PL III Mẫu 2.1):
+     * "Phụ lục I" (bold, normal case), the title (bold, upper case),
+     * "(Kèm theo Kế hoạch số … ngày … của …)" (italic), a short rule. */
+    char *appendix_label, *appendix_attached_doc;
+    double appendix_label_size, appendix_title_size, appendix_attached_size,
+        appendix_rule_ratio, appendix_rule_gap, appendix_space_after;
+
     kh_heading_style_t headings[KH_MAX_LEVELS];
     int nheadings;
     bool run_in_colon;
