@@ -292,7 +292,22 @@ static uint32_t S_upper(uint32_t cp)
     return cp;
 }
 
-char *kh_text_upper(const char *s)
+/* The inverse of S_upper. The table is sorted by its lower-case column,
+ * so this scans it; only short names (an issuer's) are lower-cased. */
+static uint32_t S_lower(uint32_t cp)
+{
+    if (cp >= 'A' && cp <= 'Z')
+        return cp + 32;
+    if (cp < 0xC0)
+        return cp;
+    for (size_t i = 0; i < KH_COUNT(kh_uc_upper); i++)
+        if (kh_uc_upper[i].upper == cp)
+            return kh_uc_upper[i].lower;
+    return cp;
+}
+
+/* s with every code point mapped by map; invalid bytes copied as they are. */
+static char *S_map_case(const char *s, uint32_t (*map)(uint32_t))
 {
     kh_buf_t out = {0};
     size_t n = strlen(s);
@@ -305,12 +320,16 @@ char *kh_text_upper(const char *s)
             i++;
             continue;
         }
-        kh_buf_put(&out, enc, kh_utf8_encode(S_upper(cp), enc));
+        kh_buf_put(&out, enc, kh_utf8_encode(map(cp), enc));
         i += l;
     }
     kh_buf_put(&out, "", 0);
     return kh_buf_take(&out);
 }
+
+char *kh_text_upper(const char *s) { return S_map_case(s, S_upper); }
+
+char *kh_text_lower(const char *s) { return S_map_case(s, S_lower); }
 
 /* ---- growing arrays and buffers ---- */
 

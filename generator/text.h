@@ -33,6 +33,9 @@ bool kh_text_is_nfc(const char *s, size_t n);
 /* Returns a malloc'd upper-case copy of s (Vietnamese: đ → Đ, ơ → Ơ, ậ → Ậ). */
 char *kh_text_upper(const char *s);
 
+/* Returns a malloc'd lower-case copy of s (Đ → đ, Ậ → ậ). */
+char *kh_text_lower(const char *s);
+
 /* Invisible format characters that editors keep in pasted text but that
  * print nothing there: the soft hyphen U+00AD (Word's optional hyphen),
  * zero-width space U+200B, zero-width non-joiner and joiner U+200C/D,

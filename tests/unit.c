@@ -14,6 +14,7 @@
 #include "schema.h"
 #include "template.h"
 #include "text.h"
+#include "wording.h"
 
 static int failures;
 
@@ -306,8 +307,58 @@ static void test_schema_helpers(void)
           "date: malformed partial dates refused", "");
 }
 
+/* kh_issuer_running_name: the issuer's name in running text, or NULL
+ * where its case cannot be derived. */
+static void test_running_name(void)
+{
+    static const struct { const char *upper, *want; } cases[] = {
+        {"SỞ Y TẾ", "Sở Y tế"},
+        {"UBND TỈNH ĐẮK LẮK", "Ủy ban nhân dân tỉnh Đắk Lắk"},
+        {"ỦY BAN NHÂN DÂN\nTỈNH KON TUM", "Ủy ban nhân dân tỉnh Kon Tum"},
+        {"ỦY BAN NHÂN DÂN TỈNH BÀ RỊA - VŨNG TÀU", "Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu"},
+        {"SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo"},
+        {"SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"},
+        {"TRUNG TÂM Y TẾ HUYỆN ĐẮK HÀ", "Trung tâm Y tế huyện Đắk Hà"},
+        {"BỆNH VIỆN ĐA KHOA TỈNH KON TUM", "Bệnh viện Đa khoa tỉnh Kon Tum"},
+        {"UBND THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân thành phố Hồ Chí Minh"},
+        {"UBND XÃ GIANG THÀNH", "Ủy ban nhân dân xã Giang Thành"},
+        {"CÔNG ĐOÀN NGÀNH Y TẾ", NULL},           /* a body type it does not know */
+        {"VĂN PHÒNG UBND TỈNH", NULL},            /* an abbreviation inside */
+        {"TRUNG TÂM Y TẾ KHU VỰC 2", NULL},       /* a number */
+        {"BAN CHỈ ĐẠO \"135\"", NULL},
+        {"SỞ", NULL},
+        {"UBND TỈNH", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = kh_issuer_running_name(cases[i].upper);
+        char name[160];
+        snprintf(name, sizeof name, "running name %zu: %s", i, cases[i].upper);
+        for (char *p = name; *p; p++)
+            *p = *p == '\n' ? '/' : *p;
+        if (cases[i].want)
+            check_str(name, got ? got : "(none)", cases[i].want);
+        else
+            check(!got, name, got ? got : "");
+        free(got);
+    }
+    char *line = kh_attached_line("Kế hoạch", "870", "KH", "SYT", 2025, 5, 27, "Sở Y tế", "      ");
+    check_str("attached line", line,
+              "(Kèm theo Kế hoạch số 870/KH-SYT ngày 27 tháng 5 năm 2025 của Sở Y tế)");
+    free(line);
+    line = kh_attached_line("Kế hoạch", "5", "KH", "SYT", 2025, 2, 5, "Sở Y tế", "      ");
+    check_str("attached line: leading zeros", line,
+              "(Kèm theo Kế hoạch số 05/KH-SYT ngày 05 tháng 02 năm 2025 của Sở Y tế)");
+    free(line);
+    line = kh_attached_line("Kế hoạch", NULL, "KH", "SYT", 2025, 5, 27, "Sở Y tế", "   ");
+    check_str("attached line: a draft leaves number, day and month blank", line,
+              "(Kèm theo Kế hoạch số    /KH-SYT ngày     tháng     năm 2025 của Sở Y tế)");
+    free(line);
+}
+
 int main(int argc, char **argv)
 {
+    test_running_name();
     test_schema_helpers();
     const char *dir = argc > 1 ? argv[1] : ".";
     test_numbering();

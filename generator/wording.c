@@ -1,0 +1,238 @@
+/* The decree's wording of names in running text and of the appendix's
+ * "Kèm theo" line. See wording.h for the rules and their sources. */
+#include "wording.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+char *kh_date_words(int year, int month, int day, const char *blank)
+{
+    kh_buf_t b = {0};
+    kh_buf_puts(&b, "ngày ");
+    if (day)
+        kh_buf_printf(&b, "%02d", day);
+    else
+        kh_buf_puts(&b, blank);
+    kh_buf_puts(&b, " tháng ");
+    if (month)
+        kh_buf_printf(&b, month <= 2 ? "%02d" : "%d", month);
+    else
+        kh_buf_puts(&b, blank);
+    kh_buf_printf(&b, " năm %d", year);
+    return kh_buf_take(&b);
+}
+
+char *kh_number_symbol(const char *number, const char *doc_code,
+                       const char *issuer_code, const char *blank)
+{
+    kh_buf_t b = {0};
+    if (!number)
+        kh_buf_puts(&b, blank);
+    else if (strlen(number) == 1 && isdigit((unsigned char)number[0]))
+        kh_buf_printf(&b, "0%s", number); /* numbers below 10: "05" */
+    else
+        kh_buf_puts(&b, number);
+    kh_buf_printf(&b, "/%s-%s", doc_code, issuer_code);
+    return kh_buf_take(&b);
+}
+
+char *kh_attached_line(const char *doc, const char *number, const char *doc_code,
+                       const char *issuer_code, int year, int month, int day,
+                       const char *issuer_name, const char *blank)
+{
+    char *symbol = kh_number_symbol(number, doc_code, issuer_code, blank);
+    /* an electronic or draft document leaves the day and month blank too */
+    char *date = number ? kh_date_words(year, month, day, blank)
+                        : kh_date_words(year, 0, 0, blank);
+    kh_buf_t b = {0};
+    kh_buf_printf(&b, "(Kèm theo %s số %s %s của %s)", doc, symbol, date, issuer_name);
+    free(symbol);
+    free(date);
+    return kh_buf_take(&b);
+}
+
+/* ---- the issuer's name in running text ---- */
+
+/* Body types whose running-text form is known: upper case as the header
+ * prints it, and as a sentence writes it. Longer first, so that "VĂN
+ * PHÒNG" wins over "PHÒNG" and "TRẠM Y TẾ" over a bare type. */
+static const struct { const char *upper, *text; } kh_body_types[] = {
+    {"ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"},
+    {"UỶ BAN NHÂN DÂN", "Ủy ban nhân dân"},
+    {"UBND", "Ủy ban nhân dân"},
+    {"HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân"},
+    {"HĐND", "Hội đồng nhân dân"},
+    {"TRUNG TÂM", "Trung tâm"},
+    {"BỆNH VIỆN", "Bệnh viện"},
+    {"VĂN PHÒNG", "Văn phòng"},
+    {"CHI CỤC", "Chi cục"},
+    {"TỔNG CỤC", "Tổng cục"},
+    {"TRẠM Y TẾ", "Trạm Y tế"},
+    {"CỤC", "Cục"},
+    {"SỞ", "Sở"},
+    {"BỘ", "Bộ"},
+    {"BAN", "Ban"},
+    {"PHÒNG", "Phòng"},
+    {"VIỆN", "Viện"},
+    {"TRƯỜNG", "Trường"},
+};
+
+/* Administrative units: lower case in running text; the place name after
+ * one is a proper name. */
+static const char *const kh_units[] = {
+    "THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG",
+};
+
+/* Words that join fields of activity and stay lower case. */
+static const char *const kh_joiners[] = {"VÀ"};
+
+#define KH_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* True when s starts with the words w followed by a space or the end. */
+static bool S_starts(const char *s, const char *w, size_t *len)
+{
+    size_t n = strlen(w);
+    if (strncmp(s, w, n) || (s[n] && s[n] != ' '))
+        return false;
+    *len = n;
+    return true;
+}
+
+/* Appends word (upper case, one syllable) lower-cased, or with its first
+ * letter kept upper case when cap. */
+static void S_word(kh_buf_t *b, const char *word, size_t n, bool cap)
+{
+    char *w = strndup(word, n);
+    char *low = w ? kh_text_lower(w) : NULL;
+    if (!low) {
+        free(w);
+        return;
+    }
+    if (cap) {
+        size_t i = 0;
+        kh_utf8_next(w, n, &i); /* the first letter as it stands, upper */
+        kh_buf_put(b, w, i);
+        size_t j = 0;
+        kh_utf8_next(low, strlen(low), &j);
+        kh_buf_puts(b, low + j);
+    } else {
+        kh_buf_puts(b, low);
+    }
+    free(low);
+    free(w);
+}
+
+/* A Vietnamese syllable this can case: letters only, with a vowel, ending
+ * in a consonant run Vietnamese allows (c ch m n ng nh p t). Digits,
+ * quotes, dots, and abbreviations ("UBND", "TP") say the name is not a
+ * plain one: its case cannot be guessed. A hyphen between place names is a
+ * word of its own. */
+static bool S_plain(const char *w, size_t n)
+{
+    if (n == 1 && w[0] == '-')
+        return true;
+    bool vowel = false;
+    size_t tail = 0; /* ASCII consonants at the end */
+    char final[4] = "";
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = kh_utf8_next(w, n, &i);
+        bool ascii = cp >= 'A' && cp <= 'Z';
+        bool other = cp >= 0xC0 && cp != 0xD7 && cp < 0x2000;
+        if (!ascii && !other)
+            return false;
+        bool v = (ascii && strchr("AEIOUY", (int)cp)) || (other && cp != 0x110 /* Đ */);
+        vowel |= v;
+        if (v || !ascii)
+            tail = 0;
+        else if (tail < 2)
+            final[tail++] = (char)cp;
+        else
+            return false; /* three consonants: an abbreviation */
+        final[tail] = '\0';
+    }
+    /* K: place names of the Central Highlands (Đắk Lắk, Đắk Hà) */
+    static const char *const finals[] = {"", "C", "CH", "K", "M", "N", "NG", "NH", "P", "T"};
+    for (size_t f = 0; vowel && f < sizeof finals / sizeof finals[0]; f++)
+        if (!strcmp(final, finals[f]))
+            return true;
+    return false;
+}
+
+char *kh_issuer_running_name(const char *name)
+{
+    char *flat = strdup(name ? name : "");
+    char *out = NULL;
+    kh_buf_t b = {0};
+    if (!flat)
+        goto done;
+    /* one line, single spaces */
+    size_t k = 0;
+    for (size_t i = 0; flat[i]; i++) {
+        char ch = flat[i] == '\n' || flat[i] == '\t' || flat[i] == '\r' ? ' ' : flat[i];
+        if (ch == ' ' && (k == 0 || flat[k - 1] == ' '))
+            continue;
+        flat[k++] = ch;
+    }
+    while (k && flat[k - 1] == ' ')
+        k--;
+    flat[k] = '\0';
+
+    const char *s = flat;
+    size_t len = 0;
+    size_t t = 0;
+    while (t < KH_COUNT(kh_body_types) && !S_starts(s, kh_body_types[t].upper, &len))
+        t++;
+    if (t == KH_COUNT(kh_body_types))
+        goto done; /* a body type this does not know: no guess */
+    kh_buf_puts(&b, kh_body_types[t].text);
+    s += len;
+    /* fields of activity, then perhaps a unit and a place name */
+    bool place = false, field_start = true, after_joiner = false, any = false;
+    while (*s == ' ') {
+        s++;
+        size_t n = 0;
+        /* "… VÀ XÃ HỘI" is a field (society), not a commune */
+        if (!place && !after_joiner) {
+            size_t u = 0;
+            while (u < KH_COUNT(kh_units) && !S_starts(s, kh_units[u], &n))
+                u++;
+            if (u < KH_COUNT(kh_units)) {
+                kh_buf_puts(&b, " ");
+                S_word(&b, s, n, false);
+                s += n;
+                place = true;
+                if (*s != ' ')
+                    goto done; /* "TỈNH" with no name after it */
+                continue;
+            }
+        }
+        n = strcspn(s, " ");
+        if (!S_plain(s, n))
+            goto done;
+        bool joiner = false;
+        for (size_t j = 0; j < KH_COUNT(kh_joiners); j++)
+            joiner |= !place && strlen(kh_joiners[j]) == n && !strncmp(s, kh_joiners[j], n);
+        bool dash = n == 1 && s[0] == '-';
+        kh_buf_puts(&b, " ");
+        if (dash)
+            kh_buf_puts(&b, "-");
+        else
+            S_word(&b, s, n, place || (field_start && !joiner));
+        field_start = joiner || dash;
+        after_joiner = joiner;
+        any = true;
+        s += n;
+    }
+    if (*s || !any)
+        goto done; /* a type alone ("SỞ") says nothing to write */
+    out = kh_buf_take(&b);
+done:
+    kh_buf_free(&b);
+    free(flat);
+    return out;
+}
