@@ -13,7 +13,7 @@ LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
-SRC  := diag.c files.c text.c load.c template.c schema.c validate.c wording.c model.c xml.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
+SRC  := diag.c files.c text.c load.c template.c schema.c validate.c wording.c model.c xml.c font.c linebreak.c colwidth.c layout.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -80,6 +80,11 @@ build/unit-san: tests/unit.c $(SAN_OBJ)
 	$(CC) $(CPPFLAGS_ALL) -Igenerator -O1 -g $(SAN) -o $@ $^ $(LDLIBS_ALL)
 build/obj/unit.o: tests/unit.c generator/*.h | build/obj
 	$(CC) $(CPPFLAGS_ALL) -Igenerator $(CFLAGS) -c $< -o $@
+# The column-width rule alone (generator/colwidth.c is pure arithmetic).
+build/unit-colwidth: tests/unit_colwidth.c build/obj/colwidth.o
+	$(CC) $(CPPFLAGS_ALL) -Igenerator $(CFLAGS) -o $@ $^ -lm
+build/unit-colwidth-san: tests/unit_colwidth.c build/san/colwidth.o
+	$(CC) $(CPPFLAGS_ALL) -Igenerator -O1 -g $(SAN) -o $@ $^ -lm
 
 # Fuzzing (libFuzzer, clang from Debian): one target per entry point, the
 # generator compiled with coverage and ASan + UBSan. The same targets are
@@ -111,7 +116,7 @@ build/fault.so: tests/fault/fault.c | build/obj
 
 # The whole suite, against the optimised build and once more against the
 # sanitizer build (ASan + UBSan), plus valgrind and the fuzz regressions.
-test: deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
+test: deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/unit-colwidth build/unit-colwidth-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
 	@bash tests/run.sh
 
 # Rewrites the golden layout dumps (tests/layout/NAME.dump) after an

@@ -29,6 +29,8 @@ suite() { # name, command...
 
 suite unit build/unit .
 [ "${SANITIZED:-1}" = 1 ] && suite "unit (ASan+UBSan)" build/unit-san .
+suite "unit colwidth" build/unit-colwidth
+[ "${SANITIZED:-1}" = 1 ] && suite "unit colwidth (ASan+UBSan)" build/unit-colwidth-san
 for bin in $builds; do
     export KEHOACH=$bin
     suite "render ($bin)" /usr/bin/python3 tests/test_render.py
