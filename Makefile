@@ -13,7 +13,7 @@ LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
-SRC  := diag.c files.c text.c load.c template.c schema.c validate.c model.c xml.c font.c linebreak.c layout.c pdf.c session.c batch.c watch.c
+SRC  := diag.c files.c text.c load.c template.c schema.c validate.c model.c xml.c font.c linebreak.c layout.c layout_table.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -442,7 +442,7 @@ static void S_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col)
 /* Appends text with a style, merging with the previous span when equal.
  * Both the span list and a span's text grow by doubling: a paragraph of a
  * million soft breaks must stay linear. */
-static void S_add_span(kh_block_t *b, const char *text, size_t len,
+static void S_add_span(kh_text_t *b, const char *text, size_t len,
                        unsigned style)
 {
     kh_span_t *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
@@ -475,8 +475,8 @@ static kh_block_t *S_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
     if (c->bullet[0] && kind == KH_BLOCK_TABLE)
         S_open(c, KH_BLOCK_PARAGRAPH, line, col);
     kh_block_t *b = S_new_block_at(c, kind, line, col);
-    if (c->bullet[0]) {
-        S_add_span(b, c->bullet, strlen(c->bullet), 0);
+    if (c->bullet[0]) { /* a paragraph or heading: a table's went before it */
+        S_add_span(&b->para.text, c->bullet, strlen(c->bullet), 0);
         c->bullet[0] = '\0';
     }
     return b;
@@ -515,7 +515,7 @@ typedef struct {
 
 typedef struct {
     kh_mctx_t *c;
-    kh_block_t *b;       /* the block being filled (no block is added meanwhile) */
+    kh_text_t *t;        /* the text being filled (no block is added meanwhile) */
     const kh_origin_t *o;
     unsigned base;       /* style of the whole text (headings, header cells) */
     int bold, italic;    /* open ** and * */
@@ -532,9 +532,9 @@ typedef struct {
     kh_buf_t a_text;
 } kh_inl_t;
 
-static kh_block_t *S_cur(kh_inl_t *st)
+static kh_text_t *S_cur(kh_inl_t *st)
 {
-    return st->b;
+    return st->t;
 }
 
 static unsigned S_style(const kh_inl_t *st)
@@ -855,10 +855,10 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
 
 /* The inlines under parent into block b. An iterator, not recursion: emphasis may nest as deep as the file is
  * long. */
-static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
+static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                            unsigned style, const kh_origin_t *o)
 {
-    kh_inl_t st = {.c = c, .b = b, .o = o, .base = style};
+    kh_inl_t st = {.c = c, .t = t, .o = o, .base = style};
     cmark_iter *it = cmark_iter_new(parent);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -961,7 +961,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
 }
 
 /* Inlines of a node of the plan's own tree. */
-static void S_inlines(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
+static void S_inlines(kh_mctx_t *c, kh_text_t *b, cmark_node *parent,
                       unsigned style)
 {
     kh_origin_t o = {c->src->body_line, cmark_node_get_start_line(parent), NULL, 0};
@@ -970,7 +970,7 @@ static void S_inlines(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
 
 /* Markdown text parsed on its own (a table cell, an indented paragraph):
  * its single paragraph's inlines, else the text as typed. */
-static void S_reparsed(kh_mctx_t *c, kh_block_t *block, const char *text, size_t len,
+static void S_reparsed(kh_mctx_t *c, kh_text_t *block, const char *text, size_t len,
                        unsigned style, const kh_origin_t *o)
 {
     cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
@@ -997,7 +997,7 @@ static unsigned S_heading_style(const kh_heading_style_t *hs)
 }
 
 /* Drops a hand-written number from the heading's first span. */
-static void S_strip_number(kh_block_t *b)
+static void S_strip_number(kh_text_t *b)
 {
     if (!b->nspans)
         return;
@@ -1023,7 +1023,7 @@ static void S_strip_number(kh_block_t *b)
 
 /* A heading whose whole text is a hand number ("2.", "II.", "a)"): the
  * number is dropped for the structure's, so nothing of it would print. */
-static bool S_number_only(const kh_block_t *b)
+static bool S_number_only(const kh_text_t *b)
 {
     kh_buf_t t = {0};
     for (size_t i = 0; i < b->nspans; i++)
@@ -1040,7 +1040,7 @@ static bool S_number_only(const kh_block_t *b)
     return only;
 }
 
-static bool S_ends_with_colon(const kh_block_t *b)
+static bool S_ends_with_colon(const kh_text_t *b)
 {
     for (size_t i = b->nspans; i-- > 0;) {
         const char *t = b->spans[i].text;
@@ -1055,7 +1055,7 @@ static bool S_ends_with_colon(const kh_block_t *b)
 
 /* Number + text, all in the level's style (bold/italic added to what the
  * text already has), upper-cased if the level says so. */
-static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
+static void S_style_heading(kh_mctx_t *c, kh_block_t *block, int level)
 {
     const kh_template_t *t = c->tpl;
     int li = level <= t->nheadings ? level - 1 : t->nheadings - 1;
@@ -1067,13 +1067,14 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
     char label[64];
     kh_number_format(fmt, c->counters, label, sizeof label);
     unsigned add = S_heading_style(hs);
+    kh_text_t *b = &block->para.text;
     for (size_t i = 0; i < b->nspans; i++) {
         b->spans[i].style |= add;
         if (hs->upper && !(b->spans[i].style & KH_SPAN_VERBATIM))
             S_set_span_text(&b->spans[i], kh_text_upper(b->spans[i].text));
     }
     if (label[0]) { /* "I. " goes first: build it alone, then shift it in */
-        kh_block_t tmp = {0};
+        kh_text_t tmp = {0};
         S_add_span(&tmp, label, strlen(label), add);
         S_add_span(&tmp, " ", 1, add);
         S_add_span(b, "", 0, KH_SPAN_BREAK); /* room for one more span */
@@ -1082,7 +1083,7 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
         b->spans[0] = tmp.spans[0];
         free(tmp.spans);
     }
-    b->space_before = hs->space_before_pt;
+    block->space_before = hs->space_before_pt;
 }
 
 /* ---- tables ---- */
@@ -1185,7 +1186,7 @@ static bool S_is_table(const kh_mctx_t *c, cmark_node *para, bool quoted,
 
 /* A cell's Markdown inlines (bold, italic, links …) as the cell's spans;
  * byte: where the cell starts in its file line. */
-static void S_cell(kh_mctx_t *c, kh_block_t *cell, const char *text, size_t len,
+static void S_cell(kh_mctx_t *c, kh_cell_t *cell, const char *text, size_t len,
                    unsigned style, int line, size_t byte)
 {
     kh_buf_t b = {0};
@@ -1194,7 +1195,7 @@ static void S_cell(kh_mctx_t *c, kh_block_t *cell, const char *text, size_t len,
             kh_buf_put(&b, text + i, 1);
     kh_buf_put(&b, "", 0);
     kh_origin_t o = {line, 1, &byte, 1};
-    S_reparsed(c, cell, b.data, b.len, style, &o);
+    S_reparsed(c, &cell->text, b.data, b.len, style, &o);
     kh_buf_free(&b);
 }
 
@@ -1204,16 +1205,17 @@ static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
     size_t len;
     const char *head = S_para_line(c, para, quoted, first, &len);
     int cols = S_split_row(head, len, NULL, NULL, 0);
-    kh_table_t *t = calloc(1, sizeof *t);
-    if (!t)
-        abort();
+    kh_block_t *b = S_open_at(c, KH_BLOCK_TABLE, para);
+    kh_table_t *t = &b->table;
     t->cols = cols < KH_MAX_TABLE_COLS ? cols : KH_MAX_TABLE_COLS;
     t->rows = last - first; /* every line but the delimiter row */
     t->cells = calloc((size_t)t->rows * (size_t)t->cols, sizeof *t->cells);
     if (!t->cells)
         abort();
-    kh_block_t *b = S_open_at(c, KH_BLOCK_TABLE, para);
-    b->table = t;
+    t->header_rows = 1;
+    t->align = calloc((size_t)t->cols, sizeof *t->align);
+    if (!t->align)
+        abort();
     for (int l = first, r = 0; l <= last; l++) {
         if (l == first + 1)
             continue;
@@ -1229,8 +1231,7 @@ static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
                         KH_SEV_WARNING, "table-columns",
                         "this table row has %d cells, the header %d", n, cols);
         for (int k = 0; k < t->cols; k++) {
-            kh_block_t *cell = &t->cells[r * t->cols + k];
-            cell->kind = KH_BLOCK_PARAGRAPH;
+            kh_cell_t *cell = &t->cells[r * t->cols + k];
             cell->line = l;
             cell->col = 1;
             /* cells past the header's count print in the last cell, after
@@ -1241,7 +1242,7 @@ static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
                 if (e == k)
                     cell->col = S_char_col(c, l, byte);
                 else
-                    S_add_span(cell, " | ", 3, style);
+                    S_add_span(&cell->text, " | ", 3, style);
                 S_cell(c, cell, start[e], clen[e], style, l, byte);
             }
         }
@@ -1282,8 +1283,8 @@ static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
     for (const char *p = lit; *p;) {
         size_t l = strcspn(p, "\n");
         if (p != lit)
-            S_add_span(b, "", 0, KH_SPAN_BREAK);
-        S_add_span(b, p, l, 0);
+            S_add_span(&b->para.text, "", 0, KH_SPAN_BREAK);
+        S_add_span(&b->para.text, p, l, 0);
         p += l + (p[l] == '\n');
     }
 }
@@ -1311,7 +1312,7 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
             kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, part_line,
                                    S_char_col(c, part_line, shift[0]));
             kh_origin_t o = {part_line, 1, shift, (int)nshift};
-            S_reparsed(c, b, text.data, text.len, 0, &o);
+            S_reparsed(c, &b->para.text, text.data, text.len, 0, &o);
             text.len = 0;
             nshift = 0;
         }
@@ -1379,7 +1380,8 @@ static const char *const S_BLOCK_TAGS[] = {
 static const char *const S_PLAIN_TAGS[] = {"p", "div", "br", "b", "strong", "i",
                                            "em", "html", "body", NULL};
 
-static kh_block_t *S_html_para(kh_html_t *h)
+/* The text of the paragraph the HTML prints into (opened on first use). */
+static kh_text_t *S_html_para(kh_html_t *h)
 {
     kh_plan_t *p = h->c->plan;
     if (h->cur < 0) {
@@ -1388,7 +1390,7 @@ static kh_block_t *S_html_para(kh_html_t *h)
         h->cur = (long)(b - p->blocks);
         h->space = false;
     }
-    return &p->blocks[h->cur];
+    return &p->blocks[h->cur].para.text;
 }
 
 static unsigned S_html_style(const kh_html_t *h)
@@ -1413,7 +1415,7 @@ static void S_html_text(kh_html_t *h, const char *s)
             continue;
         }
         size_t w = strcspn(s + i, " \t\r\n\f");
-        kh_block_t *b = S_html_para(h);
+        kh_text_t *b = S_html_para(h);
         if (h->space && b->nspans && !(b->spans[b->nspans - 1].style & KH_SPAN_BREAK)) {
             S_add_span(b, " ", 1, S_html_style(h));
             if (h->in_a)
@@ -1527,7 +1529,7 @@ static void S_html_leave(kh_html_t *h, xmlNode *n)
         h->in_a = false;
         const char *text = h->a_text.data ? h->a_text.data : "";
         if (h->href && h->href[0] && !S_same_url(text, h->href)) {
-            kh_block_t *b = S_html_para(h);
+            kh_text_t *b = S_html_para(h);
             unsigned st = S_html_style(h);
             if (text[0])
                 S_add_span(b, " (", 2, st);
@@ -1728,15 +1730,15 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         if (footnote)
             S_footnote_diag(c, l, col, t, rl - 1);
         kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, l, col);
-        S_add_span(b, t, len, 0);
+        S_add_span(&b->para.text, t, len, 0);
         /* its continuation lines, up to a blank or printed line */
         while (l + 1 < upto && !c->covered[l + 1]) {
             s = kh_source_line(c->src, l + 1, &len);
             t = S_strip_containers(s, &len);
             if (!len || t[0] == '[')
                 break;
-            S_add_span(b, " ", 1, 0);
-            S_add_span(b, t, len, 0);
+            S_add_span(&b->para.text, " ", 1, 0);
+            S_add_span(&b->para.text, t, len, 0);
             l++;
         }
     }
@@ -1771,23 +1773,25 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
 {
     int level = cmark_node_get_heading_level(n);
     kh_block_t *b = S_open_at(c, KH_BLOCK_HEADING, n);
-    b->level = level;
-    S_inlines(c, b, n, 0);
-    if (S_number_only(b))
+    b->para.level = level;
+    kh_text_t *text = &b->para.text;
+    S_inlines(c, text, n, 0);
+    if (S_number_only(text))
         S_diag(c, b->line, b->col, KH_SEV_ERROR, "heading-number-only",
                "this heading is only a number: the number comes from its place, "
                "so nothing of it would print; write the heading's text%s", "");
-    S_strip_number(b);
+    S_strip_number(text);
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
     int first, last;
     /* a section (level 1: "I. MỤC ĐÍCH, YÊU CẦU:") always stands alone */
     if (c->tpl->run_in_colon && level > 1 && next &&
-        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b) &&
+        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(text) &&
         !S_is_table(c, next, false, &first, &last) && !S_opens_with_number(next)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */
-        S_add_span(b, " ", 1, 0);
-        S_inlines(c, b, next, 0);
+        b->para.level = 0;
+        S_add_span(text, " ", 1, 0);
+        S_inlines(c, text, next, 0);
         return cmark_node_next(next);
     }
     return next;
@@ -1856,14 +1860,14 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
         if (S_is_table(c, n, quoted, &first, &last))
             S_table(c, n, quoted, first, last);
         else
-            S_inlines(c, S_open_at(c, KH_BLOCK_PARAGRAPH, n), n, 0);
+            S_inlines(c, &S_open_at(c, KH_BLOCK_PARAGRAPH, n)->para.text, n, 0);
         break;
     case CMARK_NODE_HEADING:
         if (top)
             return S_heading(c, n);
         /* inside a list item or quote: not a section of the plan, so not
          * numbered; its text in bold where it stands */
-        S_inlines(c, S_open_at(c, KH_BLOCK_PARAGRAPH, n), n, KH_SPAN_BOLD);
+        S_inlines(c, &S_open_at(c, KH_BLOCK_PARAGRAPH, n)->para.text, n, KH_SPAN_BOLD);
         break;
     case CMARK_NODE_LIST:
         S_list(c, n, depth + 1);
@@ -1971,16 +1975,26 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     return plan;
 }
 
+static void S_free_text(kh_text_t *t)
+{
+    for (size_t k = 0; k < t->nspans; k++)
+        free(t->spans[k].text);
+    free(t->spans);
+}
+
 static void S_free_block(kh_block_t *b)
 {
-    for (size_t k = 0; k < b->nspans; k++)
-        free(b->spans[k].text);
-    free(b->spans);
-    if (b->table) {
-        for (int i = 0; i < b->table->rows * b->table->cols; i++)
-            S_free_block(&b->table->cells[i]);
-        free(b->table->cells);
-        free(b->table);
+    switch (b->kind) {
+    case KH_BLOCK_PARAGRAPH:
+    case KH_BLOCK_HEADING:
+        S_free_text(&b->para.text);
+        break;
+    case KH_BLOCK_TABLE:
+        for (int i = 0; i < b->table.rows * b->table.cols; i++)
+            S_free_text(&b->table.cells[i].text);
+        free(b->table.cells);
+        free(b->table.align);
+        break;
     }
 }
 
