@@ -83,7 +83,7 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
      * ("STT") would be squeezed below their own words. A number may: it
      * is never broken if the table can hold it. */
     double fair = W / t->cols - 2 * tp->table_padding - 1;
-    double nat[64] = {0}, min[64] = {0}, sum_nat = 0, sum_min = 0;
+    double nat[KH_MAX_TABLE_COLS] = {0}, min[KH_MAX_TABLE_COLS] = {0}, sum_nat = 0, sum_min = 0;
     for (int k = 0; k < t->cols; k++) {
         for (int r = 0; r < t->rows; r++) {
             double n, m, num;
@@ -136,7 +136,7 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     const kh_table_t *t = &b->table;
     if (t->cols < 1 || t->rows < 1)
         return;
-    double cw[64], size = tp->table_size, pad = tp->table_padding;
+    double cw[KH_MAX_TABLE_COLS], size = tp->table_size, pad = tp->table_padding;
     S_column_widths(c, t, cw);
     double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size);
     size_t header = c->nboxes + 1; /* the box the first row is about to get */

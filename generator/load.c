@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmark.h>
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
 #include <yaml.h>
 
 #include "files.h"
@@ -501,10 +503,7 @@ static int S_split(kh_source_t *src, kh_diag_list_t *diags)
             src->body_line = line + 1;
             if (!src->front)
                 return -1;
-            src->body_doc = cmark_parse_document(src->body, src->body_len,
-                                                 CMARK_OPT_DEFAULT);
-            if (!src->body_doc)
-                abort();
+            src->body_doc = kh_markdown_parse(src->body, src->body_len);
             return 0;
         }
         line++;
@@ -577,6 +576,35 @@ int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags)
     rc = kh_source_load_mem(kh_input_name(path), data, len, src, diags);
     free(data);
     return rc;
+}
+
+/* The extensions are registered once a process (cmark-gfm keeps them in a
+ * global registry, unguarded). */
+static void S_register_extensions(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
+cmark_node *kh_markdown_parse(const char *text, size_t len)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, S_register_extensions);
+    /* footnotes stay off for now: [^1] is printed as typed (model.c) */
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+    if (!p)
+        abort();
+    static const char *const ext[] = {"table", "strikethrough"};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(ext[i]);
+        if (!e || !cmark_parser_attach_syntax_extension(p, e))
+            abort(); /* part of libcmark-gfm-extensions: never missing */
+    }
+    cmark_parser_feed(p, text, len);
+    cmark_node *doc = cmark_parser_finish(p);
+    cmark_parser_free(p);
+    if (!doc)
+        abort();
+    return doc;
 }
 
 int kh_source_body_line(const kh_source_t *src, int cmark_line)

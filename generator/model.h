@@ -64,6 +64,10 @@ typedef struct {
     int line, col;      /* in the plan file */
 } kh_cell_t;
 
+/* Columns a table may have (more is a table-columns error): wider ones
+ * are not tables a plan prints; the layout sizes its arrays by it. */
+#define KH_MAX_TABLE_COLS 32
+
 /* A table: rows × cols cells, row by row; the first header_rows rows are
  * the header (printed bold, repeated atop each page the table reaches).
  * A pipe table has one header row; a row typed with fewer cells has
@@ -125,12 +129,6 @@ char *kh_number_line(const char *number, const char *doc_code,
  * template's, else none (""). */
 const char *kh_level_format(const kh_template_t *tpl,
                             char *const overrides[KH_MAX_LEVELS], int level);
-
-/* Pipe tables (| a | b |, then | --- | --- |): cmark's core reads them as
- * paragraphs, so they are recognised from the paragraph's source lines.
- * True if line is a delimiter row; kh_table_cells counts a row's cells. */
-bool kh_table_is_delimiter(const char *line, size_t len);
-int kh_table_cells(const char *line, size_t len);
 
 /* Length of a hand-written heading number at the start of s ("II. ",
  * "I - ", "A. ", "2.1. ", "2.1 ", "3) ", "a) ", "b. "), including the spaces after it; 0
