@@ -49,10 +49,10 @@ typedef struct {
  * line); *len gets its length without the newline when len is not NULL. */
 const char *kh_source_line(const kh_source_t *src, int line, size_t *len);
 
-/* Parses Markdown as GitHub does: cmark-gfm with its table and
- * strikethrough extensions (footnotes not yet). The caller frees the
+/* Parses Markdown as GitHub does: cmark-gfm with its strikethrough and
+ * (if tables) table extensions; footnotes not yet. The caller frees the
  * tree (cmark_node_free); never NULL (aborts when out of memory). */
-struct cmark_node *kh_markdown_parse(const char *text, size_t len);
+struct cmark_node *kh_markdown_parse(const char *text, size_t len, bool tables);
 
 /* Converts a cmark line number in the body to a file line. */
 int kh_source_body_line(const kh_source_t *src, int cmark_line);

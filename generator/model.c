@@ -964,7 +964,8 @@ void kh_mod_inlines(kh_mctx_t *c, kh_text_t *b, cmark_node *parent,
 static void S_reparsed(kh_mctx_t *c, kh_text_t *block, const char *text, size_t len,
                        unsigned style, const kh_origin_t *o)
 {
-    cmark_node *doc = kh_markdown_parse(text, len);
+    /* with tables: its lines are the body's, whose pipes load.c bounded */
+    cmark_node *doc = kh_markdown_parse(text, len, true);
     cmark_node *p = doc ? cmark_node_first_child(doc) : NULL;
     if (p && cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH && !cmark_node_next(p)) {
         kh_origin_t po = *o;
