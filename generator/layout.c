@@ -1,13 +1,14 @@
 /* Layout.
  *
  * Everything is first built as a list of vertical boxes ("vboxes": one per
- * body line, one per line band of a table row, one for the header, one for
- * the title, one per line of Nơi nhận with the signature in the first),
- * each holding ops placed relative to its top, with the space it wants
- * above it and whether a page may end after it. Pagination then fills
- * pages greedily, backing up to the last allowed break when a box does not
- * fit, and turns the relative positions into page coordinates, checking
- * that each op lies inside the paper less 8 mm (the safety net).
+ * body line, one per line band of a table row (layout_table.c), one for
+ * the header, one for the title, one per line of Nơi nhận with the
+ * signature in the first), each holding ops placed relative to its top,
+ * with the space it wants above it and whether a page may end after it.
+ * Pagination then fills pages greedily, backing up to the last allowed
+ * break when a box does not fit, and turns the relative positions into
+ * page coordinates, checking that each op lies inside the paper less 8 mm
+ * (the safety net).
  *
  * Words are placed one by one (libharu's word spacing does not work with
  * two-byte codes, and TextRect justifies by letter spacing): a justified
@@ -99,7 +100,7 @@ static void S_text(kh_lctx_t *c, int font, double size, double x, double dy,
 
 /* A line from (x1, dy1) to (x2, dy2), y measured down from the box top. */
 void kh_lay_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
-                   double width)
+                 double width)
 {
     kh_op_t *op = S_stage(c);
     *op = (kh_op_t){.kind = KH_OP_RULE, .x = x1, .y = dy1, .x2 = x2, .y2 = dy2,
@@ -114,7 +115,7 @@ static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
 size_t kh_lay_box_begin(kh_lctx_t *c) { return c->nstaged; }
 
 void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
-                      double space_before, bool keep)
+                    double space_before, bool keep)
 {
     c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
                              128);
@@ -175,7 +176,7 @@ static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
 /* Width of text; a character the font cannot show is a plan error, not a
  * blank in the PDF. */
 double kh_lay_width(kh_lctx_t *c, int font, const char *s, size_t n,
-                      double size)
+                    double size)
 {
     kh_font_t *f = c->fonts[font];
     double w = 0;
@@ -747,7 +748,7 @@ static bool S_nbsp(const char *s, size_t n, size_t k)
 }
 
 void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
-                     double first_box, double box, bool warn, kh_pieces_t *out)
+                   double first_box, double box, bool warn, kh_pieces_t *out)
 {
     kh_pieces_t word = {0}; /* the current word's pieces (one per font) */
     /* space: white space came before the next piece; nbsp: all of it was
@@ -823,8 +824,8 @@ static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
  * a forced break per hard break and at the end. item_piece maps each box to
  * its first piece. */
 size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
-                      size_t to, double size, double indent,
-                      kh_lb_item_t *items, size_t *item_piece)
+                    size_t to, double size, double indent,
+                    kh_lb_item_t *items, size_t *item_piece)
 {
     const kh_template_t *t = c->tpl;
     size_t n = 0;
@@ -875,9 +876,9 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
 
 /* Places one line's words: items (from, to) exclusive of the break. */
 void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
-                         const kh_lb_item_t *items, const size_t *item_piece,
-                         size_t from, size_t to, double ratio, double size,
-                         double x, double dy)
+                       const kh_lb_item_t *items, const size_t *item_piece,
+                       size_t from, size_t to, double ratio, double size,
+                       double x, double dy)
 {
     bool pending_space = false;
     for (size_t k = from; k < to; k++) {

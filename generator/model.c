@@ -4,9 +4,10 @@
  * mistyped one is reported where it is (or where it belongs). Body:
  * cmark-gfm parses the Markdown as GitHub does (load.c); one walk, the
  * same for the top level, list items and quotes, turns its blocks into
- * paragraphs, headings and tables (model_table.c) of styled spans. Headings are numbered from the structure with the
- * template's per-level format (a hand-written number is dropped and
- * renumbered), level styles add bold/italic/upper case, list items become
+ * paragraphs, headings and tables (model_table.c) of styled spans.
+ * Headings are numbered from the structure with the template's per-level
+ * format (a hand-written number is dropped and renumbered), level styles
+ * add bold/italic/upper case, list items become
  * paragraphs that start with the marker the clerk typed ("-" and "+" are
  * different levels to a clerk), and a heading that ends in a colon and is
  * followed by a paragraph is run into it ("1. Tập thể: Các phòng …").
@@ -396,7 +397,7 @@ int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte)
 }
 
 void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
-                   const char *rule, const char *fmt, const char *arg)
+                 const char *rule, const char *fmt, const char *arg)
 {
     kh_diag_add(c->diags, c->src->path, line, col, sev, rule, fmt, arg);
     if (sev == KH_SEV_ERROR)
@@ -487,8 +488,8 @@ static void S_set_span_text(kh_span_t *sp, char *text)
 /* Where inline text was typed, for the positions of its diagnostics.
  * Nodes of the plan's own tree carry cmark's byte columns, but cmark counts
  * a paragraph's later lines from after their leading blanks, so the walk
- * adds those back. Text parsed again on its own (a table cell, an
- * indented paragraph) has its own cmark lines: shift gives, per line, the
+ * adds those back. Text parsed again on its own (an indented paragraph)
+ * has its own cmark lines: shift gives, per line, the
  * bytes of the file line before that text. */
 typedef struct {
     int line0;           /* file line of cmark line 1 */
@@ -953,13 +954,13 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
 
 /* Inlines of a node of the plan's own tree. */
 void kh_mod_inlines(kh_mctx_t *c, kh_text_t *b, cmark_node *parent,
-                      unsigned style)
+                    unsigned style)
 {
     kh_origin_t o = {c->src->body_line, cmark_node_get_start_line(parent), NULL, 0};
     S_inlines_from(c, b, parent, style, &o);
 }
 
-/* Markdown text parsed on its own (a table cell, an indented paragraph):
+/* Markdown text parsed on its own (an indented paragraph):
  * its single paragraph's inlines, else the text as typed. */
 static void S_reparsed(kh_mctx_t *c, kh_text_t *block, const char *text, size_t len,
                        unsigned style, const kh_origin_t *o)
