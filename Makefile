@@ -3,17 +3,19 @@
 # named (otherwise).
 
 CC      ?= cc
-PKGS    := yaml-0.1 libcmark libpcre2-8
+PKGS    := yaml-0.1 libcmark-gfm libpcre2-8
 # libxml2: headers only; generator/xml.c loads the library on first use
 PKGS_HEADERS := libxml-2.0
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wpedantic
 CPPFLAGS_ALL = $(WARN) $(shell pkg-config --cflags $(PKGS) $(PKGS_HEADERS) 2>/dev/null)
-LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -ldeflate -lm -ldl
+# libcmark-gfm-extensions (tables, strikethrough) has no .pc file of its
+# own: named here, whether or not libcmark-gfm.pc lists it
+LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lhpdf -ldeflate -lm -ldl
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
-SRC  := diag.c files.c text.c load.c template.c schema.c validate.c wording.c model.c xml.c font.c linebreak.c colwidth.c layout.c pdf.c session.c batch.c watch.c
+SRC  := diag.c files.c text.c load.c template.c schema.c validate.c wording.c model.c model_table.c xml.c font.c linebreak.c colwidth.c layout.c layout_table.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -38,7 +40,7 @@ pot:
 	    sed -e "s/^'\\(.*\\)'$$/\\1/" -e 's/^"\(.*\)"$$/\1/' \
 	        -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/N_("&")/' \
 	    > build/schema-messages.c
-	xgettext --from-code=UTF-8 -k_ -kN_ -kkh_diag_add:7 -kS_err:4 -kS_diag:6 \
+	xgettext --from-code=UTF-8 -k_ -kN_ -kkh_diag_add:7 -kS_err:4 -kS_diag:6 -kkh_mod_diag:6 \
 	    -kS_error:3 --package-name=kehoach --no-location --sort-output \
 	    -o po/kehoach.pot generator/*.c build/schema-messages.c
 	for po in po/*.po; do msgmerge -q --update --backup=none $$po po/kehoach.pot; done

@@ -27,15 +27,17 @@
 /* Larger files are no font anyone ships for text (CJK fonts are ~20 MB). */
 #define KH_MAX_FONT_BYTES (64u << 20)
 
+/* Where one TrueType table ("head", "glyf" …) lies in the file: a record
+ * of the font's table directory, by byte offset and length. */
 typedef struct {
     uint32_t off, len;
-} kh_table_t;
+} kh_sfnt_table_t;
 
 struct kh_font {
     char *path;
     unsigned char *data;
     size_t size;
-    kh_table_t head, hhea, maxp, hmtx, loca, glyf, cmap, post, os2, name;
+    kh_sfnt_table_t head, hhea, maxp, hmtx, loca, glyf, cmap, post, os2, name;
     unsigned units_per_em, num_glyphs, num_hmetrics;
     double em_scale; /* 1000 / units_per_em */
     int loca_long;
@@ -69,18 +71,18 @@ static uint32_t S_u32(const kh_font_t *f, uint32_t off)
     return (uint32_t)S_u16(f, off) << 16 | S_u16(f, off + 2);
 }
 
-static kh_table_t S_find_table(const kh_font_t *f, const char *tag)
+static kh_sfnt_table_t S_find_table(const kh_font_t *f, const char *tag)
 {
     unsigned n = S_u16(f, 4);
     for (unsigned i = 0; i < n; i++) {
         uint32_t rec = 12 + 16 * i;
         if (S_in(f, rec, 16) && memcmp(f->data + rec, tag, 4) == 0) {
-            kh_table_t t = {S_u32(f, rec + 8), S_u32(f, rec + 12)};
+            kh_sfnt_table_t t = {S_u32(f, rec + 8), S_u32(f, rec + 12)};
             if (S_in(f, t.off, t.len))
                 return t;
         }
     }
-    return (kh_table_t){0, 0};
+    return (kh_sfnt_table_t){0, 0};
 }
 
 /* Prefers a full-Unicode (3,10) format 12 table, then BMP (3,1)/(0,x) format 4. */

@@ -1,25 +1,25 @@
 /* Layout.
  *
  * Everything is first built as a list of vertical boxes ("vboxes": one per
- * body line, one per line band of a table row, one for the header, one for
- * the title, one per line of Nơi nhận with the signature in the first),
- * each holding ops placed relative to its top, with the space it wants
- * above it and whether a page may end after it. Pagination then fills
- * pages greedily, backing up to the last allowed break when a box does not
- * fit, and turns the relative positions into page coordinates, checking
- * that each op lies inside the paper less 8 mm (the safety net).
+ * body line, one per line band of a table row (layout_table.c), one for
+ * the header, one for the title, one per line of Nơi nhận with the
+ * signature in the first), each holding ops placed relative to its top,
+ * with the space it wants above it and whether a page may end after it.
+ * Pagination then fills pages greedily, backing up to the last allowed
+ * break when a box does not fit, and turns the relative positions into
+ * page coordinates, checking that each op lies inside the paper less 8 mm
+ * (the safety net).
  *
  * Words are placed one by one (libharu's word spacing does not work with
  * two-byte codes, and TextRect justifies by letter spacing): a justified
  * line's spaces are its natural spaces stretched or shrunk by the ratio the
  * line breaker chose. */
-#include "layout.h"
+#include "layout_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "linebreak.h"
 #include "text.h"
 
 /* Break penalties, in the line breaker's units (its demerits add the
@@ -54,53 +54,8 @@ static const double c_mark_break_penalty = 9000;
  * an enormous PDF in memory. */
 #define KH_MAX_PAGES 10000
 
-/* A vertical box: ops [op_first, op_first + op_count) of the staging list,
- * with y measured downward from the box top. */
-typedef struct {
-    double space_before, height;
-    bool keep_with_next;
-    size_t op_first, op_count;
-    size_t header; /* table rows: 1 + the header row's box, repeated atop a
-                      page the row starts; 0 for everything else */
-    bool row_continued; /* a table row's later line band: starting a page,
-                           it needs a rule above it */
-    int line, col;      /* source position of what it holds (off-page) */
-    bool off_page;      /* an off-page error was given for it */
-} kh_vbox_t;
 
-/* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
-typedef struct {
-    const char *text;
-    double width;
-    uint32_t len;
-    float split;       /* >0: the word may break before this piece, at
-                          this penalty, without a hyphen (URLs, long words);
-                          0: joined to the piece before */
-    unsigned char font;
-    bool space_before; /* first piece of a word that follows a space */
-    bool nbsp_before;  /* … and that space was no-break spaces only */
-    bool hard_break;   /* a hard line break comes before it */
-} kh_piece_t;          /* 32 bytes: a long paragraph has millions */
 
-typedef struct {
-    const kh_template_t *tpl;
-    kh_font_t **fonts;
-    const kh_source_t *src;
-    kh_diag_list_t *diags;
-    bool ok;
-    kh_layout_t *out;
-    size_t text_cap;  /* allocated size of out->text */
-    size_t cap_pages; /* allocated entries of out->pages */
-    kh_op_t *staged;
-    size_t nstaged, capstaged;
-    kh_vbox_t *boxes;
-    size_t nboxes, capboxes;
-    double left, text_w; /* text area */
-    double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
-    int line, col;       /* source position of the block being laid out */
-    int long_line, long_col; /* the last long-word warning's position */
-    int off_line, off_col;   /* the last off-page error's position */
-} kh_lctx_t;
 
 /* ---- staging ---- */
 
@@ -144,8 +99,8 @@ static void S_text(kh_lctx_t *c, int font, double size, double x, double dy,
 }
 
 /* A line from (x1, dy1) to (x2, dy2), y measured down from the box top. */
-static void S_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
-                   double width)
+void kh_lay_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
+                 double width)
 {
     kh_op_t *op = S_stage(c);
     *op = (kh_op_t){.kind = KH_OP_RULE, .x = x1, .y = dy1, .x2 = x2, .y2 = dy2,
@@ -154,13 +109,13 @@ static void S_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
 
 static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
 {
-    S_line(c, x1, dy, x2, dy, c->tpl->rule_width);
+    kh_lay_line(c, x1, dy, x2, dy, c->tpl->rule_width);
 }
 
-static size_t S_box_begin(kh_lctx_t *c) { return c->nstaged; }
+size_t kh_lay_box_begin(kh_lctx_t *c) { return c->nstaged; }
 
-static void S_box_end(kh_lctx_t *c, size_t first, double height,
-                      double space_before, bool keep)
+void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
+                    double space_before, bool keep)
 {
     c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
                              128);
@@ -171,18 +126,18 @@ static void S_box_end(kh_lctx_t *c, size_t first, double height,
 
 /* ---- measuring ---- */
 
-static double S_line_h(const kh_lctx_t *c, double size)
+double kh_lay_line_h(const kh_lctx_t *c, double size)
 {
     return size * c->tpl->line_height;
 }
 
 /* Baseline below a line's top: half the leading, then the ascent. */
-static double S_baseline(const kh_lctx_t *c, double size)
+double kh_lay_baseline(const kh_lctx_t *c, double size)
 {
     kh_font_info_t fi;
     kh_font_info(c->fonts[KH_FONT_REGULAR], &fi);
     double glyph_h = (fi.ascent - fi.descent) * size / 1000;
-    return (S_line_h(c, size) - glyph_h) / 2 + fi.ascent * size / 1000;
+    return (kh_lay_line_h(c, size) - glyph_h) / 2 + fi.ascent * size / 1000;
 }
 
 /* Where the character enc first occurs in the source at or after the
@@ -220,8 +175,8 @@ static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
 
 /* Width of text; a character the font cannot show is a plan error, not a
  * blank in the PDF. */
-static double S_width(kh_lctx_t *c, int font, const char *s, size_t n,
-                      double size)
+double kh_lay_width(kh_lctx_t *c, int font, const char *s, size_t n,
+                    double size)
 {
     kh_font_t *f = c->fonts[font];
     double w = 0;
@@ -419,7 +374,7 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
         }
         if (q > i && s[q] != ' ' && s[q - 1] != ' ' && !S_closing_mark(s + q, ge - q))
             at_letter = q;
-        sum += S_width(c, font, s + q, g, size);
+        sum += kh_lay_width(c, font, s + q, g, size);
         if (sum > width + 0.001)
             break;
         q += g;
@@ -432,7 +387,7 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
     if (at_url && at_url != at_plain && at_plain && plain_w >= width / 2)
         at_url = at_plain;
     if (url_only) {
-        *w = at_url ? S_width(c, font, s + i, at_url - i, size) : 0;
+        *w = at_url ? kh_lay_width(c, font, s + i, at_url - i, size) : 0;
         return at_url;
     }
     /* the last break that fits, a space or a URL mark: "- https://…/"
@@ -444,9 +399,9 @@ static size_t S_fit_prefix_at(kh_lctx_t *c, int font, double size,
         size_t we = i;
         while (we < ge && s[we] != ' ')
             we++;
-        S_long_word(c, s + i, we - i, S_width(c, font, s + i, we - i, size), width);
+        S_long_word(c, s + i, we - i, kh_lay_width(c, font, s + i, we - i, size), width);
     }
-    *w = S_width(c, font, s + i, end - i, size);
+    *w = kh_lay_width(c, font, s + i, end - i, size);
     return end;
 }
 
@@ -466,7 +421,7 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
 {
     size_t n = strlen(s), i = 0;
     bool split = false;
-    double space = S_width(c, font, " ", 1, size);
+    double space = kh_lay_width(c, font, " ", 1, size);
     out->n = 0;
     while (i < n) {
         while (i < n && s[i] == ' ')
@@ -477,7 +432,7 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
         double w = 0;
         while (i < n) {
             size_t we = S_group_end(s, n, i);
-            double ww = S_width(c, font, s + i, we - i, size);
+            double ww = kh_lay_width(c, font, s + i, we - i, size);
             /* every space typed counts: a draft's blanks ("ngày        tháng")
              * print as typed, so they take their width on the line */
             double gap = end > start ? (double)(i - end) * space : 0;
@@ -541,7 +496,7 @@ static double S_centered_lines(kh_lctx_t *c, int font, double size, double cx,
                                double width, double dy, const char *text,
                                bool balanced, double *widest)
 {
-    double lh = S_line_h(c, size), base = S_baseline(c, size), y = dy;
+    double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size), y = dy;
     *widest = 0;
     char *copy = strdup(text), *save = NULL;
     if (!copy)
@@ -585,7 +540,7 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     const kh_template_t *t = c->tpl;
     double x0 = t->margin_left - t->hdr_shift;
     double lcx = x0 + t->hdr_left_w / 2, rcx = x0 + t->hdr_left_w + t->hdr_right_w / 2;
-    size_t first = S_box_begin(c);
+    size_t first = kh_lay_box_begin(c);
     c->line = c->col = 1;
 
     double ly = 0;
@@ -601,29 +556,29 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
                            ly, issuer, true, &widest);
     free(issuer);
     double lrule = S_rule_under(c, lcx, widest * t->issuer_rule_ratio,
-                                ly - S_line_h(c, t->issuer_size) +
-                                    S_baseline(c, t->issuer_size) + t->rule_gap);
+                                ly - kh_lay_line_h(c, t->issuer_size) +
+                                    kh_lay_baseline(c, t->issuer_size) + t->rule_gap);
 
     double ry = S_centered_block(c, KH_FONT_BOLD, t->national_size, rcx,
                                  t->hdr_right_w, 0, t->national_title, false);
     ry += S_centered_block(c, KH_FONT_BOLD, t->motto_size, rcx, t->hdr_right_w,
                            ry, t->motto, false);
-    double motto_w = S_width(c, KH_FONT_BOLD, t->motto, strlen(t->motto),
+    double motto_w = kh_lay_width(c, KH_FONT_BOLD, t->motto, strlen(t->motto),
                              t->motto_size);
     double rrule = S_rule_under(c, rcx, motto_w,
-                                ry - S_line_h(c, t->motto_size) +
-                                    S_baseline(c, t->motto_size) + t->rule_gap);
+                                ry - kh_lay_line_h(c, t->motto_size) +
+                                    kh_lay_baseline(c, t->motto_size) + t->rule_gap);
 
     /* The "Số" line and the place-date share one baseline, whatever wrapped
      * above them: the second row of the decree's table. */
     double row = (lrule > rrule ? lrule : rrule) + t->number_gap;
     double big = t->number_size > t->place_date_size ? t->number_size
                                                      : t->place_date_size;
-    double base = row + S_baseline(c, big);
+    double base = row + kh_lay_baseline(c, big);
     char *num = kh_number_line(p->number, t->doc_code, p->issuer_code,
                                t->draft_blank);
-    double bottom = row + S_line_h(c, big), top, w;
-    top = base - S_baseline(c, t->number_size);
+    double bottom = row + kh_lay_line_h(c, big), top, w;
+    top = base - kh_lay_baseline(c, t->number_size);
     top += S_centered_lines(c, KH_FONT_REGULAR, t->number_size, lcx,
                             t->hdr_left_w, top, num, false, &w);
     bottom = top > bottom ? top : bottom;
@@ -636,38 +591,34 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     char *comma = strstr(date, ", ");
     for (char *q = comma; q; q = strstr(q + 1, ", "))
         comma = q;
-    if (comma && S_width(c, KH_FONT_ITALIC, date, strlen(date), t->place_date_size) >
+    if (comma && kh_lay_width(c, KH_FONT_ITALIC, date, strlen(date), t->place_date_size) >
                      t->hdr_right_w)
         comma[1] = '\n';
-    top = base - S_baseline(c, t->place_date_size);
+    top = base - kh_lay_baseline(c, t->place_date_size);
     top += S_centered_lines(c, KH_FONT_ITALIC, t->place_date_size, rcx,
                             t->hdr_right_w, top, date, true, &w);
     bottom = top > bottom ? top : bottom;
     free(date);
-    S_box_end(c, first, bottom, 0, true);
+    kh_lay_box_end(c, first, bottom, 0, true);
 }
 
 static void S_title(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
     double cx = c->left + c->text_w / 2;
-    size_t first = S_box_begin(c);
+    size_t first = kh_lay_box_begin(c);
     double y = S_centered_block(c, KH_FONT_BOLD, t->doc_name_size, cx, c->text_w,
                                 0, t->doc_name, false);
     y += S_centered_block(c, KH_FONT_BOLD, t->title_size, cx, c->text_w, y,
                           p->title, true);
-    double rule = y - S_line_h(c, t->title_size) +
-                  S_baseline(c, t->title_size) + t->title_rule_gap;
+    double rule = y - kh_lay_line_h(c, t->title_size) +
+                  kh_lay_baseline(c, t->title_size) + t->title_rule_gap;
     S_rule_under(c, cx, c->text_w * t->title_rule_ratio, rule);
-    S_box_end(c, first, rule + t->title_space_after, t->title_space_before, true);
+    kh_lay_box_end(c, first, rule + t->title_space_after, t->title_space_before, true);
 }
 
 /* ---- paragraphs ---- */
 
-typedef struct {
-    kh_piece_t *items;
-    size_t n, cap;
-} kh_pieces_t;
 
 static void S_piece(kh_pieces_t *ps, kh_piece_t p)
 {
@@ -678,7 +629,7 @@ static void S_piece(kh_pieces_t *ps, kh_piece_t p)
 /* Digits and the marks numbers, dates and amounts are written with
  * ("1.800.000.000", "27/02/2024", "95,5%"): such a word never breaks at
  * its marks, and a table column is never narrower than it. */
-static bool S_is_number(const char *s, size_t n)
+bool kh_lay_is_number(const char *s, size_t n)
 {
     for (size_t q = 0; q < n; q++)
         if (!strchr("0123456789.,/:%+-()", s[q]) || !s[q])
@@ -698,7 +649,7 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
     double whole = 0;
     for (size_t i = from; i < to; i++) {
         kh_piece_t p = src->items[i];
-        p.width = S_width(c, p.font, p.text, p.len, size);
+        p.width = kh_lay_width(c, p.font, p.text, p.len, size);
         whole += p.width;
         S_piece(out, p);
     }
@@ -708,7 +659,7 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
      * wide for its box breaks between digits, with a long-word warning */
     bool number = true;
     for (size_t i = from; i < to && number; i++)
-        number = S_is_number(src->items[i].text, src->items[i].len);
+        number = kh_lay_is_number(src->items[i].text, src->items[i].len);
     if (whole > box * c_url_min_share && !number) {
         size_t count = out->n - start;
         kh_piece_t *word = malloc(count * sizeof *word);
@@ -728,7 +679,7 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                 sub.text = p.text + a;
                 sub.len = q - a;
                 if (a > 0 || q < p.len)
-                    sub.width = S_width(c, p.font, sub.text, sub.len, size);
+                    sub.width = kh_lay_width(c, p.font, sub.text, sub.len, size);
                 if (a > 0) {
                     sub.space_before = sub.hard_break = false;
                     sub.split = p.text[a] == '-' ? c_url_hyphen_penalty
@@ -760,7 +711,7 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                 kh_piece_t sub = p;
                 sub.text = p.text + q;
                 sub.len = g;
-                sub.width = S_width(c, p.font, sub.text, g, size);
+                sub.width = kh_lay_width(c, p.font, sub.text, g, size);
                 if (q > 0 || k > i) {
                     sub.space_before = sub.hard_break = false;
                     sub.split = S_closing_mark(sub.text, p.len - q)
@@ -796,8 +747,8 @@ static bool S_nbsp(const char *s, size_t n, size_t k)
     return k + 1 < n && (unsigned char)s[k] == 0xC2 && (unsigned char)s[k + 1] == 0xA0;
 }
 
-static void S_pieces(kh_lctx_t *c, const kh_block_t *b, double size,
-                     double first_box, double box, bool warn, kh_pieces_t *out)
+void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
+                   double first_box, double box, bool warn, kh_pieces_t *out)
 {
     kh_pieces_t word = {0}; /* the current word's pieces (one per font) */
     /* space: white space came before the next piece; nbsp: all of it was
@@ -872,9 +823,9 @@ static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
  * (pieces joined), a penalty where a word may break inside, glue per space,
  * a forced break per hard break and at the end. item_piece maps each box to
  * its first piece. */
-static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
-                      size_t to, double size, double indent,
-                      kh_lb_item_t *items, size_t *item_piece)
+size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
+                    size_t to, double size, double indent,
+                    kh_lb_item_t *items, size_t *item_piece)
 {
     const kh_template_t *t = c->tpl;
     size_t n = 0;
@@ -894,7 +845,7 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
         } else if (p->space_before) {
             kh_piece_t before = ps->items[i - 1];
-            double sw = S_width(c, before.font, " ", 1, size);
+            double sw = kh_lay_width(c, before.font, " ", 1, size);
             double pen = S_space_penalty(&before, p);
             if (p->nbsp_before && pen < c_nbsp_penalty)
                 pen = c_nbsp_penalty;
@@ -924,10 +875,10 @@ static size_t S_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
 }
 
 /* Places one line's words: items (from, to) exclusive of the break. */
-static void S_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
-                         const kh_lb_item_t *items, const size_t *item_piece,
-                         size_t from, size_t to, double ratio, double size,
-                         double x, double dy)
+void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
+                       const kh_lb_item_t *items, const size_t *item_piece,
+                       size_t from, size_t to, double ratio, double size,
+                       double x, double dy)
 {
     bool pending_space = false;
     for (size_t k = from; k < to; k++) {
@@ -974,7 +925,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     double size = t->body_size;
     c->line = b->line, c->col = b->col;
     kh_pieces_t ps = {0};
-    S_pieces(c, b, size, c->text_w - t->indent, c->text_w, true, &ps);
+    kh_lay_pieces(c, &b->para.text, size, c->text_w - t->indent, c->text_w, true, &ps);
     if (ps.n == 0) {
         free(ps.items);
         return;
@@ -986,7 +937,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     kh_lb_line_t *lines = malloc(cap * sizeof *lines);
     if (!items || !item_piece || !lines)
         abort();
-    double lh = S_line_h(c, size), base = S_baseline(c, size);
+    double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size);
     bool heading = b->kind == KH_BLOCK_HEADING;
     /* a paragraph or item ending in a colon introduces what follows
      * ("- Khoa Kiểm soát bệnh tật:" over its table): like a heading, it
@@ -997,7 +948,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     for (size_t start = 0; start < ps.n;) {
         size_t end = ps.n - start > window ? start + window : ps.n;
         bool final = end == ps.n;
-        size_t n = S_items(c, &ps, start, end, size, start == 0 ? t->indent : 0,
+        size_t n = kh_lay_items(c, &ps, start, end, size, start == 0 ? t->indent : 0,
                            items, item_piece);
         size_t nl = kh_linebreak(items, n, c->text_w, lines);
         size_t take = final || nl <= KH_LB_WINDOW_HOLD ? nl : nl - KH_LB_WINDOW_HOLD;
@@ -1019,14 +970,14 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
                 if (r > c->out->max_ratio)
                     c->out->max_ratio = r;
             }
-            size_t first = S_box_begin(c);
-            S_place_line(c, &ps, items, item_piece, from, to, r, size, c->left, base);
+            size_t first = kh_lay_box_begin(c);
+            kh_lay_place_line(c, &ps, items, item_piece, from, to, r, size, c->left, base);
             /* a heading never ends a page; no orphan (break after the
              * first of several lines) and no widow (break before the last) */
             bool several = !final || nl > 1 || line_no > 0;
             bool keep = heading || (several && (line_no == 0 || (final && i + 2 == nl))) ||
                         (final && i + 1 == nl && lead_in);
-            S_box_end(c, first, lh, line_no == 0 ? space_before : 0, keep);
+            kh_lay_box_end(c, first, lh, line_no == 0 ? space_before : 0, keep);
             from = to + 1;
             while (from < n && items[from].kind != KH_LB_BOX)
                 from++; /* glue and penalties vanish at a line start */
@@ -1043,210 +994,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     free(ps.items);
 }
 
-/* ---- tables ---- */
 
-/* One cell broken into lines at a width. */
-typedef struct {
-    kh_pieces_t ps;
-    kh_lb_item_t *items;
-    size_t *item_piece;
-    kh_lb_line_t *lines;
-    size_t nitems, nlines;
-} kh_cell_lines_t;
-
-static void S_cell_break(kh_lctx_t *c, const kh_block_t *cell, double size,
-                         double width, kh_cell_lines_t *cl)
-{
-    memset(cl, 0, sizeof *cl);
-    S_pieces(c, cell, size, width, width, true, &cl->ps);
-    if (!cl->ps.n)
-        return;
-    size_t cap = 3 * cl->ps.n + 4;
-    cl->items = malloc(cap * sizeof *cl->items);
-    cl->item_piece = malloc(cap * sizeof *cl->item_piece);
-    cl->lines = malloc(cap * sizeof *cl->lines);
-    if (!cl->items || !cl->item_piece || !cl->lines)
-        abort();
-    cl->nitems = S_items(c, &cl->ps, 0, cl->ps.n, size, 0, cl->items, cl->item_piece);
-    cl->nlines = kh_linebreak_ragged(cl->items, cl->nitems, width, cl->lines);
-}
-
-static void S_cell_free(kh_cell_lines_t *cl)
-{
-    free(cl->ps.items);
-    free(cl->items);
-    free(cl->item_piece);
-    free(cl->lines);
-}
-
-/* A cell's width on one line, and its widest unbreakable run (a URL
- * counts by its pieces between / . ? & = _ -). */
-/* A cell's width on one line, its widest unbreakable run, and its widest
- * number (which may not be broken to fit: S_column_widths). */
-static void S_cell_widths(kh_lctx_t *c, const kh_block_t *cell, double size,
-                          double *natural, double *word, double *number)
-{
-    kh_pieces_t ps = {0};
-    S_pieces(c, cell, size, c->text_w, c->text_w, false, &ps);
-    double space = S_width(c, KH_FONT_REGULAR, " ", 1, size), w = 0;
-    bool numeric = true;
-    *natural = *word = *number = 0;
-    for (size_t i = 0; i < ps.n; i++) {
-        const kh_piece_t *p = &ps.items[i];
-        if (p->split > 0 || p->space_before || p->hard_break)
-            w = 0, numeric = true;
-        if (p->space_before || p->hard_break)
-            *natural += p->hard_break ? 0 : space;
-        *natural += p->width;
-        w += p->width;
-        numeric = numeric && S_is_number(p->text, p->len);
-        if (w > *word)
-            *word = w;
-        if (numeric && w > *number)
-            *number = w;
-    }
-    free(ps.items);
-}
-
-/* Column widths filling the text width: the natural widths when they fit
- * (the rest shared in proportion), else each column's widest word plus a
- * share of the remaining room in proportion to what it lacks. */
-static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
-{
-    const kh_template_t *tp = c->tpl;
-    double W = c->text_w;
-    /* A word wider than an equal share of the width (a URL, a code) is
-     * broken anyway (after its marks, else with long-word): it may not
-     * claim more as its column's minimum, or the short columns beside it
-     * ("STT") would be squeezed below their own words. A number may: it
-     * is never broken if the table can hold it. */
-    double fair = W / t->cols - 2 * tp->table_padding - 1;
-    double nat[64] = {0}, min[64] = {0}, sum_nat = 0, sum_min = 0;
-    for (int k = 0; k < t->cols; k++) {
-        for (int r = 0; r < t->rows; r++) {
-            double n, m, num;
-            S_cell_widths(c, &t->cells[r * t->cols + k], tp->table_size, &n, &m, &num);
-            if (m > fair)
-                m = fair > 0 ? fair : 0;
-            if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
-                m = num;
-            nat[k] = n > nat[k] ? n : nat[k];
-            min[k] = m > min[k] ? m : min[k];
-        }
-        nat[k] += 2 * tp->table_padding + 1;
-        min[k] += 2 * tp->table_padding + 1;
-        sum_nat += nat[k];
-        sum_min += min[k];
-    }
-    for (int k = 0; k < t->cols; k++) {
-        if (sum_nat <= W)
-            cw[k] = nat[k] * W / sum_nat;
-        else if (sum_min >= W)
-            cw[k] = min[k] * W / sum_min;
-        else
-            cw[k] = min[k] + (W - sum_min) * (nat[k] - min[k]) / (sum_nat - sum_min);
-    }
-}
-
-/* Vertical rules of a table from dy1 to dy2 (box coordinates). */
-static void S_table_edges(kh_lctx_t *c, const kh_table_t *t, const double *cw,
-                          double dy1, double dy2)
-{
-    double edge = c->left;
-    for (int k = 0; k <= t->cols; k++) {
-        S_line(c, edge, dy1, edge, dy2, c->tpl->table_rule);
-        if (k < t->cols)
-            edge += cw[k];
-    }
-}
-
-/* A table, ruled all round. The header row is one vbox that stays with
- * the next and is repeated atop each page the table reaches. Every other
- * row is one vbox per line band (line i of each of its cells), so a row
- * taller than the room left, or than a page, splits between two lines:
- * the page gets a closing rule under the last band, the next page the
- * header again and a rule above the continued row (S_paginate). As in
- * paragraphs, a split leaves at least two lines of the row on each page
- * when the row has them. */
-static void S_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
-{
-    const kh_template_t *tp = c->tpl;
-    const kh_table_t *t = b->table;
-    if (t->cols < 1 || t->rows < 1)
-        return;
-    double cw[64], size = tp->table_size, pad = tp->table_padding;
-    S_column_widths(c, t, cw);
-    double lh = S_line_h(c, size), base = S_baseline(c, size);
-    size_t header = c->nboxes + 1; /* the box the first row is about to get */
-    kh_cell_lines_t *cells = calloc((size_t)t->cols, sizeof *cells);
-    if (!cells)
-        abort();
-    for (int r = 0; r < t->rows; r++) {
-        size_t bands = 1;
-        for (int k = 0; k < t->cols; k++) {
-            const kh_block_t *cell = &t->cells[r * t->cols + k];
-            c->line = cell->line, c->col = cell->col;
-            S_cell_break(c, cell, size, cw[k] - 2 * pad, &cells[k]);
-            if (cells[k].nlines > bands)
-                bands = cells[k].nlines;
-        }
-        if (r == 0)
-            bands = 1; /* the header row: one box, however many lines */
-        size_t nlines_max = 0;
-        for (int k = 0; k < t->cols; k++)
-            if (cells[k].nlines > nlines_max)
-                nlines_max = cells[k].nlines;
-        c->line = t->cells[r * t->cols].line, c->col = t->cells[r * t->cols].col;
-        for (size_t band = 0; band < bands; band++) {
-            size_t first = S_box_begin(c);
-            bool top = band == 0, bottom = band + 1 == bands;
-            /* lines [l0, l1) of each cell go in this band */
-            size_t l0 = band, l1 = r == 0 ? nlines_max : band + 1;
-            double y0 = top ? pad : 0; /* the first line's top in the band */
-            double height = y0 + lh * (double)(l1 - l0) + (bottom ? pad : 0);
-            if (r == 0 && l1 == 0)
-                height = lh + 2 * pad; /* an empty header row */
-            if (bands == 1 && height < lh + 2 * pad)
-                height = lh + 2 * pad;
-            double x = c->left;
-            for (int k = 0; k < t->cols; k++) {
-                kh_cell_lines_t *cl = &cells[k];
-                size_t from = 0;
-                for (size_t i = 0; i < cl->nlines; i++) {
-                    size_t to = cl->lines[i].end;
-                    if (i >= l0 && i < l1) {
-                        double ratio = cl->lines[i].ratio < 0 ? cl->lines[i].ratio : 0; /* ragged */
-                        S_place_line(c, &cl->ps, cl->items, cl->item_piece, from, to,
-                                     ratio, size, x + pad,
-                                     y0 + base + lh * (double)(i - l0));
-                    }
-                    from = to + 1;
-                    while (from < cl->nitems && cl->items[from].kind != KH_LB_BOX)
-                        from++;
-                }
-                x += cw[k];
-            }
-            if (top)
-                S_line(c, c->left, 0, c->left + c->text_w, 0, tp->table_rule);
-            if (bottom && r + 1 == t->rows)
-                S_line(c, c->left, height, c->left + c->text_w, height, tp->table_rule);
-            S_table_edges(c, t, cw, 0, height);
-            bool keep = r == 0 ? t->rows > 1
-                               : bands > 1 && (band == 0 || band + 2 == bands);
-            S_box_end(c, first, height, r == 0 && top ? space_before : 0, keep);
-            kh_vbox_t *vb = &c->boxes[c->nboxes - 1];
-            if (r > 0) {
-                vb->header = header;
-                vb->row_continued = !top;
-            }
-        }
-        for (int k = 0; k < t->cols; k++)
-            S_cell_free(&cells[k]);
-    }
-    free(cells);
-}
-
-/* ---- closing: Nơi nhận beside the signature ---- */
 
 /* Left-aligned wrapped lines of s, one vbox per line (the first line's
  * box is first_box when that is not (size_t)-1: its ops are already
@@ -1258,14 +1006,14 @@ static size_t S_left_lines(kh_lctx_t *c, int font, double size, double x,
 {
     kh_span_lines_t lines = {0};
     S_wrap(c, font, size, s, width, true, &lines);
-    double lh = S_line_h(c, size), base = S_baseline(c, size);
+    double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size);
     for (size_t i = 0; i < lines.n; i++) {
         bool joined = i == 0 && first_box != (size_t)-1;
-        size_t first = joined ? first_box : S_box_begin(c);
+        size_t first = joined ? first_box : kh_lay_box_begin(c);
         double dy = joined ? dy0 : 0;
         S_text(c, font, size, x, dy + base, s + lines.v[i].start,
                lines.v[i].len, lines.v[i].width, false);
-        S_box_end(c, first, dy + lh, joined ? space_before : 0, false);
+        kh_lay_box_end(c, first, dy + lh, joined ? space_before : 0, false);
     }
     free(lines.v);
     return lines.n;
@@ -1277,7 +1025,7 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
     double x0 = c->left + t->closing_left_w;
     double w = c->left + c->text_w - x0, cx = x0 + w / 2;
     double size = t->signer_size;
-    double y = base - S_baseline(c, size);
+    double y = base - kh_lay_baseline(c, size);
     /* "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"; an acting head signs "Q. GIÁM ĐỐC" */
     char *title = kh_text_upper(p->signer_title);
     if (p->authority && p->on_behalf_of) {
@@ -1319,17 +1067,17 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
     int rline, rcol;
     S_locate(c, "recipients:", &rline, &rcol);
     S_locate(c, "signer:", &c->line, &c->col);
-    double base = S_baseline(c, t->label_size) > S_baseline(c, t->signer_size)
-                      ? S_baseline(c, t->label_size)
-                      : S_baseline(c, t->signer_size);
-    size_t first = S_box_begin(c), box0 = c->nboxes;
+    double base = kh_lay_baseline(c, t->label_size) > kh_lay_baseline(c, t->signer_size)
+                      ? kh_lay_baseline(c, t->label_size)
+                      : kh_lay_baseline(c, t->signer_size);
+    size_t first = kh_lay_box_begin(c), box0 = c->nboxes;
     double sig = S_signature(c, p, base);
     double x = c->left, w = t->closing_left_w;
     S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, t->closing_label,
-                 first, base - S_baseline(c, t->label_size),
+                 first, base - kh_lay_baseline(c, t->label_size),
                  t->closing_space_before);
     if (c->nboxes == box0) /* an empty label: the signature's own box */
-        S_box_end(c, first, 0, t->closing_space_before, false);
+        kh_lay_box_end(c, first, 0, t->closing_space_before, false);
     c->line = rline, c->col = rcol;
     for (size_t i = 0; i <= p->nrecipients; i++) {
         char *item;
@@ -1434,7 +1182,7 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
     const kh_template_t *t = c->tpl;
     char s[24];
     int n = snprintf(s, sizeof s, "%zu", number);
-    double w = S_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
+    double w = kh_lay_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
     kh_op_t op = {.kind = KH_OP_TEXT, .font = KH_FONT_REGULAR,
                   .size = t->page_number_size, .x = c->left + c->text_w / 2 - w / 2,
                   .y = t->page_h - t->page_number_baseline,
@@ -1580,10 +1328,15 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     for (size_t i = 0; i < plan->nblocks; i++) {
         const kh_block_t *b = &plan->blocks[i];
         double before = (i > 0 ? tpl->paragraph_after : 0) + b->space_before;
-        if (b->kind == KH_BLOCK_TABLE)
-            S_table(&c, b, before);
-        else
+        switch (b->kind) {
+        case KH_BLOCK_PARAGRAPH:
+        case KH_BLOCK_HEADING:
             S_paragraph(&c, b, before);
+            break;
+        case KH_BLOCK_TABLE:
+            kh_lay_table(&c, b, before);
+            break;
+        }
     }
     S_closing(&c, plan);
     if (c.ok)

@@ -28,20 +28,22 @@ typedef enum { KH_OP_TEXT, KH_OP_RULE } kh_op_kind_t;
  * written. Floats hold points to 1/10,000 pt on any paper this prints. */
 typedef struct {
     float x, y;          /* PDF user space: points from the bottom-left */
-    float size;          /* text: font size, pt */
-    unsigned char kind;  /* kh_op_kind_t */
-    unsigned char font;  /* text: kh_font_style_t */
-    bool space_before;   /* text: a word space separates it from the previous op */
+    unsigned char kind;  /* kh_op_kind_t: which member of the union is set */
+    /* KH_OP_TEXT only (here, not in the union, to stay in 28 bytes) */
+    unsigned char font;  /* kh_font_style_t */
+    bool space_before;   /* a word space separates it from the previous op */
     union {
-        struct {         /* text */
+        struct {         /* KH_OP_TEXT */
             uint32_t text, len; /* offset and length in kh_layout_t.text */
             float width;        /* its advance in points (the off-page check) */
+            float size;         /* font size, pt */
         };
-        struct {         /* rules: from (x, y) to (x2, y2) */
+        struct {         /* KH_OP_RULE: from (x, y) to (x2, y2) */
             float x2, y2, thickness;
         };
     };
 } kh_op_t;
+_Static_assert(sizeof(kh_op_t) == 28, "kh_op_t: millions of them in a long plan");
 
 typedef struct {
     kh_op_t *ops;

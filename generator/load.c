@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmark.h>
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
+#include <pthread.h>
 #include <yaml.h>
 
 #include "files.h"
@@ -478,6 +480,41 @@ static bool S_is_fence(const char *line, size_t len, bool closing)
                         (closing && memcmp(line, "...", 3) == 0));
 }
 
+/* Pipes a body line may hold. cmark-gfm 0.29's table reader (Debian's)
+ * appends each cell of a row to a list it walks from the head, so a row,
+ * or a line above a delimiter row, of n pipes costs n² (20,000 pipes:
+ * 0.9 s; a 16 MiB file of them would run for hours). A row of the widest
+ * table kehoach prints (32 columns, model.h) has 33, and a few escaped
+ * ones in its cells: four times that is no table's. */
+#define KH_MAX_LINE_PIPES 128
+
+/* True if no line of the body holds more
+ * pipes than KH_MAX_LINE_PIPES; else an error at the first such line,
+ * and the body is read without tables (its text still gets the model's
+ * diagnostics). */
+static bool S_pipes_ok(const kh_source_t *src, kh_diag_list_t *diags)
+{
+    const char *p = src->body, *end = src->body + src->body_len;
+    for (int line = src->body_line; p < end; line++) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e)
+            e = end;
+        size_t n = 0;
+        for (const char *q = p; q < e; q++)
+            n += *q == '|';
+        if (n > KH_MAX_LINE_PIPES) {
+            kh_diag_add(diags, src->path, line, 1, KH_SEV_ERROR, "table-columns",
+                        "this line holds %zu '|', more than any row of a table "
+                        "kehoach prints (at most %d): reading it as a table row "
+                        "would take too long; remove pipes or split the table",
+                        n, KH_MAX_LINE_PIPES);
+            return false;
+        }
+        p = e + 1;
+    }
+    return true;
+}
+
 static int S_split(kh_source_t *src, kh_diag_list_t *diags)
 {
     const char *t = src->text, *end = t + src->len;
@@ -501,10 +538,8 @@ static int S_split(kh_source_t *src, kh_diag_list_t *diags)
             src->body_line = line + 1;
             if (!src->front)
                 return -1;
-            src->body_doc = cmark_parse_document(src->body, src->body_len,
-                                                 CMARK_OPT_DEFAULT);
-            if (!src->body_doc)
-                abort();
+            src->body_doc = kh_markdown_parse(
+                src->body, src->body_len, S_pipes_ok(src, diags));
             return 0;
         }
         line++;
@@ -577,6 +612,35 @@ int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags)
     rc = kh_source_load_mem(kh_input_name(path), data, len, src, diags);
     free(data);
     return rc;
+}
+
+/* The extensions are registered once a process (cmark-gfm keeps them in a
+ * global registry, unguarded). */
+static void S_register_extensions(void)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+}
+
+cmark_node *kh_markdown_parse(const char *text, size_t len, bool tables)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, S_register_extensions);
+    /* footnotes stay off for now: [^1] is printed as typed (model.c) */
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+    if (!p)
+        abort();
+    static const char *const ext[] = {"strikethrough", "table"};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0] - !tables; i++) {
+        cmark_syntax_extension *e = cmark_find_syntax_extension(ext[i]);
+        if (!e || !cmark_parser_attach_syntax_extension(p, e))
+            abort(); /* part of libcmark-gfm-extensions: never missing */
+    }
+    cmark_parser_feed(p, text, len);
+    cmark_node *doc = cmark_parser_finish(p);
+    cmark_parser_free(p);
+    if (!doc)
+        abort();
+    return doc;
 }
 
 int kh_source_body_line(const kh_source_t *src, int cmark_line)

@@ -40,7 +40,7 @@ typedef struct {
     const char *body; /* points into text */
     size_t body_len;
     int body_line;    /* file line of the body's first line */
-    struct cmark_node *body_doc; /* the body parsed by cmark */
+    struct cmark_node *body_doc; /* the body parsed by cmark-gfm */
     size_t *line_starts; /* byte offset of each line in text */
     int nlines;
 } kh_source_t;
@@ -48,6 +48,11 @@ typedef struct {
 /* Start of 1-based line in src->text (the end of the text past the last
  * line); *len gets its length without the newline when len is not NULL. */
 const char *kh_source_line(const kh_source_t *src, int line, size_t *len);
+
+/* Parses Markdown as GitHub does: cmark-gfm with its strikethrough and
+ * (if tables) table extensions; footnotes not yet. The caller frees the
+ * tree (cmark_node_free); never NULL (aborts when out of memory). */
+struct cmark_node *kh_markdown_parse(const char *text, size_t len, bool tables);
 
 /* Converts a cmark line number in the body to a file line. */
 int kh_source_body_line(const kh_source_t *src, int cmark_line);

@@ -1,12 +1,13 @@
 /* Building the document model.
  *
  * Front matter: each field is read with its position, so a missing or
- * mistyped one is reported where it is (or where it belongs). Body: cmark
- * parses the Markdown; one walk, the same for the top level, list items
- * and quotes, turns its blocks into paragraphs, headings and tables of
- * styled spans. Headings are numbered from the structure with the
- * template's per-level format (a hand-written number is dropped and
- * renumbered), level styles add bold/italic/upper case, list items become
+ * mistyped one is reported where it is (or where it belongs). Body:
+ * cmark-gfm parses the Markdown as GitHub does (load.c); one walk, the
+ * same for the top level, list items and quotes, turns its blocks into
+ * paragraphs, headings and tables (model_table.c) of styled spans.
+ * Headings are numbered from the structure with the template's per-level
+ * format (a hand-written number is dropped and renumbered), level styles
+ * add bold/italic/upper case, list items become
  * paragraphs that start with the marker the clerk typed ("-" and "+" are
  * different levels to a clerk), and a heading that ends in a colon and is
  * followed by a paragraph is run into it ("1. Tập thể: Các phòng …").
@@ -15,9 +16,9 @@
  * all its text, or gets a diagnostic at its position (docs/rules.md, "The
  * Markdown body"): code blocks, HTML (read with libxml2), links with their
  * address, footnotes as typed; images and too-deep nesting are errors. */
-#include "model.h"
+#include "model_internal.h"
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 #include <ctype.h>
 #include <strings.h>
 #include <stdio.h>
@@ -195,22 +196,6 @@ const char *kh_level_format(const kh_template_t *tpl,
 
 /* ---- front matter ---- */
 
-typedef struct {
-    const kh_source_t *src;
-    const kh_template_t *tpl;
-    kh_diag_list_t *diags;
-    kh_plan_t *plan;
-    bool ok;
-    int counters[KH_MAX_LEVELS];
-    size_t cap;                 /* of plan->blocks */
-    char bullet[512];           /* list items' markers, until a block takes them
-                                 * ("- 1. " for an item that opens with a list) */
-    unsigned char *covered;     /* per file line: a leaf block of cmark's has it */
-    const char **urls;          /* of the links, sorted (cmark owns them) */
-    size_t nurls, cap_urls;
-    int next_def;               /* first line not yet searched for footnotes */
-    bool no_xml;                /* libxml2 could not be loaded (reported once) */
-} kh_mctx_t;
 
 /* libxml2 for the HTML at line:col, or NULL with an error (once a plan):
  * without it the HTML's text would be lost. */
@@ -399,7 +384,7 @@ static int S_file_line(const kh_mctx_t *c, int cmark_line)
 }
 
 /* The 1-based character column of byte offset byte in file line line. */
-static int S_char_col(const kh_mctx_t *c, int line, size_t byte)
+int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte)
 {
     size_t len;
     const char *s = kh_source_line(c->src, line, &len);
@@ -411,8 +396,8 @@ static int S_char_col(const kh_mctx_t *c, int line, size_t byte)
     return col;
 }
 
-static void S_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
-                   const char *rule, const char *fmt, const char *arg)
+void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
+                 const char *rule, const char *fmt, const char *arg)
 {
     kh_diag_add(c->diags, c->src->path, line, col, sev, rule, fmt, arg);
     if (sev == KH_SEV_ERROR)
@@ -432,17 +417,17 @@ static kh_block_t *S_new_block_at(kh_mctx_t *c, kh_block_kind_t kind, int line,
     return b;
 }
 
-static void S_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col)
+void kh_mod_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col)
 {
     *line = S_file_line(c, cmark_node_get_start_line(n));
     int bc = cmark_node_get_start_column(n);
-    *col = S_char_col(c, *line, bc > 0 ? (size_t)bc - 1 : 0);
+    *col = kh_mod_char_col(c, *line, bc > 0 ? (size_t)bc - 1 : 0);
 }
 
 /* Appends text with a style, merging with the previous span when equal.
  * Both the span list and a span's text grow by doubling: a paragraph of a
  * million soft breaks must stay linear. */
-static void S_add_span(kh_block_t *b, const char *text, size_t len,
+static void S_add_span(kh_text_t *b, const char *text, size_t len,
                        unsigned style)
 {
     kh_span_t *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
@@ -475,17 +460,17 @@ static kh_block_t *S_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
     if (c->bullet[0] && kind == KH_BLOCK_TABLE)
         S_open(c, KH_BLOCK_PARAGRAPH, line, col);
     kh_block_t *b = S_new_block_at(c, kind, line, col);
-    if (c->bullet[0]) {
-        S_add_span(b, c->bullet, strlen(c->bullet), 0);
+    if (c->bullet[0]) { /* a paragraph or heading: a table's went before it */
+        S_add_span(&b->para.text, c->bullet, strlen(c->bullet), 0);
         c->bullet[0] = '\0';
     }
     return b;
 }
 
-static kh_block_t *S_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at)
+kh_block_t *kh_mod_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at)
 {
     int line, col;
-    S_node_pos(c, at, &line, &col);
+    kh_mod_node_pos(c, at, &line, &col);
     return S_open(c, kind, line, col);
 }
 
@@ -503,8 +488,8 @@ static void S_set_span_text(kh_span_t *sp, char *text)
 /* Where inline text was typed, for the positions of its diagnostics.
  * Nodes of the plan's own tree carry cmark's byte columns, but cmark counts
  * a paragraph's later lines from after their leading blanks, so the walk
- * adds those back. Text parsed again on its own (a table cell, an
- * indented paragraph) has its own cmark lines: shift gives, per line, the
+ * adds those back. Text parsed again on its own (an indented paragraph)
+ * has its own cmark lines: shift gives, per line, the
  * bytes of the file line before that text. */
 typedef struct {
     int line0;           /* file line of cmark line 1 */
@@ -515,7 +500,7 @@ typedef struct {
 
 typedef struct {
     kh_mctx_t *c;
-    kh_block_t *b;       /* the block being filled (no block is added meanwhile) */
+    kh_text_t *t;        /* the text being filled (no block is added meanwhile) */
     const kh_origin_t *o;
     unsigned base;       /* style of the whole text (headings, header cells) */
     int bold, italic;    /* open ** and * */
@@ -532,9 +517,9 @@ typedef struct {
     kh_buf_t a_text;
 } kh_inl_t;
 
-static kh_block_t *S_cur(kh_inl_t *st)
+static kh_text_t *S_cur(kh_inl_t *st)
 {
-    return st->b;
+    return st->t;
 }
 
 static unsigned S_style(const kh_inl_t *st)
@@ -591,7 +576,7 @@ static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra,
     }
     size_t byte;
     S_inl_byte(st, n, line, &byte);
-    *col = S_char_col(st->c, *line, byte + extra);
+    *col = kh_mod_char_col(st->c, *line, byte + extra);
 }
 
 /* , ; : . ! ? ) ” % : marks typed right after the word they follow. */
@@ -647,7 +632,7 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
                 S_inl_pos(st, n, 0, KH_SEV_WARNING, &line, &col);
             char mark[4] = {0};
             memcpy(mark, t + i, m);
-            S_diag(st->c, line, col, KH_SEV_WARNING, "space-before-punctuation",
+            kh_mod_diag(st->c, line, col, KH_SEV_WARNING, "space-before-punctuation",
                    "a space before '%s': the mark goes right after the word", mark);
         }
         if (m)
@@ -801,13 +786,13 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         size_t len = strlen(t);
         S_print(st, t + 9, len >= 12 ? len - 12 : 0);
         KH_TAG_POS(KH_SEV_WARNING);
-        S_diag(st->c, line, col, KH_SEV_WARNING, "html",
+        kh_mod_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML %s dropped; its text is printed", "CDATA");
         return;
     }
     if (!S_tag_name(t, name, sizeof name, &closing)) {
         KH_TAG_POS(KH_SEV_WARNING);
-        S_diag(st->c, line, col, KH_SEV_WARNING, "html",
+        kh_mod_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML declaration or instruction %s is not printed", "<!…>/<?…?>");
         return;
     }
@@ -823,7 +808,7 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
             st->html_italic += delta;
     } else if (!strcmp(name, "img")) {
         KH_TAG_POS(KH_SEV_ERROR);
-        S_diag(st->c, line, col, KH_SEV_ERROR, "image",
+        kh_mod_diag(st->c, line, col, KH_SEV_ERROR, "image",
                "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
         st->space = false;
@@ -847,7 +832,7 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
         st->href = NULL;
     } else if (!closing) {
         KH_TAG_POS(KH_SEV_WARNING);
-        S_diag(st->c, line, col, KH_SEV_WARNING, "html",
+        kh_mod_diag(st->c, line, col, KH_SEV_WARNING, "html",
                "HTML tag <%s> dropped; its text is printed", name);
     }
 }
@@ -855,10 +840,10 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
 
 /* The inlines under parent into block b. An iterator, not recursion: emphasis may nest as deep as the file is
  * long. */
-static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
+static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                            unsigned style, const kh_origin_t *o)
 {
-    kh_inl_t st = {.c = c, .b = b, .o = o, .base = style};
+    kh_inl_t st = {.c = c, .t = t, .o = o, .base = style};
     cmark_iter *it = cmark_iter_new(parent);
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -880,12 +865,12 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
         case CMARK_NODE_SOFTBREAK:
             if (S_hyphenated_break(n)) {
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
-                S_diag(c, line, col, KH_SEV_WARNING, "hyphenated-break",
+                kh_mod_diag(c, line, col, KH_SEV_WARNING, "hyphenated-break",
                        "a word is cut by a hyphen at this line break (as PDFs lay text "
                        "out): it prints as two words ('nghi- ệp'); join the lines%s", "");
             } else if (S_separate_line(n)) {
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
-                S_diag(c, line, col, KH_SEV_WARNING, "joined-lines",
+                kh_mod_diag(c, line, col, KH_SEV_WARNING, "joined-lines",
                        "this line is joined to the one before it (Markdown makes one "
                        "paragraph of lines with no blank line between them); leave a "
                        "blank line before it, or end the line before with '\\'%s", "");
@@ -944,13 +929,20 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
         }
         case CMARK_NODE_IMAGE:
             S_inl_pos(&st, n, 0, KH_SEV_ERROR, &line, &col);
-            S_diag(c, line, col, KH_SEV_ERROR, "image",
+            kh_mod_diag(c, line, col, KH_SEV_ERROR, "image",
                    "an image cannot be printed: its picture would be lost (%s)",
                    "describe it in words");
             cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
             st.space = false;
             break;
-        default: /* custom inlines: the parser makes none */
+        default: /* extension inlines: ~~strikethrough~~ */
+            if (enter && kh_mod_is(n, "strikethrough")) {
+                S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
+                kh_mod_diag(c, line, col, KH_SEV_WARNING, "strikethrough",
+                            "struck-through text is printed as plain text: the "
+                            "strike%s is dropped (delete the text, or say so in words)",
+                            "");
+            }
             break;
         }
     }
@@ -961,19 +953,20 @@ static void S_inlines_from(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
 }
 
 /* Inlines of a node of the plan's own tree. */
-static void S_inlines(kh_mctx_t *c, kh_block_t *b, cmark_node *parent,
-                      unsigned style)
+void kh_mod_inlines(kh_mctx_t *c, kh_text_t *b, cmark_node *parent,
+                    unsigned style)
 {
     kh_origin_t o = {c->src->body_line, cmark_node_get_start_line(parent), NULL, 0};
     S_inlines_from(c, b, parent, style, &o);
 }
 
-/* Markdown text parsed on its own (a table cell, an indented paragraph):
+/* Markdown text parsed on its own (an indented paragraph):
  * its single paragraph's inlines, else the text as typed. */
-static void S_reparsed(kh_mctx_t *c, kh_block_t *block, const char *text, size_t len,
+static void S_reparsed(kh_mctx_t *c, kh_text_t *block, const char *text, size_t len,
                        unsigned style, const kh_origin_t *o)
 {
-    cmark_node *doc = cmark_parse_document(text, len, CMARK_OPT_DEFAULT);
+    /* with tables: its lines are the body's, whose pipes load.c bounded */
+    cmark_node *doc = kh_markdown_parse(text, len, true);
     cmark_node *p = doc ? cmark_node_first_child(doc) : NULL;
     if (p && cmark_node_get_type(p) == CMARK_NODE_PARAGRAPH && !cmark_node_next(p)) {
         kh_origin_t po = *o;
@@ -997,7 +990,7 @@ static unsigned S_heading_style(const kh_heading_style_t *hs)
 }
 
 /* Drops a hand-written number from the heading's first span. */
-static void S_strip_number(kh_block_t *b)
+static void S_strip_number(kh_text_t *b)
 {
     if (!b->nspans)
         return;
@@ -1023,7 +1016,7 @@ static void S_strip_number(kh_block_t *b)
 
 /* A heading whose whole text is a hand number ("2.", "II.", "a)"): the
  * number is dropped for the structure's, so nothing of it would print. */
-static bool S_number_only(const kh_block_t *b)
+static bool S_number_only(const kh_text_t *b)
 {
     kh_buf_t t = {0};
     for (size_t i = 0; i < b->nspans; i++)
@@ -1040,7 +1033,7 @@ static bool S_number_only(const kh_block_t *b)
     return only;
 }
 
-static bool S_ends_with_colon(const kh_block_t *b)
+static bool S_ends_with_colon(const kh_text_t *b)
 {
     for (size_t i = b->nspans; i-- > 0;) {
         const char *t = b->spans[i].text;
@@ -1055,7 +1048,7 @@ static bool S_ends_with_colon(const kh_block_t *b)
 
 /* Number + text, all in the level's style (bold/italic added to what the
  * text already has), upper-cased if the level says so. */
-static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
+static void S_style_heading(kh_mctx_t *c, kh_block_t *block, int level)
 {
     const kh_template_t *t = c->tpl;
     int li = level <= t->nheadings ? level - 1 : t->nheadings - 1;
@@ -1067,13 +1060,14 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
     char label[64];
     kh_number_format(fmt, c->counters, label, sizeof label);
     unsigned add = S_heading_style(hs);
+    kh_text_t *b = &block->para.text;
     for (size_t i = 0; i < b->nspans; i++) {
         b->spans[i].style |= add;
         if (hs->upper && !(b->spans[i].style & KH_SPAN_VERBATIM))
             S_set_span_text(&b->spans[i], kh_text_upper(b->spans[i].text));
     }
     if (label[0]) { /* "I. " goes first: build it alone, then shift it in */
-        kh_block_t tmp = {0};
+        kh_text_t tmp = {0};
         S_add_span(&tmp, label, strlen(label), add);
         S_add_span(&tmp, " ", 1, add);
         S_add_span(b, "", 0, KH_SPAN_BREAK); /* room for one more span */
@@ -1082,173 +1076,7 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *b, int level)
         b->spans[0] = tmp.spans[0];
         free(tmp.spans);
     }
-    b->space_before = hs->space_before_pt;
-}
-
-/* ---- tables ---- */
-
-/* Columns a table may have: wider ones are not tables a plan prints. */
-#define KH_MAX_TABLE_COLS 32
-
-static const char *S_trim(const char *s, size_t *len)
-{
-    while (*len && (*s == ' ' || *s == '\t'))
-        s++, (*len)--;
-    while (*len && (s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
-        (*len)--;
-    return s;
-}
-
-bool kh_table_is_delimiter(const char *line, size_t len)
-{
-    line = S_trim(line, &len);
-    return len >= 3 && memchr(line, '-', len) && memchr(line, '|', len) &&
-           strspn(line, "|:- ") >= len;
-}
-
-/* Cell boundaries of a row: the unescaped pipes, ignoring an outer pair. */
-static int S_split_row(const char *line, size_t len, const char **start,
-                       size_t *clen, int max)
-{
-    line = S_trim(line, &len);
-    if (len && line[0] == '|')
-        line++, len--;
-    if (len && line[len - 1] == '|' && (len < 2 || line[len - 2] != '\\'))
-        len--;
-    int n = 0;
-    size_t from = 0;
-    for (size_t i = 0; i <= len; i++) {
-        if (i < len && (line[i] != '|' || (i > 0 && line[i - 1] == '\\')))
-            continue;
-        if (n < max && start) {
-            size_t l = i - from;
-            start[n] = S_trim(line + from, &l);
-            clen[n] = l;
-        }
-        n++;
-        from = i + 1;
-    }
-    return n;
-}
-
-int kh_table_cells(const char *line, size_t len)
-{
-    return S_split_row(line, len, NULL, NULL, 0);
-}
-
-static bool S_in_quote(cmark_node *n)
-{
-    for (cmark_node *p = cmark_node_parent(n); p; p = cmark_node_parent(p))
-        if (cmark_node_get_type(p) == CMARK_NODE_BLOCK_QUOTE)
-            return true;
-    return false;
-}
-
-/* File line l of paragraph para without what its containers put before it
- * (a list item's indent, "> "): the first line from the paragraph's
- * column, later ones without leading blanks and, in a quote, '>' marks. */
-static const char *S_para_line(const kh_mctx_t *c, cmark_node *para, bool quoted,
-                               int l, size_t *len)
-{
-    const char *s = kh_source_line(c->src, l, len);
-    size_t i = 0;
-    if (l == S_file_line(c, cmark_node_get_start_line(para))) {
-        int col = cmark_node_get_start_column(para);
-        i = col > 0 ? (size_t)col - 1 : 0;
-        if (i > *len)
-            i = *len;
-    } else {
-        while (i < *len && (s[i] == ' ' || s[i] == '\t' || (quoted && s[i] == '>')))
-            i++;
-    }
-    *len -= i;
-    return s + i;
-}
-
-/* A paragraph is a table when every line starts with a pipe and the second
- * is a delimiter row. */
-static bool S_is_table(const kh_mctx_t *c, cmark_node *para, bool quoted,
-                       int *first, int *last)
-{
-    *first = S_file_line(c, cmark_node_get_start_line(para));
-    *last = S_file_line(c, cmark_node_get_end_line(para));
-    if (*last <= *first)
-        return false;
-    for (int l = *first; l <= *last; l++) {
-        size_t len;
-        const char *s = S_trim(S_para_line(c, para, quoted, l, &len), &len);
-        if (!len || s[0] != '|' || (l == *first + 1 && !kh_table_is_delimiter(s, len)))
-            return false;
-    }
-    return true;
-}
-
-/* A cell's Markdown inlines (bold, italic, links …) as the cell's spans;
- * byte: where the cell starts in its file line. */
-static void S_cell(kh_mctx_t *c, kh_block_t *cell, const char *text, size_t len,
-                   unsigned style, int line, size_t byte)
-{
-    kh_buf_t b = {0};
-    for (size_t i = 0; i < len; i++)
-        if (!(text[i] == '\\' && i + 1 < len && text[i + 1] == '|'))
-            kh_buf_put(&b, text + i, 1);
-    kh_buf_put(&b, "", 0);
-    kh_origin_t o = {line, 1, &byte, 1};
-    S_reparsed(c, cell, b.data, b.len, style, &o);
-    kh_buf_free(&b);
-}
-
-static void S_table(kh_mctx_t *c, cmark_node *para, bool quoted, int first,
-                    int last)
-{
-    size_t len;
-    const char *head = S_para_line(c, para, quoted, first, &len);
-    int cols = S_split_row(head, len, NULL, NULL, 0);
-    kh_table_t *t = calloc(1, sizeof *t);
-    if (!t)
-        abort();
-    t->cols = cols < KH_MAX_TABLE_COLS ? cols : KH_MAX_TABLE_COLS;
-    t->rows = last - first; /* every line but the delimiter row */
-    t->cells = calloc((size_t)t->rows * (size_t)t->cols, sizeof *t->cells);
-    if (!t->cells)
-        abort();
-    kh_block_t *b = S_open_at(c, KH_BLOCK_TABLE, para);
-    b->table = t;
-    for (int l = first, r = 0; l <= last; l++) {
-        if (l == first + 1)
-            continue;
-        const char *line = S_para_line(c, para, quoted, l, &len);
-        int n = S_split_row(line, len, NULL, NULL, 0);
-        const char **start = malloc((size_t)n * sizeof *start);
-        size_t *clen = malloc((size_t)n * sizeof *clen);
-        if (!start || !clen)
-            abort();
-        S_split_row(line, len, start, clen, n);
-        if (l > first + 1 && n != cols)
-            kh_diag_add(c->diags, c->src->path, l, S_char_col(c, l, (size_t)(line - kh_source_line(c->src, l, NULL))),
-                        KH_SEV_WARNING, "table-columns",
-                        "this table row has %d cells, the header %d", n, cols);
-        for (int k = 0; k < t->cols; k++) {
-            kh_block_t *cell = &t->cells[r * t->cols + k];
-            cell->kind = KH_BLOCK_PARAGRAPH;
-            cell->line = l;
-            cell->col = 1;
-            /* cells past the header's count print in the last cell, after
-             * " | ": never dropped */
-            for (int e = k; e < n && (e == k || k == t->cols - 1); e++) {
-                size_t byte = (size_t)(start[e] - kh_source_line(c->src, l, NULL));
-                unsigned style = r == 0 ? KH_SPAN_BOLD : 0;
-                if (e == k)
-                    cell->col = S_char_col(c, l, byte);
-                else
-                    S_add_span(cell, " | ", 3, style);
-                S_cell(c, cell, start[e], clen[e], style, l, byte);
-            }
-        }
-        free(start);
-        free(clen);
-        r++;
-    }
+    block->space_before = hs->space_before_pt;
 }
 
 /* ---- code blocks ---- */
@@ -1273,8 +1101,8 @@ static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     int line, col;
-    S_node_pos(c, n, &line, &col);
-    S_diag(c, line, col, KH_SEV_WARNING, "code-block", "a code block is printed "
+    kh_mod_node_pos(c, n, &line, &col);
+    kh_mod_diag(c, line, col, KH_SEV_WARNING, "code-block", "a code block is printed "
            "line by line as plain text%s", "");
     if (!lit || !lit[0])
         return;
@@ -1282,8 +1110,8 @@ static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
     for (const char *p = lit; *p;) {
         size_t l = strcspn(p, "\n");
         if (p != lit)
-            S_add_span(b, "", 0, KH_SPAN_BREAK);
-        S_add_span(b, p, l, 0);
+            S_add_span(&b->para.text, "", 0, KH_SPAN_BREAK);
+        S_add_span(&b->para.text, p, l, 0);
         p += l + (p[l] == '\n');
     }
 }
@@ -1295,8 +1123,8 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     int line0, col;
-    S_node_pos(c, n, &line0, &col);
-    S_diag(c, line0, col, KH_SEV_WARNING, "indented-code", "this text is "
+    kh_mod_node_pos(c, n, &line0, &col);
+    kh_mod_diag(c, line0, col, KH_SEV_WARNING, "indented-code", "this text is "
            "indented by 4 spaces or more, which Markdown reads as code; it is "
            "printed as a paragraph (remove the indent)%s", "");
     kh_buf_t text = {0};
@@ -1309,9 +1137,9 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
         bool blank = lead == l;
         if ((blank || !*p) && nshift) { /* a part ends */
             kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, part_line,
-                                   S_char_col(c, part_line, shift[0]));
+                                   kh_mod_char_col(c, part_line, shift[0]));
             kh_origin_t o = {part_line, 1, shift, (int)nshift};
-            S_reparsed(c, b, text.data, text.len, 0, &o);
+            S_reparsed(c, &b->para.text, text.data, text.len, 0, &o);
             text.len = 0;
             nshift = 0;
         }
@@ -1379,7 +1207,8 @@ static const char *const S_BLOCK_TAGS[] = {
 static const char *const S_PLAIN_TAGS[] = {"p", "div", "br", "b", "strong", "i",
                                            "em", "html", "body", NULL};
 
-static kh_block_t *S_html_para(kh_html_t *h)
+/* The text of the paragraph the HTML prints into (opened on first use). */
+static kh_text_t *S_html_para(kh_html_t *h)
 {
     kh_plan_t *p = h->c->plan;
     if (h->cur < 0) {
@@ -1388,7 +1217,7 @@ static kh_block_t *S_html_para(kh_html_t *h)
         h->cur = (long)(b - p->blocks);
         h->space = false;
     }
-    return &p->blocks[h->cur];
+    return &p->blocks[h->cur].para.text;
 }
 
 static unsigned S_html_style(const kh_html_t *h)
@@ -1413,7 +1242,7 @@ static void S_html_text(kh_html_t *h, const char *s)
             continue;
         }
         size_t w = strcspn(s + i, " \t\r\n\f");
-        kh_block_t *b = S_html_para(h);
+        kh_text_t *b = S_html_para(h);
         if (h->space && b->nspans && !(b->spans[b->nspans - 1].style & KH_SPAN_BREAK)) {
             S_add_span(b, " ", 1, S_html_style(h));
             if (h->in_a)
@@ -1438,7 +1267,7 @@ static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name,
     size_t nl = strlen((const char *)name);
     for (size_t i = 0; i + nl < len; i++)
         if (s[i] == '<' && !strncasecmp(s + i + 1, (const char *)name, nl))
-            return S_char_col(h->c, line, i);
+            return kh_mod_char_col(h->c, line, i);
     return line == h->line0 ? h->col0 : 1;
 }
 
@@ -1461,14 +1290,14 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         S_named(n->properties->name, "href"))
         plain = true;
     if (S_named(n->name, "img")) {
-        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_ERROR), KH_SEV_ERROR,
+        kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_ERROR), KH_SEV_ERROR,
                "image", "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
         return false;
     }
     if (!plain && !h->warned) {
         h->warned = true;
-        S_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
+        kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
                KH_SEV_WARNING, "html", "HTML formatting dropped (<%s>); its text "
                "is printed", (const char *)n->name);
     }
@@ -1527,7 +1356,7 @@ static void S_html_leave(kh_html_t *h, xmlNode *n)
         h->in_a = false;
         const char *text = h->a_text.data ? h->a_text.data : "";
         if (h->href && h->href[0] && !S_same_url(text, h->href)) {
-            kh_block_t *b = S_html_para(h);
+            kh_text_t *b = S_html_para(h);
             unsigned st = S_html_style(h);
             if (text[0])
                 S_add_span(b, " (", 2, st);
@@ -1560,7 +1389,7 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
 {
     const char *lit = cmark_node_get_literal(n);
     kh_html_t h = {.c = c, .cur = -1};
-    S_node_pos(c, n, &h.line0, &h.col0);
+    kh_mod_node_pos(c, n, &h.line0, &h.col0);
     h.cur_line = h.line0;
     if (!lit || !lit[0])
         return;
@@ -1573,11 +1402,11 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
     h.x->set_error_handler(NULL, NULL);
     if (h.fatal || !doc) {
         if (h.fatal == 2) /* libxml2 stops at 256 levels */
-            S_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
+            kh_mod_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
                    "nested deeper than kehoach reads: the text inside would be "
                    "lost (flatten them)%s", "");
         else
-            S_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
+            kh_mod_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
                    KH_SEV_ERROR, "html", "this HTML cannot be read whole, its "
                    "text would be lost: %s", h.fatal_msg[0] ? h.fatal_msg : "unreadable");
         h.x->free_doc(doc);
@@ -1627,27 +1456,21 @@ static void S_mark_covered(kh_mctx_t *c)
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
-        switch (cmark_node_get_type(n)) {
-        case CMARK_NODE_PARAGRAPH:
-        case CMARK_NODE_HEADING:
-        case CMARK_NODE_CODE_BLOCK:
-        case CMARK_NODE_HTML_BLOCK:
-        case CMARK_NODE_THEMATIC_BREAK: {
+        cmark_node_type t = cmark_node_get_type(n);
+        if (t == CMARK_NODE_LINK && ev == CMARK_EVENT_ENTER) {
+            c->urls = kh_array_grow(c->urls, c->nurls, &c->cap_urls,
+                                    sizeof *c->urls, 16);
+            c->urls[c->nurls++] = cmark_node_get_url(n);
+        }
+        bool leaf = t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+                    t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_HTML_BLOCK ||
+                    t == CMARK_NODE_THEMATIC_BREAK ||
+                    (ev == CMARK_EVENT_ENTER && kh_mod_is(n, "table"));
+        if (leaf) {
             int a = S_file_line(c, cmark_node_get_start_line(n));
             int b = S_file_line(c, cmark_node_get_end_line(n));
             for (int l = a > 1 ? a : 1; l <= b && l <= c->src->nlines; l++)
                 c->covered[l] = 1;
-            break;
-        }
-        case CMARK_NODE_LINK:
-            if (ev == CMARK_EVENT_ENTER) {
-                c->urls = kh_array_grow(c->urls, c->nurls, &c->cap_urls,
-                                        sizeof *c->urls, 16);
-                c->urls[c->nurls++] = cmark_node_get_url(n);
-            }
-            break;
-        default:
-            break;
         }
     }
     cmark_iter_free(it);
@@ -1724,19 +1547,19 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         bool footnote = t[1] == '^';
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
-        int col = S_char_col(c, l, (size_t)(t - s));
+        int col = kh_mod_char_col(c, l, (size_t)(t - s));
         if (footnote)
             S_footnote_diag(c, l, col, t, rl - 1);
         kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, l, col);
-        S_add_span(b, t, len, 0);
+        S_add_span(&b->para.text, t, len, 0);
         /* its continuation lines, up to a blank or printed line */
         while (l + 1 < upto && !c->covered[l + 1]) {
             s = kh_source_line(c->src, l + 1, &len);
             t = S_strip_containers(s, &len);
             if (!len || t[0] == '[')
                 break;
-            S_add_span(b, " ", 1, 0);
-            S_add_span(b, t, len, 0);
+            S_add_span(&b->para.text, " ", 1, 0);
+            S_add_span(&b->para.text, t, len, 0);
             l++;
         }
     }
@@ -1770,24 +1593,25 @@ static bool S_opens_with_number(cmark_node *para)
 static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
 {
     int level = cmark_node_get_heading_level(n);
-    kh_block_t *b = S_open_at(c, KH_BLOCK_HEADING, n);
-    b->level = level;
-    S_inlines(c, b, n, 0);
-    if (S_number_only(b))
-        S_diag(c, b->line, b->col, KH_SEV_ERROR, "heading-number-only",
+    kh_block_t *b = kh_mod_open_at(c, KH_BLOCK_HEADING, n);
+    b->para.level = level;
+    kh_text_t *text = &b->para.text;
+    kh_mod_inlines(c, text, n, 0);
+    if (S_number_only(text))
+        kh_mod_diag(c, b->line, b->col, KH_SEV_ERROR, "heading-number-only",
                "this heading is only a number: the number comes from its place, "
                "so nothing of it would print; write the heading's text%s", "");
-    S_strip_number(b);
+    S_strip_number(text);
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
-    int first, last;
     /* a section (level 1: "I. MỤC ĐÍCH, YÊU CẦU:") always stands alone */
     if (c->tpl->run_in_colon && level > 1 && next &&
-        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(b) &&
-        !S_is_table(c, next, false, &first, &last) && !S_opens_with_number(next)) {
+        cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(text) &&
+        !S_opens_with_number(next)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */
-        S_add_span(b, " ", 1, 0);
-        S_inlines(c, b, next, 0);
+        b->para.level = 0;
+        S_add_span(text, " ", 1, 0);
+        kh_mod_inlines(c, text, next, 0);
         return cmark_node_next(next);
     }
     return next;
@@ -1838,7 +1662,7 @@ static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
         S_marker(c, list, item, number, depth, c->bullet + used, sizeof c->bullet - used);
         S_blocks(c, item, depth, false);
         if (c->bullet[0]) /* an item with nothing printed: its marker alone */
-            S_open_at(c, KH_BLOCK_PARAGRAPH, item);
+            kh_mod_open_at(c, KH_BLOCK_PARAGRAPH, item);
     }
 }
 
@@ -1847,23 +1671,17 @@ static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
 static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
 {
     cmark_node *next = cmark_node_next(n);
-    int first, last;
-    bool quoted;
     S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(n)));
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
-        quoted = S_in_quote(n);
-        if (S_is_table(c, n, quoted, &first, &last))
-            S_table(c, n, quoted, first, last);
-        else
-            S_inlines(c, S_open_at(c, KH_BLOCK_PARAGRAPH, n), n, 0);
+        kh_mod_inlines(c, &kh_mod_open_at(c, KH_BLOCK_PARAGRAPH, n)->para.text, n, 0);
         break;
     case CMARK_NODE_HEADING:
         if (top)
             return S_heading(c, n);
         /* inside a list item or quote: not a section of the plan, so not
          * numbered; its text in bold where it stands */
-        S_inlines(c, S_open_at(c, KH_BLOCK_PARAGRAPH, n), n, KH_SPAN_BOLD);
+        kh_mod_inlines(c, &kh_mod_open_at(c, KH_BLOCK_PARAGRAPH, n)->para.text, n, KH_SPAN_BOLD);
         break;
     case CMARK_NODE_LIST:
         S_list(c, n, depth + 1);
@@ -1883,7 +1701,9 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
     case CMARK_NODE_ITEM: /* only inside lists, read by S_list */
         S_blocks(c, n, depth, false);
         break;
-    default: /* thematic breaks: no text; custom blocks: the parser makes none */
+    default: /* thematic breaks: no text; extension blocks: tables */
+        if (kh_mod_is(n, "table"))
+            kh_mod_table(c, n);
         break;
     }
     return next;
@@ -1893,7 +1713,7 @@ static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top)
 {
     if (depth > KH_MAX_BODY_DEPTH) {
         int line, col;
-        S_node_pos(c, parent, &line, &col);
+        kh_mod_node_pos(c, parent, &line, &col);
         kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "nesting",
                     "lists and quotes nested more than %d deep: kehoach does not "
                     "print what is inside (flatten them)", KH_MAX_BODY_DEPTH);
@@ -1925,7 +1745,7 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
         if (m && v->text[i - 1] == ' ') {
             char mark[4] = {0};
             memcpy(mark, v->text + i, m);
-            S_diag(c, v->line, S_char_col(c, v->line, b + i - 1), KH_SEV_WARNING,
+            kh_mod_diag(c, v->line, kh_mod_char_col(c, v->line, b + i - 1), KH_SEV_WARNING,
                    "space-before-punctuation",
                    "a space before '%s': the mark goes right after the word", mark);
         }
@@ -1971,16 +1791,23 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     return plan;
 }
 
+static void S_free_text(kh_text_t *t)
+{
+    for (size_t k = 0; k < t->nspans; k++)
+        free(t->spans[k].text);
+    free(t->spans);
+}
+
 static void S_free_block(kh_block_t *b)
 {
-    for (size_t k = 0; k < b->nspans; k++)
-        free(b->spans[k].text);
-    free(b->spans);
-    if (b->table) {
-        for (int i = 0; i < b->table->rows * b->table->cols; i++)
-            S_free_block(&b->table->cells[i]);
-        free(b->table->cells);
-        free(b->table);
+    switch (b->kind) {
+    case KH_BLOCK_PARAGRAPH:
+    case KH_BLOCK_HEADING:
+        S_free_text(&b->para.text);
+        break;
+    case KH_BLOCK_TABLE:
+        kh_mod_table_free(&b->table);
+        break;
     }
 }
 

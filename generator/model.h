@@ -26,24 +26,67 @@ typedef struct {
     unsigned style;
 } kh_span_t;
 
-typedef enum { KH_BLOCK_PARAGRAPH, KH_BLOCK_HEADING, KH_BLOCK_TABLE } kh_block_kind_t;
-
-struct kh_block;
-
-/* A pipe table: row 0 is the header; every row has cols cells. */
+/* Styled text: spans in reading order (paragraphs, headings, cells). */
 typedef struct {
-    int rows, cols;
-    struct kh_block *cells; /* rows × cols, row by row */
-} kh_table_t;
-
-typedef struct kh_block {
-    kh_block_kind_t kind;
-    int level;          /* headings: 1..6 */
-    double space_before; /* pt, from the template */
     kh_span_t *spans;
     size_t nspans, cap_spans;
+} kh_text_t;
+
+/* What a body block is; the union member of kh_block_t it uses. Kinds to
+ * come fit the same way: an appendix start (its number, title and
+ * whether it is landscape: spec appendix-esign.md §1) as one more kind
+ * and member; footnote definitions live in the plan, not among the
+ * blocks (see kh_plan_t). */
+typedef enum {
+    KH_BLOCK_PARAGRAPH, /* para (level 0) */
+    KH_BLOCK_HEADING,   /* para (level 1..6) */
+    KH_BLOCK_TABLE      /* table */
+} kh_block_kind_t;
+
+/* A paragraph or heading. */
+typedef struct {
+    kh_text_t text;
+    int level;          /* headings: 1..6; paragraphs: 0 */
+} kh_para_t;
+
+/* A column's alignment, from the pipe table's delimiter row (":---",
+ * ":---:", "---:"); NONE when it gives none. */
+typedef enum {
+    KH_ALIGN_NONE,
+    KH_ALIGN_LEFT,
+    KH_ALIGN_CENTER,
+    KH_ALIGN_RIGHT
+} kh_align_t;
+
+/* A table cell: its text and where it was typed. */
+typedef struct {
+    kh_text_t text;
     int line, col;      /* in the plan file */
-    kh_table_t *table;  /* tables only */
+} kh_cell_t;
+
+/* Columns a table may have (more is a table-columns error): wider ones
+ * are not tables a plan prints; the layout sizes its arrays by it. */
+#define KH_MAX_TABLE_COLS 32
+
+/* A table: rows × cols cells, row by row; the first header_rows rows are
+ * the header (printed bold, repeated atop each page the table reaches).
+ * A pipe table has one header row; a row typed with fewer cells has
+ * empty ones (as GitHub shows it). */
+typedef struct {
+    int rows, cols, header_rows;
+    kh_cell_t *cells;   /* rows × cols */
+    kh_align_t *align;  /* cols entries */
+} kh_table_t;
+
+/* A body block: kind says which member of the union holds it. */
+typedef struct kh_block {
+    kh_block_kind_t kind;
+    int line, col;       /* in the plan file */
+    double space_before; /* pt, from the template (headings) */
+    union {
+        kh_para_t para;   /* KH_BLOCK_PARAGRAPH, KH_BLOCK_HEADING */
+        kh_table_t table; /* KH_BLOCK_TABLE */
+    };
 } kh_block_t;
 
 typedef struct {
@@ -57,8 +100,10 @@ typedef struct {
     char *archive;
     char *authority, *on_behalf_of, *signer_title, *signer_name;
     char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
-    kh_block_t *blocks;
+    kh_block_t *blocks;  /* the body, in reading order */
     size_t nblocks;
+    /* to come: the footnote definitions (plan->footnotes), numbered in
+     * order of first reference, each a list of blocks */
 } kh_plan_t;
 
 /* Builds the model. Returns NULL with diagnostics on a plan error. */
@@ -84,12 +129,6 @@ char *kh_number_line(const char *number, const char *doc_code,
  * template's, else none (""). */
 const char *kh_level_format(const kh_template_t *tpl,
                             char *const overrides[KH_MAX_LEVELS], int level);
-
-/* Pipe tables (| a | b |, then | --- | --- |): cmark's core reads them as
- * paragraphs, so they are recognised from the paragraph's source lines.
- * True if line is a delimiter row; kh_table_cells counts a row's cells. */
-bool kh_table_is_delimiter(const char *line, size_t len);
-int kh_table_cells(const char *line, size_t len);
 
 /* Length of a hand-written heading number at the start of s ("II. ",
  * "I - ", "A. ", "2.1. ", "2.1 ", "3) ", "a) ", "b. "), including the spaces after it; 0

@@ -10,7 +10,7 @@
  * decides it; `validate` runs the model too. */
 #include "validate.h"
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,7 +408,11 @@ static void S_body(kh_vctx_t *c, kh_heads_t *h)
         cmark_node_type t = cmark_node_get_type(n);
         if (t == CMARK_NODE_HEADING && cmark_node_parent(n) == c->src->body_doc)
             S_heading(c, h, n);
-        if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)
+        /* a pipe table's row is one line: its quotes pair up in it */
+        const char *ext = t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING
+                              ? NULL : cmark_node_get_type_string(n);
+        if (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING ||
+            (ext && (!strcmp(ext, "table_row") || !strcmp(ext, "table_header"))))
             S_quotes(c, n);
     }
     cmark_iter_free(it);

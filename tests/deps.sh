@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages kehoach needs to build and test, when missing.
 # As root: apt-get install. Otherwise: says which packages to install.
-PKGS="gcc make pkg-config libyaml-dev libcmark-dev libhpdf-dev libpcre2-dev
+PKGS="gcc make pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhpdf-dev libpcre2-dev
       libdeflate-dev libxml2-dev poppler-utils python3 python3-yaml python3-markdown-it valgrind
       hyperfine time gettext clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free
       libc-l10n"

@@ -212,16 +212,6 @@ def _parse(md, text):
     return out[0]
 
 
-def _row_cells(line):
-    """A pipe-table row's cells: split at unescaped pipes, outer ones off."""
-    line = line.strip()
-    if line.startswith("|"):
-        line = line[1:]
-    if line.endswith("|") and not line.endswith("\\|"):
-        line = line[:-1]
-    return [c.strip() for c in re.split(r"(?<!\\)\|", line)]
-
-
 def body_words(front, body, tpl, numbered=True):
     """The body's words with Markdown syntax removed, headings numbered
     from the structure (numbered=False: hand numbers dropped, none added:
@@ -235,17 +225,16 @@ def body_words(front, body, tpl, numbered=True):
     # footnote syntax prints as typed: keep a definition "[^1]: …" a
     # paragraph (CommonMark would take "[^1]: url" for a link definition)
     body = FOOTNOTE_DEF.sub(r"\1\\[^", body)
-    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable("table")
+    # GitHub's Markdown, as cmark-gfm reads it: tables, ~~strikethrough~~
+    # (its words print, the tildes not); cells past a header's count are
+    # an error (table-columns), so a rendered plan has none
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     counters = [0] * 9
     words = []
     lists = []  # (ordered, next number) per open list
     heading = None
     thead = False
-    lines = body.split("\n")
-    header_cells = None  # cells of the current table's header row
     for tok in _parse(md, body):
-        if tok.type == "table_open":
-            header_cells = None
         t = tok.type
         if t in ("thead_open", "thead_close"):
             thead = t == "thead_open"
@@ -260,14 +249,6 @@ def body_words(front, body, tpl, numbered=True):
         elif t == "inline" and heading == -1:
             heading = None
             words += _words(_inline_text(tok))
-        elif t == "tr_open" and tok.map:
-            # cells past the header's count print in the last cell, after
-            # " | " (GitHub drops them: the clerk signs what prints)
-            cells = _row_cells(lines[tok.map[0]])
-            if header_cells is None:
-                header_cells = len(cells)
-            for extra_cell in cells[header_cells:]:
-                words += _words("| " + extra_cell)
         elif t == "inline" and heading:
             level = heading
             heading = None

@@ -128,6 +128,15 @@ def test_bounds(tmp):
     t = time.time()
     r = run([KEHOACH, "render", "-o", os.path.join(tmp, "words.pdf"), words], timeout=120)
     check(r.returncode == 0, "one 300,000-word paragraph renders (%.1f s)" % (time.time() - t), r.stderr.decode()[:300])
+    # cmark-gfm 0.29 reads a table row of n pipes in n² time: a row of a
+    # million pipes is refused before it is parsed, at once
+    pipes = os.path.join(tmp, "pipes.md")
+    open(pipes, "w", encoding="utf-8").write("---\n" + fm + "---\n| a | b |\n|---|---|\n" + "|" * 1000000 + "\n")
+    t = time.time()
+    r = run([KEHOACH, "validate", pipes], timeout=120)
+    dt = time.time() - t
+    check(r.returncode == 1 and b"this line holds 1000000 '|'" in r.stderr and dt < 2,
+          "a table row of a million pipes: refused in %.2f s" % dt, r.stderr.decode()[:300])
 
 
 def main():

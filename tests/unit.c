@@ -356,6 +356,59 @@ static void test_running_name(void)
     free(line);
 }
 
+/* The model of a pipe table read by cmark-gfm: alignments from the
+ * delimiter row, one header row (bold), a short row filled with empty
+ * cells, <br> a line break inside a cell, an escaped pipe a character. */
+static void test_table_model(const char *dir)
+{
+    static const char plan[] =
+        "---\ntype: ke-hoach\nissuer:\n  parent: UBND TỈNH KON TUM\n"
+        "  name: SỞ Y TẾ\n  code: SYT\nnumber: 5\nplace: Kon Tum\n"
+        "date: 2025-02-05\ntitle: Kế hoạch thử\nrecipients:\n  - Bộ Y tế\n"
+        "archive: VT\nsigner:\n  title: GIÁM ĐỐC\n  name: Nguyễn Văn An\n---\n"
+        "| STT | Nội dung | Số tiền | Ghi chú |\n"
+        "|:---:|:--- | ---:| --- |\n"
+        "| 1 | Hai<br>dòng | 1.800.000 | a \\| b |\n"
+        "| 2 |\n";
+    char path[512], fonts[512];
+    snprintf(path, sizeof path, "%s/templates/ke-hoach.yaml", dir);
+    snprintf(fonts, sizeof fonts, "%s/fonts", dir);
+    kh_diag_list_t d;
+    kh_diag_init(&d);
+    kh_template_t *tpl = kh_template_load(path, fonts, &d);
+    kh_source_t src;
+    int rc = kh_source_load_mem("t.md", plan, sizeof plan - 1, &src, &d);
+    kh_plan_t *p = tpl && rc == 0 ? kh_plan_build(&src, tpl, &d) : NULL;
+    check(p && p->nblocks == 1 && p->blocks[0].kind == KH_BLOCK_TABLE && d.count == 0,
+          "table model: one table block, no diagnostic", d.count ? d.items[0].message : "");
+    if (p && p->nblocks == 1 && p->blocks[0].kind == KH_BLOCK_TABLE) {
+        const kh_table_t *t = &p->blocks[0].table;
+        check(t->rows == 3 && t->cols == 4 && t->header_rows == 1,
+              "table model: 3 rows of 4 columns, 1 header row", "");
+        check(t->align[0] == KH_ALIGN_CENTER && t->align[1] == KH_ALIGN_LEFT &&
+                  t->align[2] == KH_ALIGN_RIGHT && t->align[3] == KH_ALIGN_NONE,
+              "table model: alignments from the delimiter row", "");
+        const kh_text_t *h = &t->cells[1].text;
+        check(h->nspans == 1 && (h->spans[0].style & KH_SPAN_BOLD) &&
+                  !strcmp(h->spans[0].text, "Nội dung"),
+              "table model: a header cell is bold", "");
+        const kh_text_t *br = &t->cells[4 + 1].text;
+        check(br->nspans == 3 && !strcmp(br->spans[0].text, "Hai") &&
+                  (br->spans[1].style & KH_SPAN_BREAK) && !strcmp(br->spans[2].text, "dòng"),
+              "table model: <br> in a cell is a line break", "");
+        const kh_text_t *pipe = &t->cells[4 + 3].text;
+        check(pipe->nspans == 1 && !strcmp(pipe->spans[0].text, "a | b"),
+              "table model: \\| is a pipe in the cell's text", "");
+        check(t->cells[8].text.nspans == 1 && t->cells[9].text.nspans == 0 &&
+                  t->cells[11].text.nspans == 0 && t->cells[11].line == 21,
+              "table model: a short row gets empty cells at the row's line", "");
+    }
+    kh_plan_free(p);
+    kh_source_free(&src);
+    kh_template_free(tpl);
+    kh_diag_free(&d);
+}
+
 int main(int argc, char **argv)
 {
     test_running_name();
@@ -369,5 +422,6 @@ int main(int argc, char **argv)
     test_heading_prefix();
     test_font(dir);
     test_yaml_alias_refused();
+    test_table_model(dir);
     return failures ? 1 : 0;
 }

@@ -96,26 +96,36 @@ static void S_field(const char *stream, size_t n, const char *what, const char *
         S_fail(what, text, strlen(text));
 }
 
+static void S_text(const char *stream, size_t n, size_t *at, const kh_text_t *t)
+{
+    for (size_t i = 0; i < t->nspans; i++)
+        if (!S_follow(stream, n, at, t->spans[i].text, t->spans[i].len))
+            S_fail("body text lost or out of order", t->spans[i].text, t->spans[i].len);
+}
+
 static void S_block(const char *stream, size_t n, size_t *at, const kh_block_t *b)
 {
-    if (b->kind == KH_BLOCK_TABLE && b->table) {
+    switch (b->kind) {
+    case KH_BLOCK_PARAGRAPH:
+    case KH_BLOCK_HEADING:
+        S_text(stream, n, at, &b->para.text);
+        break;
+    case KH_BLOCK_TABLE: {
         /* a row is laid out line by line across its cells, so the cells'
          * texts interleave: each must follow from the table's start, and
          * the next block follows the furthest of them */
-        const kh_table_t *t = b->table;
+        const kh_table_t *t = &b->table;
         size_t start = *at, end = *at;
         for (int i = 0; i < t->rows * t->cols; i++) {
             size_t cell = start;
-            S_block(stream, n, &cell, &t->cells[i]);
+            S_text(stream, n, &cell, &t->cells[i].text);
             if (cell > end)
                 end = cell;
         }
         *at = end;
-        return;
+        break;
     }
-    for (size_t i = 0; i < b->nspans; i++)
-        if (!S_follow(stream, n, at, b->spans[i].text, b->spans[i].len))
-            S_fail("body text lost or out of order", b->spans[i].text, b->spans[i].len);
+    }
 }
 
 typedef struct {

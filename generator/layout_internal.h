@@ -1,0 +1,116 @@
+/* Internals the layout's files share (layout.c: paragraphs, header,
+ * closing, pagination; layout_table.c: tables). Not for other stages:
+ * they see layout.h only. Lengths are in points; y in a box is measured
+ * downward from the box's top. */
+#ifndef KH_LAYOUT_INTERNAL_H
+#define KH_LAYOUT_INTERNAL_H
+
+#include "layout.h"
+#include "linebreak.h"
+
+/* A vertical box: ops [op_first, op_first + op_count) of the staging list,
+ * with y measured downward from the box top. */
+typedef struct {
+    double space_before, height;
+    bool keep_with_next;
+    size_t op_first, op_count;
+    size_t header; /* table rows: 1 + the header row's box, repeated atop a
+                      page the row starts; 0 for everything else */
+    bool row_continued; /* a table row's later line band: starting a page,
+                           it needs a rule above it */
+    int line, col;      /* source position of what it holds (off-page) */
+    bool off_page;      /* an off-page error was given for it */
+} kh_vbox_t;
+
+/* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
+typedef struct {
+    const char *text;
+    double width;
+    uint32_t len;
+    float split;       /* >0: the word may break before this piece, at
+                          this penalty, without a hyphen (URLs, long words);
+                          0: joined to the piece before */
+    unsigned char font;
+    bool space_before; /* first piece of a word that follows a space */
+    bool nbsp_before;  /* … and that space was no-break spaces only */
+    bool hard_break;   /* a hard line break comes before it */
+} kh_piece_t;          /* 32 bytes: a long paragraph has millions */
+
+/* The layout's state while it builds the boxes of one plan. */
+typedef struct {
+    const kh_template_t *tpl;
+    kh_font_t **fonts;
+    const kh_source_t *src;
+    kh_diag_list_t *diags;
+    bool ok;
+    kh_layout_t *out;
+    size_t text_cap;  /* allocated size of out->text */
+    size_t cap_pages; /* allocated entries of out->pages */
+    kh_op_t *staged;
+    size_t nstaged, capstaged;
+    kh_vbox_t *boxes;
+    size_t nboxes, capboxes;
+    double left, text_w; /* text area */
+    double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
+    int line, col;       /* source position of the block being laid out */
+    int long_line, long_col; /* the last long-word warning's position */
+    int off_line, off_col;   /* the last off-page error's position */
+} kh_lctx_t;
+
+/* A growing list of pieces. */
+typedef struct {
+    kh_piece_t *items;
+    size_t n, cap;
+} kh_pieces_t;
+
+/* ---- staging (layout.c) ---- */
+
+/* A line from (x1, dy1) to (x2, dy2) in the open box, width pt thick. */
+void kh_lay_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
+                 double width);
+/* A box opens where the staged ops stand now; kh_lay_box_end closes it
+ * with its height, the space it wants above it and whether a page may
+ * not end after it (keep), at the source position c->line:c->col. */
+size_t kh_lay_box_begin(kh_lctx_t *c);
+void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
+                    double space_before, bool keep);
+
+/* ---- measuring (layout.c) ---- */
+
+/* A line's height and its baseline below the line's top, for a size. */
+double kh_lay_line_h(const kh_lctx_t *c, double size);
+double kh_lay_baseline(const kh_lctx_t *c, double size);
+/* Width of text in a font and size; a character the font lacks is a
+ * glyph error at its source position (c->ok becomes false). */
+double kh_lay_width(kh_lctx_t *c, int font, const char *s, size_t n,
+                    double size);
+/* True for a number, date or amount ("1.800.000.000", "27/02/2024",
+ * "95,5%"): never broken at its marks. */
+bool kh_lay_is_number(const char *s, size_t n);
+
+/* ---- breaking text into lines (layout.c) ---- */
+
+/* The text's word pieces, each word split where it may break for a box
+ * of width box (first_box for the first word); warn: a word wider than
+ * its box is a long-word warning. */
+void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *text, double size,
+                   double first_box, double box, bool warn, kh_pieces_t *out);
+/* Knuth–Plass items for pieces [from, to), after an indent (pt);
+ * item_piece maps each box item to its first piece. Returns the count;
+ * items and item_piece hold at least 3 × (to − from) + 4 entries. */
+size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
+                    size_t to, double size, double indent,
+                    kh_lb_item_t *items, size_t *item_piece);
+/* Places one line's words, items (from, to) exclusive of the break, at
+ * x with its baseline dy below the box top, spaces stretched by ratio. */
+void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
+                       const kh_lb_item_t *items, const size_t *item_piece,
+                       size_t from, size_t to, double ratio, double size,
+                       double x, double dy);
+
+/* ---- tables (layout_table.c) ---- */
+
+/* A table block: its rows as boxes (S_paginate repeats the header). */
+void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before);
+
+#endif
