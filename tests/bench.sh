@@ -53,6 +53,35 @@ s=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
 lp,sp=int(sys.argv[3]),int(sys.argv[4])
 print("long plan: %d pages in %.0f ms = %.3f ms a page; Kon Tum: %d pages in %.2f ms = %.3f ms a page" % (lp,l,l/lp,sp,s,s/sp))' \
     "$tmp/long.json" "$tmp/short.json" "$long_pages" "$short_pages"
+# tables and appendices stay linear too (issue 10): a 1,000-row table, and
+# the sample plan with appendices, in ms a page beside the Kon Tum plan
+/usr/bin/python3 - "$tmp" <<'PY'
+import sys
+head = open("plans/kon-tum-70-nam.md", encoding="utf-8").read().split("---\n")[1]
+rows = ["| STT | Nội dung công việc | Đơn vị chủ trì | Thời gian | Kinh phí (đồng) |",
+        "| :---: | --- | --- | :---: | ---: |"]
+for i in range(1, 1001):
+    rows.append("| %d | Tổ chức kiểm tra, giám sát việc thực hiện phong trào thi đua "
+                "tại đơn vị số %d, tổng hợp kết quả và báo cáo | Phòng Tổ chức - "
+                "Hành chính | Tháng %02d/2025 | %s |"
+                % (i, i, i % 12 + 1, "{:,}".format(1_250_000 * (i % 17 + 1)).replace(",", ".")))
+body = "# Nội dung\n\nCác hoạt động trong năm như sau:\n\n" + "\n".join(rows) + "\n"
+open(sys.argv[1] + "/rows.md", "w", encoding="utf-8").write("---\n" + head + "---\n" + body)
+PY
+per_page() { # label, plan: median render time a page
+    hyperfine -N --style none --warmup 1 --runs 10 --export-json "$tmp/pp.json" \
+        "$bin render -o $tmp/pp.pdf $2" >/dev/null 2>&1
+    /usr/bin/python3 -c 'import json,sys
+t=json.load(open(sys.argv[1]))["results"][0]["median"]*1000
+p=int(sys.argv[3])
+print("%-34s %4d pages in %8.2f ms = %.3f ms a page" % (sys.argv[2], p, t, t/p))' \
+        "$tmp/pp.json" "$1" "$(pdfinfo "$tmp/pp.pdf" | awk '/^Pages:/{print $2}')"
+}
+per_page "1,000-row table" "$tmp/rows.md"
+for plan in plans/*phu-luc*.md; do
+    [ -e "$plan" ] && per_page "appendix sample ($(basename "$plan" .md))" "$plan"
+done
+per_page "Kon Tum plan" plans/kon-tum-70-nam.md
 # memory on a 15 MB plan (issue 9: peak RSS at most 256 MiB): one giant
 # paragraph, and ordinary 80-word paragraphs
 /usr/bin/python3 - "$tmp" <<'PY'
