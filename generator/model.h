@@ -128,6 +128,12 @@ typedef struct {
      * order of first reference, each a list of blocks */
 } kh_plan_t;
 
+/* True if heading (a cmark-gfm heading node of a file's top level) starts
+ * an appendix: level 1, its text beginning "Phụ lục" in any case
+ * (model_appendix.c). validate.c restarts its heading numbers there. */
+struct cmark_node;
+bool kh_appendix_heading(struct cmark_node *heading);
+
 /* Builds the model. Returns NULL with diagnostics on a plan error. */
 kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
                          kh_diag_list_t *diags);

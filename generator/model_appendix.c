@@ -136,6 +136,18 @@ static bool S_is_landscape(cmark_node *n)
     return yes;
 }
 
+bool kh_appendix_heading(cmark_node *n)
+{
+    if (cmark_node_get_type(n) != CMARK_NODE_HEADING ||
+        cmark_node_get_heading_level(n) != 1)
+        return false;
+    char *text = S_heading_text(n), *title = NULL;
+    bool is = S_parse(text, &title);
+    free(text);
+    free(title);
+    return is;
+}
+
 bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next)
 {
     if (cmark_node_get_heading_level(n) != 1)
@@ -186,15 +198,7 @@ void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n)
 bool kh_mod_appendix_file_start(kh_mctx_t *c)
 {
     cmark_node *n = cmark_node_first_child(c->src->body_doc);
-    bool ok = false;
-    if (n && cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-        cmark_node_get_heading_level(n) == 1) {
-        char *text = S_heading_text(n), *title;
-        ok = S_parse(text, &title);
-        if (ok)
-            free(title);
-        free(text);
-    }
+    bool ok = n && kh_appendix_heading(n);
     if (!ok)
         kh_mod_diag(c, 1, 1, KH_SEV_ERROR, "appendix-heading",
                     "an appendix file starts with its heading, "

@@ -274,6 +274,7 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
     kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
     /* the appendix files, once the schema has checked their list */
     kh_source_load_appendices(src, d);
+    kh_validate_appendix_files(src, t->tpl, t->fonts, d);
     if (d->errors != before) {
         S_body_diagnostics(src, t->tpl, d);
         return KH_PLAN_ERROR;
