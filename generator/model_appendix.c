@@ -59,9 +59,10 @@ static size_t S_hand_number(const char *s)
     else
         while (s[k] && strchr("IVXLCivxlc", s[k]))
             k++;
-    bool end = !s[k] || s[k] == ' ' || strchr(":.-", s[k]) ||
-               !strncmp(s + k, "\u2013", 3);
-    return end ? k : 0;
+    /* a word's end: not a letter or digit (bytes of a Vietnamese letter
+     * are ≥ 0x80) */
+    unsigned char e = (unsigned char)s[k];
+    return k && !isalnum(e) && e < 0x80 ? k : !strncmp(s + k, "\u2013", 3) ? k : 0;
 }
 
 /* If text begins "Phụ lục" (any case; NFC, as every text here is): the
@@ -265,7 +266,8 @@ static void S_references(const kh_plan_t *p, bool *seen)
     size_t n = p->nappendices;
     for (const char *q = body; (q = strstr(q, word)); q += sizeof word - 1) {
         const char *s = q + sizeof word - 1;
-        bool all = n == 1 || (q - body >= 4 && !strncmp(q - 4, "các ", 4));
+        const size_t cl = strlen("các ");
+        bool all = n == 1 || ((size_t)(q - body) >= cl && !strncmp(q - cl, "các ", cl));
         while (*s == ' ')
             s++;
         if (!strncmp(s, "kèm theo", strlen("kèm theo")))
