@@ -349,11 +349,42 @@ def test_oracle(tmp):
               problems[:5])
 
 
+def test_watch(tmp):
+    """--watch re-renders a plan when one of its appendix files is saved."""
+    import subprocess, time
+    d = os.path.join(tmp, "watch")
+    os.makedirs(os.path.join(d, "pl"))
+    open(os.path.join(d, "pl", "a.md"), "w", encoding="utf-8").write(
+        "# Phụ lục: Bảng\n\nBản cũ.\n")
+    open(os.path.join(d, "w.md"), "w", encoding="utf-8").write(
+        plan("# Mục đích\nXem Phụ lục kèm theo.\n", "appendices:\n  - pl/a.md\n"))
+    log = open(os.path.join(d, "log"), "w+")
+    proc = subprocess.Popen([KEHOACH, "render", "--watch-count=1", "-o", "w.pdf", "w.md"],
+                            stderr=log, cwd=d, env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
+    def wait(pred):
+        end = time.time() + 10
+        while time.time() < end and not pred():
+            time.sleep(0.05)
+        return pred()
+    try:
+        ok = wait(lambda: "watching" in open(log.name, encoding="utf-8").read())
+        with open(os.path.join(d, "pl", "a.md"), "w", encoding="utf-8") as f:
+            f.write("# Phụ lục: Bảng\n\nBản mới.\n")
+        ok = ok and wait(lambda: open(log.name, encoding="utf-8").read().count(" -> ") >= 2)
+        got = pages_text(os.path.join(d, "w.pdf"))
+        check(ok and "Bản mới." in got[-1], "watch: saving an appendix file re-renders its plan",
+              open(log.name, encoding="utf-8").read()[-300:])
+        check(proc.wait(timeout=10) == 0, "watch: stops after the render")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in (test_one, test_two_and_numbers, test_landscape, test_draft,
                   test_reference, test_landscape_misplaced, test_issuer, test_files,
-                  test_oracle):
+                  test_oracle, test_watch):
             t(tmp)
     return exit_status()
 
