@@ -121,7 +121,7 @@ void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
                              128);
     c->boxes[c->nboxes++] =
         (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0,
-                    false, c->line, c->col, false};
+                    false, c->line, c->col, false, false};
 }
 
 /* ---- measuring ---- */
@@ -1138,6 +1138,8 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
     size_t last_ok = (size_t)-1, j;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
+        if (j > first && b->page_break) /* the next section's first box */
+            return j;
         double sb = j == first ? 0 : b->space_before;
         if (j > first && y + sb + b->height > avail + 0.01)
             break;
@@ -1159,9 +1161,8 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
 /* True if a placed op (page coordinates) lies inside the printable area. */
 static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
 {
-    const kh_template_t *t = c->tpl;
-    double lo_x = KH_PRINTABLE_INSET, hi_x = t->page_w - KH_PRINTABLE_INSET;
-    double lo_y = KH_PRINTABLE_INSET, hi_y = t->page_h - KH_PRINTABLE_INSET;
+    double lo_x = KH_PRINTABLE_INSET, hi_x = c->page_w - KH_PRINTABLE_INSET;
+    double lo_y = KH_PRINTABLE_INSET, hi_y = c->page_h - KH_PRINTABLE_INSET;
     double x0, x1, y0, y1, e = 0.01;
     if (op->kind == KH_OP_RULE) {
         x0 = op->x < op->x2 ? op->x : op->x2;
@@ -1185,7 +1186,7 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
     double w = kh_lay_width(c, KH_FONT_REGULAR, s, (size_t)n, t->page_number_size);
     kh_op_t op = {.kind = KH_OP_TEXT, .font = KH_FONT_REGULAR,
                   .size = t->page_number_size, .x = c->left + c->text_w / 2 - w / 2,
-                  .y = t->page_h - t->page_number_baseline,
+                  .y = c->page_h - c->number_baseline,
                   .text = S_store_text(c, s, (size_t)n), .len = (size_t)n,
                   .width = (float)w};
     if (!S_on_page(c, &op)) {
@@ -1202,7 +1203,7 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
 static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
                           double top)
 {
-    double h = c->tpl->page_h;
+    double h = c->page_h;
     /* one error a box (a header row repeats) and a source position (a
      * row's line bands): the first says where, the rest would only repeat */
     bool reported = b->off_page || (b->line == c->off_line && b->col == c->off_col);
@@ -1213,8 +1214,7 @@ static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
             op.y2 = h - (top + op.y2);
         if (!reported && !S_on_page(c, &op)) {
             const kh_layout_t *L = c->out;
-            const kh_template_t *t = c->tpl;
-            double avail = t->page_h - t->margin_top - t->margin_bottom;
+            double avail = c->page_h - c->margin_top - c->margin_bottom;
             if (b->height > avail) /* the reason, not the glyph that shows it */
                 kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
                             "off-page", "this block (a table's header row, a row's "
@@ -1250,17 +1250,36 @@ static void S_close_table(kh_lctx_t *c, kh_page_t *pg, size_t next, double top)
     size_t h = c->boxes[next].header;
     if (c->boxes[next - 1].header != h && next - 1 != h - 1)
         return;
-    double y = c->tpl->page_h - top;
+    double y = c->page_h - top;
     kh_op_t op = {.kind = KH_OP_RULE, .x = c->left, .y = y,
                   .x2 = c->left + c->text_w, .y2 = y, .thickness = c->tpl->table_rule};
     S_put(pg, &op);
 }
 
+/* The paper and text area of section s become the current ones. */
+static void S_use_section(kh_lctx_t *c, const kh_section_t *s)
+{
+    c->page_w = s->page_w, c->page_h = s->page_h;
+    c->margin_top = s->margin_top, c->margin_bottom = s->margin_bottom;
+    c->left = s->left, c->text_w = s->text_w;
+    c->number_baseline = s->number_baseline;
+    c->src = s->src;
+}
+
+/* Fills pages section by section (the plan, then each appendix from a new
+ * page with its own paper); page numbers count within a section and are
+ * not printed on its first page (decree PL I Mục I.7; PL I Mục III.1.đ). */
 static void S_paginate(kh_lctx_t *c)
 {
     const kh_template_t *t = c->tpl;
-    double avail = t->page_h - t->margin_top - t->margin_bottom;
+    size_t sec = 0, sec_pages = 0; /* the section of box first; its pages so far */
+    S_use_section(c, &c->sections[0]);
     for (size_t first = 0; first < c->nboxes;) {
+        while (sec + 1 < c->nsections && first >= c->sections[sec + 1].first_box) {
+            S_use_section(c, &c->sections[++sec]);
+            sec_pages = 0;
+        }
+        double avail = c->page_h - c->margin_top - c->margin_bottom;
         if (c->out->npages == KH_MAX_PAGES) {
             kh_diag_add(c->diags, c->src->path, 0, 0, KH_SEV_ERROR, "page-limit",
                         "the plan would take more than %d pages", KH_MAX_PAGES);
@@ -1269,15 +1288,16 @@ static void S_paginate(kh_lctx_t *c)
         }
         size_t end = S_page_end(c, first, avail);
         kh_page_t *pg = S_new_page(c);
-        if (c->out->npages > 1)
-            S_page_number(c, pg, c->out->npages);
-        double top = t->margin_top;
+        pg->width = c->page_w, pg->height = c->page_h;
+        if (++sec_pages > 1)
+            S_page_number(c, pg, sec_pages);
+        double top = c->margin_top;
         if (c->boxes[first].header)
             top = S_place_box(c, pg, &c->boxes[c->boxes[first].header - 1], top);
         if (c->boxes[first].row_continued) {
             /* a row split by the last page: a rule above it, and the
              * cell padding under the rule (it fits: S_page_end counted it) */
-            double y = t->page_h - top;
+            double y = c->page_h - top;
             kh_op_t op = {.kind = KH_OP_RULE, .x = c->left, .y = y,
                           .x2 = c->left + c->text_w, .y2 = y,
                           .thickness = t->table_rule};
@@ -1305,6 +1325,94 @@ static void S_paginate(kh_lctx_t *c)
     }
 }
 
+/* ---- sections and appendices ---- */
+
+/* Opens a section at the next box: the template's paper, or A4 turned for
+ * a landscape appendix. Turned pages keep the binding margin on the bound
+ * edge (spec appendix-esign.md §1, practice): a landscape page is bound
+ * by its top edge, where the portrait pages' left edge is (the reader
+ * turns the document a quarter clockwise to read it, and the printer
+ * turns the page back onto the portrait sheet). So its top margin is the
+ * template's left (binding) margin, its bottom the right one, its left the
+ * bottom one and its right the top one; the page number stays centred over
+ * the text, as far above it as on a portrait page (below the binding). */
+static void S_section(kh_lctx_t *c, bool landscape, const kh_source_t *src)
+{
+    const kh_template_t *t = c->tpl;
+    c->sections = kh_array_grow(c->sections, c->nsections, &c->cap_sections,
+                                sizeof *c->sections, 4);
+    kh_section_t *s = &c->sections[c->nsections++];
+    s->first_box = c->nboxes;
+    s->src = src;
+    if (!landscape) {
+        s->page_w = t->page_w, s->page_h = t->page_h;
+        s->margin_top = t->margin_top, s->margin_bottom = t->margin_bottom;
+        s->left = t->margin_left;
+        s->text_w = t->page_w - t->margin_left - t->margin_right;
+        s->number_baseline = t->page_number_baseline;
+    } else {
+        s->page_w = t->page_h, s->page_h = t->page_w;
+        s->margin_top = t->margin_left, s->margin_bottom = t->margin_right;
+        s->left = t->margin_bottom;
+        s->text_w = t->page_h - t->margin_bottom - t->margin_top;
+        s->number_baseline = t->page_number_baseline + t->margin_left - t->margin_top;
+    }
+    S_use_section(c, s);
+}
+
+/* Blocks [from, to) of the plan, as vboxes at the current text width. */
+static void S_blocks(kh_lctx_t *c, const kh_plan_t *plan, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const kh_block_t *b = &plan->blocks[i];
+        double before = (i > from ? c->tpl->paragraph_after : 0) + b->space_before;
+        switch (b->kind) {
+        case KH_BLOCK_PARAGRAPH:
+        case KH_BLOCK_HEADING:
+            S_paragraph(c, b, before);
+            break;
+        case KH_BLOCK_TABLE:
+            kh_lay_table(c, b, before);
+            break;
+        }
+    }
+}
+
+/* An appendix: a section of its own, its caption (spec appendix-esign.md
+ * §1, PL III Mẫu 2.1: the label bold, the title bold upper case, the
+ * Kèm theo line italic, a short rule; all centred), then its blocks. The
+ * caption stays with the first two lines of what follows. */
+static void S_appendix(kh_lctx_t *c, const kh_plan_t *plan, const kh_appendix_t *a)
+{
+    const kh_template_t *t = c->tpl;
+    S_section(c, a->landscape, a->src);
+    double cx = c->left + c->text_w / 2;
+    c->line = a->line, c->col = a->col;
+    size_t first = kh_lay_box_begin(c);
+    double size = t->appendix_label_size;
+    double y = S_centered_block(c, KH_FONT_BOLD, size, cx, c->text_w, 0, a->label, false);
+    if (a->title) {
+        size = t->appendix_title_size;
+        y += S_centered_block(c, KH_FONT_BOLD, size, cx, c->text_w, y, a->title, true);
+    }
+    if (a->attached) {
+        size = t->appendix_attached_size;
+        y += S_centered_block(c, KH_FONT_ITALIC, size, cx, c->text_w, y, a->attached,
+                              true);
+    }
+    double rule = y - kh_lay_line_h(c, size) + kh_lay_baseline(c, size) +
+                  t->appendix_rule_gap;
+    S_rule_under(c, cx, c->text_w * t->appendix_rule_ratio, rule);
+    kh_lay_box_end(c, first, rule + t->appendix_space_after, 0, true);
+    size_t caption = c->nboxes - 1;
+    c->boxes[caption].page_break = true;
+    S_blocks(c, plan, a->first, a->first + a->count);
+    /* … and with the second line after it, when there is a third */
+    if (caption + 2 < c->nboxes)
+        c->boxes[caption + 1].keep_with_next = true;
+    c->src = c->sections[0].src;
+}
+
 kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
                              kh_font_t *fonts[KH_FONT_COUNT],
                              const kh_source_t *src, kh_diag_list_t *diags)
@@ -1323,26 +1431,18 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
         kh_font_info(fonts[f], &fi);
         c.ascent[f] = fi.ascent, c.descent[f] = fi.descent;
     }
+    S_section(&c, false, src);
     S_header(&c, plan);
     S_title(&c, plan);
-    for (size_t i = 0; i < plan->nblocks; i++) {
-        const kh_block_t *b = &plan->blocks[i];
-        double before = (i > 0 ? tpl->paragraph_after : 0) + b->space_before;
-        switch (b->kind) {
-        case KH_BLOCK_PARAGRAPH:
-        case KH_BLOCK_HEADING:
-            S_paragraph(&c, b, before);
-            break;
-        case KH_BLOCK_TABLE:
-            kh_lay_table(&c, b, before);
-            break;
-        }
-    }
+    S_blocks(&c, plan, 0, plan->nbody);
     S_closing(&c, plan);
+    for (size_t i = 0; i < plan->nappendices; i++)
+        S_appendix(&c, plan, &plan->appendices[i]);
     if (c.ok)
         S_paginate(&c);
     free(c.staged);
     free(c.boxes);
+    free(c.sections);
     if (!c.ok) {
         kh_layout_free(L);
         return NULL;
@@ -1365,7 +1465,8 @@ void kh_layout_dump(const kh_layout_t *L, FILE *out)
 {
     static const char *const F[] = {"R", "B", "I", "BI"};
     for (size_t p = 0; p < L->npages; p++) {
-        fprintf(out, "page %zu\n", p + 1);
+        fprintf(out, "page %zu %.2f %.2f\n", p + 1, L->pages[p].width,
+                L->pages[p].height);
         for (size_t i = 0; i < L->pages[p].nops; i++) {
             const kh_op_t *op = &L->pages[p].ops[i];
             if (op->kind == KH_OP_RULE)

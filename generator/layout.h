@@ -48,10 +48,11 @@ _Static_assert(sizeof(kh_op_t) == 28, "kh_op_t: millions of them in a long plan"
 typedef struct {
     kh_op_t *ops;
     size_t nops, cap;
+    double width, height; /* the paper, pt: an appendix's may be turned */
 } kh_page_t;
 
 typedef struct {
-    double width, height;
+    double width, height; /* the template's paper (portrait), pt */
     kh_page_t *pages;
     size_t npages;
     char *text; /* all text of all ops */

@@ -20,7 +20,20 @@ typedef struct {
                            it needs a rule above it */
     int line, col;      /* source position of what it holds (off-page) */
     bool off_page;      /* an off-page error was given for it */
+    bool page_break;    /* it starts a page: the first box of a section */
 } kh_vbox_t;
+
+/* A run of pages with one geometry and one page count: the plan (header,
+ * body, closing), then each appendix (spec appendix-esign.md §1: from a
+ * new page, page numbers from 1, none on its first page; landscape turns
+ * the paper). Boxes [first_box, the next section's first_box) are its. */
+typedef struct {
+    size_t first_box;
+    double page_w, page_h;          /* pt */
+    double margin_top, margin_bottom, left, text_w; /* pt */
+    double number_baseline;         /* page number's baseline from the top, pt */
+    const kh_source_t *src;         /* positions of its boxes are in this file */
+} kh_section_t;
 
 /* A word piece: text in one font (a word may mix fonts: "(**abc**)"). */
 typedef struct {
@@ -50,7 +63,10 @@ typedef struct {
     size_t nstaged, capstaged;
     kh_vbox_t *boxes;
     size_t nboxes, capboxes;
-    double left, text_w; /* text area */
+    double left, text_w; /* text area of the section being built or paged */
+    double page_w, page_h, margin_top, margin_bottom, number_baseline; /* its paper */
+    kh_section_t *sections;
+    size_t nsections, cap_sections;
     double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
     int long_line, long_col; /* the last long-word warning's position */

@@ -598,6 +598,7 @@ int kh_source_load_mem(const char *path, const char *data, size_t len,
     src->text = kh_text_nfc(clean, clean_len, &src->len);
     free(clean);
     S_index_lines(src);
+    src->in_memory = true;
     return S_split(src, diags);
 }
 
@@ -610,8 +611,91 @@ int kh_source_load(const char *path, kh_source_t *src, kh_diag_list_t *diags)
     if (rc != 0)
         return rc;
     rc = kh_source_load_mem(kh_input_name(path), data, len, src, diags);
+    src->in_memory = false;
     free(data);
     return rc;
+}
+
+/* An appendix file: its bytes checked and cleaned as a plan's are, then
+ * all of it read as Markdown (no front matter). Same returns as
+ * kh_source_load; the read errors ("io") go to io_diags. */
+static int S_load_markdown(const char *path, const char *name, kh_source_t *src,
+                           kh_diag_list_t *io_diags, kh_diag_list_t *diags)
+{
+    char *data;
+    size_t len;
+    memset(src, 0, sizeof *src);
+    if (!(src->path = strdup(name)))
+        abort();
+    int rc = S_read_file(path, &data, &len, io_diags);
+    if (rc != 0)
+        return rc;
+    size_t clean_len;
+    char *clean = S_clean_text(data, len, &clean_len);
+    free(data);
+    if (!S_check_bytes(name, clean, clean_len, diags)) {
+        free(clean);
+        return -1;
+    }
+    src->text = kh_text_nfc(clean, clean_len, &src->len);
+    free(clean);
+    S_index_lines(src);
+    src->body = src->text;
+    src->body_len = src->len;
+    src->body_line = 1;
+    src->body_doc = kh_markdown_parse(src->body, src->body_len, S_pipes_ok(src, diags));
+    return 0;
+}
+
+size_t kh_source_load_appendices(kh_source_t *src, kh_diag_list_t *diags)
+{
+    const kh_node_t *list = kh_node_get(src->front, "appendices");
+    size_t before = diags->errors;
+    if (!list || list->kind != KH_NODE_SEQ)
+        return 0; /* absent, or the schema's to report */
+    if (src->in_memory) {
+        kh_diag_add(diags, src->path, list->line, list->col, KH_SEV_ERROR,
+                    "appendix-file", "a plan given in memory cannot name "
+                    "appendix files: write the appendices in its body");
+        return diags->errors - before;
+    }
+    /* paths are relative to the plan's directory (standard input: here) */
+    const char *slash = strrchr(src->path, '/');
+    size_t dirlen = slash && !src->in_memory ? (size_t)(slash - src->path) + 1 : 0;
+    src->appendix_files = calloc(list->n ? list->n : 1, sizeof *src->appendix_files);
+    if (!src->appendix_files)
+        abort();
+    for (size_t i = 0; i < list->n; i++) {
+        const kh_node_t *it = list->kids[i];
+        if (it->kind != KH_NODE_SCALAR || !it->text[0])
+            continue;
+        char *path;
+        if (it->text[0] == '/')
+            path = strdup(it->text);
+        else if (asprintf(&path, "%.*s%s", (int)dirlen, src->path, it->text) < 0)
+            path = NULL;
+        if (!path)
+            abort();
+        kh_diag_list_t io;
+        kh_diag_init(&io);
+        kh_source_t *f = &src->appendix_files[src->nappendix_files];
+        int rc = S_load_markdown(path, path, f, &io, diags);
+        if (rc == -2 || io.count) {
+            /* where the clerk named it: the file's own name says the rest */
+            const char *why = io.count && io.items[0].message ? io.items[0].message : "";
+            kh_diag_add(diags, src->path, it->line, it->col, KH_SEV_ERROR,
+                        "appendix-file", "appendix file %s cannot be read: %s",
+                        path, why);
+            kh_source_free(f);
+        } else if (rc != 0) {
+            kh_source_free(f); /* its bytes: reported at its lines */
+        } else {
+            src->nappendix_files++;
+        }
+        kh_diag_free(&io);
+        free(path);
+    }
+    return diags->errors - before;
 }
 
 /* The extensions are registered once a process (cmark-gfm keeps them in a
@@ -653,6 +737,8 @@ void kh_source_drop_tree(kh_source_t *src)
     if (src->body_doc)
         cmark_node_free(src->body_doc);
     src->body_doc = NULL;
+    for (size_t i = 0; i < src->nappendix_files; i++)
+        kh_source_drop_tree(&src->appendix_files[i]);
 }
 
 void kh_source_free(kh_source_t *src)
@@ -660,6 +746,9 @@ void kh_source_free(kh_source_t *src)
     if (src->body_doc)
         cmark_node_free(src->body_doc);
     free(src->line_starts);
+    for (size_t i = 0; i < src->nappendix_files; i++)
+        kh_source_free(&src->appendix_files[i]);
+    free(src->appendix_files);
     kh_node_free(src->front);
     free(src->text);
     free(src->path);

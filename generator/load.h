@@ -32,7 +32,7 @@ typedef struct kh_node {
     size_t n;        /* number of kids */
 } kh_node_t;
 
-typedef struct {
+typedef struct kh_source {
     char *path;       /* owned copy */
     char *text;       /* whole file, NFC, CRLF folded to LF, BOM removed */
     size_t len;
@@ -43,6 +43,12 @@ typedef struct {
     struct cmark_node *body_doc; /* the body parsed by cmark-gfm */
     size_t *line_starts; /* byte offset of each line in text */
     int nlines;
+    /* The files the front matter's `appendices:` names, read by
+     * kh_source_load_appendices (Markdown only: body is the whole text,
+     * body_line 1, front NULL); owned. */
+    struct kh_source *appendix_files;
+    size_t nappendix_files;
+    bool in_memory;   /* loaded by kh_source_load_mem: names no files */
 } kh_source_t;
 
 /* Start of 1-based line in src->text (the end of the text past the last
@@ -66,6 +72,16 @@ int kh_source_load_mem(const char *path, const char *data, size_t len,
                        kh_source_t *src, kh_diag_list_t *diags);
 
 void kh_source_free(kh_source_t *src);
+
+/* Reads the Markdown files the front matter's `appendices:` lists (paths
+ * relative to the plan's directory) into src->appendix_files, each
+ * checked as a plan's text is (a regular file, UTF-8, NFC; files.c) and
+ * parsed with the same Markdown reader. A file that cannot be read is an
+ * error (rule appendix-file) at its item in the plan; so is any
+ * `appendices:` of a plan held in memory (it names no directory).
+ * Entries that are not text are left to the schema. Returns the number of
+ * errors added. */
+size_t kh_source_load_appendices(kh_source_t *src, kh_diag_list_t *diags);
 
 /* Frees the body's cmark tree (body_doc becomes NULL) once the model has
  * been built from it: on a long plan the tree is as big as the text, and

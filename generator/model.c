@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "wording.h"
 #include "xml.h"
 
 static char *S_dup(const char *s)
@@ -107,35 +108,21 @@ void kh_number_format(const char *format, const int counters[KH_MAX_LEVELS],
 char *kh_date_line(const char *place, int year, int month, int day,
                    const char *blank)
 {
-    /* Decree 30: days below 10 and months 1 and 2 take a leading zero. */
-    kh_buf_t b = {0};
-    kh_buf_printf(&b, "%s, ngày ", place);
-    if (day)
-        kh_buf_printf(&b, "%02d", day);
-    else
-        kh_buf_puts(&b, blank);
-    kh_buf_puts(&b, " tháng ");
-    if (month)
-        kh_buf_printf(&b, month <= 2 ? "%02d" : "%d", month);
-    else
-        kh_buf_puts(&b, blank);
-    kh_buf_printf(&b, " năm %d", year);
-    return kh_buf_take(&b);
+    char *words = kh_date_words(year, month, day, blank), *line;
+    if (asprintf(&line, "%s, %s", place, words) < 0)
+        abort();
+    free(words);
+    return line;
 }
 
 char *kh_number_line(const char *number, const char *doc_code,
                      const char *issuer_code, const char *blank)
 {
-    kh_buf_t b = {0};
-    kh_buf_puts(&b, "Số: ");
-    if (!number)
-        kh_buf_puts(&b, blank);
-    else if (strlen(number) == 1 && isdigit((unsigned char)number[0]))
-        kh_buf_printf(&b, "0%s", number); /* numbers below 10: "05" */
-    else
-        kh_buf_puts(&b, number);
-    kh_buf_printf(&b, "/%s-%s", doc_code, issuer_code);
-    return kh_buf_take(&b);
+    char *sym = kh_number_symbol(number, doc_code, issuer_code, blank), *line;
+    if (asprintf(&line, "Số: %s", sym) < 0)
+        abort();
+    free(sym);
+    return line;
 }
 
 size_t kh_heading_number_prefix(const char *s)
@@ -359,6 +346,7 @@ static void S_read_front(kh_mctx_t *c)
     p->parent = S_text_lines(c, iss, "parent", "issuer.parent", false);
     p->issuer = S_text_lines(c, iss, "name", "issuer.name", true);
     p->issuer_code = S_text(c, iss, "code", "issuer.code", true);
+    p->issuer_full_name = S_text(c, iss, "full_name", "issuer.full_name", false);
     p->number = S_text(c, fm, "number", "number", false);
     p->place = S_text(c, fm, "place", "place", true);
     S_read_date(c, fm);
@@ -1677,6 +1665,8 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
         kh_mod_inlines(c, &kh_mod_open_at(c, KH_BLOCK_PARAGRAPH, n)->para.text, n, 0);
         break;
     case CMARK_NODE_HEADING:
+        if (top && kh_mod_appendix(c, n, &next))
+            return next;
         if (top)
             return S_heading(c, n);
         /* inside a list item or quote: not a section of the plan, so not
@@ -1696,6 +1686,7 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
             S_indented_code(c, n);
         break;
     case CMARK_NODE_HTML_BLOCK:
+        kh_mod_landscape_misplaced(c, n);
         S_html_block(c, n);
         break;
     case CMARK_NODE_ITEM: /* only inside lists, read by S_list */
@@ -1767,6 +1758,19 @@ static void S_front_punct_all(kh_mctx_t *c)
         S_front_punct(c, r->kids[i]);
 }
 
+/* Reads the body of c->src (the plan's or an appendix file's). */
+static void S_walk(kh_mctx_t *c)
+{
+    S_mark_covered(c);
+    S_blocks(c, c->src->body_doc, 0, true);
+    S_flush_defs(c, c->src->nlines + 1);
+    free(c->covered);
+    free(c->urls);
+    c->covered = NULL;
+    c->urls = NULL;
+    c->nurls = c->cap_urls = 0;
+}
+
 kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
                          kh_diag_list_t *diags)
 {
@@ -1779,11 +1783,15 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
         S_front_punct_all(&c);
     /* the body is read even when the front matter failed: its diagnostics
      * then come in the same run (session.c keeps only those) */
-    S_mark_covered(&c);
-    S_blocks(&c, src->body_doc, 0, true);
-    S_flush_defs(&c, src->nlines + 1);
-    free(c.covered);
-    free(c.urls);
+    S_walk(&c);
+    /* then the appendix files', each at its own positions */
+    for (size_t i = 0; i < src->nappendix_files; i++) {
+        c.src = &src->appendix_files[i];
+        if (c.src->body_doc && kh_mod_appendix_file_start(&c))
+            S_walk(&c);
+    }
+    c.src = src;
+    kh_mod_appendices_finish(&c);
     if (!c.ok) {
         kh_plan_free(plan);
         return NULL;
@@ -1815,7 +1823,8 @@ void kh_plan_free(kh_plan_t *p)
 {
     if (!p)
         return;
-    char **strs[] = {&p->parent, &p->issuer, &p->issuer_code, &p->number,
+    char **strs[] = {&p->parent, &p->issuer, &p->issuer_code,
+                     &p->issuer_full_name, &p->number,
                      &p->place, &p->title, &p->archive, &p->authority,
                      &p->on_behalf_of, &p->signer_title, &p->signer_name};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
@@ -1828,5 +1837,6 @@ void kh_plan_free(kh_plan_t *p)
     for (size_t i = 0; i < p->nblocks; i++)
         S_free_block(&p->blocks[i]);
     free(p->blocks);
+    kh_mod_appendices_free(p);
     free(p);
 }

@@ -89,8 +89,26 @@ typedef struct kh_block {
     };
 } kh_block_t;
 
+/* An appendix (Phụ lục: spec appendix-esign.md §1, decree PL I Mục III.1,
+ * PL III Mẫu 2.1): a "# Phụ lục …" heading of the plan's body or of a
+ * file named in `appendices:`, and the blocks after it up to the next
+ * one. Its caption lines are decided here; the layout only places them. */
+typedef struct {
+    char *label;        /* "Phụ lục" (one appendix), "Phụ lục I", "II" … */
+    char *title;        /* upper case; NULL when the heading gives none */
+    char *attached;     /* "(Kèm theo Kế hoạch số 870/KH-SYT ngày … của Sở Y
+                           tế)"; NULL until every appendix is read */
+    bool landscape;     /* A4 turned: `<!-- landscape -->` after the heading */
+    const kh_source_t *src; /* the file its heading and blocks are in (the
+                               plan's, or an appendix file's: owned by the
+                               plan's source, src->appendix_files) */
+    int line, col;      /* its heading, in src */
+    size_t first, count; /* its blocks: plan->blocks[first, first + count) */
+} kh_appendix_t;
+
 typedef struct {
     char *parent, *issuer, *issuer_code;
+    char *issuer_full_name; /* issuer.full_name: running-text form, or NULL */
     char *number;       /* NULL: draft */
     char *place;
     int year, month, day; /* 0: left blank (a draft) */
@@ -100,11 +118,21 @@ typedef struct {
     char *archive;
     char *authority, *on_behalf_of, *signer_title, *signer_name;
     char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
-    kh_block_t *blocks;  /* the body, in reading order */
+    kh_block_t *blocks;  /* the body, then each appendix's, in reading order */
     size_t nblocks;
+    size_t nbody;        /* blocks[0, nbody): the plan's body, printed before
+                            the closing (Nơi nhận, signature) */
+    kh_appendix_t *appendices; /* printed after the closing, in this order */
+    size_t nappendices;
     /* to come: the footnote definitions (plan->footnotes), numbered in
      * order of first reference, each a list of blocks */
 } kh_plan_t;
+
+/* True if heading (a cmark-gfm heading node of a file's top level) starts
+ * an appendix: level 1, its text beginning "Phụ lục" in any case
+ * (model_appendix.c). validate.c restarts its heading numbers there. */
+struct cmark_node;
+bool kh_appendix_heading(struct cmark_node *heading);
 
 /* Builds the model. Returns NULL with diagnostics on a plan error. */
 kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,

@@ -25,6 +25,7 @@ typedef struct {
     size_t nurls, cap_urls;
     int next_def;               /* first line not yet searched for footnotes */
     bool no_xml;                /* libxml2 could not be loaded (reported once) */
+    size_t cap_appendices;      /* of plan->appendices */
 } kh_mctx_t;
 
 /* ---- model.c ---- */
@@ -56,5 +57,24 @@ void kh_mod_table_free(kh_table_t *t);
  * "table_row", "table_header", "table_cell", "strikethrough"): their
  * type numbers are given at run time, their names are the API. */
 bool kh_mod_is(cmark_node *n, const char *type);
+
+/* ---- model_appendix.c ---- */
+
+/* A top-level heading n: if it starts an appendix ("# Phụ lục I: …"),
+ * opens it (plan->appendices; the headings' counters restart), sets *next
+ * to the node after it (and after a landscape comment) and returns true. */
+bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next);
+/* An HTML block anywhere but right after an appendix heading: a landscape
+ * comment there is a warning (it has no effect). */
+void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n);
+/* True if the appendix file c->src starts with an appendix heading; else
+ * an error (appendix-heading) at its line 1. */
+bool kh_mod_appendix_file_start(kh_mctx_t *c);
+/* Once every file is read: the appendices' labels and Kèm theo lines (an
+ * appendix-issuer error when the issuer's running name is unknown), and
+ * the appendix-reference warnings. Sets plan->nbody. c->src: the plan's. */
+void kh_mod_appendices_finish(kh_mctx_t *c);
+/* Frees plan->appendices. */
+void kh_mod_appendices_free(kh_plan_t *p);
 
 #endif

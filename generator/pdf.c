@@ -619,8 +619,8 @@ static int S_pages(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
         HPDF_Page page = HPDF_AddPage(pdf);
         if (!page)
             return -1;
-        HPDF_Page_SetWidth(page, (HPDF_REAL)L->width);
-        HPDF_Page_SetHeight(page, (HPDF_REAL)L->height);
+        HPDF_Page_SetWidth(page, (HPDF_REAL)L->pages[p].width);
+        HPDF_Page_SetHeight(page, (HPDF_REAL)L->pages[p].height);
         for (int f = 0; f < KH_FONT_COUNT; f++)
             w.font_names[f] = type0[f] ? HPDF_Page_GetLocalFontName(
                                              page, (HPDF_Font)type0[f])

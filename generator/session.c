@@ -245,7 +245,7 @@ static void S_body_diagnostics(const kh_source_t *src, const kh_template_t *tpl,
     kh_plan_free(kh_plan_build(src, tpl, &body));
     for (size_t i = 0; i < body.count; i++) {
         const kh_diag_t *g = &body.items[i];
-        if (g->line >= src->body_line)
+        if (g->line >= src->body_line || strcmp(g->file, src->path))
             kh_diag_add(d, g->file, g->line, g->col, g->severity, g->rule, "%s",
                         g->message);
     }
@@ -272,6 +272,9 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
         return KH_PLAN_ERROR;
     k->type = t;
     kh_validate_plan(src, t->schema, t->tpl, t->fonts, d);
+    /* the appendix files, once the schema has checked their list */
+    kh_source_load_appendices(src, d);
+    kh_validate_appendix_files(src, t->tpl, t->fonts, d);
     if (d->errors != before) {
         S_body_diagnostics(src, t->tpl, d);
         return KH_PLAN_ERROR;

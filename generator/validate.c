@@ -345,6 +345,16 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
                     h->level, h->level + 1, "######");
     }
     h->level = level;
+    cmark_node *next = cmark_node_next(n);
+    if (kh_appendix_heading(n)) {
+        /* an appendix: its headings are numbered on their own; its own
+         * number is given by the model; empty only when nothing follows */
+        memset(h->counters, 0, sizeof h->counters);
+        if (!next || kh_appendix_heading(next))
+            S_diag(c, line, col, KH_SEV_WARNING, "empty-section",
+                   "this section has no content%s", "");
+        return;
+    }
     h->counters[level - 1]++;
     for (int i = level; i < KH_MAX_LEVELS; i++)
         h->counters[i] = 0;
@@ -357,7 +367,6 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
                     "heading-number", "the heading is written as '%s' but its "
                     "place makes it '%s', as it is printed", written, want);
     }
-    cmark_node *next = cmark_node_next(n);
     if (!next || (cmark_node_get_type(next) == CMARK_NODE_HEADING &&
                   cmark_node_get_heading_level(next) <= level))
         S_diag(c, line, col, KH_SEV_WARNING, "empty-section",
@@ -442,4 +451,22 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
     S_glyphs_in(c, src->body, src->body_len, src->body_line, 1, 1);
     S_placeholders(c);
     free(c);
+}
+
+void kh_validate_appendix_files(const kh_source_t *src, const kh_template_t *tpl,
+                                kh_font_t *fonts[KH_FONT_COUNT],
+                                kh_diag_list_t *diags)
+{
+    for (size_t i = 0; i < src->nappendix_files; i++) {
+        const kh_source_t *f = &src->appendix_files[i];
+        kh_vctx_t c = {.src = f, .tpl = tpl, .fonts = fonts, .diags = diags};
+        kh_heads_t h = {0};
+        const kh_node_t *num = kh_node_get(src->front, "numbering");
+        for (size_t k = 0; num && num->kind == KH_NODE_SEQ && k < num->n && k < KH_MAX_LEVELS; k++)
+            if (num->kids[k]->kind == KH_NODE_SCALAR)
+                h.numbering[k] = num->kids[k]->text;
+        if (f->body_doc)
+            S_body(&c, &h);
+        S_glyphs_in(&c, f->body, f->body_len, f->body_line, 1, 1);
+    }
 }

@@ -16,4 +16,10 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
                       const kh_template_t *tpl, kh_font_t *fonts[KH_FONT_COUNT],
                       kh_diag_list_t *diags);
 
+/* The body rules (headings, quotes, glyphs) on the appendix files of src
+ * (kh_source_load_appendices), each at its own positions. */
+void kh_validate_appendix_files(const kh_source_t *src, const kh_template_t *tpl,
+                                kh_font_t *fonts[KH_FONT_COUNT],
+                                kh_diag_list_t *diags);
+
 #endif

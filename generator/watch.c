@@ -24,11 +24,54 @@
 /* Events closer than this belong to one save. */
 #define KH_SETTLE_MS 30
 
+/* A file a plan reads besides itself: an appendix file (`appendices:`). */
+typedef struct {
+    char *base;
+    int wd;
+} kh_dep_t;
+
 typedef struct {
     char *path, *dir, *base;
     int wd;
     bool dirty;
+    kh_dep_t *deps; /* its appendix files, as the last render read them */
+    size_t ndeps;
 } kh_watched_t;
+
+static void S_free_deps(kh_watched_t *w)
+{
+    for (size_t i = 0; i < w->ndeps; i++)
+        free(w->deps[i].base);
+    free(w->deps);
+    w->deps = NULL;
+    w->ndeps = 0;
+}
+
+/* Watches the directories of the appendix files src read, so that saving
+ * one re-renders its plan (one that could not be read is not watched: the
+ * plan's next save finds it). */
+static void S_watch_deps(int fd, kh_watched_t *w, const kh_source_t *src)
+{
+    S_free_deps(w);
+    if (!src->nappendix_files)
+        return;
+    w->deps = calloc(src->nappendix_files, sizeof *w->deps);
+    if (!w->deps)
+        return;
+    for (size_t i = 0; i < src->nappendix_files; i++) {
+        char *a = strdup(src->appendix_files[i].path), *b = strdup(a ? a : "");
+        if (!a || !b) {
+            free(a);
+            free(b);
+            continue;
+        }
+        int wd = inotify_add_watch(fd, dirname(a), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+        if (wd >= 0)
+            w->deps[w->ndeps++] = (kh_dep_t){strdup(basename(b)), wd};
+        free(a);
+        free(b);
+    }
+}
 
 static double S_ms(void)
 {
@@ -49,7 +92,7 @@ static void S_stamp(FILE *out)
 
 /* Renders one plan and says what happened, with how long it took. */
 static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
-                      const kh_watched_t *w)
+                      kh_watched_t *w, int fd)
 {
     char *out = kh_batch_output_path(o, w->path);
     kh_render_opts_t ro = {out, false, kh_source_date(), o->producer, o->pdfa};
@@ -67,6 +110,7 @@ static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
     else
         fprintf(stderr, _("%s has errors: kept the last good %s\n"), w->path, out);
     fflush(stderr);
+    S_watch_deps(fd, w, &src);
     kh_source_free(&src);
     kh_diag_free(&d);
     free(out);
@@ -78,7 +122,7 @@ static int S_add_watches(int fd, kh_watched_t *w, char **plans, int n)
     for (int i = 0; i < n; i++) {
         char *a = strdup(plans[i]), *b = strdup(plans[i]);
         w[i] = (kh_watched_t){strdup(plans[i]), strdup(dirname(a)),
-                              strdup(basename(b)), -1, false};
+                              strdup(basename(b)), -1, false, NULL, 0};
         free(a);
         free(b);
         w[i].wd = inotify_add_watch(fd, w[i].dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
@@ -96,9 +140,14 @@ static int S_mark(kh_watched_t *w, int n, const char *buf, ssize_t len)
     int hits = 0;
     for (const char *p = buf; p < buf + len;) {
         const struct inotify_event *ev = (const struct inotify_event *)p;
-        for (int i = 0; ev->len && i < n; i++)
+        for (int i = 0; ev->len && i < n; i++) {
             if (w[i].wd == ev->wd && !strcmp(w[i].base, ev->name))
                 w[i].dirty = true, hits++;
+            for (size_t k = 0; k < w[i].ndeps; k++)
+                if (w[i].deps[k].wd == ev->wd && w[i].deps[k].base &&
+                    !strcmp(w[i].deps[k].base, ev->name))
+                    w[i].dirty = true, hits++;
+        }
         p += sizeof *ev + ev->len;
     }
     return hits;
@@ -114,7 +163,7 @@ int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events
         return 2;
     kh_session_t *s = kh_session_new(o->data_dir);
     for (int i = 0; i < n; i++)
-        S_rerender(s, o, &w[i]);
+        S_rerender(s, o, &w[i], fd);
     fprintf(stderr, _("kehoach: watching %d plan(s); Ctrl+C to stop\n"), n);
     int renders = 0;
     char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -134,7 +183,7 @@ int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events
             if (!w[i].dirty)
                 continue;
             w[i].dirty = false;
-            S_rerender(s, o, &w[i]);
+            S_rerender(s, o, &w[i], fd);
             renders++;
         }
     }
@@ -143,6 +192,7 @@ int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events
         free(w[i].path);
         free(w[i].dir);
         free(w[i].base);
+        S_free_deps(&w[i]);
     }
     free(w);
     close(fd);

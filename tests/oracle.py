@@ -212,10 +212,16 @@ def _parse(md, text):
     return out[0]
 
 
-def body_words(front, body, tpl, numbered=True):
+APPENDIX = re.compile(r"^phụ lục(?=$|[ :.\-\u2013])\s*(?:(?:[ivxlc]+|\d+)(?=$|[ :.\-\u2013]))?\s*[:.\-\u2013]?\s*", re.I)
+
+
+def body_words(front, body, tpl, numbered=True, appendices=None):
     """The body's words with Markdown syntax removed, headings numbered
     from the structure (numbered=False: hand numbers dropped, none added:
-    for comparing with an original typed without the structure)."""
+    for comparing with an original typed without the structure).
+    appendices: a list, to which each "# Phụ lục …" section is appended
+    as {"title": …, "words": […]} (its words are not in the result); its
+    headings are numbered on their own."""
     formats = [h["format"] for h in tpl["headings"]]
     for i, f in enumerate(front.get("numbering") or []):
         if i < len(formats):
@@ -230,7 +236,7 @@ def body_words(front, body, tpl, numbered=True):
     # an error (table-columns), so a rendered plan has none
     md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     counters = [0] * 9
-    words = []
+    words = body_only = []
     lists = []  # (ordered, next number) per open list
     heading = None
     thead = False
@@ -249,6 +255,13 @@ def body_words(front, body, tpl, numbered=True):
         elif t == "inline" and heading == -1:
             heading = None
             words += _words(_inline_text(tok))
+        elif t == "inline" and heading == 1 and appendices is not None and \
+                APPENDIX.match(_inline_text(tok).strip()):
+            heading = None
+            title = APPENDIX.sub("", _inline_text(tok).strip(), 1)
+            appendices.append({"title": title, "words": []})
+            words = appendices[-1]["words"]
+            counters = [0] * 9
         elif t == "inline" and heading:
             level = heading
             heading = None
@@ -281,15 +294,52 @@ def body_words(front, body, tpl, numbered=True):
             words += _words(tok.content)
         elif t == "html_block":
             words += _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", tok.content)))
-    return words
+    return body_only
 
 
-def expected_words(text):
+def expected_words(text, base=None):
     """Every word the plan (its file's text) must print, in source order
     (page numbers aside)."""
     front, body = split_source(text)
     tpl = template(front)
-    return header_words(front, tpl) + body_words(front, body, tpl) + closing_words(front, tpl)
+    apps = []
+    words = header_words(front, tpl) + body_words(front, body, tpl, appendices=apps) + \
+        closing_words(front, tpl)
+    for rel in front.get("appendices") or []:
+        try:
+            with open(os.path.join(base or ".", rel), encoding="utf-8") as f:
+                body_words(front, f.read(), tpl, appendices=apps)
+        except OSError:
+            pass  # the plan does not render (appendix-file)
+    return words + sum((appendix_words(front, tpl, a, i, len(apps))
+                        for i, a in enumerate(apps)), [])
+
+
+def appendix_words(front, tpl, app, i, n):
+    """An appendix's caption (generated: spec appendix-esign.md §1), then
+    its words: "Phụ lục" or "Phụ lục I", "II" … (two or more), the title
+    upper case, "(Kèm theo Kế hoạch số 870/KH-SYT ngày … của <issuer>)".
+    Without issuer.full_name, the issuer's running name is matched in any
+    case against its upper-case one (UBND spelt out)."""
+    a = tpl["appendix"]
+    words = _words(a["label"] + (" " + roman(i + 1) if n > 1 else ""))
+    words += _words(app["title"], True)
+    number = front.get("number")
+    parts = [int(x) for x in str(front["date"]).split("-")]
+    sym = "%s/%s-%s" % (("%02d" % int(number)) if number else "", tpl["doc_code"],
+                        front["issuer"]["code"])
+    day = "%02d" % parts[2] if number and len(parts) > 2 else ""
+    month = (("%02d" if parts[1] <= 2 else "%d") % parts[1]) if number and len(parts) > 1 else ""
+    words += _words("(Kèm theo %s số %s ngày %s tháng %s năm %d của" % (
+        a["attached_doc"], sym, day, month, parts[0]))
+    name = front["issuer"].get("full_name")
+    if name:
+        name_words = _words(name)
+    else:
+        up = _lines(front["issuer"]["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
+        name_words = _words(up, True)
+    name_words[-1] = _word(name_words[-1] + ")", name_words[-1].upcased)
+    return words + name_words + app["words"]
 
 
 # ---- the PDF ----
@@ -364,7 +414,12 @@ def _match_words(expected, pages):
             for w in line:
                 got.append((w[4], (n, round(w[1], 1), w[0])))
     want = collections.Counter(expected)
-    want.update(str(n) for n in range(2, len(pages) + 1))
+    # page numbers: alone on a page's first line, counting from 2 in each
+    # section (the plan, each appendix), none on a section's first page
+    for n, (_, _, lines) in enumerate(pages):
+        if n and lines and len(lines[0]) == 1 and lines[0][0][4].isdigit() and \
+                int(lines[0][0][4]) <= n + 1:
+            want[lines[0][0][4]] += 1
     have = collections.Counter(t for t, _ in got)
     missing, extra = want - have, have - want
     # a table's header row is printed again on every page the table reaches
@@ -413,7 +468,7 @@ def problems(plan, pdf, limit=20):
     """Every way the PDF breaks the promise for the plan, as sentences
     (empty: it holds)."""
     with open(plan, encoding="utf-8") as f:
-        expected = expected_words(f.read())
+        expected = expected_words(f.read(), os.path.dirname(plan))
     pages = read_pdf(pdf)
     missing, extra = _match_words(expected, pages)
     out = []

@@ -157,8 +157,8 @@ static void S_check_page(const kh_layout_t *l, const kh_page_t *pg,
         kh_box_t b = {op->x, op->y + fi.descent * op->size / 1000,
                       op->x + w, op->y + fi.ascent * op->size / 1000, i};
         if (b.x0 < KH_FUZZ_EDGE_PT - KH_FUZZ_EPS_PT || b.y0 < KH_FUZZ_EDGE_PT - KH_FUZZ_EPS_PT ||
-            b.x1 > l->width - KH_FUZZ_EDGE_PT + KH_FUZZ_EPS_PT ||
-            b.y1 > l->height - KH_FUZZ_EDGE_PT + KH_FUZZ_EPS_PT)
+            b.x1 > pg->width - KH_FUZZ_EDGE_PT + KH_FUZZ_EPS_PT ||
+            b.y1 > pg->height - KH_FUZZ_EDGE_PT + KH_FUZZ_EPS_PT)
             S_fail("text outside the paper less 8 mm", t, op->len);
         /* for overlaps, the box between baseline - 0.2 em and 0.7 em: the
          * marks of Vietnamese capitals may reach into the line above by

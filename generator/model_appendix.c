@@ -1,0 +1,352 @@
+/* Appendices (Phụ lục) in the model: spec appendix-esign.md §1, from
+ * Nghị định 30/2020, Phụ lục I Mục III.1 and Phụ lục III Mẫu 2.1/2.2.
+ *
+ * An appendix starts at a level-1 heading of a file's top level whose
+ * text begins "Phụ lục" (any case): `# Phụ lục I: Danh mục …`. A hand
+ * number after the word (I, II, 1, 2) is dropped: appendices are numbered
+ * from their order, "Phụ lục I", "Phụ lục II" … when there are two or more
+ * in all (body and files), plain "Phụ lục" when there is one (III.1.a).
+ * The title follows ":", ".", "-" or "–" and may be empty. Everything up
+ * to the next such heading is the appendix; its headings are numbered on
+ * their own (the counters restart). `<!-- landscape -->` (or `<!-- khổ
+ * ngang -->`) as the first thing after the heading turns its pages; an
+ * HTML comment GitHub's preview does not show.
+ *
+ * The caption's words are decided here: the label, the title in upper
+ * case and the "(Kèm theo Kế hoạch số … của …)" line (wording.c) with the
+ * issuer's running-text name. Whether the body refers to each appendix
+ * (III.1.a: the body must point to every appendix) is known here too, so
+ * `validate` and `render` give the same appendix-reference warnings. */
+#include "model_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "wording.h"
+
+/* The heading's text, flattened (styles are the caption's own). */
+static char *S_heading_text(cmark_node *n)
+{
+    kh_buf_t b = {0};
+    cmark_iter *it = cmark_iter_new(n);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *k = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type t = cmark_node_get_type(k);
+        if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
+            kh_buf_puts(&b, cmark_node_get_literal(k));
+        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+            kh_buf_puts(&b, " ");
+    }
+    cmark_iter_free(it);
+    kh_buf_put(&b, "", 0);
+    return kh_buf_take(&b);
+}
+
+/* Length of a hand number at s (Roman I, II … or Arabic 1, 2) ending at a
+ * word's end; 0 if none. */
+static size_t S_hand_number(const char *s)
+{
+    size_t k = 0;
+    if (isdigit((unsigned char)s[0]))
+        while (isdigit((unsigned char)s[k]))
+            k++;
+    else
+        while (s[k] && strchr("IVXLCivxlc", s[k]))
+            k++;
+    /* a word's end: not a letter or digit (bytes of a Vietnamese letter
+     * are ≥ 0x80) */
+    unsigned char e = (unsigned char)s[k];
+    return k && !isalnum(e) && e < 0x80 ? k : !strncmp(s + k, "\u2013", 3) ? k : 0;
+}
+
+/* If text begins "Phụ lục" (any case; NFC, as every text here is): the
+ * title after its hand number and separator, in *title (malloc'd, "" for
+ * none), and true. */
+static bool S_parse(const char *text, char **title)
+{
+    static const char word[] = "phụ lục";
+    const size_t wl = sizeof word - 1;
+    char *low = kh_text_lower(text);
+    /* "Ụ" and "ụ" take as many bytes, so offsets in low are offsets in text */
+    bool is = !strncmp(low, word, wl) && strlen(low) == strlen(text) &&
+              (!low[wl] || low[wl] == ' ' || strchr(":.-", low[wl]) ||
+               !strncmp(low + wl, "\u2013", 3));
+    free(low);
+    if (!is)
+        return false;
+    const char *s = text + wl;
+    while (*s == ' ')
+        s++;
+    s += S_hand_number(s);
+    while (*s == ' ')
+        s++;
+    if (*s == ':' || *s == '.' || *s == '-')
+        s++;
+    else if (!strncmp(s, "\u2013", 3))
+        s += 3;
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        n--;
+    *title = strndup(s, n);
+    if (!*title)
+        abort();
+    return true;
+}
+
+/* "<!-- landscape -->", "<!--KHỔ NGANG-->" … : an HTML block that is only
+ * that comment (spaces and case free). */
+static bool S_is_landscape(cmark_node *n)
+{
+    if (!n || cmark_node_get_type(n) != CMARK_NODE_HTML_BLOCK)
+        return false;
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit)
+        return false;
+    char *low = kh_text_lower(lit), *p = low;
+    bool yes = false;
+    while (*p == ' ')
+        p++;
+    if (!strncmp(p, "<!--", 4)) {
+        p += 4;
+        while (*p == ' ')
+            p++;
+        size_t k = !strncmp(p, "landscape", 9) ? 9
+                   : !strncmp(p, "khổ ngang", strlen("khổ ngang")) ? strlen("khổ ngang")
+                                                                    : 0;
+        if (k) {
+            p += k;
+            while (*p == ' ')
+                p++;
+            if (!strncmp(p, "-->", 3)) {
+                p += 3;
+                while (*p == ' ' || *p == '\n')
+                    p++;
+                yes = !*p;
+            }
+        }
+    }
+    free(low);
+    return yes;
+}
+
+bool kh_appendix_heading(cmark_node *n)
+{
+    if (cmark_node_get_type(n) != CMARK_NODE_HEADING ||
+        cmark_node_get_heading_level(n) != 1)
+        return false;
+    char *text = S_heading_text(n), *title = NULL;
+    bool is = S_parse(text, &title);
+    free(text);
+    free(title);
+    return is;
+}
+
+bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next)
+{
+    if (cmark_node_get_heading_level(n) != 1)
+        return false;
+    char *text = S_heading_text(n), *title;
+    bool is = S_parse(text, &title);
+    free(text);
+    if (!is)
+        return false;
+    kh_plan_t *p = c->plan;
+    if (!p->nappendices)
+        p->nbody = p->nblocks;
+    else
+        p->appendices[p->nappendices - 1].count =
+            p->nblocks - p->appendices[p->nappendices - 1].first;
+    p->appendices = kh_array_grow(p->appendices, p->nappendices, &c->cap_appendices,
+                                  sizeof *p->appendices, 4);
+    kh_appendix_t *a = &p->appendices[p->nappendices++];
+    memset(a, 0, sizeof *a);
+    kh_mod_node_pos(c, n, &a->line, &a->col);
+    a->src = c->src;
+    a->first = p->nblocks;
+    if (title[0])
+        a->title = kh_text_upper(title);
+    free(title);
+    /* its headings are numbered on their own */
+    memset(c->counters, 0, sizeof c->counters);
+    *next = cmark_node_next(n);
+    if (S_is_landscape(*next)) {
+        a->landscape = true;
+        *next = cmark_node_next(*next);
+    }
+    return true;
+}
+
+void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n)
+{
+    if (!S_is_landscape(n))
+        return;
+    int line, col;
+    kh_mod_node_pos(c, n, &line, &col);
+    kh_mod_diag(c, line, col, KH_SEV_WARNING, "landscape",
+                "%s has no effect here: it turns an appendix's pages when it "
+                "comes right after its '# Phụ lục' heading",
+                "<!-- landscape -->");
+}
+
+bool kh_mod_appendix_file_start(kh_mctx_t *c)
+{
+    cmark_node *n = cmark_node_first_child(c->src->body_doc);
+    bool ok = n && kh_appendix_heading(n);
+    if (!ok)
+        kh_mod_diag(c, 1, 1, KH_SEV_ERROR, "appendix-heading",
+                    "an appendix file starts with its heading, "
+                    "'# Phụ lục: title' (or '# Phụ lục I: title')%s", "");
+    return ok;
+}
+
+/* The text of the plan's body (before the first appendix), lower case,
+ * one space between blocks: what the references are looked for in. */
+static char *S_body_text(const kh_plan_t *p)
+{
+    kh_buf_t b = {0};
+    for (size_t i = 0; i < p->nbody; i++) {
+        const kh_block_t *bl = &p->blocks[i];
+        if (bl->kind == KH_BLOCK_TABLE) {
+            for (int k = 0; k < bl->table.rows * bl->table.cols; k++)
+                for (size_t s = 0; s < bl->table.cells[k].text.nspans; s++) {
+                    kh_buf_puts(&b, bl->table.cells[k].text.spans[s].text);
+                    kh_buf_puts(&b, " ");
+                }
+        } else {
+            for (size_t s = 0; s < bl->para.text.nspans; s++)
+                kh_buf_puts(&b, bl->para.text.spans[s].text);
+        }
+        kh_buf_puts(&b, " ");
+    }
+    kh_buf_put(&b, "", 0);
+    char *all = kh_buf_take(&b);
+    char *low = kh_text_lower(all);
+    free(all);
+    /* a no-break space or a line break between the words counts as one */
+    for (char *q = low; (q = strstr(q, "\u00a0"));)
+        memcpy(q, "  ", 2);
+    for (char *q = low; *q; q++)
+        if (*q == '\n')
+            *q = ' ';
+    return low;
+}
+
+/* A Roman (i, ii … in lower case) or Arabic number at s: its value, and
+ * its length in *len; 0 if none ends a word there. */
+static int S_number_value(const char *s, size_t *len)
+{
+    *len = S_hand_number(s);
+    if (!*len)
+        return 0;
+    if (isdigit((unsigned char)s[0]))
+        return atoi(s);
+    static const char *const R[] = {"i", "ii", "iii", "iv", "v", "vi", "vii",
+                                    "viii", "ix", "x", "xi", "xii", "xiii",
+                                    "xiv", "xv", "xvi", "xvii", "xviii", "xix",
+                                    "xx"};
+    for (size_t k = 0; k < sizeof R / sizeof R[0]; k++)
+        if (strlen(R[k]) == *len && !strncmp(s, R[k], *len))
+            return (int)k + 1;
+    return 0;
+}
+
+/* Which appendices the body mentions: seen[i] for appendix i + 1. */
+static void S_references(const kh_plan_t *p, bool *seen)
+{
+    char *body = S_body_text(p);
+    static const char word[] = "phụ lục";
+    size_t n = p->nappendices;
+    for (const char *q = body; (q = strstr(q, word)); q += sizeof word - 1) {
+        const char *s = q + sizeof word - 1;
+        const size_t cl = strlen("các ");
+        bool all = n == 1 || ((size_t)(q - body) >= cl && !strncmp(q - cl, "các ", cl));
+        while (*s == ' ')
+            s++;
+        if (!strncmp(s, "kèm theo", strlen("kèm theo")))
+            all = true;
+        size_t len;
+        int v = S_number_value(s, &len);
+        for (size_t i = 0; i < n; i++)
+            if (all || (size_t)v == i + 1)
+                seen[i] = true;
+    }
+    free(body);
+}
+
+void kh_mod_appendices_finish(kh_mctx_t *c)
+{
+    kh_plan_t *p = c->plan;
+    if (!p->nappendices) {
+        p->nbody = p->nblocks;
+        return;
+    }
+    kh_appendix_t *last = &p->appendices[p->nappendices - 1];
+    last->count = p->nblocks - last->first;
+    const kh_template_t *t = c->tpl;
+    for (size_t i = 0; i < p->nappendices; i++) {
+        kh_appendix_t *a = &p->appendices[i];
+        kh_buf_t b = {0};
+        kh_buf_puts(&b, t->appendix_label);
+        if (p->nappendices > 1) {
+            int counters[KH_MAX_LEVELS] = {(int)i + 1};
+            char roman[32];
+            kh_number_format("{1:I}", counters, roman, sizeof roman);
+            kh_buf_printf(&b, " %s", roman);
+        }
+        kh_buf_put(&b, "", 0);
+        a->label = kh_buf_take(&b);
+    }
+    bool *seen = calloc(p->nappendices, sizeof *seen);
+    if (!seen)
+        abort();
+    S_references(p, seen);
+    for (size_t i = 0; i < p->nappendices; i++) {
+        const kh_appendix_t *a = &p->appendices[i];
+        if (!seen[i])
+            kh_diag_add(c->diags, a->src->path, a->line, a->col, KH_SEV_WARNING,
+                        "appendix-reference",
+                        "the body never refers to %s: the decree asks it to point "
+                        "to each appendix (\"chi tiết tại %s kèm theo\")",
+                        a->label, a->label);
+    }
+    free(seen);
+    if (!p->issuer || !p->issuer_code || !p->year)
+        return; /* the front matter failed: reported already */
+    char *name = p->issuer_full_name ? strdup(p->issuer_full_name)
+                                     : kh_issuer_running_name(p->issuer);
+    if (!name) {
+        const kh_node_t *iss = kh_node_get(c->src->front, "issuer");
+        const kh_node_t *at = kh_node_get(iss, "name");
+        kh_diag_add(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
+                    KH_SEV_ERROR, "appendix-issuer",
+                    "the appendices' \"(Kèm theo %s số … của …)\" line names the "
+                    "issuer as running text writes it, which cannot be told from "
+                    "'%s': give it as issuer.full_name (e.g. full_name: Sở Y tế)",
+                    t->appendix_attached_doc, p->issuer);
+        c->ok = false;
+        return;
+    }
+    for (size_t i = 0; i < p->nappendices; i++)
+        p->appendices[i].attached = kh_attached_line(
+            t->appendix_attached_doc, p->number, t->doc_code, p->issuer_code,
+            p->year, p->month, p->day, name, t->draft_blank);
+    free(name);
+}
+
+void kh_mod_appendices_free(kh_plan_t *p)
+{
+    for (size_t i = 0; i < p->nappendices; i++) {
+        free(p->appendices[i].label);
+        free(p->appendices[i].title);
+        free(p->appendices[i].attached);
+    }
+    free(p->appendices);
+}
