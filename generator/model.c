@@ -431,7 +431,7 @@ static void S_add_span(kh_text_t *b, const char *text, size_t len,
                        unsigned style)
 {
     kh_span_t *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
-    if (!last || (style & KH_SPAN_BREAK) || last->style != style) {
+    if (!last || (style & (KH_SPAN_BREAK | KH_SPAN_NOTE)) || last->style != style) {
         b->spans = kh_array_grow(b->spans, b->nspans, &b->cap_spans, sizeof *b->spans, 8);
         last = &b->spans[b->nspans++];
         *last = (kh_span_t){NULL, 0, 0, style};
@@ -450,6 +450,11 @@ static void S_add_span(kh_text_t *b, const char *text, size_t len,
     /* invisible characters print nothing (validate warns: invisible-char) */
     last->len += kh_text_drop_invisible(last->text + last->len, len);
     last->text[last->len] = '\0';
+}
+
+void kh_mod_add_span(kh_text_t *t, const char *text, size_t len, unsigned style)
+{
+    S_add_span(t, text, len, style);
 }
 
 /* A new paragraph, heading or table at a file position. A list item's
@@ -505,6 +510,7 @@ typedef struct {
     unsigned base;       /* style of the whole text (headings, header cells) */
     int bold, italic;    /* open ** and * */
     int html_bold, html_italic; /* open <b>/<strong>, <i>/<em> */
+    int sup, sub;        /* open <sup>, <sub> */
     int cur_line;        /* cmark line of the last positioned node */
     size_t cur_skip;     /* its leading blanks (plan's own tree) */
     bool space;          /* the last printed character is a typed space */
@@ -524,8 +530,11 @@ static kh_text_t *S_cur(kh_inl_t *st)
 
 static unsigned S_style(const kh_inl_t *st)
 {
+    /* <sup> and <sub> nested in each other: the inner one wins */
     return st->base | (st->bold || st->html_bold ? KH_SPAN_BOLD : 0) |
-           (st->italic || st->html_italic ? KH_SPAN_ITALIC : 0);
+           (st->italic || st->html_italic ? KH_SPAN_ITALIC : 0) |
+           (st->sup > 0 && st->sub == 0 ? KH_SPAN_SUP : 0) |
+           (st->sub > 0 ? KH_SPAN_SUB : 0);
 }
 
 static void S_print(kh_inl_t *st, const char *s, size_t n)
@@ -601,12 +610,16 @@ static size_t S_footnote_label(const char *s, size_t n)
     return 0;
 }
 
+/* A footnote reference no definition answers: cmark-gfm leaves it as
+ * text, so it would print as typed. */
 static void S_footnote_diag(kh_mctx_t *c, int line, int col, const char *label,
                             size_t len)
 {
-    kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "footnote",
-                "footnote %.*s printed as typed: kehoach does not place "
-                "footnotes yet", (int)(len < 60 ? len : 60), label);
+    kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "footnote",
+                "no note %.*s is defined: the reference would print as typed; "
+                "add its definition (\"[^x]: text\") or delete it",
+                (int)(len < 60 ? len : 60), label);
+    c->ok = false;
 }
 
 static void S_inl_text(kh_inl_t *st, cmark_node *n)
@@ -617,7 +630,7 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
         int line, col;
         size_t fl = S_footnote_label(t + i, len - i);
         if (fl) {
-            S_inl_pos(st, n, i, KH_SEV_WARNING, &line, &col);
+            S_inl_pos(st, n, i, KH_SEV_ERROR, &line, &col);
             S_footnote_diag(st->c, line, col, t + i, fl);
             i += fl - 1;
             continue;
@@ -806,6 +819,12 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
     } else if (!strcmp(name, "i") || !strcmp(name, "em")) {
         if (st->html_italic + delta >= 0)
             st->html_italic += delta;
+    } else if (!strcmp(name, "sup")) {
+        if (st->sup + delta >= 0)
+            st->sup += delta;
+    } else if (!strcmp(name, "sub")) {
+        if (st->sub + delta >= 0)
+            st->sub += delta;
     } else if (!strcmp(name, "img")) {
         KH_TAG_POS(KH_SEV_ERROR);
         kh_mod_diag(st->c, line, col, KH_SEV_ERROR, "image",
@@ -899,7 +918,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                 st.footnote = first && cmark_node_get_type(first) == CMARK_NODE_TEXT &&
                               cmark_node_get_literal(first)[0] == '^';
                 if (st.footnote) {
-                    S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
+                    S_inl_pos(&st, n, 0, KH_SEV_ERROR, &line, &col);
                     const char *label = cmark_node_get_literal(first);
                     kh_buf_t l = {0};
                     kh_buf_printf(&l, "[%s]", label);
@@ -927,6 +946,13 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
             }
             break;
         }
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            if (enter) {
+                S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
+                kh_mod_note_ref(c, S_cur(&st), n, S_style(&st), line, col);
+                st.space = false;
+            }
+            break;
         case CMARK_NODE_IMAGE:
             S_inl_pos(&st, n, 0, KH_SEV_ERROR, &line, &col);
             kh_mod_diag(c, line, col, KH_SEV_ERROR, "image",
@@ -1172,6 +1198,7 @@ typedef struct {
     long cur;         /* index of the paragraph being filled; -1: none yet */
     int cur_line;     /* file line of the element being read */
     int bold, italic, pre;
+    int sup, sub;     /* open <sup>, <sub> */
     bool space;       /* a space is due before the next word */
     bool warned;
     bool in_a;
@@ -1205,7 +1232,7 @@ static const char *const S_BLOCK_TAGS[] = {
     "form", "fieldset", "details", "summary", "body", "html", NULL};
 /* Elements printed as GitHub shows them, when they carry no attribute. */
 static const char *const S_PLAIN_TAGS[] = {"p", "div", "br", "b", "strong", "i",
-                                           "em", "html", "body", NULL};
+                                           "em", "sup", "sub", "html", "body", NULL};
 
 /* The text of the paragraph the HTML prints into (opened on first use). */
 static kh_text_t *S_html_para(kh_html_t *h)
@@ -1222,7 +1249,8 @@ static kh_text_t *S_html_para(kh_html_t *h)
 
 static unsigned S_html_style(const kh_html_t *h)
 {
-    return (h->bold ? KH_SPAN_BOLD : 0) | (h->italic ? KH_SPAN_ITALIC : 0);
+    return (h->bold ? KH_SPAN_BOLD : 0) | (h->italic ? KH_SPAN_ITALIC : 0) |
+           (h->sup > 0 && h->sub == 0 ? KH_SPAN_SUP : 0) | (h->sub > 0 ? KH_SPAN_SUB : 0);
 }
 
 /* Text as a browser shows it: runs of blanks and line ends are one space,
@@ -1329,6 +1357,8 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         h->italic++;
     if (S_named(n->name, "pre"))
         h->pre++;
+    h->sup += S_named(n->name, "sup");
+    h->sub += S_named(n->name, "sub");
     if (is_a && !h->in_a) {
         xmlChar *v = h->x->get_prop(n, (const xmlChar *)"href");
         free(h->href);
@@ -1352,6 +1382,8 @@ static void S_html_leave(kh_html_t *h, xmlNode *n)
         h->italic--;
     if (S_named(n->name, "pre"))
         h->pre--;
+    h->sup -= S_named(n->name, "sup");
+    h->sub -= S_named(n->name, "sub");
     if (S_named(n->name, "a") && h->in_a) {
         h->in_a = false;
         const char *text = h->a_text.data ? h->a_text.data : "";
@@ -1535,6 +1567,8 @@ static const char *S_strip_containers(const char *s, size_t *len)
 /* Prints the consumed definitions on lines before line upto. */
 static void S_flush_defs(kh_mctx_t *c, int upto)
 {
+    if (c->in_note) /* a note's lines come after the body read so far */
+        return;
     if (upto > c->src->nlines + 1)
         upto = c->src->nlines + 1;
     for (int l = c->next_def; l < upto; l++) {
@@ -1548,8 +1582,17 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
         int col = kh_mod_char_col(c, l, (size_t)(t - s));
-        if (footnote)
-            S_footnote_diag(c, l, col, t, rl - 1);
+        if (footnote) { /* cmark-gfm dropped it: nothing refers to it */
+            kh_mod_note_unused(c, l, col, t, rl - 1);
+            while (l + 1 < upto && !c->covered[l + 1]) { /* its other lines */
+                s = kh_source_line(c->src, l + 1, &len);
+                t = S_strip_containers(s, &len);
+                if (t[0] == '[' && S_ref_label(t, len))
+                    break;
+                l++;
+            }
+            continue;
+        }
         kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, l, col);
         S_add_span(&b->para.text, t, len, 0);
         /* its continuation lines, up to a blank or printed line */
@@ -1671,6 +1714,8 @@ static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
 static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
 {
     cmark_node *next = cmark_node_next(n);
+    if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION)
+        return next; /* read at its first reference (model_note.c) */
     S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(n)));
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
@@ -1707,6 +1752,22 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
         break;
     }
     return next;
+}
+
+void kh_mod_blocks_into(kh_mctx_t *c, cmark_node *parent, kh_block_t **blocks,
+                        size_t *nblocks)
+{
+    kh_plan_t *p = c->plan;
+    kh_block_t *body = p->blocks;
+    size_t nbody = p->nblocks, cap = c->cap;
+    char bullet[sizeof c->bullet];
+    memcpy(bullet, c->bullet, sizeof bullet);
+    c->bullet[0] = '\0';
+    p->blocks = NULL, p->nblocks = 0, c->cap = 0;
+    S_blocks(c, parent, 1, false);
+    *blocks = p->blocks, *nblocks = p->nblocks;
+    p->blocks = body, p->nblocks = nbody, c->cap = cap;
+    memcpy(c->bullet, bullet, sizeof bullet);
 }
 
 static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top)
@@ -1782,6 +1843,7 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     S_mark_covered(&c);
     S_blocks(&c, src->body_doc, 0, true);
     S_flush_defs(&c, src->nlines + 1);
+    kh_mod_notes_done(&c);
     free(c.covered);
     free(c.urls);
     if (!c.ok) {
@@ -1798,7 +1860,7 @@ static void S_free_text(kh_text_t *t)
     free(t->spans);
 }
 
-static void S_free_block(kh_block_t *b)
+void kh_mod_block_free(kh_block_t *b)
 {
     switch (b->kind) {
     case KH_BLOCK_PARAGRAPH:
@@ -1826,7 +1888,8 @@ void kh_plan_free(kh_plan_t *p)
     for (int i = 0; i < KH_MAX_LEVELS; i++)
         free(p->numbering[i]);
     for (size_t i = 0; i < p->nblocks; i++)
-        S_free_block(&p->blocks[i]);
+        kh_mod_block_free(&p->blocks[i]);
     free(p->blocks);
+    kh_mod_notes_free(p);
     free(p);
 }
