@@ -428,14 +428,16 @@ def _join_broken(missing, extra, got):
 def _join_adjacent(missing, extra, got):
     """A word with a superscript or subscript in it ("m<sup>2</sup>",
     "Luật[^1]" printed "Luật" and a raised "1") comes from pdftotext as
-    words one after the other: matches each missing word with such a run
-    of unexpected words, and takes them off both sides."""
+    words one after the other, each touching the one before (no space
+    between): matches each missing word with such a run of unexpected
+    words, and takes them off both sides."""
     for m in list(missing):
         k = 0
         while missing[m] > 0 and k < len(got):
             s, j = "", k
             while j < len(got) and extra[got[j][0]] > 0 and m.startswith(s + got[j][0]) \
-                    and s != m and got[j][1][0] == got[k][1][0]:
+                    and s != m and got[j][1][0] == got[k][1][0] and \
+                    (j == k or abs(got[j][1][2] - got[j - 1][1][3]) < 1.0):
                 s += got[j][0]
                 j += 1
             run = collections.Counter(t for t, _ in got[k:j])
@@ -452,11 +454,11 @@ def _match_words(expected, pages):
     """(missing, extra): expected words not printed, printed words not
     expected, after page numbers, repeated table header rows, broken long
     words and case folding."""
-    got = []  # (text, (page, line top, x)) in pdftotext's order
+    got = []  # (text, (page, line top, x, right x)) in pdftotext's order
     for n, (_, _, lines) in enumerate(pages):
         for line in lines:
             for w in line:
-                got.append((w[4], (n, round(w[1], 1), w[0])))
+                got.append((w[4], (n, round(w[1], 1), w[0], w[2])))
     want = collections.Counter(expected)
     want.update(str(n) for n in range(2, len(pages) + 1))
     have = collections.Counter(t for t, _ in got)
