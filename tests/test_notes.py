@@ -184,8 +184,7 @@ def test_pushed_line(tmp):
         before = [w for w in p.words("hiện.") if ref and w[0] == ref[0] - 1]
         if ref and ref[0] == 2 and before and before[-1][4] < BOTTOM - 20:
             # without the note, the same line stays on page 1
-            plain = Plan(tmp, "plain-%d" % n, body.replace("[^a]", "").split("[a]:")[0]
-                         .split("\n\n[^")[0] + "\n")
+            plain = Plan(tmp, "plain-%d" % n, body.split("\n\n[^a]:")[0].replace("[^a]", "") + "\n")
             if plain.word("Tham") and plain.word("Tham")[0] == 1:
                 pushed.append(n)
     check(pushed, "pushed: for some place of the reference, its line went to the next page "
