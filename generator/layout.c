@@ -1207,8 +1207,9 @@ static void S_page_done(kh_page_t *pg)
     }
 }
 
-/* The foot's height holding note lines [from, to): the gap under the
- * rule, then the lines; 0 for none. */
+/* The foot's height holding note lines [from, to): the gap between the
+ * body and the first note (template footnote.space_before_pt, the rule
+ * halfway down it), then the lines; 0 for none. */
 static double S_foot_h(const kh_lctx_t *c, size_t from, size_t to)
 {
     return to > from ? c->tpl->footnote_gap + c->foot_pre[to] - c->foot_pre[from] : 0;
@@ -1387,7 +1388,8 @@ static void S_close_table(kh_lctx_t *c, kh_page_t *pg, size_t next, double top)
  * pg, as many as fit between the body's bottom (body_bottom, measured
  * down from the paper's top) and the bottom margin (top + avail), their
  * lines stacked upward from it, under a rule footnote_rule_len long from
- * the text's left edge; the rest goes on at the next page's foot. */
+ * the text's left edge, halfway down the footnote_gap between the body
+ * and the first note; the rest goes on at the next page's foot. */
 static void S_foot_place(kh_lctx_t *c, kh_page_t *pg, size_t first, size_t end,
                          double body_bottom, double top, double avail)
 {
@@ -1400,12 +1402,14 @@ static void S_foot_place(kh_lctx_t *c, kh_page_t *pg, size_t first, size_t end,
         to++;
     if (to == from)
         return;
-    double y = bottom - S_foot_h(c, from, to);
-    kh_op_t rule = {.kind = KH_OP_RULE, .x = c->left, .y = t->page_h - y,
-                    .x2 = c->left + t->footnote_rule_len, .y2 = t->page_h - y,
+    /* the rule halfway down the gap: a raised number on the first note's
+     * line would touch a rule drawn right on top of it */
+    double y = bottom - S_foot_h(c, from, to) + t->footnote_gap;
+    double ry = t->page_h - (y - t->footnote_gap / 2);
+    kh_op_t rule = {.kind = KH_OP_RULE, .x = c->left, .y = ry,
+                    .x2 = c->left + t->footnote_rule_len, .y2 = ry,
                     .thickness = t->rule_width};
     S_put(pg, &rule);
-    y += t->footnote_gap;
     for (size_t i = from; i < to; i++)
         y = S_place_box(c, pg, &c->foot[i], y);
     c->foot_next = to;
