@@ -1255,6 +1255,27 @@ static unsigned S_html_style(const kh_html_t *h)
 
 /* Text as a browser shows it: runs of blanks and line ends are one space,
  * none at a paragraph's start; inside <pre> line ends are line breaks. */
+/* "[^x]" inside HTML: Markdown is not read there (GitHub neither), so
+ * it prints as typed; found in the file from the element's line. */
+static void S_html_footnote(kh_html_t *h, const char *label, size_t n)
+{
+    int line = h->cur_line, col = 1;
+    for (int l = h->cur_line; l < h->cur_line + 64 && l <= h->c->src->nlines; l++) {
+        size_t len;
+        const char *t = kh_source_line(h->c->src, l, &len);
+        const char *at = t ? memmem(t, len, label, n) : NULL;
+        if (at) {
+            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
+            break;
+        }
+    }
+    kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_WARNING, "footnote",
+                "footnote reference %.*s inside HTML is printed as typed (Markdown "
+                "is not read inside HTML, on GitHub either); write the number "
+                "as <sup>1</sup> and the note in the text, or use Markdown here",
+                (int)(n < 60 ? n : 60), label);
+}
+
 static void S_html_text(kh_html_t *h, const char *s)
 {
     for (size_t i = 0; s[i];) {
@@ -1277,6 +1298,11 @@ static void S_html_text(kh_html_t *h, const char *s)
                 kh_buf_put(&h->a_text, " ", 1);
         }
         h->space = false;
+        for (size_t k = i; k < i + w; k++) {
+            size_t fl = S_footnote_label(s + k, i + w - k);
+            if (fl)
+                S_html_footnote(h, s + k, fl);
+        }
         S_add_span(b, s + i, w, S_html_style(h));
         if (h->in_a)
             kh_buf_put(&h->a_text, s + i, w);

@@ -33,6 +33,9 @@ typedef struct {
     int *note_nums;
     size_t nnote_defs, cap_note_defs;
     size_t cap_notes;           /* of plan->notes */
+    cmark_node **note_wait;     /* per note: its definition, read once the
+                                   document's references are numbered */
+    size_t notes_filled;        /* notes whose text has been read */
     int in_note;                /* > 0 while a note's blocks are read */
 } kh_mctx_t;
 
@@ -71,8 +74,9 @@ void kh_mod_block_free(kh_block_t *b);
 /* The footnote reference ref (a CMARK_NODE_FOOTNOTE_REFERENCE of a
  * document parsed with CMARK_OPT_FOOTNOTES): appends its number to t as a
  * KH_SPAN_SUP | KH_SPAN_NOTE span (with style added), building the note
- * in plan->notes at its first reference. Inside a note, a reference to
- * a note already numbered prints its number (no note of its own); any
+ * in plan->notes at its first reference (its text is read when the
+ * document's references are all numbered). Inside a note, a reference to
+ * a note the text refers to prints its number (no note of its own); any
  * other is printed as typed, with a footnote warning at line:col. */
 void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
                      unsigned style, int line, int col);

@@ -12,8 +12,11 @@
  * from files of their own, which cmark numbers on their own): the Nth
  * definition of a document gets the plan's next number the first time one
  * of its references is read, and keeps it (GitHub prints the same number
- * at each reference to a note). The note's text is read then, with the
- * same walk as the body (model.c), into the note's own block list.
+ * at each reference to a note). The note's text is read once the
+ * document's references are all numbered (before another document's are
+ * read, or at the end), with the same walk as the body (model.c), into
+ * the note's own block list: a reference inside a note then prints the
+ * number of a note the text refers to, even further on.
  *
  * Diagnostics (rule footnote, docs/rules.md): a reference to no note is
  * an error where it stands (it would print as typed, "[^x]"); a note no
@@ -26,6 +29,37 @@
 
 #include "text.h"
 
+static char *S_label_at(const kh_mctx_t *c, int line);
+static void S_fill(kh_mctx_t *c, size_t at);
+
+/* Reads the text of the notes numbered but not read yet. */
+static void S_fill_pending(kh_mctx_t *c)
+{
+    while (c->notes_filled < c->plan->nnotes)
+        S_fill(c, c->notes_filled++);
+}
+
+/* Definitions the document keeps (something refers to them) that got no
+ * number: referred to only from inside notes, so never printed. */
+static void S_unnumbered(kh_mctx_t *c)
+{
+    for (size_t k = 0; k < c->nnote_defs; k++) {
+        if (c->note_nums[k])
+            continue;
+        int line = kh_source_body_line(c->src, cmark_node_get_start_line(c->note_defs[k]));
+        char *label = S_label_at(c, line);
+        size_t len;
+        const char *s = kh_source_line(c->src, line, &len);
+        const char *at = s ? strstr(s, "[^") : NULL;
+        int col = at && (size_t)(at - s) < len ? kh_mod_char_col(c, line, (size_t)(at - s)) : 1;
+        kh_buf_t b = {0};
+        kh_buf_printf(&b, "[^%s]", label ? label : "");
+        kh_mod_note_unused(c, line, col, b.data, b.len);
+        kh_buf_free(&b);
+        free(label);
+    }
+}
+
 /* The definitions of the document ref belongs to, in cmark-gfm's order. */
 static void S_defs_of(kh_mctx_t *c, cmark_node *ref)
 {
@@ -34,6 +68,8 @@ static void S_defs_of(kh_mctx_t *c, cmark_node *ref)
         root = cmark_node_parent(root);
     if (root == c->note_root)
         return;
+    S_fill_pending(c); /* the last document's, while its tree is here */
+    S_unnumbered(c);
     c->note_root = root;
     c->nnote_defs = 0;
     for (cmark_node *n = cmark_node_first_child(root); n; n = cmark_node_next(n)) {
@@ -69,13 +105,22 @@ static char *S_label_at(const kh_mctx_t *c, int line)
     return strdup("");
 }
 
-/* Builds note number num from definition def: its blocks, the number in
- * front of the first. */
-static void S_build(kh_mctx_t *c, cmark_node *def, int num)
+/* Gives definition def the plan's next number: a note whose text is read
+ * later (S_fill_pending), once the document's references are all
+ * numbered, so that a note can print the number of a note referenced
+ * after its own reference. */
+static void S_number(kh_mctx_t *c, cmark_node *def, int num)
 {
     kh_plan_t *p = c->plan;
+    size_t cap = c->cap_notes;
     p->notes = kh_array_grow(p->notes, p->nnotes, &c->cap_notes, sizeof *p->notes, 8);
+    if (c->cap_notes != cap || !c->note_wait) {
+        c->note_wait = realloc(c->note_wait, c->cap_notes * sizeof *c->note_wait);
+        if (!c->note_wait)
+            abort();
+    }
     size_t at = p->nnotes++;
+    c->note_wait[at] = def;
     kh_note_t *note = &p->notes[at];
     memset(note, 0, sizeof *note);
     note->number = num;
@@ -88,13 +133,21 @@ static void S_build(kh_mctx_t *c, cmark_node *def, int num)
     const char *s = kh_source_line(c->src, line, &len);
     const char *l = s ? strstr(s, "[^") : NULL;
     note->col = l && (size_t)(l - s) < len ? kh_mod_char_col(c, line, (size_t)(l - s)) : 1;
+}
+
+/* Reads note at's text from its definition: its blocks, the number in
+ * front of the first. */
+static void S_fill(kh_mctx_t *c, size_t at)
+{
+    kh_plan_t *p = c->plan;
+    cmark_node *def = c->note_wait[at];
+    int num = p->notes[at].number;
     kh_block_t *blocks = NULL;
     size_t nblocks = 0;
     c->in_note++;
     kh_mod_blocks_into(c, def, &blocks, &nblocks);
     c->in_note--;
-    note = &p->notes[at]; /* a reference inside may not move it: notes
-                             in notes print as typed; kept safe anyway */
+    kh_note_t *note = &p->notes[at];
     /* the number, superscript, then a space, in front of the first
      * paragraph (Word's footnote); a note of no text is its number */
     kh_text_t first = {0};
@@ -142,21 +195,27 @@ void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
     long k = lit ? strtol(lit, NULL, 10) - 1 : -1;
     bool known = k >= 0 && (size_t)k < c->nnote_defs;
     if (c->in_note) {
-        /* a note's reference to a note already numbered prints that
-         * number (the note is on this page or an earlier one); any other
-         * would need a note at the foot for a note: printed as typed */
+        /* a note's reference to a note the text refers to prints that
+         * note's number; any other would need a note at the foot for a
+         * note: printed as typed */
         if (known && c->note_nums[k]) {
             char n[16];
             snprintf(n, sizeof n, "%d", c->note_nums[k]);
             kh_mod_add_span(t, n, strlen(n), style | KH_SPAN_SUP);
             return;
         }
+        /* cmark-gfm gave it its number: the label typed is the
+         * definition's */
+        char *label = known ? S_label_at(c, kh_source_body_line(c->src,
+                                  cmark_node_get_start_line(c->note_defs[k])))
+                            : NULL;
         kh_buf_t b = {0};
-        kh_buf_printf(&b, "[^%s]", lit ? lit : "");
+        kh_buf_printf(&b, "[^%s]", label ? label : lit ? lit : "");
+        free(label);
         kh_mod_add_span(t, b.data, b.len, style);
         kh_mod_diag(c, line, col, KH_SEV_WARNING, "footnote",
-                    "a footnote reference inside a footnote to a note not yet "
-                    "referenced in the text is printed as typed (%s)", b.data);
+                    "a footnote reference inside a footnote, to a note the text "
+                    "does not refer to, is printed as typed (%s)", b.data);
         kh_buf_free(&b);
         return;
     }
@@ -168,7 +227,7 @@ void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
     }
     if (!c->note_nums[k]) {
         c->note_nums[k] = (int)c->plan->nnotes + 1;
-        S_build(c, c->note_defs[k], c->note_nums[k]);
+        S_number(c, c->note_defs[k], c->note_nums[k]);
     }
     /* two references in a row read "1,2", not "12" */
     if (t->nspans && (t->spans[t->nspans - 1].style & KH_SPAN_NOTE))
@@ -188,6 +247,10 @@ void kh_mod_note_unused(kh_mctx_t *c, int line, int col, const char *s, size_t n
 
 void kh_mod_notes_done(kh_mctx_t *c)
 {
+    S_fill_pending(c);
+    S_unnumbered(c);
+    free(c->note_wait);
+    c->note_wait = NULL;
     free(c->note_defs);
     free(c->note_nums);
     c->note_defs = NULL;

@@ -167,6 +167,7 @@ FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^([^\]\s]+)\]:[ \t]?(.*)$")
 FOOTNOTE_REFS = re.compile(r"(?:\[\^[^\]\s]+\])+")
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # a line that opens a block of its own: it ends a note's paragraph
+HTML_BLOCK = re.compile(r"^\n?( {0,3})<[A-Za-z/!]")
 BLOCK_START = re.compile(r"^ {0,3}(?:#|>|[-+*] |\d+[.)] |\||```|~~~)")
 
 
@@ -215,7 +216,10 @@ def number_refs(text, defs, nums, in_note=False):
         if None in got:
             return m.group(0)
         return ",".join(got)
-    return FOOTNOTE_REFS.sub(one, text)
+    # Markdown is not read inside an HTML block: a reference there prints
+    # as typed (a block that opens with a tag, to a blank line)
+    parts = re.split(r"(\n[ \t]*\n)", text)
+    return "".join(p if HTML_BLOCK.match(p) else FOOTNOTE_REFS.sub(one, p) for p in parts)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 BR_TAG = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)

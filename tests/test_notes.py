@@ -244,8 +244,26 @@ def test_blanks(tmp):
           "blanks: six no-break spaces (&nbsp;) keep their width", str((so2, qd)))
 
 
+def test_note_in_note(tmp):
+    body = ("# Nội dung\n\nThực hiện Luật[^luat] và Nghị định[^nd].\n\n"
+            "[^luat]: Luật số 06/2022/QH15, hướng dẫn tại Nghị định[^nd].\n"
+            "[^nd]: Nghị định số 98/2023/NĐ-CP (Ghichúnđ).\n")
+    p = Plan(tmp, "note-in-note", body)
+    if p.rc:
+        check(False, "note-in-note: renders", p.stderr)
+        return
+    texts = p.texts(1)
+    k = [i for i, t in enumerate(texts) if t[4] == "định" and t[3] < 200]
+    check(k and texts[k[0] + 1][4] == "2" and texts[k[0] + 1][1] < NOTE_SIZE,
+          "note-in-note: a note's reference to a note referenced later in the text prints its number",
+          str(texts[k[0]:k[0] + 2] if k else texts))
+    check(len(p.words("(Ghichúnđ).")) == 1 and p.stderr == "",
+          "note-in-note: that note prints once, no diagnostic", p.stderr)
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_foot(tmp)
+    test_note_in_note(tmp)
     test_numbering_through(tmp)
     test_long_note(tmp)
     test_pushed_line(tmp)
