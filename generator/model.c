@@ -622,16 +622,70 @@ static void S_footnote_diag(kh_mctx_t *c, int line, int col, const char *label,
     c->ok = false;
 }
 
+static const char *S_strip_containers(const char *s, size_t *len);
+
+/* True if the character before line:col in the file is a backslash: a
+ * "\\[^1]" typed to print as it is. */
+static bool S_escaped(const kh_mctx_t *c, int line, int col)
+{
+    size_t len, b = 0;
+    const char *s = kh_source_line(c->src, line, &len);
+    for (int k = 1; s && b < len && k < col; b++)
+        k += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
+    /* cmark-gfm puts an escaped character's node at its backslash */
+    return s && b <= len && ((b < len && s[b] == '\\') || (b > 0 && s[b - 1] == '\\'));
+}
+
+/* True if a line of the file opens with the definition "[^label]:"
+ * (after container marks): one cmark-gfm dropped, nothing in the
+ * Markdown it read referring to it. */
+static bool S_defined_in_source(const kh_mctx_t *c, const char *label, size_t n)
+{
+    for (int l = c->src->body_line; l <= c->src->nlines; l++) {
+        size_t len;
+        const char *s = kh_source_line(c->src, l, &len);
+        s = S_strip_containers(s, &len);
+        if (len >= n + 4 && s[0] == '[' && s[1] == '^' && !memcmp(s + 2, label, n) &&
+            s[n + 2] == ']' && s[n + 3] == ':')
+            return true;
+    }
+    return false;
+}
+
 static void S_inl_text(kh_inl_t *st, cmark_node *n)
 {
     const char *t = cmark_node_get_literal(n);
-    size_t len = strlen(t);
+    size_t len = strlen(t), from = 0;
     for (size_t i = 0; i < len; i++) {
         int line, col;
         size_t fl = S_footnote_label(t + i, len - i);
         if (fl) {
             S_inl_pos(st, n, i, KH_SEV_ERROR, &line, &col);
-            S_footnote_diag(st->c, line, col, t + i, fl);
+            /* text parsed again on its own (an indented paste) has no
+             * definitions: its references are looked up in the body's */
+            if (st->o->shift) {
+                S_print(st, t + from, i - from);
+                if (kh_mod_note_label(st->c, S_cur(st), t + i + 2, fl - 3, S_style(st),
+                                      line, col)) {
+                    from = i + fl;
+                    i += fl - 1;
+                    st->space = false;
+                    continue;
+                }
+                from = i;
+                if (S_defined_in_source(st->c, t + i + 2, fl - 3)) {
+                    kh_diag_add(st->c->diags, st->c->src->path, line, col,
+                                KH_SEV_WARNING, "footnote",
+                                "footnote reference %.*s in text indented as code is "
+                                "printed as typed: its note is referred to nowhere "
+                                "else, so it is not read (remove the indent)",
+                                (int)(fl < 60 ? fl : 60), t + i);
+                    i += fl - 1;
+                    continue;
+                }
+            }
+            if (!line || !S_escaped(st->c, line, col))
+                S_footnote_diag(st->c, line, col, t + i, fl);
             i += fl - 1;
             continue;
         }
@@ -651,12 +705,12 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
         if (m)
             i += m - 1;
     }
-    if (len) {
+    if (len > from) {
         st->space = t[len - 1] == ' ';
         st->space_node = n;
         st->space_off = len - 1;
     }
-    S_print(st, t, len);
+    S_print(st, t + from, len - from);
 }
 
 /* The value of attribute attr of the first element of an HTML tag, read by

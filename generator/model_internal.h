@@ -80,6 +80,11 @@ void kh_mod_block_free(kh_block_t *b);
  * other is printed as typed, with a footnote warning at line:col. */
 void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
                      unsigned style, int line, int col);
+/* A reference "[^label]" (label: n bytes) in text parsed on its own (an
+ * indented paste), looked up among the body's definitions: appended to t
+ * as kh_mod_note_ref does, and true; false if the body has none. */
+bool kh_mod_note_label(kh_mctx_t *c, kh_text_t *t, const char *label, size_t n,
+                       unsigned style, int line, int col);
 /* A definition "[^label]:" that cmark-gfm dropped because nothing refers
  * to it, found at line:col (s: the line's text from "[^", n bytes): a
  * footnote warning, since its text does not print (GitHub does not show

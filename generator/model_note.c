@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -187,13 +188,11 @@ static void S_fill(kh_mctx_t *c, size_t at)
     note->nblocks = nblocks;
 }
 
-void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
-                     unsigned style, int line, int col)
+/* A reference to the document's definition k (known: there is one; lit:
+ * what cmark-gfm left as its literal). */
+static void S_ref(kh_mctx_t *c, kh_text_t *t, long k, bool known, const char *lit,
+                  unsigned style, int line, int col)
 {
-    const char *lit = cmark_node_get_literal(ref);
-    S_defs_of(c, ref);
-    long k = lit ? strtol(lit, NULL, 10) - 1 : -1;
-    bool known = k >= 0 && (size_t)k < c->nnote_defs;
     if (c->in_note) {
         /* a note's reference to a note the text refers to prints that
          * note's number; any other would need a note at the foot for a
@@ -235,6 +234,32 @@ void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
     char n[16];
     snprintf(n, sizeof n, "%d", c->note_nums[k]);
     kh_mod_add_span(t, n, strlen(n), style | KH_SPAN_SUP | KH_SPAN_NOTE);
+}
+
+void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
+                     unsigned style, int line, int col)
+{
+    const char *lit = cmark_node_get_literal(ref);
+    S_defs_of(c, ref);
+    long k = lit ? strtol(lit, NULL, 10) - 1 : -1;
+    S_ref(c, t, k, k >= 0 && (size_t)k < c->nnote_defs, lit, style, line, col);
+}
+
+bool kh_mod_note_label(kh_mctx_t *c, kh_text_t *t, const char *label, size_t n,
+                       unsigned style, int line, int col)
+{
+    S_defs_of(c, c->src->body_doc);
+    for (size_t k = 0; k < c->nnote_defs; k++) {
+        char *l = S_label_at(c, kh_source_body_line(c->src,
+                                 cmark_node_get_start_line(c->note_defs[k])));
+        bool same = l && strlen(l) == n && !strncasecmp(l, label, n);
+        free(l);
+        if (same) {
+            S_ref(c, t, (long)k, true, NULL, style, line, col);
+            return true;
+        }
+    }
+    return false;
 }
 
 void kh_mod_note_unused(kh_mctx_t *c, int line, int col, const char *s, size_t n)

@@ -164,7 +164,7 @@ def closing_words(front, tpl):
 
 
 FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^([^\]\s]+)\]:[ \t]?(.*)$")
-FOOTNOTE_REFS = re.compile(r"(?:\[\^[^\]\s]+\])+")
+FOOTNOTE_REFS = re.compile(r"(?<!\\)(?:\[\^[^\]\s]+\])+")
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 # a line that opens a block of its own: it ends a note's paragraph
 HTML_BLOCK = re.compile(r"^\n?( {0,3})<[A-Za-z/!]")
@@ -204,22 +204,39 @@ def take_notes(body):
 def number_refs(text, defs, nums, in_note=False):
     """References replaced by their notes' numbers, given in order of
     first reference (nums: label -> number, filled as they come); in a
-    note, only numbers already given (others print as typed)."""
-    def one(m):
-        got = []
-        for label in FOOTNOTE_REF.findall(m.group(0)):
-            if label in defs and (label in nums or not in_note):
-                nums.setdefault(label, len(nums) + 1)
-                got.append(str(nums[label]))
-            else:
-                got.append(None)
-        if None in got:
-            return m.group(0)
-        return ",".join(got)
-    # Markdown is not read inside an HTML block: a reference there prints
-    # as typed (a block that opens with a tag, to a blank line)
+    note, only numbers the text gives (others print as typed). Markdown is
+    not read inside an HTML block: a reference there prints as typed; nor
+    after a backslash. A paste indented as code (printed as a paragraph)
+    has no definitions of its own: a reference there finds a note only if
+    the Markdown outside such pastes refers to it."""
     parts = re.split(r"(\n[ \t]*\n)", text)
-    return "".join(p if HTML_BLOCK.match(p) else FOOTNOTE_REFS.sub(one, p) for p in parts)
+    def code(p):
+        ls = [l for l in p.split("\n") if l.strip()]
+        return bool(ls) and all(l.startswith("    ") or l.startswith("\t") for l in ls)
+    outside = {l for p in parts if not HTML_BLOCK.match(p) and not code(p)
+               for m in FOOTNOTE_REFS.finditer(p) for l in FOOTNOTE_REF.findall(m.group(0))}
+    def sub(p, known):
+        def one(m):
+            got = []
+            for label in FOOTNOTE_REF.findall(m.group(0)):
+                if label in defs and label in known and (label in nums or not in_note):
+                    nums.setdefault(label, len(nums) + 1)
+                    got.append(str(nums[label]))
+                else:
+                    got.append(None)
+            if None in got:
+                return m.group(0)
+            return ",".join(got)
+        return FOOTNOTE_REFS.sub(one, p)
+    out = []
+    for p in parts:
+        if HTML_BLOCK.match(p):
+            out.append(p)
+        else:
+            out.append(sub(p, outside if code(p) and not in_note else defs))
+    return "".join(out)
+
+
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 BR_TAG = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
