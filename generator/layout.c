@@ -121,7 +121,8 @@ void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
                              128);
     c->boxes[c->nboxes++] =
         (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0,
-                    false, c->line, c->col, false, false};
+                    false, c->line, c->col, false, false, c->note_max};
+    c->note_max = 0;
 }
 
 /* ---- measuring ---- */
@@ -171,6 +172,11 @@ static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
             k++;
     }
     *line = l, *col = k;
+}
+
+double kh_lay_piece_size(const kh_lctx_t *c, const kh_piece_t *p, double size)
+{
+    return p->shift != KH_SHIFT_NONE ? size * c->tpl->sup_scale : size;
 }
 
 /* Width of text; a character the font cannot show is a plan error, not a
@@ -649,7 +655,7 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
     double whole = 0;
     for (size_t i = from; i < to; i++) {
         kh_piece_t p = src->items[i];
-        p.width = kh_lay_width(c, p.font, p.text, p.len, size);
+        p.width = kh_lay_width(c, p.font, p.text, p.len, kh_lay_piece_size(c, &p, size));
         whole += p.width;
         S_piece(out, p);
     }
@@ -679,7 +685,8 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                 sub.text = p.text + a;
                 sub.len = q - a;
                 if (a > 0 || q < p.len)
-                    sub.width = kh_lay_width(c, p.font, sub.text, sub.len, size);
+                    sub.width = kh_lay_width(c, p.font, sub.text, sub.len,
+                                             kh_lay_piece_size(c, &p, size));
                 if (a > 0) {
                     sub.space_before = sub.hard_break = false;
                     sub.split = p.text[a] == '-' ? c_url_hyphen_penalty
@@ -711,7 +718,8 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                 kh_piece_t sub = p;
                 sub.text = p.text + q;
                 sub.len = g;
-                sub.width = kh_lay_width(c, p.font, sub.text, g, size);
+                sub.width = kh_lay_width(c, p.font, sub.text, g,
+                                         kh_lay_piece_size(c, &p, size));
                 if (q > 0 || k > i) {
                     sub.space_before = sub.hard_break = false;
                     sub.split = S_closing_mark(sub.text, p.len - q)
@@ -755,6 +763,10 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
      * no-break spaces (U+00A0), where a line may break only as a last
      * resort: text pasted from a PDF or the web may have nothing else */
     bool space = false, nbsp = false, brk = false;
+    /* spaces: how many the run before the next word has (a no-break space
+     * counts one); two or more are a blank kept as typed (a draft's
+     * "số      /KH-UBND" for the clerk to fill in) */
+    size_t spaces = 0;
     for (size_t i = 0; i <= b->nspans; i++) {
         const kh_span_t *sp = i < b->nspans ? &b->spans[i] : NULL;
         if (sp && (sp->style & KH_SPAN_BREAK)) {
@@ -762,6 +774,10 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
             continue;
         }
         int font = sp ? (int)(sp->style & 3) : 0;
+        unsigned char shift = !sp ? KH_SHIFT_NONE
+                              : (sp->style & KH_SPAN_SUB) ? KH_SHIFT_SUB
+                              : (sp->style & KH_SPAN_SUP) ? KH_SHIFT_SUP : KH_SHIFT_NONE;
+        bool note = sp && (sp->style & KH_SPAN_NOTE);
         const char *s = sp ? sp->text : "";
         size_t n = sp ? strlen(s) : 0;
         for (size_t k = 0; k <= n;) {
@@ -777,6 +793,7 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
                 break;
             if (white) {
                 nbsp = is_nbsp && (nbsp || !space);
+                spaces += s[k] == ' ' || is_nbsp;
                 space = true;
                 k += is_nbsp ? 2 : 1;
                 continue;
@@ -790,8 +807,13 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
                                         .font = (unsigned char)font,
                                         .space_before = gap,
                                         .nbsp_before = gap && nbsp,
-                                        .hard_break = brk});
+                                        .hard_break = brk,
+                                        .shift = shift, .note = note,
+                                        .blank = gap && spaces >= 2
+                                                     ? (unsigned char)(spaces < 255 ? spaces : 255)
+                                                     : 0});
             space = nbsp = brk = false;
+            spaces = 0;
             k = e;
         }
     }
@@ -847,15 +869,18 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             kh_piece_t before = ps->items[i - 1];
             double sw = kh_lay_width(c, before.font, " ", 1, size);
             double pen = S_space_penalty(&before, p);
-            if (p->nbsp_before && pen < c_nbsp_penalty)
-                pen = c_nbsp_penalty;
+            if ((p->nbsp_before || p->blank) && pen < c_nbsp_penalty)
+                pen = c_nbsp_penalty; /* a blank to fill in stays on its line */
             if (pen > 0) {
                 item_piece[n] = (size_t)-1;
                 items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, pen};
             }
             item_piece[n] = (size_t)-1;
-            items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw, sw * t->space_stretch,
-                                        sw * t->space_shrink, 0};
+            if (p->blank) /* kept as typed: its width, never stretched */
+                items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw * p->blank, 0, 0, 0};
+            else
+                items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw, sw * t->space_stretch,
+                                            sw * t->space_shrink, 0};
         } else if (p->split > 0) {
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, p->split};
@@ -899,8 +924,18 @@ void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
             const kh_piece_t *p = &ps->items[i];
             if (i > item_piece[k] && (p->space_before || p->hard_break || p->split > 0))
                 break;
-            S_text(c, p->font, size, x, dy, p->text, p->len, p->width,
-                   pending_space && i == item_piece[k]);
+            /* a superscript's baseline is raised, a subscript's lowered
+             * (dy grows downward) */
+            const kh_template_t *t = c->tpl;
+            double rise = p->shift == KH_SHIFT_SUP ? t->sup_rise * size
+                          : p->shift == KH_SHIFT_SUB ? -t->sub_drop * size : 0;
+            S_text(c, p->font, kh_lay_piece_size(c, p, size), x, dy - rise, p->text,
+                   p->len, p->width, pending_space && i == item_piece[k]);
+            if (p->note) {
+                int num = atoi(p->text); /* the model's number: notes[num - 1] */
+                if (num > c->note_max)
+                    c->note_max = num;
+            }
             x += p->width;
         }
         pending_space = false;
@@ -918,14 +953,14 @@ void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
 #define KH_LB_WINDOW 4096
 #define KH_LB_WINDOW_HOLD 3 /* lines of a window given back to the next */
 
-/* Lays out one paragraph or heading as one vbox per line. */
-static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
+/* Lays out text as one vbox per line, justified, in size pt, its first
+ * line indented by indent (pt); heading: it never ends a page. The
+ * source position is c->line:c->col. */
+static void S_lines(kh_lctx_t *c, const kh_text_t *text, bool heading, double size,
+                    double indent, double space_before)
 {
-    const kh_template_t *t = c->tpl;
-    double size = t->body_size;
-    c->line = b->line, c->col = b->col;
     kh_pieces_t ps = {0};
-    kh_lay_pieces(c, &b->para.text, size, c->text_w - t->indent, c->text_w, true, &ps);
+    kh_lay_pieces(c, text, size, c->text_w - indent, c->text_w, true, &ps);
     if (ps.n == 0) {
         free(ps.items);
         return;
@@ -938,7 +973,6 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     if (!items || !item_piece || !lines)
         abort();
     double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size);
-    bool heading = b->kind == KH_BLOCK_HEADING;
     /* a paragraph or item ending in a colon introduces what follows
      * ("- Khoa Kiểm soát bệnh tật:" over its table): like a heading, it
      * never ends a page */
@@ -948,7 +982,7 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     for (size_t start = 0; start < ps.n;) {
         size_t end = ps.n - start > window ? start + window : ps.n;
         bool final = end == ps.n;
-        size_t n = kh_lay_items(c, &ps, start, end, size, start == 0 ? t->indent : 0,
+        size_t n = kh_lay_items(c, &ps, start, end, size, start == 0 ? indent : 0,
                            items, item_piece);
         size_t nl = kh_linebreak(items, n, c->text_w, lines);
         size_t take = final || nl <= KH_LB_WINDOW_HOLD ? nl : nl - KH_LB_WINDOW_HOLD;
@@ -992,6 +1026,52 @@ static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
     free(item_piece);
     free(lines);
     free(ps.items);
+}
+
+/* Lays out one paragraph or heading as one vbox per line. */
+static void S_paragraph(kh_lctx_t *c, const kh_block_t *b, double space_before)
+{
+    const kh_template_t *t = c->tpl;
+    c->line = b->line, c->col = b->col;
+    S_lines(c, &b->para.text, b->kind == KH_BLOCK_HEADING, t->body_size, t->indent,
+            space_before);
+}
+
+/* ---- footnotes ---- */
+
+/* Lays out every note's lines (footnote_size, justified by the same
+ * breaker, no indent: the number opens the first line, as in Word) into
+ * c->foot, before the body: pagination takes them from there to the foot
+ * of the page of the first reference. */
+static void S_notes(kh_lctx_t *c, const kh_plan_t *p)
+{
+    const kh_template_t *t = c->tpl;
+    c->nnotes = p->nnotes;
+    if (!p->nnotes)
+        return;
+    c->note_at = malloc((p->nnotes + 1) * sizeof *c->note_at);
+    if (!c->note_at)
+        abort();
+    for (size_t k = 0; k < p->nnotes; k++) {
+        c->note_at[k] = c->nboxes;
+        for (size_t i = 0; i < p->notes[k].nblocks; i++) {
+            const kh_block_t *b = &p->notes[k].blocks[i];
+            if (b->kind == KH_BLOCK_TABLE)
+                continue; /* a model error already */
+            c->line = b->line, c->col = b->col;
+            S_lines(c, &b->para.text, false, t->footnote_size, 0, 0);
+        }
+    }
+    c->note_at[p->nnotes] = c->nboxes;
+    c->note_max = 0; /* a note's own number is no reference */
+    c->foot = c->boxes, c->nfoot = c->nboxes;
+    c->boxes = NULL, c->nboxes = c->capboxes = 0;
+    c->foot_pre = malloc((c->nfoot + 1) * sizeof *c->foot_pre);
+    if (!c->foot_pre)
+        abort();
+    c->foot_pre[0] = 0;
+    for (size_t i = 0; i < c->nfoot; i++)
+        c->foot_pre[i + 1] = c->foot_pre[i] + c->foot[i].height;
 }
 
 
@@ -1127,22 +1207,70 @@ static void S_page_done(kh_page_t *pg)
     }
 }
 
+/* The foot's height holding note lines [from, to): the gap between the
+ * body and the first note (template footnote.space_before_pt, the rule
+ * halfway down it), then the lines; 0 for none. */
+static double S_foot_h(const kh_lctx_t *c, size_t from, size_t to)
+{
+    return to > from ? c->tpl->footnote_gap + c->foot_pre[to] - c->foot_pre[from] : 0;
+}
+
+/* Where the note lines due end once box b is placed (due before it). */
+static size_t S_foot_due(const kh_lctx_t *c, size_t due, const kh_vbox_t *b)
+{
+    if (b->note_max > 0 && (size_t)b->note_max <= c->nnotes &&
+        c->note_at[b->note_max] > due)
+        return c->note_at[b->note_max];
+    return due;
+}
+
+/* The least height of the lines due [c->foot_next, due) that a page must
+ * hold under its body: every line up to the first line of the last note
+ * referenced (that reference is on this page, and notes keep their
+ * order; a note too long goes on at the next page's foot); when only
+ * lines carried over from the last page are due, what fills up to half
+ * the page (one line at least), so the body still goes on. */
+static double S_foot_min(const kh_lctx_t *c, size_t due, double avail)
+{
+    size_t from = c->foot_next;
+    if (due <= from)
+        return 0;
+    size_t lo = 0, hi = c->nnotes; /* the last k with note_at[k] <= due - 1 */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (c->note_at[mid] <= due - 1)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (c->note_at[lo] >= from)
+        return S_foot_h(c, from, c->note_at[lo] + 1);
+    size_t to = from + 1;
+    while (to < due && S_foot_h(c, from, to + 1) <= avail / 2)
+        to++;
+    return S_foot_h(c, from, to);
+}
+
 /* Where this page must end: after the last box that allows a break, unless
- * none does (then the page is simply full). */
+ * none does (then the page is simply full). Room is kept under the boxes
+ * for the lines of the notes they refer to (S_foot_min). */
 static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
 {
     /* a table continued from the last page starts under its header again */
     double y = c->boxes[first].header ? c->boxes[c->boxes[first].header - 1].height : 0;
     if (c->boxes[first].row_continued)
         y += c->tpl->table_padding;
-    size_t last_ok = (size_t)-1, j;
+    size_t last_ok = (size_t)-1, j, due = c->foot_due;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
         if (j > first && b->page_break) /* the next section's first box */
             return j;
         double sb = j == first ? 0 : b->space_before;
-        if (j > first && y + sb + b->height > avail + 0.01)
+        size_t due_j = S_foot_due(c, due, b);
+        double foot = S_foot_min(c, due_j, avail);
+        if (j > first && y + sb + b->height + foot > avail + 0.01)
             break;
+        due = due_j;
         y += sb + b->height;
         if (!b->keep_with_next)
             last_ok = j;
@@ -1256,6 +1384,66 @@ static void S_close_table(kh_lctx_t *c, kh_page_t *pg, size_t next, double top)
     S_put(pg, &op);
 }
 
+/* Puts the note lines due after boxes [first, end) at the foot of page
+ * pg, as many as fit between the body's bottom (body_bottom, measured
+ * down from the paper's top) and the bottom margin (top + avail), their
+ * lines stacked upward from it, under a rule footnote_rule_len long from
+ * the text's left edge, halfway down the footnote_gap between the body
+ * and the first note; the rest goes on at the next page's foot. */
+static void S_foot_place(kh_lctx_t *c, kh_page_t *pg, size_t first, size_t end,
+                         double body_bottom, double top, double avail)
+{
+    const kh_template_t *t = c->tpl;
+    for (size_t j = first; j < end; j++)
+        c->foot_due = S_foot_due(c, c->foot_due, &c->boxes[j]);
+    double bottom = top + avail;
+    size_t from = c->foot_next, to = from;
+    while (to < c->foot_due && S_foot_h(c, from, to + 1) <= bottom - body_bottom + 0.01)
+        to++;
+    if (to == from)
+        return;
+    /* the rule halfway down the gap: a raised number on the first note's
+     * line would touch a rule drawn right on top of it */
+    double y = bottom - S_foot_h(c, from, to) + t->footnote_gap;
+    double ry = c->page_h - (y - t->footnote_gap / 2);
+    kh_op_t rule = {.kind = KH_OP_RULE, .x = c->left, .y = ry,
+                    .x2 = c->left + t->footnote_rule_len, .y2 = ry,
+                    .thickness = t->rule_width};
+    S_put(pg, &rule);
+    for (size_t i = from; i < to; i++)
+        y = S_place_box(c, pg, &c->foot[i], y);
+    c->foot_next = to;
+}
+
+/* Pages of notes alone, for note lines still due after the last box (a
+ * long note referenced near the end). */
+static void S_foot_rest(kh_lctx_t *c)
+{
+    double top = c->margin_top, avail = c->page_h - c->margin_top - c->margin_bottom;
+    while (c->ok && c->foot_next < c->foot_due) {
+        if (c->out->npages == KH_MAX_PAGES) {
+            kh_diag_add(c->diags, c->src->path, 0, 0, KH_SEV_ERROR, "page-limit",
+                        "the plan would take more than %d pages", KH_MAX_PAGES);
+            c->ok = false;
+            return;
+        }
+        kh_page_t *pg = S_new_page(c);
+        pg->width = c->page_w, pg->height = c->page_h;
+        if (++c->sec_pages > 1)
+            S_page_number(c, pg, c->sec_pages);
+        size_t before = c->foot_next;
+        S_foot_place(c, pg, 0, 0, top, top, avail);
+        S_page_done(pg);
+        if (c->foot_next == before) { /* a line taller than a page */
+            const kh_vbox_t *b = &c->foot[before];
+            kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
+                        "off-page", "a line of this footnote is taller than a "
+                        "page%s", "");
+            c->ok = false;
+        }
+    }
+}
+
 /* The paper and text area of section s become the current ones. */
 static void S_use_section(kh_lctx_t *c, const kh_section_t *s)
 {
@@ -1272,12 +1460,16 @@ static void S_use_section(kh_lctx_t *c, const kh_section_t *s)
 static void S_paginate(kh_lctx_t *c)
 {
     const kh_template_t *t = c->tpl;
-    size_t sec = 0, sec_pages = 0; /* the section of box first; its pages so far */
+    size_t sec = 0; /* the section of box first */
+    c->sec_pages = 0;
     S_use_section(c, &c->sections[0]);
     for (size_t first = 0; first < c->nboxes;) {
         while (sec + 1 < c->nsections && first >= c->sections[sec + 1].first_box) {
+            /* notes still due stay in their section: an appendix starts
+             * on a page of its own */
+            S_foot_rest(c);
             S_use_section(c, &c->sections[++sec]);
-            sec_pages = 0;
+            c->sec_pages = 0;
         }
         double avail = c->page_h - c->margin_top - c->margin_bottom;
         if (c->out->npages == KH_MAX_PAGES) {
@@ -1289,8 +1481,8 @@ static void S_paginate(kh_lctx_t *c)
         size_t end = S_page_end(c, first, avail);
         kh_page_t *pg = S_new_page(c);
         pg->width = c->page_w, pg->height = c->page_h;
-        if (++sec_pages > 1)
-            S_page_number(c, pg, sec_pages);
+        if (++c->sec_pages > 1)
+            S_page_number(c, pg, c->sec_pages);
         double top = c->margin_top;
         if (c->boxes[first].header)
             top = S_place_box(c, pg, &c->boxes[c->boxes[first].header - 1], top);
@@ -1320,9 +1512,11 @@ static void S_paginate(kh_lctx_t *c)
             top = S_place_box(c, pg, &c->boxes[j], top);
         }
         S_close_table(c, pg, end, top);
+        S_foot_place(c, pg, first, end, top, c->margin_top, avail);
         S_page_done(pg);
         first = end;
     }
+    S_foot_rest(c);
 }
 
 /* ---- sections and appendices ---- */
@@ -1432,6 +1626,7 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
         c.ascent[f] = fi.ascent, c.descent[f] = fi.descent;
     }
     S_section(&c, false, src);
+    S_notes(&c, plan);
     S_header(&c, plan);
     S_title(&c, plan);
     S_blocks(&c, plan, 0, plan->nbody);
@@ -1443,6 +1638,9 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     free(c.staged);
     free(c.boxes);
     free(c.sections);
+    free(c.foot);
+    free(c.note_at);
+    free(c.foot_pre);
     if (!c.ok) {
         kh_layout_free(L);
         return NULL;

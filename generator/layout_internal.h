@@ -21,6 +21,9 @@ typedef struct {
     int line, col;      /* source position of what it holds (off-page) */
     bool off_page;      /* an off-page error was given for it */
     bool page_break;    /* it starts a page: the first box of a section */
+    int note_max;       /* the highest footnote number referenced in it (0:
+                           none): notes up to it not placed yet go to the
+                           foot of the page it is placed on */
 } kh_vbox_t;
 
 /* A run of pages with one geometry and one page count: the plan (header,
@@ -47,7 +50,15 @@ typedef struct {
     bool space_before; /* first piece of a word that follows a space */
     bool nbsp_before;  /* … and that space was no-break spaces only */
     bool hard_break;   /* a hard line break comes before it */
+    unsigned char shift; /* KH_SHIFT_*: superscript or subscript */
+    bool note;         /* a footnote reference (its text is the number) */
+    unsigned char blank; /* >0: the space before it is a blank kept as
+                            typed, this many space widths (a run of 2+
+                            spaces or of no-break spaces), not stretched */
 } kh_piece_t;          /* 32 bytes: a long paragraph has millions */
+_Static_assert(sizeof(kh_piece_t) <= 32, "kh_piece_t: millions in a long paragraph");
+
+enum { KH_SHIFT_NONE, KH_SHIFT_SUP, KH_SHIFT_SUB };
 
 /* The layout's state while it builds the boxes of one plan. */
 typedef struct {
@@ -67,10 +78,23 @@ typedef struct {
     double page_w, page_h, margin_top, margin_bottom, number_baseline; /* its paper */
     kh_section_t *sections;
     size_t nsections, cap_sections;
+    size_t sec_pages;    /* pages of the section being paged, so far */
     double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
     int long_line, long_col; /* the last long-word warning's position */
     int off_line, off_col;   /* the last off-page error's position */
+    /* footnotes: the lines of all notes, laid out before the body, one
+     * box each (y from the line's top), note k's lines from
+     * note_at[k - 1] to note_at[k]; foot_pre[i] is the height of lines
+     * [0, i). Pagination places lines [foot_next, foot_due) at a page's
+     * foot: foot_due is where the notes referenced so far end. */
+    kh_vbox_t *foot;
+    size_t nfoot;
+    size_t *note_at;    /* nnotes + 1 entries */
+    double *foot_pre;   /* nfoot + 1 entries */
+    size_t nnotes;
+    size_t foot_next, foot_due;
+    int note_max;       /* the highest note number placed in the open box */
 } kh_lctx_t;
 
 /* A growing list of pieces. */
@@ -96,6 +120,9 @@ void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
 /* A line's height and its baseline below the line's top, for a size. */
 double kh_lay_line_h(const kh_lctx_t *c, double size);
 double kh_lay_baseline(const kh_lctx_t *c, double size);
+/* The size a piece is set in: sup_scale × size for a superscript or
+ * subscript, else size. */
+double kh_lay_piece_size(const kh_lctx_t *c, const kh_piece_t *p, double size);
 /* Width of text in a font and size; a character the font lacks is a
  * glyph error at its source position (c->ok becomes false). */
 double kh_lay_width(kh_lctx_t *c, int font, const char *s, size_t n,

@@ -709,8 +709,8 @@ cmark_node *kh_markdown_parse(const char *text, size_t len, bool tables)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, S_register_extensions);
-    /* footnotes stay off for now: [^1] is printed as typed (model.c) */
-    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+    /* footnotes as GitHub reads them: model_note.c */
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES);
     if (!p)
         abort();
     static const char *const ext[] = {"strikethrough", "table"};

@@ -419,7 +419,7 @@ static void S_add_span(kh_text_t *b, const char *text, size_t len,
                        unsigned style)
 {
     kh_span_t *last = b->nspans ? &b->spans[b->nspans - 1] : NULL;
-    if (!last || (style & KH_SPAN_BREAK) || last->style != style) {
+    if (!last || (style & (KH_SPAN_BREAK | KH_SPAN_NOTE)) || last->style != style) {
         b->spans = kh_array_grow(b->spans, b->nspans, &b->cap_spans, sizeof *b->spans, 8);
         last = &b->spans[b->nspans++];
         *last = (kh_span_t){NULL, 0, 0, style};
@@ -438,6 +438,11 @@ static void S_add_span(kh_text_t *b, const char *text, size_t len,
     /* invisible characters print nothing (validate warns: invisible-char) */
     last->len += kh_text_drop_invisible(last->text + last->len, len);
     last->text[last->len] = '\0';
+}
+
+void kh_mod_add_span(kh_text_t *t, const char *text, size_t len, unsigned style)
+{
+    S_add_span(t, text, len, style);
 }
 
 /* A new paragraph, heading or table at a file position. A list item's
@@ -493,6 +498,7 @@ typedef struct {
     unsigned base;       /* style of the whole text (headings, header cells) */
     int bold, italic;    /* open ** and * */
     int html_bold, html_italic; /* open <b>/<strong>, <i>/<em> */
+    int sup, sub;        /* open <sup>, <sub> */
     int cur_line;        /* cmark line of the last positioned node */
     size_t cur_skip;     /* its leading blanks (plan's own tree) */
     bool space;          /* the last printed character is a typed space */
@@ -512,8 +518,11 @@ static kh_text_t *S_cur(kh_inl_t *st)
 
 static unsigned S_style(const kh_inl_t *st)
 {
+    /* <sup> and <sub> nested in each other: the inner one wins */
     return st->base | (st->bold || st->html_bold ? KH_SPAN_BOLD : 0) |
-           (st->italic || st->html_italic ? KH_SPAN_ITALIC : 0);
+           (st->italic || st->html_italic ? KH_SPAN_ITALIC : 0) |
+           (st->sup > 0 && st->sub == 0 ? KH_SPAN_SUP : 0) |
+           (st->sub > 0 ? KH_SPAN_SUB : 0);
 }
 
 static void S_print(kh_inl_t *st, const char *s, size_t n)
@@ -589,24 +598,82 @@ static size_t S_footnote_label(const char *s, size_t n)
     return 0;
 }
 
+/* A footnote reference no definition answers: cmark-gfm leaves it as
+ * text, so it would print as typed. */
 static void S_footnote_diag(kh_mctx_t *c, int line, int col, const char *label,
                             size_t len)
 {
-    kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "footnote",
-                "footnote %.*s printed as typed: kehoach does not place "
-                "footnotes yet", (int)(len < 60 ? len : 60), label);
+    kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "footnote",
+                "no note %.*s is defined: the reference would print as typed; "
+                "add its definition (\"[^x]: text\") or delete it",
+                (int)(len < 60 ? len : 60), label);
+    c->ok = false;
+}
+
+static const char *S_strip_containers(const char *s, size_t *len);
+
+/* True if the character before line:col in the file is a backslash: a
+ * "\\[^1]" typed to print as it is. */
+static bool S_escaped(const kh_mctx_t *c, int line, int col)
+{
+    size_t len, b = 0;
+    const char *s = kh_source_line(c->src, line, &len);
+    for (int k = 1; s && b < len && k < col; b++)
+        k += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
+    /* cmark-gfm puts an escaped character's node at its backslash */
+    return s && b <= len && ((b < len && s[b] == '\\') || (b > 0 && s[b - 1] == '\\'));
+}
+
+/* True if a line of the file opens with the definition "[^label]:"
+ * (after container marks): one cmark-gfm dropped, nothing in the
+ * Markdown it read referring to it. */
+static bool S_defined_in_source(const kh_mctx_t *c, const char *label, size_t n)
+{
+    for (int l = c->src->body_line; l <= c->src->nlines; l++) {
+        size_t len;
+        const char *s = kh_source_line(c->src, l, &len);
+        s = S_strip_containers(s, &len);
+        if (len >= n + 4 && s[0] == '[' && s[1] == '^' && !memcmp(s + 2, label, n) &&
+            s[n + 2] == ']' && s[n + 3] == ':')
+            return true;
+    }
+    return false;
 }
 
 static void S_inl_text(kh_inl_t *st, cmark_node *n)
 {
     const char *t = cmark_node_get_literal(n);
-    size_t len = strlen(t);
+    size_t len = strlen(t), from = 0;
     for (size_t i = 0; i < len; i++) {
         int line, col;
         size_t fl = S_footnote_label(t + i, len - i);
         if (fl) {
-            S_inl_pos(st, n, i, KH_SEV_WARNING, &line, &col);
-            S_footnote_diag(st->c, line, col, t + i, fl);
+            S_inl_pos(st, n, i, KH_SEV_ERROR, &line, &col);
+            /* text parsed again on its own (an indented paste) has no
+             * definitions: its references are looked up in the body's */
+            if (st->o->shift) {
+                S_print(st, t + from, i - from);
+                if (kh_mod_note_label(st->c, S_cur(st), t + i + 2, fl - 3, S_style(st),
+                                      line, col)) {
+                    from = i + fl;
+                    i += fl - 1;
+                    st->space = false;
+                    continue;
+                }
+                from = i;
+                if (S_defined_in_source(st->c, t + i + 2, fl - 3)) {
+                    kh_diag_add(st->c->diags, st->c->src->path, line, col,
+                                KH_SEV_WARNING, "footnote",
+                                "footnote reference %.*s in text indented as code is "
+                                "printed as typed: its note is referred to nowhere "
+                                "else, so it is not read (remove the indent)",
+                                (int)(fl < 60 ? fl : 60), t + i);
+                    i += fl - 1;
+                    continue;
+                }
+            }
+            if (!line || !S_escaped(st->c, line, col))
+                S_footnote_diag(st->c, line, col, t + i, fl);
             i += fl - 1;
             continue;
         }
@@ -626,12 +693,12 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
         if (m)
             i += m - 1;
     }
-    if (len) {
+    if (len > from) {
         st->space = t[len - 1] == ' ';
         st->space_node = n;
         st->space_off = len - 1;
     }
-    S_print(st, t, len);
+    S_print(st, t + from, len - from);
 }
 
 /* The value of attribute attr of the first element of an HTML tag, read by
@@ -794,6 +861,12 @@ static void S_html_inline(kh_inl_t *st, cmark_node *n)
     } else if (!strcmp(name, "i") || !strcmp(name, "em")) {
         if (st->html_italic + delta >= 0)
             st->html_italic += delta;
+    } else if (!strcmp(name, "sup")) {
+        if (st->sup + delta >= 0)
+            st->sup += delta;
+    } else if (!strcmp(name, "sub")) {
+        if (st->sub + delta >= 0)
+            st->sub += delta;
     } else if (!strcmp(name, "img")) {
         KH_TAG_POS(KH_SEV_ERROR);
         kh_mod_diag(st->c, line, col, KH_SEV_ERROR, "image",
@@ -887,7 +960,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                 st.footnote = first && cmark_node_get_type(first) == CMARK_NODE_TEXT &&
                               cmark_node_get_literal(first)[0] == '^';
                 if (st.footnote) {
-                    S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
+                    S_inl_pos(&st, n, 0, KH_SEV_ERROR, &line, &col);
                     const char *label = cmark_node_get_literal(first);
                     kh_buf_t l = {0};
                     kh_buf_printf(&l, "[%s]", label);
@@ -915,6 +988,13 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
             }
             break;
         }
+        case CMARK_NODE_FOOTNOTE_REFERENCE:
+            if (enter) {
+                S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
+                kh_mod_note_ref(c, S_cur(&st), n, S_style(&st), line, col);
+                st.space = false;
+            }
+            break;
         case CMARK_NODE_IMAGE:
             S_inl_pos(&st, n, 0, KH_SEV_ERROR, &line, &col);
             kh_mod_diag(c, line, col, KH_SEV_ERROR, "image",
@@ -1160,6 +1240,7 @@ typedef struct {
     long cur;         /* index of the paragraph being filled; -1: none yet */
     int cur_line;     /* file line of the element being read */
     int bold, italic, pre;
+    int sup, sub;     /* open <sup>, <sub> */
     bool space;       /* a space is due before the next word */
     bool warned;
     bool in_a;
@@ -1193,7 +1274,7 @@ static const char *const S_BLOCK_TAGS[] = {
     "form", "fieldset", "details", "summary", "body", "html", NULL};
 /* Elements printed as GitHub shows them, when they carry no attribute. */
 static const char *const S_PLAIN_TAGS[] = {"p", "div", "br", "b", "strong", "i",
-                                           "em", "html", "body", NULL};
+                                           "em", "sup", "sub", "html", "body", NULL};
 
 /* The text of the paragraph the HTML prints into (opened on first use). */
 static kh_text_t *S_html_para(kh_html_t *h)
@@ -1210,11 +1291,33 @@ static kh_text_t *S_html_para(kh_html_t *h)
 
 static unsigned S_html_style(const kh_html_t *h)
 {
-    return (h->bold ? KH_SPAN_BOLD : 0) | (h->italic ? KH_SPAN_ITALIC : 0);
+    return (h->bold ? KH_SPAN_BOLD : 0) | (h->italic ? KH_SPAN_ITALIC : 0) |
+           (h->sup > 0 && h->sub == 0 ? KH_SPAN_SUP : 0) | (h->sub > 0 ? KH_SPAN_SUB : 0);
 }
 
 /* Text as a browser shows it: runs of blanks and line ends are one space,
  * none at a paragraph's start; inside <pre> line ends are line breaks. */
+/* "[^x]" inside HTML: Markdown is not read there (GitHub neither), so
+ * it prints as typed; found in the file from the element's line. */
+static void S_html_footnote(kh_html_t *h, const char *label, size_t n)
+{
+    int line = h->cur_line, col = 1;
+    for (int l = h->cur_line; l < h->cur_line + 64 && l <= h->c->src->nlines; l++) {
+        size_t len;
+        const char *t = kh_source_line(h->c->src, l, &len);
+        const char *at = t ? memmem(t, len, label, n) : NULL;
+        if (at) {
+            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
+            break;
+        }
+    }
+    kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_WARNING, "footnote",
+                "footnote reference %.*s inside HTML is printed as typed (Markdown "
+                "is not read inside HTML, on GitHub either); write the number "
+                "as <sup>1</sup> and the note in the text, or use Markdown here",
+                (int)(n < 60 ? n : 60), label);
+}
+
 static void S_html_text(kh_html_t *h, const char *s)
 {
     for (size_t i = 0; s[i];) {
@@ -1237,6 +1340,11 @@ static void S_html_text(kh_html_t *h, const char *s)
                 kh_buf_put(&h->a_text, " ", 1);
         }
         h->space = false;
+        for (size_t k = i; k < i + w; k++) {
+            size_t fl = S_footnote_label(s + k, i + w - k);
+            if (fl)
+                S_html_footnote(h, s + k, fl);
+        }
         S_add_span(b, s + i, w, S_html_style(h));
         if (h->in_a)
             kh_buf_put(&h->a_text, s + i, w);
@@ -1317,6 +1425,8 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         h->italic++;
     if (S_named(n->name, "pre"))
         h->pre++;
+    h->sup += S_named(n->name, "sup");
+    h->sub += S_named(n->name, "sub");
     if (is_a && !h->in_a) {
         xmlChar *v = h->x->get_prop(n, (const xmlChar *)"href");
         free(h->href);
@@ -1340,6 +1450,8 @@ static void S_html_leave(kh_html_t *h, xmlNode *n)
         h->italic--;
     if (S_named(n->name, "pre"))
         h->pre--;
+    h->sup -= S_named(n->name, "sup");
+    h->sub -= S_named(n->name, "sub");
     if (S_named(n->name, "a") && h->in_a) {
         h->in_a = false;
         const char *text = h->a_text.data ? h->a_text.data : "";
@@ -1523,6 +1635,8 @@ static const char *S_strip_containers(const char *s, size_t *len)
 /* Prints the consumed definitions on lines before line upto. */
 static void S_flush_defs(kh_mctx_t *c, int upto)
 {
+    if (c->in_note) /* a note's lines come after the body read so far */
+        return;
     if (upto > c->src->nlines + 1)
         upto = c->src->nlines + 1;
     for (int l = c->next_def; l < upto; l++) {
@@ -1536,8 +1650,17 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
         int col = kh_mod_char_col(c, l, (size_t)(t - s));
-        if (footnote)
-            S_footnote_diag(c, l, col, t, rl - 1);
+        if (footnote) { /* cmark-gfm dropped it: nothing refers to it */
+            kh_mod_note_unused(c, l, col, t, rl - 1);
+            while (l + 1 < upto && !c->covered[l + 1]) { /* its other lines */
+                s = kh_source_line(c->src, l + 1, &len);
+                t = S_strip_containers(s, &len);
+                if (t[0] == '[' && S_ref_label(t, len))
+                    break;
+                l++;
+            }
+            continue;
+        }
         kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, l, col);
         S_add_span(&b->para.text, t, len, 0);
         /* its continuation lines, up to a blank or printed line */
@@ -1659,6 +1782,8 @@ static void S_list(kh_mctx_t *c, cmark_node *list, int depth)
 static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
 {
     cmark_node *next = cmark_node_next(n);
+    if (cmark_node_get_type(n) == CMARK_NODE_FOOTNOTE_DEFINITION)
+        return next; /* read at its first reference (model_note.c) */
     S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(n)));
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
@@ -1698,6 +1823,22 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
         break;
     }
     return next;
+}
+
+void kh_mod_blocks_into(kh_mctx_t *c, cmark_node *parent, kh_block_t **blocks,
+                        size_t *nblocks)
+{
+    kh_plan_t *p = c->plan;
+    kh_block_t *body = p->blocks;
+    size_t nbody = p->nblocks, cap = c->cap;
+    char bullet[sizeof c->bullet];
+    memcpy(bullet, c->bullet, sizeof bullet);
+    c->bullet[0] = '\0';
+    p->blocks = NULL, p->nblocks = 0, c->cap = 0;
+    S_blocks(c, parent, 1, false);
+    *blocks = p->blocks, *nblocks = p->nblocks;
+    p->blocks = body, p->nblocks = nbody, c->cap = cap;
+    memcpy(c->bullet, bullet, sizeof bullet);
 }
 
 static void S_blocks(kh_mctx_t *c, cmark_node *parent, int depth, bool top)
@@ -1764,6 +1905,7 @@ static void S_walk(kh_mctx_t *c)
     S_mark_covered(c);
     S_blocks(c, c->src->body_doc, 0, true);
     S_flush_defs(c, c->src->nlines + 1);
+    kh_mod_notes_done(c); /* the document's notes: numbered on through all */
     free(c->covered);
     free(c->urls);
     c->covered = NULL;
@@ -1806,7 +1948,7 @@ static void S_free_text(kh_text_t *t)
     free(t->spans);
 }
 
-static void S_free_block(kh_block_t *b)
+void kh_mod_block_free(kh_block_t *b)
 {
     switch (b->kind) {
     case KH_BLOCK_PARAGRAPH:
@@ -1835,8 +1977,9 @@ void kh_plan_free(kh_plan_t *p)
     for (int i = 0; i < KH_MAX_LEVELS; i++)
         free(p->numbering[i]);
     for (size_t i = 0; i < p->nblocks; i++)
-        S_free_block(&p->blocks[i]);
+        kh_mod_block_free(&p->blocks[i]);
     free(p->blocks);
     kh_mod_appendices_free(p);
+    kh_mod_notes_free(p);
     free(p);
 }

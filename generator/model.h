@@ -16,8 +16,17 @@ enum {
     KH_SPAN_BOLD = 1,
     KH_SPAN_ITALIC = 2,
     KH_SPAN_BREAK = 4, /* a hard line break; text is "" */
-    KH_SPAN_VERBATIM = 8 /* printed as typed where the level upper-cases:
+    KH_SPAN_VERBATIM = 8, /* printed as typed where the level upper-cases:
                             a link's address (its path is case-sensitive) */
+    KH_SPAN_SUP = 16,    /* superscript (<sup>, a footnote's number): the same
+                            glyphs at tpl->sup_scale × size, raised by
+                            tpl->sup_rise × size */
+    KH_SPAN_SUB = 32,    /* subscript (<sub>): sup_scale × size, lowered by
+                            tpl->sub_drop × size */
+    KH_SPAN_NOTE = 64    /* a footnote reference (with SUP): its text is the
+                            note's number, plan->notes[number - 1]; the
+                            layout puts that note at the foot of the page
+                            the span is placed on */
 };
 
 typedef struct {
@@ -105,6 +114,20 @@ typedef struct {
     int line, col;      /* its heading, in src */
     size_t first, count; /* its blocks: plan->blocks[first, first + count) */
 } kh_appendix_t;
+/* A footnote (GFM "[^label]: text", referenced by "[^label]"). Notes are
+ * numbered 1, 2, … in order of first reference through the whole plan
+ * (appendices included); a note referenced again keeps its number, and is
+ * printed once, at the foot of the page of its first reference. */
+typedef struct {
+    int number;         /* its index in plan->notes + 1 */
+    char *label;        /* as typed between "[^" and "]" */
+    kh_block_t *blocks; /* its paragraphs (a list item is a paragraph that
+                           opens with its marker); the first opens with the
+                           number (KH_SPAN_SUP) and a space, as Word sets a
+                           footnote */
+    size_t nblocks;
+    int line, col;      /* of the definition, in the plan file */
+} kh_note_t;
 
 typedef struct {
     char *parent, *issuer, *issuer_code;
@@ -126,6 +149,8 @@ typedef struct {
     size_t nappendices;
     /* to come: the footnote definitions (plan->footnotes), numbered in
      * order of first reference, each a list of blocks */
+    kh_note_t *notes;    /* footnotes, by number (notes[0] is note 1) */
+    size_t nnotes;
 } kh_plan_t;
 
 /* True if heading (a cmark-gfm heading node of a file's top level) starts

@@ -26,6 +26,18 @@ typedef struct {
     int next_def;               /* first line not yet searched for footnotes */
     bool no_xml;                /* libxml2 could not be loaded (reported once) */
     size_t cap_appendices;      /* of plan->appendices */
+    /* footnotes (model_note.c): the definitions of the document being
+     * read, in cmark-gfm's order (its reference literal "N" is the Nth),
+     * and the plan number each got (0: not referenced yet) */
+    cmark_node *note_root;
+    cmark_node **note_defs;
+    int *note_nums;
+    size_t nnote_defs, cap_note_defs;
+    size_t cap_notes;           /* of plan->notes */
+    cmark_node **note_wait;     /* per note: its definition, read once the
+                                   document's references are numbered */
+    size_t notes_filled;        /* notes whose text has been read */
+    int in_note;                /* > 0 while a note's blocks are read */
 } kh_mctx_t;
 
 /* ---- model.c ---- */
@@ -45,6 +57,45 @@ kh_block_t *kh_mod_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at);
  * text, each span with style added (bold for a header cell). */
 void kh_mod_inlines(kh_mctx_t *c, kh_text_t *text, cmark_node *parent,
                     unsigned style);
+
+/* Appends text with a style to t (merging with the last span when the
+ * style is the same and neither is a break or a footnote reference). */
+void kh_mod_add_span(kh_text_t *t, const char *text, size_t len,
+                     unsigned style);
+/* Reads the blocks under parent (a footnote definition) into a list of
+ * their own instead of the plan's body: *blocks, *nblocks (the caller
+ * owns them). The body's waiting list marker is kept for the body. */
+void kh_mod_blocks_into(kh_mctx_t *c, cmark_node *parent, kh_block_t **blocks,
+                        size_t *nblocks);
+/* Frees a block's contents (not the block). */
+void kh_mod_block_free(kh_block_t *b);
+
+/* ---- model_note.c ---- */
+
+/* The footnote reference ref (a CMARK_NODE_FOOTNOTE_REFERENCE of a
+ * document parsed with CMARK_OPT_FOOTNOTES): appends its number to t as a
+ * KH_SPAN_SUP | KH_SPAN_NOTE span (with style added), building the note
+ * in plan->notes at its first reference (its text is read when the
+ * document's references are all numbered). Inside a note, a reference to
+ * a note the text refers to prints its number (no note of its own); any
+ * other is printed as typed, with a footnote warning at line:col. */
+void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
+                     unsigned style, int line, int col);
+/* A reference "[^label]" (label: n bytes) in text parsed on its own (an
+ * indented paste), looked up among the body's definitions: appended to t
+ * as kh_mod_note_ref does, and true; false if the body has none. */
+bool kh_mod_note_label(kh_mctx_t *c, kh_text_t *t, const char *label, size_t n,
+                       unsigned style, int line, int col);
+/* A definition "[^label]:" that cmark-gfm dropped because nothing refers
+ * to it, found at line:col (s: the line's text from "[^", n bytes): a
+ * footnote warning, since its text does not print (GitHub does not show
+ * it either). */
+void kh_mod_note_unused(kh_mctx_t *c, int line, int col, const char *s,
+                        size_t n);
+/* Frees the plan's notes. */
+void kh_mod_notes_free(kh_plan_t *p);
+/* Forgets the per-document definition list (end of the build). */
+void kh_mod_notes_done(kh_mctx_t *c);
 
 /* ---- model_table.c ---- */
 

@@ -54,7 +54,8 @@ typedef struct {
     double sup_scale, sup_rise, sub_drop;
 
     /* Footnotes at the foot of the page, under a short rule (Word's
-     * separator): their size, the rule's length and the space above it. */
+     * separator): their size, the rule's length and the space between the
+     * page's text and the first note (the rule halfway down it). */
     double footnote_size, footnote_rule_len, footnote_gap;
 
     /* Appendix caption (spec appendix-esign.md §1, PL III Mẫu 2.1):

@@ -17,8 +17,14 @@ body with markdown-it-py (a CommonMark parser that is not cmark, Debian's
 python3-markdown-it). What the program does by design is mirrored: a
 heading's hand number ("II.", "2.1.", "a)") is replaced by the structure's,
 level styles upper-case, HTML tags and comments print nothing but the text
-between tags, code blocks print their text, footnote syntax prints as
-typed, a link prints its text.
+between tags, code blocks print their text, a link prints its text.
+Footnotes (GFM): a reference prints its note's number (superscript,
+numbered by first reference through the plan; "2,1" for two in a row),
+each referenced note prints once as "N" and its text; a note never
+referenced prints nothing (a warning). pdftotext reads a superscript or
+subscript as a word of its own ("m" "2"): an expected word typed as one
+("m<sup>2</sup>", "Luật[^1]") also matches the fragments pdftotext gives
+one after the other.
 
 A long word (a URL) may be broken across lines without a hyphen: a missing
 word is matched by joining the fragments that end one line and start the
@@ -157,7 +163,80 @@ def closing_words(front, tpl):
     return words
 
 
-FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^", re.M)
+FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^([^\]\s]+)\]:[ \t]?(.*)$")
+FOOTNOTE_REFS = re.compile(r"(?<!\\)(?:\[\^[^\]\s]+\])+")
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+# a line that opens a block of its own: it ends a note's paragraph
+HTML_BLOCK = re.compile(r"^\n?( {0,3})<[A-Za-z/!]")
+BLOCK_START = re.compile(r"^ {0,3}(?:#|>|[-+*] |\d+[.)] |\||```|~~~)")
+
+
+def take_notes(body):
+    """GFM footnote definitions taken out of the body: (the body without
+    them, {label: the note's Markdown}); the first definition of a label
+    counts. A definition goes on over indented lines, blank lines before
+    an indented one, and lines that continue its paragraph."""
+    out, defs, cur = [], {}, None
+    for line in body.split("\n"):
+        m = FOOTNOTE_DEF.match(line)
+        if m:
+            cur = m.group(2)
+            if cur in defs:
+                cur = "\0dup"  # a second definition: dropped like cmark-gfm
+            defs[cur] = [m.group(3)]
+            continue
+        if cur is not None:
+            if line.startswith("    ") or line.startswith("\t"):
+                defs[cur].append(line[4:] if line.startswith("    ") else line[1:])
+                continue
+            if not line.strip():
+                defs[cur].append("")
+                continue
+            if defs[cur][-1].strip() and not BLOCK_START.match(line):
+                defs[cur].append(line)  # lazy continuation of its paragraph
+                continue
+            cur = None
+        out.append(line)
+    defs.pop("\0dup", None)
+    return "\n".join(out), {k: "\n".join(v) for k, v in defs.items()}
+
+
+def number_refs(text, defs, nums, in_note=False):
+    """References replaced by their notes' numbers, given in order of
+    first reference (nums: label -> number, filled as they come); in a
+    note, only numbers the text gives (others print as typed). Markdown is
+    not read inside an HTML block: a reference there prints as typed; nor
+    after a backslash. A paste indented as code (printed as a paragraph)
+    has no definitions of its own: a reference there finds a note only if
+    the Markdown outside such pastes refers to it."""
+    parts = re.split(r"(\n[ \t]*\n)", text)
+    def code(p):
+        ls = [l for l in p.split("\n") if l.strip()]
+        return bool(ls) and all(l.startswith("    ") or l.startswith("\t") for l in ls)
+    outside = {l for p in parts if not HTML_BLOCK.match(p) and not code(p)
+               for m in FOOTNOTE_REFS.finditer(p) for l in FOOTNOTE_REF.findall(m.group(0))}
+    def sub(p, known):
+        def one(m):
+            got = []
+            for label in FOOTNOTE_REF.findall(m.group(0)):
+                if label in defs and label in known and (label in nums or not in_note):
+                    nums.setdefault(label, len(nums) + 1)
+                    got.append(str(nums[label]))
+                else:
+                    got.append(None)
+            if None in got:
+                return m.group(0)
+            return ",".join(got)
+        return FOOTNOTE_REFS.sub(one, p)
+    out = []
+    for p in parts:
+        if HTML_BLOCK.match(p):
+            out.append(p)
+        else:
+            out.append(sub(p, outside if code(p) and not in_note else defs))
+    return "".join(out)
+
+
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 BR_TAG = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
@@ -228,9 +307,23 @@ def body_words(front, body, tpl, numbered=True, appendices=None):
             formats[i] = f
         else:
             formats.append(f)
-    # footnote syntax prints as typed: keep a definition "[^1]: …" a
-    # paragraph (CommonMark would take "[^1]: url" for a link definition)
-    body = FOOTNOTE_DEF.sub(r"\1\\[^", body)
+    # footnotes: the body's references print numbers, the notes print at
+    # the page foot ("N text"), each once
+    body, defs = take_notes(body)
+    nums = {}
+    body = number_refs(body, defs, nums)
+    words = _md_words(body, formats, tpl, numbered, appendices=appendices)
+    for label, n in sorted(nums.items(), key=lambda kv: kv[1]):
+        words.append(_word(str(n)))
+        words += _md_words(number_refs(defs[label], defs, nums, True), formats, tpl,
+                           numbered, in_note=True)
+    return words
+
+
+def _md_words(body, formats, tpl, numbered, in_note=False, appendices=None):
+    """The words of Markdown text: the body, or a note (in_note: its
+    headings are not sections, printed bold and unnumbered); appendices:
+    as in body_words."""
     # GitHub's Markdown, as cmark-gfm reads it: tables, ~~strikethrough~~
     # (its words print, the tildes not); cells past a header's count are
     # an error (table-columns), so a rendered plan has none
@@ -248,7 +341,7 @@ def body_words(front, body, tpl, numbered=True, appendices=None):
             for w in _words(_inline_text(tok)):
                 w.repeats = True
                 words.append(w)
-        elif t == "heading_open" and tok.level > 0:
+        elif t == "heading_open" and (tok.level > 0 or in_note):
             heading = -1  # inside a list item or quote: printed bold, unnumbered
         elif t == "heading_open":
             heading = int(tok.tag[1])
@@ -404,15 +497,40 @@ def _join_broken(missing, extra, got):
     return +missing, +extra
 
 
+def _join_adjacent(missing, extra, got):
+    """A word with a superscript or subscript in it ("m<sup>2</sup>",
+    "Luật[^1]" printed "Luật" and a raised "1") comes from pdftotext as
+    words one after the other, each touching the one before (no space
+    between): matches each missing word with such a run of unexpected
+    words, and takes them off both sides."""
+    for m in list(missing):
+        k = 0
+        while missing[m] > 0 and k < len(got):
+            s, j = "", k
+            while j < len(got) and extra[got[j][0]] > 0 and m.startswith(s + got[j][0]) \
+                    and s != m and got[j][1][0] == got[k][1][0] and \
+                    (j == k or abs(got[j][1][2] - got[j - 1][1][3]) < 1.0):
+                s += got[j][0]
+                j += 1
+            run = collections.Counter(t for t, _ in got[k:j])
+            if s == m and j - k > 1 and not (run - extra):
+                missing[m] -= 1
+                extra -= run
+                k = j
+            else:
+                k += 1
+    return +missing, +extra
+
+
 def _match_words(expected, pages):
     """(missing, extra): expected words not printed, printed words not
     expected, after page numbers, repeated table header rows, broken long
     words and case folding."""
-    got = []  # (text, (page, line top, x)) in pdftotext's order
+    got = []  # (text, (page, line top, x, right x)) in pdftotext's order
     for n, (_, _, lines) in enumerate(pages):
         for line in lines:
             for w in line:
-                got.append((w[4], (n, round(w[1], 1), w[0])))
+                got.append((w[4], (n, round(w[1], 1), w[0], w[2])))
     want = collections.Counter(expected)
     # page numbers: alone on a page's first line, counting from 2 in each
     # section (the plan, each appendix), none on a section's first page
@@ -427,6 +545,8 @@ def _match_words(expected, pages):
         if isinstance(w, Word) and w.repeats and extra[w] > 0:
             extra[w] -= min(extra[w], len(pages) - 1)
     extra = +extra
+    if missing:
+        missing, extra = _join_adjacent(missing, extra, got)
     if missing:
         missing, extra = _join_broken(missing, extra, got)
     upper = {w for w in expected if isinstance(w, Word) and w.upcased}

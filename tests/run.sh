@@ -44,6 +44,7 @@ for bin in $builds; do
     suite "fit ($bin)" /usr/bin/python3 tests/test_fit.py
     suite "layout ($bin)" /usr/bin/python3 tests/test_layout.py
     suite "appendix ($bin)" /usr/bin/python3 tests/test_appendix_model.py
+    suite "notes ($bin)" /usr/bin/python3 tests/test_notes.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
