@@ -467,6 +467,16 @@ static kh_block_t *S_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
     return b;
 }
 
+kh_block_t *kh_mod_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
+{
+    return S_open(c, kind, line, col);
+}
+
+void kh_mod_add_span(kh_text_t *text, const char *s, size_t len, unsigned style)
+{
+    S_add_span(text, s, len, style);
+}
+
 kh_block_t *kh_mod_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at)
 {
     int line, col;
@@ -1284,6 +1294,11 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
     long ln = h->x->line_no(n);
     if (ln > 0 && ln < 1000000)
         h->cur_line = h->line0 + (int)ln - 1;
+    if (S_named(n->name, "table")) { /* a grid of cells: model_table.c */
+        h->cur = -1;
+        kh_mod_html_table(h->c, h->x, n, h->line0, h->col0);
+        return false;
+    }
     bool is_a = S_named(n->name, "a");
     bool plain = S_is(n, S_PLAIN_TAGS) && !n->properties;
     if (is_a && n->properties && !n->properties->next &&
