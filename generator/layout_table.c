@@ -224,6 +224,7 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
      * is never broken if the table can hold it. */
     double fair = W / t->cols - 2 * tp->table_padding - tp->table_rule;
     size_t n = 0;
+    double raw[KH_MAX_TABLE_COLS] = {0}; /* each column's widest word, unclamped */
     kh_colwidth_cell_t *cells = malloc((size_t)t->rows * (size_t)t->cols * sizeof *cells);
     if (!cells)
         abort();
@@ -234,6 +235,9 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
                 continue;
             double nat, m, num;
             S_cell_widths(c, cell, size, &nat, &m, &num);
+            double whole = m > num ? m : num;
+            if (cell->colspan == 1 && whole > raw[k])
+                raw[k] = whole;
             if (m > fair * cell->colspan)
                 m = fair > 0 ? fair * cell->colspan : 0;
             if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
@@ -248,10 +252,13 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
     kh_colwidth_frame_t frame = {W, 2 * tp->table_padding, tp->table_rule};
     kh_colwidth_result_t res = kh_colwidth(cells, n, cols, t->cols, &frame);
     free(cells);
-    double sum_min = 0;
-    for (int k = 0; k < t->cols; k++)
+    double sum_min = 0, sum_raw = 0;
+    for (int k = 0; k < t->cols; k++) {
         cw[k] = cols[k].width, sum_min += cols[k].min;
-    if (res.overflow > 0.01) {
+        sum_raw += (raw[k] > cols[k].min - frame.padding - frame.rule
+                        ? raw[k] + frame.padding + frame.rule : cols[k].min);
+    }
+    if (res.overflow > 0.01 || sum_raw > W + 0.01) {
         char name[200];
         S_table_name(t, name, sizeof name);
         kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
@@ -259,9 +266,10 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
                     "(its widest words and numbers), more than the %.0f mm of text "
                     "width: its words are broken to fit; put it in a landscape "
                     "appendix ('# Phụ lục …' then '<!-- landscape -->')",
-                    name, sum_min * 25.4 / 72, W * 25.4 / 72);
-        for (int k = 0; k < t->cols; k++)
-            cw[k] = cols[k].min * W / sum_min;
+                    name, (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72, W * 25.4 / 72);
+        if (res.overflow > 0.01)
+            for (int k = 0; k < t->cols; k++)
+                cw[k] = cols[k].min * W / sum_min;
     } else if (res.too_small && fw) {
         char name[200];
         S_table_name(t, name, sizeof name);

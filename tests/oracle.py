@@ -31,6 +31,7 @@ CLI: python3 tests/oracle.py PLAN.md PLAN.pdf  (prints the problems, exit 1
 if any, 2 on a usage error).
 """
 import collections
+import html.parser
 import os
 import re
 import subprocess
@@ -158,6 +159,131 @@ def closing_words(front, tpl):
 
 
 FOOTNOTE_DEF = re.compile(r"^( {0,3})\[\^", re.M)
+class _HtmlTables(html.parser.HTMLParser):
+    """The words of an HTML block that holds a <table>, read with Python's
+    own HTML parser (independent of the program's libxml2): cells in row
+    order (thead, body, then tfoot), a caption before its table, a list
+    item's marker ("-", "1.") before its text; the header rows' words (the
+    thead's, else the leading rows of <th> only) repeat atop each page."""
+
+    SKIP = {"script", "style", "head", "title"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.words = []
+        self.tables = []  # open tables: {"rows": [(section, [(tag, words)])], "caption": []}
+        self.skip = 0
+        self.lists = []   # per open list: [ordered, count]
+        self.section = "tbody"
+        self.target = None  # the word list text goes to
+
+    def _out(self):
+        if self.tables:
+            t = self.tables[-1]
+            if t.get("in_caption"):
+                return t["caption"]
+            if t["rows"] and t["rows"][-1][1] and t.get("in_cell"):
+                return t["rows"][-1][1][-1][1]
+            return t["stray"]
+        return self.words
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        if tag == "table":
+            if self.tables and self.tables[-1].get("in_cell"):
+                self.tables[-1]["nested"] = self.tables[-1].get("nested", 0) + 1
+                return
+            self.tables.append({"rows": [], "caption": [], "stray": [], "section": "tbody"})
+        elif not self.tables:
+            pass
+        elif self.tables[-1].get("nested"):
+            pass
+        elif tag in ("thead", "tbody", "tfoot"):
+            self.tables[-1]["section"] = tag
+        elif tag == "tr":
+            self.tables[-1]["rows"].append((self.tables[-1]["section"], []))
+        elif tag in ("td", "th"):
+            t = self.tables[-1]
+            if not t["rows"]:
+                t["rows"].append((t["section"], []))
+            t["rows"][-1][1].append((tag, []))
+            t["in_cell"] = True
+        elif tag == "caption":
+            self.tables[-1]["in_caption"] = True
+        if tag in ("ul", "ol"):
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li":
+            if self.lists:
+                self.lists[-1][1] += 1
+                ordered, n = self.lists[-1]
+                self._out().append(_word("%d." % n if ordered else "-"))
+            else:
+                self._out().append(_word("-"))
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if not self.tables:
+            return
+        t = self.tables[-1]
+        if tag == "table" and t.get("nested"):
+            t["nested"] -= 1
+        elif tag == "table":
+            self.tables.pop()
+            self._flush(t)
+        elif tag in ("td", "th"):
+            t["in_cell"] = False
+        elif tag == "caption":
+            t["in_caption"] = False
+        elif tag in ("thead", "tfoot"):
+            t["section"] = "tbody"
+
+    def handle_data(self, data):
+        if not self.skip:
+            self._out().extend(_words(data))
+
+    def _flush(self, t):
+        rows = t["rows"]
+        order = [r for r in rows if r[0] == "thead"] + [r for r in rows if r[0] == "tbody"] + \
+                [r for r in rows if r[0] == "tfoot"]
+        if any(r[0] == "thead" for r in rows):
+            header = sum(r[0] == "thead" for r in rows)
+        else:
+            header = 0
+            for r in order:
+                if r[1] and all(c[0] == "th" for c in r[1]):
+                    header += 1
+                else:
+                    break
+            if header == len(order) and header > 1:
+                header = 0
+        out = list(t["caption"])
+        for i, (_, cells) in enumerate(order):
+            for _, ws in cells:
+                for w in ws:
+                    if i < header:
+                        w.repeats = True
+                    out.append(w)
+        out += t["stray"]
+        dest = self._out()
+        dest.extend(out)
+
+
+def html_block_words(content):
+    """The words an HTML block prints (tables through _HtmlTables)."""
+    if "<table" not in content.lower():
+        return _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", content)))
+    p = _HtmlTables()
+    p.feed(HTML_COMMENT.sub(" ", content))
+    p.close()
+    for t in reversed(p.tables):  # a table the block leaves open
+        p._flush(t)
+    return p.words
+
+
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 BR_TAG = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
@@ -280,7 +406,7 @@ def body_words(front, body, tpl, numbered=True):
         elif t in ("code_block", "fence"):
             words += _words(tok.content)
         elif t == "html_block":
-            words += _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", tok.content)))
+            words += html_block_words(tok.content)
     return words
 
 

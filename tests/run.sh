@@ -43,6 +43,7 @@ for bin in $builds; do
     suite "files ($bin)" /usr/bin/python3 tests/test_files.py
     suite "fit ($bin)" /usr/bin/python3 tests/test_fit.py
     suite "layout ($bin)" /usr/bin/python3 tests/test_layout.py
+    suite "tables ($bin)" /usr/bin/python3 tests/test_tables.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
