@@ -255,8 +255,11 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
     double sum_min = 0, sum_raw = 0;
     for (int k = 0; k < t->cols; k++) {
         cw[k] = cols[k].width, sum_min += cols[k].min;
-        sum_raw += (raw[k] > cols[k].min - frame.padding - frame.rule
-                        ? raw[k] + frame.padding + frame.rule : cols[k].min);
+        /* a column's word wider than half the text width (a code, a
+         * URL) is a long-word matter: landscape is no cure for it */
+        double m = raw[k] + frame.padding + frame.rule;
+        m = m > cols[k].min ? m : cols[k].min;
+        sum_raw += m < W / 2 ? m : W / 2;
     }
     if (res.overflow > 0.01 || sum_raw > W + 0.01) {
         char name[200];
