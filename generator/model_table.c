@@ -448,7 +448,9 @@ static bool S_node_text(const xmlNode *k)
 
 /* What may not stand between rows or cells: text (which would be lost:
  * an error) or another element (its text is lost too). */
-static void S_stray(kh_htab_t *h, xmlNode *k, const char *where)
+enum { S_IN_TABLE, S_IN_ROWS, S_IN_ROW };
+
+static void S_stray(kh_htab_t *h, xmlNode *k, int where)
 {
     if (k->type == XML_ELEMENT_NODE && S_nm_any(k, (const char *const[]){
                                            "col", "colgroup", NULL}))
@@ -460,8 +462,18 @@ static void S_stray(kh_htab_t *h, xmlNode *k, const char *where)
         S_node_line(h, k->parent ? k->parent : k);
         col = 1;
     }
-    kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
-                "text %s would be lost: put it in a cell (<td>) of a row (<tr>)", where);
+    if (where == S_IN_TABLE)
+        kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
+                    "text in a <table> outside its rows would be lost: put it in a "
+                    "cell (<td>) of a row (<tr>)%s", "");
+    else if (where == S_IN_ROWS)
+        kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
+                    "text between a table's rows would be lost: put it in a cell "
+                    "(<td>) of a row (<tr>)%s", "");
+    else
+        kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
+                    "text in a table row outside its cells would be lost: put it "
+                    "in a cell (<td>)%s", "");
 }
 
 /* The rows of the table in print order: thead, then the body rows (tbody
@@ -485,7 +497,7 @@ static size_t S_collect_rows(kh_htab_t *h, xmlNode *table, kh_hrow_t **out,
             }
             if (sec < 0) {
                 if (pass == 0)
-                    S_stray(h, k, "in a <table> outside its rows");
+                    S_stray(h, k, S_IN_TABLE);
                 continue;
             }
             if (sec != pass)
@@ -493,7 +505,7 @@ static size_t S_collect_rows(kh_htab_t *h, xmlNode *table, kh_hrow_t **out,
             xmlNode *first = S_nm(k, "tr") ? k : k->children;
             for (xmlNode *r = first; r; r = S_nm(k, "tr") ? NULL : r->next) {
                 if (r->type != XML_ELEMENT_NODE || !S_nm(r, "tr")) {
-                    S_stray(h, r, "between a table's rows");
+                    S_stray(h, r, S_IN_ROWS);
                     continue;
                 }
                 rows = kh_array_grow(rows, n, &cap, sizeof *rows, 16);
@@ -625,7 +637,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
         int k = 0;
         for (xmlNode *cell = rows[r].tr->children; cell; cell = cell->next) {
             if (!S_is_cell(cell)) {
-                S_stray(&h, cell, "in a table row outside its cells");
+                S_stray(&h, cell, S_IN_ROW);
                 continue;
             }
             while (k < cols && t->cells[r * (size_t)cols + (size_t)k].covered)
@@ -639,11 +651,16 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
             out->col = S_node_col(&h, cell);
             if (last > (long)end) {
                 if (!warned_span) {
-                    kh_diag_add(c->diags, c->src->path, out->line, out->col,
-                                KH_SEV_WARNING, "html",
-                                "rowspan=\"%ld\" reaches past the end of its %s: "
-                                "the cell is cut there", rs,
-                                (int)r < header ? "table header" : "table part");
+                    if ((int)r < header)
+                        kh_diag_add(c->diags, c->src->path, out->line, out->col,
+                                    KH_SEV_WARNING, "html",
+                                    "rowspan=\"%ld\" reaches past the table's header "
+                                    "rows: the cell is cut at their end", rs);
+                    else
+                        kh_diag_add(c->diags, c->src->path, out->line, out->col,
+                                    KH_SEV_WARNING, "html",
+                                    "rowspan=\"%ld\" reaches past the end of the table "
+                                    "(or of its <tbody>/<tfoot>): the cell is cut there", rs);
                     warned_span = true;
                 }
                 last = (long)end;
