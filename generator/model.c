@@ -1310,6 +1310,17 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
                "describe it in words");
         return false;
     }
+    if (!h->warned && S_is(n, (const char *const[]){"tr", "td", "th", "thead", "tbody",
+                                                     "tfoot", NULL})) {
+        /* a table's rows in a block of their own: a blank line ended the
+         * HTML block that opened the table (Markdown's rule, GitHub's too) */
+        h->warned = true;
+        kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
+                    KH_SEV_WARNING, "html", "<%s> outside a <table>: a blank line inside "
+                    "a table ends it in Markdown (as on GitHub), and these rows print as "
+                    "paragraphs; remove the blank lines inside the table",
+                    (const char *)n->name);
+    }
     if (!plain && !h->warned) {
         h->warned = true;
         kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),

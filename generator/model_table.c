@@ -398,23 +398,29 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
     if (S_nm(n, "td") && !h->line_start) /* a nested table's cells */
         h->space = true;
     h->bold += bold, h->italic += italic, h->sup += sup, h->sub += sub;
+    /* where the link's text starts: spans join while the style stays */
     size_t before = h->text->nspans;
+    size_t before_len = before ? h->text->spans[before - 1].len : 0;
     S_cell_children(h, n, depth + 1);
     if (S_nm(n, "a")) { /* "text (address)", as in paragraphs */
         xmlChar *v = h->x->get_prop(n, (const xmlChar *)"href");
-        if (v && v[0] && h->text->nspans == before) {
-            S_cell_text(h, (const char *)v);
-        } else if (v && v[0]) {
+        if (v && v[0]) {
             kh_buf_t txt = {0};
-            for (size_t i = before; i < h->text->nspans; i++)
-                kh_buf_put(&txt, h->text->spans[i].text ? h->text->spans[i].text : "",
-                           h->text->spans[i].len);
+            for (size_t i = before ? before - 1 : 0; i < h->text->nspans; i++) {
+                const kh_span_t *sp = &h->text->spans[i];
+                size_t from = before && i == before - 1 ? before_len : 0;
+                if (sp->text && sp->len > from)
+                    kh_buf_put(&txt, sp->text + from, sp->len - from);
+            }
             kh_buf_put(&txt, "", 0);
-            const char *u = (const char *)v;
-            if (strcmp(txt.data, u) && !(strncmp(u, "mailto:", 7) == 0 && !strcmp(txt.data, u + 7))) {
+            const char *u = (const char *)v, *x = txt.data + strspn(txt.data, " ");
+            if (!x[0]) {
+                S_cell_text(h, u);
+            } else if (strcmp(x, u) && !(strncmp(u, "mailto:", 7) == 0 && !strcmp(x, u + 7))) {
                 kh_mod_add_span(h->text, " (", 2, S_cell_style(h));
                 kh_mod_add_span(h->text, u, strlen(u), S_cell_style(h));
                 kh_mod_add_span(h->text, ")", 1, S_cell_style(h));
+                h->line_start = false;
             }
             kh_buf_free(&txt);
         }

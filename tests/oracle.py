@@ -163,78 +163,91 @@ class _HtmlTables(html.parser.HTMLParser):
     """The words of an HTML block that holds a <table>, read with Python's
     own HTML parser (independent of the program's libxml2): cells in row
     order (thead, body, then tfoot), a caption before its table, a list
-    item's marker ("-", "1.") before its text; the header rows' words (the
-    thead's, else the leading rows of <th> only) repeat atop each page."""
+    item's marker ("-", "1.") before its text, a link's address after its
+    text; inline tags do not split words ("m<sup>2</sup>" is one), block
+    tags do. The header rows' words (the thead's, else the leading rows of
+    <th> only) repeat atop each page."""
 
     SKIP = {"script", "style", "head", "title"}
+    BLOCK = {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "thead",
+             "tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.words = []
-        self.tables = []  # open tables: {"rows": [(section, [(tag, words)])], "caption": []}
+        self.text = []    # chunks outside any table
+        self.tables = []  # open tables
         self.skip = 0
         self.lists = []   # per open list: [ordered, count]
-        self.section = "tbody"
-        self.target = None  # the word list text goes to
+        self.links = []   # open <a>: (href, destination list, its length then)
 
     def _out(self):
         if self.tables:
             t = self.tables[-1]
-            if t.get("in_caption"):
+            if t["in_caption"]:
                 return t["caption"]
-            if t["rows"] and t["rows"][-1][1] and t.get("in_cell"):
+            if t["in_cell"] and t["rows"] and t["rows"][-1][1]:
                 return t["rows"][-1][1][-1][1]
             return t["stray"]
-        return self.words
+        return self.text
 
     def handle_starttag(self, tag, attrs):
         if tag in self.SKIP:
             self.skip += 1
-        if tag == "table":
-            if self.tables and self.tables[-1].get("in_cell"):
-                self.tables[-1]["nested"] = self.tables[-1].get("nested", 0) + 1
-                return
-            self.tables.append({"rows": [], "caption": [], "stray": [], "section": "tbody"})
-        elif not self.tables:
-            pass
-        elif self.tables[-1].get("nested"):
+        t = self.tables[-1] if self.tables else None
+        if tag == "table" and not (t and t["in_cell"]):
+            self.tables.append({"rows": [], "caption": [], "stray": [], "section": "tbody",
+                                "in_cell": False, "in_caption": False, "nested": 0})
+        elif tag == "table":
+            t["nested"] += 1
+        elif t is None or t["nested"]:
             pass
         elif tag in ("thead", "tbody", "tfoot"):
-            self.tables[-1]["section"] = tag
+            t["section"] = tag
         elif tag == "tr":
-            self.tables[-1]["rows"].append((self.tables[-1]["section"], []))
+            t["rows"].append((t["section"], []))
         elif tag in ("td", "th"):
-            t = self.tables[-1]
             if not t["rows"]:
                 t["rows"].append((t["section"], []))
             t["rows"][-1][1].append((tag, []))
             t["in_cell"] = True
         elif tag == "caption":
-            self.tables[-1]["in_caption"] = True
+            t["in_caption"] = True
+        if tag in self.BLOCK:
+            self._out().append(" ")
         if tag in ("ul", "ol"):
             self.lists.append([tag == "ol", 0])
         elif tag == "li":
+            marker = "-"
             if self.lists:
                 self.lists[-1][1] += 1
-                ordered, n = self.lists[-1]
-                self._out().append(_word("%d." % n if ordered else "-"))
-            else:
-                self._out().append(_word("-"))
+                if self.lists[-1][0]:
+                    marker = "%d." % self.lists[-1][1]
+            self._out().append(" %s " % marker)
+        elif tag == "a":
+            out = self._out()
+            self.links.append((dict(attrs).get("href") or "", out, len(out)))
 
     def handle_endtag(self, tag):
         if tag in self.SKIP and self.skip:
             self.skip -= 1
         if tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        if tag == "a" and self.links:
+            href, out, n = self.links.pop()
+            text = "".join(out[n:]).strip()
+            if href and text != href and not (href.startswith("mailto:") and text == href[7:]):
+                out.append(" (%s)" % href if text else href)
+        if tag in self.BLOCK:
+            self._out().append(" ")
         if not self.tables:
             return
         t = self.tables[-1]
-        if tag == "table" and t.get("nested"):
+        if tag == "table" and t["nested"]:
             t["nested"] -= 1
         elif tag == "table":
             self.tables.pop()
             self._flush(t)
-        elif tag in ("td", "th"):
+        elif tag in ("td", "th") and not t["nested"]:
             t["in_cell"] = False
         elif tag == "caption":
             t["in_caption"] = False
@@ -243,7 +256,7 @@ class _HtmlTables(html.parser.HTMLParser):
 
     def handle_data(self, data):
         if not self.skip:
-            self._out().extend(_words(data))
+            self._out().append(data)
 
     def _flush(self, t):
         rows = t["rows"]
@@ -260,16 +273,31 @@ class _HtmlTables(html.parser.HTMLParser):
                     break
             if header == len(order) and header > 1:
                 header = 0
-        out = list(t["caption"])
+        out = self._out()
+        out.append(" ")
+        out.extend(t["caption"])
         for i, (_, cells) in enumerate(order):
-            for _, ws in cells:
+            for _, chunks in cells:
+                ws = _words("".join(chunks))
                 for w in ws:
-                    if i < header:
-                        w.repeats = True
-                    out.append(w)
-        out += t["stray"]
-        dest = self._out()
-        dest.extend(out)
+                    w.repeats = i < header
+                out.append(" ")
+                out.extend(ws)
+                out.append(" ")
+        out.extend(t["stray"])
+
+    def words(self):
+        while self.tables:  # a table the block leaves open
+            self._flush(self.tables.pop())
+        out, run = [], []
+        for c in self.text + [" "]:
+            if isinstance(c, Word):
+                out += _words("".join(run))
+                run = []
+                out.append(c)
+            else:
+                run.append(c)
+        return out + _words("".join(run))
 
 
 def html_block_words(content):
@@ -279,9 +307,7 @@ def html_block_words(content):
     p = _HtmlTables()
     p.feed(HTML_COMMENT.sub(" ", content))
     p.close()
-    for t in reversed(p.tables):  # a table the block leaves open
-        p._flush(t)
-    return p.words
+    return p.words()
 
 
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)

@@ -278,6 +278,31 @@ def test_diagnostics(tmp):
           "html-span: formatting outside the subset warns", "\n".join(p.diags))
 
 
+def test_html_subset(tmp):
+    body = ("# Nội dung\n\n<table>\n<caption>Bảng 1. Lịch họp</caption>\n"
+            "<tfoot><tr><td>cuối</td><td>bảng</td></tr></tfoot>\n"
+            "<thead><tr><th>Đầu</th><th>Cột</th></tr></thead>\n"
+            "<tbody><tr><td>m<sup>2</sup> &amp; H<sub>2</sub>O</td><td><a href=\"https://dvc.gov.vn\">Cổng</a></td></tr>\n"
+            "<tr><td><ol><li>một</li><li>hai</li></ol></td><td>x<table><tr><td>lồng</td></tr></table></td></tr></tbody>\n"
+            "</table>\n")
+    p = Plan(tmp, "subset", body)
+    check(p.rc == 0 and not p.problems, "subset: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    text = " ".join(w[5] for w in p.words())
+    for want, what in (("Bảng 1. Lịch họp Đầu Cột", "the caption above the table"),
+                       ("m2 & H2O Cổng (https://dvc.gov.vn)", "sup/sub joined to their word, a link with its address"),
+                       ("1. một 2. hai", "an ordered list in a cell numbered"),
+                       ("lồng cuối bảng", "tfoot printed last")):
+        check(want in text, "subset: " + what, text)
+    cap = p.find("Bảng")
+    check(cap and cap[0][2] < p.find("Đầu")[0][2], "subset: the caption stands above the header", "")
+    check(any("<table> in a table" in d and d.endswith("[html]") for d in p.diags) and len(p.diags) == 1,
+          "subset: a nested table warns once (html), its text printed", "\n".join(p.diags))
+    p = Plan(tmp, "blank-line", "# Nội dung\n\n<table>\n<tr><td>a</td></tr>\n\n<tr><td>b</td></tr>\n</table>\n")
+    check(p.rc == 0 and not p.problems, "blank-line: every word printed", "%s" % p.problems)
+    check(any(d.startswith("blank-line.md:%d:1: warning: <tr> outside a <table>: a blank line" % (BODY_LINE + 5))
+              for d in p.diags), "blank-line: a blank line inside a table is named", "\n".join(p.diags))
+
+
 def test_template_widths(tmp):
     tpl = open(os.path.join(khtest.ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
     tpl = tpl.replace("  rule_width_pt: 0.5\n", "  rule_width_pt: 0.5\n  widths:\n    - header: [STT, Nội dung, Thời gian]\n      mm: [20, 0, 40]\n", 1)
@@ -300,5 +325,6 @@ with tempfile.TemporaryDirectory() as tmp:
     test_long_table(tmp)
     test_budget(tmp)
     test_diagnostics(tmp)
+    test_html_subset(tmp)
     test_template_widths(tmp)
 sys.exit(exit_status())
