@@ -242,6 +242,12 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
                 m = fair > 0 ? fair * cell->colspan : 0;
             if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
                 m = num;
+            /* a cell over several rows has a line in each at no cost:
+             * "Chấm một mức" beside four rows may wrap into them */
+            if (cell->rowspan > 1 && nat / cell->rowspan > m)
+                nat /= cell->rowspan;
+            else if (cell->rowspan > 1)
+                nat = m;
             cells[n++] = (kh_colwidth_cell_t){k, cell->colspan, m, nat, r < t->header_rows};
         }
     kh_colwidth_col_t cols[KH_MAX_TABLE_COLS];
