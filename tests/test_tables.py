@@ -213,12 +213,13 @@ def test_long_table(tmp):
     check(not p.problems, "long-table: oracle holds", "\n".join(p.problems[:5]))
     n = len(p.pages)
     check(4 <= n <= 12, "long-table: %d pages" % n, "")
-    # header rows on every page the table reaches
-    first = min(w[0] for w in p.find("Kết") or [(n - 1,)])
-    hp = {w[0] for w in p.find("Chuẩn")}
-    check(hp == set(range(0, first + 1)) or hp == set(range(0, n)) or hp >= set(range(1, first)),
-          "long-table: both header rows repeated on every page", "%s of %d" % (sorted(hp), n))
-    check({w[0] for w in p.find("Chấm")} == hp, "long-table: the second header row repeats too", "")
+    # header rows on every page the table reaches (its last row: "60")
+    last = max((w[0] for w in p.find("60")), default=-1)
+    hp = sorted({w[0] for w in p.find("Chuẩn")})
+    check(last > 0 and hp == list(range(0, last + 1)),
+          "long-table: the header rows open every page the table reaches", "%s, table to page %d" % (hp, last + 1))
+    check(sorted({w[0] for w in p.find("Chấm")}) == hp, "long-table: the second header row repeats too", "")
+    first = last
     # the text column is the widest
     v = p.vlines(1)
     if len(v) == 5:
@@ -231,6 +232,32 @@ def test_long_table(tmp):
         low = max(ys) if ys else 0
         check(low > h * 2 / 3, "long-table: page %d at least two-thirds full" % (k + 1), "%.0f of %.0f" % (low, h))
     p.inside_rules("no word outside its cell's rules")
+
+
+def test_tied_rows(tmp):
+    """Rows tied by a rowspan stay on one page; taller than a page, they
+    split between lines and every word stays inside its rules."""
+    words = ["một", "hai", "ba", "bốn", "năm", "sáu"]
+    group = "".join("<tr>%s<td>Nhóm dòng %s có nội dung</td><td>%d</td></tr>\n" % (
+        '<td rowspan="6">G</td>' if i == 0 else "", w, i) for i, w in enumerate(words))
+    split = 0
+    for n in range(18, 34, 2):
+        fill = "".join("<tr><td>%d</td><td>Hàng đệm số %d</td><td>%d</td></tr>\n" % (i, i, i) for i in range(n))
+        p = Plan(tmp, "tied-%d" % n, "# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th></tr>\n"
+                 + fill + group + "</table>\n")
+        pages = {w[0] for w in p.words() if w[5] in words and
+                 any(x[5] == "Nhóm" and abs(x[2] - w[2]) < 1 for x in p.words(w[0]))}
+        g = p.find("G")
+        check(p.rc == 0 and len(pages) == 1 and g and g[0][0] in pages,
+              "tied-%d: the rowspan group on one page" % n, "%s %s" % (pages, g))
+        fill_pages = {w[0] for w in p.find("đệm")}
+        split += len(fill_pages) > 1 or (fill_pages and min(pages) > max(fill_pages))
+    check(split > 0, "tied: some of these tables cross a page (the keep was tested)", "")
+    p = Plan(tmp, "tied-tall", "# Nội dung\n\n<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td rowspan=\"3\">"
+             + "chữ dài " * 700 + "</td><td>b</td></tr>\n<tr><td>c</td></tr>\n<tr><td>d</td></tr>\n</table>\n")
+    check(p.rc == 0 and not p.problems and len({w[0] for w in p.find("chữ")}) >= 2,
+          "tied-tall: a group taller than a page splits over pages", "%d pages %s" % (len(p.pages), p.problems[:3]))
+    p.inside_rules("a split group keeps its words inside its rules")
 
 
 def test_budget(tmp):
@@ -316,6 +343,14 @@ def test_template_widths(tmp):
     w = [(v[i + 1] - v[i]) * 25.4 / 72 for i in range(len(v) - 1)]
     check(r.returncode == 0 and len(w) == 3 and abs(w[0] - 20) < 0.2 and abs(w[2] - 40) < 0.2,
           "template: table.widths fixes the columns by header (20 mm, auto, 40 mm)", "%s %s" % (w, r.stderr[-300:]))
+    r = khtest.run([KEHOACH, "render", "--dump-layout", "office.md"], cwd=tmp, env={"KEHOACH_DATA": d})
+    check(r.returncode == 0 and b"table-width" not in r.stderr, "template: a table with another header is automatic", "")
+    bad = tpl.replace("      mm: [20, 0, 40]\n", "      mm: [20, 0]\n")
+    d2 = khtest.data_copy(os.path.join(tmp, "data-widths-bad"), bad)
+    r = khtest.run([KEHOACH, "validate", os.path.join(d2, "templates", "ke-hoach.yaml")])
+    err = r.stderr.decode()
+    check(r.returncode == 1 and "table.widths" in err and "[template]" in err,
+          "template: header and mm of different lengths is a template error", err[-300:])
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -324,6 +359,7 @@ with tempfile.TemporaryDirectory() as tmp:
     test_html_table(tmp)
     test_long_table(tmp)
     test_budget(tmp)
+    test_tied_rows(tmp)
     test_diagnostics(tmp)
     test_html_subset(tmp)
     test_template_widths(tmp)
