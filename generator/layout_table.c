@@ -15,8 +15,9 @@
  *   with long-word warnings.
  * - Horizontal alignment: the cell's own (HTML align/text-align), else the
  *   delimiter row's (pipe tables), else: header cells centred; a merged
- *   body cell centred, unless it spans every column (a group row, "I.
- *   Nhóm chỉ tiêu …": left, as typed); a column whose body cells are all
+ *   body cell of up to four words centred ("Tổng cộng", "Chấm một mức"),
+ *   unless it spans every column (a group row, "I. Nhóm chỉ tiêu …": left,
+ *   as typed); a longer merged cell left, as text; a column whose body cells are all
  *   short (≤ 5 characters: STT "1", "II", a code, "45%") centred; a column
  *   of numbers right-aligned (amounts: "1.250.000", "12,5"), of dates
  *   centred; text left-aligned and ragged right (a justified narrow cell
@@ -164,6 +165,23 @@ static kh_align_t S_column_align(const kh_table_t *t, int k)
     if (all_short || (all_num && all_date))
         return KH_ALIGN_CENTER;
     return all_num ? KH_ALIGN_RIGHT : KH_ALIGN_LEFT;
+}
+
+/* True for a cell of at most four words ("Tổng cộng", "Chấm một mức"): a
+ * merged cell that short is centred; a longer one reads as text (left). */
+static bool S_short(const kh_cell_t *cell)
+{
+    char s[256];
+    S_cell_string(cell, s, sizeof s);
+    int words = 0;
+    for (const char *p = s; *p;) {
+        p += strspn(p, " ");
+        if (!*p)
+            break;
+        words++;
+        p += strcspn(p, " ");
+    }
+    return words <= 4;
 }
 
 /* "STT | Nội dung | Thời gian": a table's first cells, to name it. */
@@ -534,7 +552,7 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
             p->w = T.edge[k + cs] - T.edge[k] - 2 * pad - rule;
             if (p->w < 1)
                 p->w = 1;
-            bool head = r < t->header_rows, merged = rs > 1 || cs > 1;
+            bool head = r < t->header_rows, merged = (rs > 1 || cs > 1) && S_short(cell);
             p->align = cell->align != KH_ALIGN_NONE ? cell->align
                        : head                     ? KH_ALIGN_CENTER
                        : cs == t->cols && t->cols > 1 ? KH_ALIGN_LEFT
