@@ -444,7 +444,10 @@ static void S_band(kh_tab_t *T, int r0, int r1, double s0, double s1, double spa
     if (!is_header) {
         kh_vbox_t *vb = &c->boxes[c->nboxes - 1];
         vb->header = T->header;
-        vb->row_continued = continued || s0 > T->row_top[r0] + eps;
+        bool boundary = false; /* the band starts on a row's top rule */
+        for (int r = r0; r <= r1 && !boundary; r++)
+            boundary = s0 > T->row_top[r] - eps && s0 < T->row_top[r] + eps;
+        vb->row_continued = continued || !boundary;
     }
 }
 
