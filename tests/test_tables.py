@@ -260,6 +260,34 @@ def test_tied_rows(tmp):
     p.inside_rules("a split group keeps its words inside its rules")
 
 
+def test_scoring_pipe(tmp):
+    """The issue's 4-column scoring table (STT | criteria | max score |
+    evidence), as a pipe table: before issue 10's core work it gave its
+    longest column the least width and took 13 pages. The criteria column
+    is the widest and over half the table, and the table takes 3 pages,
+    each but the last two-thirds full."""
+    crit = ("Đơn vị xây dựng kế hoạch triển khai thực hiện phong trào thi đua, tổ chức phát động "
+            "trong toàn thể cán bộ, viên chức, người lao động; có văn bản hướng dẫn, kiểm tra, "
+            "đôn đốc; sơ kết, tổng kết, đánh giá kết quả thực hiện và đề xuất khen thưởng kịp thời "
+            "các tập thể, cá nhân có thành tích xuất sắc trong phong trào thi đua yêu nước")
+    ev = "Kế hoạch, báo cáo sơ kết, tổng kết; quyết định khen thưởng; biên bản kiểm tra của đơn vị"
+    rows = "".join("| %d | %s (tiêu chí %d) | %d | %s |\n" % (i, crit, i, 5 + i % 6, ev) for i in range(1, 16))
+    p = Plan(tmp, "scoring", "# Nội dung\n\n| STT | Nội dung, tiêu chí đánh giá | Điểm tối đa | Tài liệu kiểm chứng |\n"
+             "| --- | --- | --- | --- |\n" + rows + "\nKết thúc.\n")
+    check(p.rc == 0 and not p.problems, "scoring: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    v = p.vlines(0)
+    if len(v) == 5:
+        w = [v[i + 1] - v[i] for i in range(4)]
+        check(w[1] == max(w) and w[1] > 0.5 * (v[-1] - v[0]) and w[0] == min(w),
+              "scoring: the criteria column is the widest, over half; STT the narrowest", str(w))
+    last = max(w[0] for w in p.find("15"))
+    check(last <= 2, "scoring: the table takes %d pages" % (last + 1), "")
+    for k in range(0, last):
+        ys = [w[4] for w in p.words(k)]
+        check(ys and max(ys) > p.pages[k][1] * 2 / 3, "scoring: page %d at least two-thirds full" % (k + 1), "")
+    p.inside_rules("no word outside its cell's rules")
+
+
 def test_budget(tmp):
     """The issue's 8-column budget table with bold 9-digit numbers."""
     rows = ""
@@ -359,6 +387,7 @@ with tempfile.TemporaryDirectory() as tmp:
     test_html_table(tmp)
     test_long_table(tmp)
     test_budget(tmp)
+    test_scoring_pipe(tmp)
     test_tied_rows(tmp)
     test_diagnostics(tmp)
     test_html_subset(tmp)
