@@ -1497,7 +1497,9 @@ static void S_paginate(kh_lctx_t *c)
             const kh_vbox_t *b = &c->boxes[first];
             for (size_t k = 0; k < b->op_count; k++) { /* the column edges */
                 const kh_op_t *e = &c->staged[b->op_first + k];
-                if (e->kind != KH_OP_RULE || e->x != e->x2)
+                /* those from the box's top: a merged cell's rules lower
+                 * in the box (a row below in a rowspan group) are not */
+                if (e->kind != KH_OP_RULE || e->x != e->x2 || (e->y != 0 && e->y2 != 0))
                     continue;
                 kh_op_t v = *e;
                 v.y = y;

@@ -14,8 +14,10 @@ typedef struct {
     double space_before, height;
     bool keep_with_next;
     size_t op_first, op_count;
-    size_t header; /* table rows: 1 + the header row's box, repeated atop a
-                      page the row starts; 0 for everything else */
+    size_t header; /* table rows: 1 + the box of the table's header rows,
+                      repeated atop a page the row starts (an empty box for
+                      a table without header rows, so that a page break
+                      still closes the table); 0 for everything else */
     bool row_continued; /* a table row's later line band: starting a page,
                            it needs a rule above it */
     int line, col;      /* source position of what it holds (off-page) */

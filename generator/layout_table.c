@@ -1,11 +1,42 @@
-/* Layout of tables: column widths from the cells' content, then each row
- * as boxes of line bands (a row may split between pages at a line of its
- * cells), the header row as one box that pagination (layout.c) repeats
- * atop each page the table reaches. */
+/* Layout of tables, as offices set them in Word: column widths from the
+ * cells' content (colwidth.c), every cell ruled round (a merged cell has
+ * no inner rules), the header rows bold and centred, and the body cut
+ * into boxes at line boundaries so that a row taller than the room left
+ * splits between pages. The header rows are one box that pagination
+ * (layout.c, S_paginate) repeats atop each page the table reaches, with
+ * the table's bottom rule at each page break (S_close_table).
+ *
+ * Decisions (README, "Tables"):
+ * - Widths: each column's min is its widest unbreakable piece (a word; a
+ *   whole number, amount or date), its natural width its longest line;
+ *   kh_colwidth shares the text width. Fixed widths come from the
+ *   template (table.widths, by header row). Minimums wider than the text
+ *   width: a table-width warning, the columns scaled to fit, words broken
+ *   with long-word warnings.
+ * - Horizontal alignment: the cell's own (HTML align/text-align), else the
+ *   delimiter row's (pipe tables), else: header cells centred; a merged
+ *   body cell of up to four words centred ("Tổng cộng", "Chấm một mức"),
+ *   unless it spans every column (a group row, "I. Nhóm chỉ tiêu …": left,
+ *   as typed); a longer merged cell left, as text; a column whose body cells are all
+ *   short (≤ 5 characters: STT "1", "II", a code, "45%") centred; a column
+ *   of numbers right-aligned (amounts: "1.250.000", "12,5"), of dates
+ *   centred; text left-aligned and ragged right (a justified narrow cell
+ *   opens holes between words; offices' Word tables use left).
+ * - Vertical alignment: top, as Word's default; a cell spanning rows is
+ *   centred in its rows (as offices set merged cells).
+ * - Row heights: the tallest one-row cell; a cell spanning rows that needs
+ *   more than its rows have adds the rest to them equally.
+ * - Pages: a body row splits between two lines of its cells (leaving two
+ *   lines of the row on each page when it has them); rows tied by a
+ *   rowspan stay together unless they are taller than a page, then they
+ *   split where no line of any cell is cut. */
 #include "layout_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "colwidth.h"
 
 /* One cell broken into lines at a width. */
 typedef struct {
@@ -41,27 +72,30 @@ static void S_cell_free(kh_cell_lines_t *cl)
     free(cl->lines);
 }
 
-/* A cell's width on one line, and its widest unbreakable run (a URL
- * counts by its pieces between / . ? & = _ -). */
-/* A cell's width on one line, its widest unbreakable run, and its widest
- * number (which may not be broken to fit: S_column_widths). */
+/* A cell's widest line (its hard breaks kept), its widest unbreakable run
+ * (a URL counts by its pieces between / . ? & = _ -) and its widest
+ * number (which is never broken if the table can hold it). */
 static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
                           double *natural, double *word, double *number)
 {
     kh_pieces_t ps = {0};
     kh_lay_pieces(c, &cell->text, size, c->text_w, c->text_w, false, &ps);
-    double space = kh_lay_width(c, KH_FONT_REGULAR, " ", 1, size), w = 0;
+    double space = kh_lay_width(c, KH_FONT_REGULAR, " ", 1, size), w = 0, line = 0;
     bool numeric = true;
     *natural = *word = *number = 0;
     for (size_t i = 0; i < ps.n; i++) {
         const kh_piece_t *p = &ps.items[i];
         if (p->split > 0 || p->space_before || p->hard_break)
             w = 0, numeric = true;
-        if (p->space_before || p->hard_break)
-            *natural += p->hard_break ? 0 : space;
-        *natural += p->width;
+        if (p->hard_break)
+            line = 0;
+        else if (p->space_before && line > 0)
+            line += space;
+        line += p->width;
         w += p->width;
         numeric = numeric && kh_lay_is_number(p->text, p->len);
+        if (line > *natural)
+            *natural = line;
         if (w > *word)
             *word = w;
         if (numeric && w > *number)
@@ -70,140 +104,575 @@ static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
     free(ps.items);
 }
 
-/* Column widths filling the text width: the natural widths when they fit
- * (the rest shared in proportion), else each column's widest word plus a
- * share of the remaining room in proportion to what it lacks. */
+/* The cell's text as one string (spans joined, breaks as spaces), at most
+ * cap − 1 bytes. */
+static void S_cell_string(const kh_cell_t *cell, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cell->text.nspans && n + 1 < cap; i++) {
+        const kh_span_t *s = &cell->text.spans[i];
+        const char *t = (s->style & KH_SPAN_BREAK) ? " " : s->text ? s->text : "";
+        size_t len = (s->style & KH_SPAN_BREAK) ? 1 : s->len;
+        if (len > cap - 1 - n)
+            len = cap - 1 - n;
+        memcpy(out + n, t, len);
+        n += len;
+    }
+    out[n] = '\0';
+}
+
+/* Characters (not bytes) of UTF-8 text. */
+static size_t S_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* The alignment of a column's body cells that give none: see the header
+ * comment (short → centre, numbers → right, dates → centre, else left). */
+static kh_align_t S_column_align(const kh_table_t *t, int k)
+{
+    bool any = false, all_short = true, all_num = true, all_date = true;
+    for (int r = t->header_rows; r < t->rows; r++) {
+        const kh_cell_t *cell = &t->cells[r * t->cols + k];
+        if (cell->covered || cell->colspan > 1 || cell->rowspan > 1)
+            continue;
+        char s[256];
+        S_cell_string(cell, s, sizeof s);
+        size_t a = strspn(s, " "), len = strlen(s);
+        while (len > a && s[len - 1] == ' ')
+            len--;
+        if (len == a)
+            continue;
+        s[len] = '\0';
+        const char *v = s + a;
+        any = true;
+        all_short = all_short && S_chars(v) <= 5 && !strchr(v, ' ');
+        bool num = true;
+        for (const char *w = v; *w && num;) {
+            size_t wl = strcspn(w, " ");
+            num = kh_lay_is_number(w, wl);
+            w += wl;
+            w += strspn(w, " ");
+        }
+        all_num = all_num && num;
+        all_date = all_date && num && strchr(v, '/');
+    }
+    if (!any)
+        return KH_ALIGN_LEFT;
+    if (all_short || (all_num && all_date))
+        return KH_ALIGN_CENTER;
+    return all_num ? KH_ALIGN_RIGHT : KH_ALIGN_LEFT;
+}
+
+/* True for a cell of at most four words ("Tổng cộng", "Chấm một mức"): a
+ * merged cell that short is centred; a longer one reads as text (left). */
+static bool S_short(const kh_cell_t *cell)
+{
+    char s[256];
+    S_cell_string(cell, s, sizeof s);
+    int words = 0;
+    for (const char *p = s; *p;) {
+        p += strspn(p, " ");
+        if (!*p)
+            break;
+        words++;
+        p += strcspn(p, " ");
+    }
+    return words <= 4;
+}
+
+/* "STT | Nội dung | Thời gian": a table's first cells, to name it. */
+static void S_table_name(const kh_table_t *t, char *out, size_t cap)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (int k = 0, shown = 0; k < t->cols && shown < 3; k++) {
+        const kh_cell_t *cell = &t->cells[k];
+        if (cell->covered)
+            continue;
+        char s[64];
+        S_cell_string(cell, s, sizeof s);
+        /* cut at a character boundary */
+        size_t len = strlen(s);
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+        s[len] = '\0';
+        n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", shown ? " | " : "", s);
+        shown++;
+        if (n >= cap)
+            break;
+    }
+    if (n + 6 < cap && t->cols > 3)
+        snprintf(out + n, cap - n, " | …");
+}
+
+/* True if the template fixes this table's widths: its first row's cells
+ * are the entry's header, word for word (case and spacing as typed). */
+static const kh_table_widths_t *S_fixed(const kh_template_t *tp, const kh_table_t *t)
+{
+    for (size_t i = 0; i < tp->ntable_widths; i++) {
+        const kh_table_widths_t *w = &tp->table_widths[i];
+        if ((int)w->ncols != t->cols)
+            continue;
+        bool same = true;
+        for (int k = 0; k < t->cols && same; k++) {
+            char s[256];
+            S_cell_string(&t->cells[k], s, sizeof s);
+            same = !strcmp(s, w->header[k]);
+        }
+        if (same)
+            return w;
+    }
+    return NULL;
+}
+
+/* Column widths (box widths: rule centre to rule centre) filling the text
+ * width; warns (table-width) when even the minimums do not fit. */
 static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
 {
     const kh_template_t *tp = c->tpl;
-    double W = c->text_w;
+    double W = c->text_w, size = tp->table_size;
     /* A word wider than an equal share of the width (a URL, a code) is
      * broken anyway (after its marks, else with long-word): it may not
      * claim more as its column's minimum, or the short columns beside it
      * ("STT") would be squeezed below their own words. A number may: it
      * is never broken if the table can hold it. */
-    double fair = W / t->cols - 2 * tp->table_padding - 1;
-    double nat[KH_MAX_TABLE_COLS] = {0}, min[KH_MAX_TABLE_COLS] = {0}, sum_nat = 0, sum_min = 0;
-    for (int k = 0; k < t->cols; k++) {
-        for (int r = 0; r < t->rows; r++) {
-            double n, m, num;
-            S_cell_widths(c, &t->cells[r * t->cols + k], tp->table_size, &n, &m, &num);
-            if (m > fair)
-                m = fair > 0 ? fair : 0;
+    double fair = W / t->cols - 2 * tp->table_padding - tp->table_rule;
+    size_t n = 0;
+    double raw[KH_MAX_TABLE_COLS] = {0}; /* each column's widest word, unclamped */
+    kh_colwidth_cell_t *cells = malloc((size_t)t->rows * (size_t)t->cols * sizeof *cells);
+    if (!cells)
+        abort();
+    for (int r = 0; r < t->rows; r++)
+        for (int k = 0; k < t->cols; k++) {
+            const kh_cell_t *cell = &t->cells[r * t->cols + k];
+            if (cell->covered)
+                continue;
+            double nat, m, num;
+            S_cell_widths(c, cell, size, &nat, &m, &num);
+            double whole = m > num ? m : num;
+            if (cell->colspan == 1 && whole > raw[k])
+                raw[k] = whole;
+            if (m > fair * cell->colspan)
+                m = fair > 0 ? fair * cell->colspan : 0;
             if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
                 m = num;
-            nat[k] = n > nat[k] ? n : nat[k];
-            min[k] = m > min[k] ? m : min[k];
+            /* a cell over several rows has a line in each at no cost:
+             * "Chấm một mức" beside four rows may wrap into them */
+            if (cell->rowspan > 1 && nat / cell->rowspan > m)
+                nat /= cell->rowspan;
+            else if (cell->rowspan > 1)
+                nat = m;
+            cells[n++] = (kh_colwidth_cell_t){k, cell->colspan, m, nat, r < t->header_rows};
         }
-        nat[k] += 2 * tp->table_padding + 1;
-        min[k] += 2 * tp->table_padding + 1;
-        sum_nat += nat[k];
-        sum_min += min[k];
-    }
+    kh_colwidth_col_t cols[KH_MAX_TABLE_COLS];
+    memset(cols, 0, sizeof cols);
+    const kh_table_widths_t *fw = S_fixed(tp, t);
+    for (int k = 0; fw && k < t->cols; k++)
+        cols[k].fixed_pt = fw->mm[k] * 72 / 25.4;
+    kh_colwidth_frame_t frame = {W, 2 * tp->table_padding, tp->table_rule};
+    kh_colwidth_result_t res = kh_colwidth(cells, n, cols, t->cols, &frame);
+    free(cells);
+    double sum_min = 0, sum_raw = 0;
     for (int k = 0; k < t->cols; k++) {
-        if (sum_nat <= W)
-            cw[k] = nat[k] * W / sum_nat;
-        else if (sum_min >= W)
-            cw[k] = min[k] * W / sum_min;
+        cw[k] = cols[k].width, sum_min += cols[k].min;
+        /* a column's word wider than half the text width (a code, a
+         * URL) is a long-word matter: landscape is no cure for it */
+        double m = raw[k] + frame.padding + frame.rule;
+        m = m > cols[k].min ? m : cols[k].min;
+        sum_raw += m < W / 2 ? m : W / 2;
+    }
+    if (res.overflow > 0.01 || sum_raw > W + 0.01) {
+        char name[200];
+        S_table_name(t, name, sizeof name);
+        double need = (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72;
+        if (c->page_w > c->page_h) /* already turned: landscape cannot help */
+            kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING,
+                        "table-width",
+                        "the table '%s' needs %.0f mm with every column at its "
+                        "narrowest (its widest words and numbers), more than the "
+                        "%.0f mm of text width of a landscape page: its words are "
+                        "broken to fit; split it into two tables", name, need,
+                        W * 25.4 / 72);
         else
-            cw[k] = min[k] + (W - sum_min) * (nat[k] - min[k]) / (sum_nat - sum_min);
+            kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING,
+                        "table-width",
+                        "the table '%s' needs %.0f mm with every column at its "
+                        "narrowest (its widest words and numbers), more than the "
+                        "%.0f mm of text width: its words are broken to fit; put it "
+                        "in a landscape appendix ('# Phụ lục …' then "
+                        "'<!-- landscape -->')", name, need, W * 25.4 / 72);
+        if (res.overflow > 0.01)
+            for (int k = 0; k < t->cols; k++)
+                cw[k] = cols[k].min * W / sum_min;
+    } else if (res.too_small && fw) {
+        char name[200];
+        S_table_name(t, name, sizeof name);
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the template's widths for the table '%s' leave %d column(s) "
+                    "narrower than their widest word or number: widened", name,
+                    res.too_small);
     }
 }
 
-/* Vertical rules of a table from dy1 to dy2 (box coordinates). */
-static void S_table_edges(kh_lctx_t *c, const kh_table_t *t, const double *cw,
-                          double dy1, double dy2)
+/* Natural width of a line's items [from, to), ratio applied to its glue. */
+static double S_line_width(const kh_lb_item_t *items, size_t from, size_t to, double ratio)
 {
-    double edge = c->left;
+    double w = 0;
+    for (size_t k = from; k < to; k++) {
+        const kh_lb_item_t *it = &items[k];
+        if (it->kind == KH_LB_BOX)
+            w += it->width;
+        else if (it->kind == KH_LB_GLUE)
+            w += it->width + (ratio >= 0 ? ratio * it->stretch : ratio * it->shrink);
+    }
+    return w;
+}
+
+/* A cell placed in the table: its lines, its area and alignment. */
+typedef struct {
+    kh_cell_lines_t cl;
+    int r, k;           /* its slot (top left) */
+    int rs, cs;         /* rows and columns it spans, inside the table */
+    double x, w;        /* text left edge and width (pt) */
+    double top, height; /* its area, from the table's top (pt) */
+    double first;       /* top of its first line, from the table's top */
+    kh_align_t align;
+} kh_pcell_t;
+
+static int S_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct {
+    double a, b; /* a line's top and bottom */
+} kh_span_y_t;
+
+static int S_cmp_span(const void *a, const void *b)
+{
+    return S_cmp_double(&((const kh_span_y_t *)a)->a, &((const kh_span_y_t *)b)->a);
+}
+
+/* The table's state while its boxes are made. */
+typedef struct {
+    kh_lctx_t *c;
+    const kh_table_t *t;
+    double edge[KH_MAX_TABLE_COLS + 1]; /* x of each vertical rule */
+    double *row_top;                    /* rows + 1 entries */
+    int *owner;                         /* per slot: index in pc of its cell */
+    kh_pcell_t *pc;
+    size_t npc;
+    double lh, base, size;
+    size_t header; /* 1 + the header box's index */
+} kh_tab_t;
+
+/* One box: the table's band [s0, s1) from its top, of rows [r0, r1]. */
+static void S_band(kh_tab_t *T, int r0, int r1, double s0, double s1, double space_before,
+                   bool keep, bool is_header)
+{
+    kh_lctx_t *c = T->c;
+    const kh_table_t *t = T->t;
+    const kh_template_t *tp = c->tpl;
+    double rule = tp->table_rule, eps = 0.01;
+    size_t first = kh_lay_box_begin(c);
+    bool continued = false;
+    /* the text of the lines whose top lies in the band */
+    for (size_t i = 0; i < T->npc; i++) {
+        kh_pcell_t *p = &T->pc[i];
+        if (p->r < r0 || p->r > r1)
+            continue;
+        if (p->top < s0 - eps && p->top + p->height > s0 + eps)
+            continued = true;
+        kh_cell_lines_t *cl = &p->cl;
+        size_t from = 0;
+        for (size_t l = 0; l < cl->nlines; l++) {
+            size_t to = cl->lines[l].end;
+            double y = p->first + T->lh * (double)l;
+            if (y >= s0 - eps && y < s1 - eps) {
+                double ratio = cl->lines[l].ratio < 0 ? cl->lines[l].ratio : 0; /* ragged */
+                double x = p->x, lw = S_line_width(cl->items, from, to, ratio);
+                if (p->align == KH_ALIGN_CENTER && lw < p->w)
+                    x += (p->w - lw) / 2;
+                else if (p->align == KH_ALIGN_RIGHT && lw < p->w)
+                    x += p->w - lw;
+                c->line = t->cells[p->r * t->cols + p->k].line;
+                c->col = t->cells[p->r * t->cols + p->k].col;
+                kh_lay_place_line(c, &cl->ps, cl->items, cl->item_piece, from, to, ratio,
+                                  T->size, x, y - s0 + T->base);
+            }
+            from = to + 1;
+            while (from < cl->nitems && cl->items[from].kind != KH_LB_BOX)
+                from++;
+        }
+    }
+    /* horizontal rules: each row's top that lies in the band, but not
+     * across a cell spanning from the row above; the table's bottom */
+    for (int r = r0; r <= r1; r++) {
+        double y = T->row_top[r];
+        if (y < s0 - eps || y > s1 - eps)
+            continue;
+        for (int k = 0; k < t->cols;) {
+            int k2 = k;
+            while (k2 < t->cols && T->pc[T->owner[r * t->cols + k2]].r == r)
+                k2++;
+            if (k2 > k)
+                kh_lay_line(c, T->edge[k], y - s0, T->edge[k2], y - s0, rule);
+            k = k2 + 1;
+        }
+    }
+    if (r1 + 1 == t->rows && T->row_top[t->rows] <= s1 + eps)
+        kh_lay_line(c, T->edge[0], s1 - s0, T->edge[t->cols], s1 - s0, rule);
+    /* vertical rules: each column edge down the band, but not inside a
+     * cell spanning columns; one line for a run of rows */
     for (int k = 0; k <= t->cols; k++) {
-        kh_lay_line(c, edge, dy1, edge, dy2, c->tpl->table_rule);
-        if (k < t->cols)
-            edge += cw[k];
+        double a = 0, b = 0;
+        bool open = false;
+        for (int r = r0; r <= r1; r++) {
+            double ya = T->row_top[r] > s0 ? T->row_top[r] : s0;
+            double yb = T->row_top[r + 1] < s1 ? T->row_top[r + 1] : s1;
+            bool drawn = yb > ya + eps &&
+                         (k == 0 || k == t->cols ||
+                          T->owner[r * t->cols + k - 1] != T->owner[r * t->cols + k]);
+            if (drawn && open && ya <= b + eps) {
+                b = yb;
+                continue;
+            }
+            if (open)
+                kh_lay_line(c, T->edge[k], a - s0, T->edge[k], b - s0, rule);
+            open = drawn, a = ya, b = yb;
+        }
+        if (open)
+            kh_lay_line(c, T->edge[k], a - s0, T->edge[k], b - s0, rule);
+    }
+    const kh_cell_t *at = &t->cells[r0 * t->cols];
+    c->line = at->line, c->col = at->col;
+    kh_lay_box_end(c, first, s1 - s0, space_before, keep);
+    if (!is_header) {
+        kh_vbox_t *vb = &c->boxes[c->nboxes - 1];
+        vb->header = T->header;
+        bool boundary = false; /* the band starts on a row's top rule */
+        for (int r = r0; r <= r1 && !boundary; r++)
+            boundary = s0 > T->row_top[r] - eps && s0 < T->row_top[r] + eps;
+        vb->row_continued = continued || !boundary;
     }
 }
 
-/* A table, ruled all round. The header row is one vbox that stays with
- * the next and is repeated atop each page the table reaches. Every other
- * row is one vbox per line band (line i of each of its cells), so a row
- * taller than the room left, or than a page, splits between two lines:
- * the page gets a closing rule under the last band, the next page the
- * header again and a rule above the continued row (S_paginate). As in
- * paragraphs, a split leaves at least two lines of the row on each page
- * when the row has them. */
+/* The places a group of rows [r0, r1] may be cut (table coordinates),
+ * ascending, into cuts (room for the group's lines and rows); returns the
+ * count. A cut lies on a row boundary or between two lines of a cell and
+ * inside no line of any cell. */
+static size_t S_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
+{
+    const kh_template_t *tp = T->c->tpl;
+    double top = T->row_top[r0], bottom = T->row_top[r1 + 1], eps = 0.01;
+    size_t nlines = 0, n = 0;
+    for (size_t i = 0; i < T->npc; i++)
+        if (T->pc[i].r >= r0 && T->pc[i].r <= r1)
+            nlines += T->pc[i].cl.nlines;
+    kh_span_y_t *ys = malloc((nlines + 1) * sizeof *ys);
+    if (!ys)
+        abort();
+    size_t m = 0;
+    for (size_t i = 0; i < T->npc; i++) {
+        const kh_pcell_t *p = &T->pc[i];
+        if (p->r < r0 || p->r > r1)
+            continue;
+        for (size_t l = 0; l < p->cl.nlines; l++) {
+            double y = p->first + T->lh * (double)l;
+            ys[m++] = (kh_span_y_t){y, y + T->lh};
+            if (l > 0)
+                cuts[n++] = y;
+        }
+    }
+    for (int r = r0 + 1; r <= r1; r++)
+        cuts[n++] = T->row_top[r];
+    qsort(cuts, n, sizeof *cuts, S_cmp_double);
+    qsort(ys, m, sizeof *ys, S_cmp_span);
+    size_t out = 0, j = 0;
+    double reach = -1; /* the lowest bottom of the lines that start above */
+    for (size_t i = 0; i < n; i++) {
+        double y = cuts[i];
+        while (j < m && ys[j].a < y - eps) {
+            if (ys[j].b > reach)
+                reach = ys[j].b;
+            j++;
+        }
+        if (reach > y + eps)
+            continue; /* it would cut a line */
+        if (y < top + tp->table_padding + eps || y > bottom - tp->table_padding - eps) {
+            bool boundary = false;
+            for (int r = r0 + 1; r <= r1 && !boundary; r++)
+                boundary = y > T->row_top[r] - eps && y < T->row_top[r] + eps;
+            if (!boundary)
+                continue; /* a band of padding alone */
+        }
+        if (out && y < cuts[out - 1] + eps)
+            continue;
+        cuts[out++] = y;
+    }
+    free(ys);
+    return out;
+}
+
+/* A table, ruled all round (see the header comment). */
 void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
 {
     const kh_template_t *tp = c->tpl;
     const kh_table_t *t = &b->table;
     if (t->cols < 1 || t->rows < 1)
         return;
-    double cw[KH_MAX_TABLE_COLS], size = tp->table_size, pad = tp->table_padding;
+    kh_tab_t T = {.c = c, .t = t, .size = tp->table_size};
+    double cw[KH_MAX_TABLE_COLS], pad = tp->table_padding, rule = tp->table_rule;
+    c->line = b->line, c->col = b->col;
     S_column_widths(c, t, cw);
-    double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size);
-    size_t header = c->nboxes + 1; /* the box the first row is about to get */
-    kh_cell_lines_t *cells = calloc((size_t)t->cols, sizeof *cells);
-    if (!cells)
+    T.edge[0] = c->left;
+    for (int k = 0; k < t->cols; k++)
+        T.edge[k + 1] = T.edge[k] + cw[k];
+    T.lh = kh_lay_line_h(c, T.size);
+    T.base = kh_lay_baseline(c, T.size);
+    size_t slots = (size_t)t->rows * (size_t)t->cols;
+    T.pc = calloc(slots, sizeof *T.pc);
+    T.owner = calloc(slots, sizeof *T.owner);
+    T.row_top = calloc((size_t)t->rows + 1, sizeof *T.row_top);
+    double *need = calloc((size_t)t->rows, sizeof *need);
+    if (!T.pc || !T.owner || !T.row_top || !need)
         abort();
-    for (int r = 0; r < t->rows; r++) {
-        size_t bands = 1;
+    kh_align_t col_align[KH_MAX_TABLE_COLS];
+    for (int k = 0; k < t->cols; k++)
+        col_align[k] = t->align[k] != KH_ALIGN_NONE ? t->align[k] : S_column_align(t, k);
+    /* the cells broken into lines; their slots' owners */
+    for (int r = 0; r < t->rows; r++)
         for (int k = 0; k < t->cols; k++) {
             const kh_cell_t *cell = &t->cells[r * t->cols + k];
+            if (cell->covered)
+                continue;
+            kh_pcell_t *p = &T.pc[T.npc];
+            int rs = cell->rowspan < 1 ? 1 : cell->rowspan;
+            int cs = cell->colspan < 1 ? 1 : cell->colspan;
+            int H0 = t->header_rows;
+            if (r + rs > t->rows)
+                rs = t->rows - r;
+            if (r < H0 && r + rs > H0) /* no span from the header into the body */
+                rs = H0 - r;
+            if (k + cs > t->cols)
+                cs = t->cols - k;
+            p->r = r, p->k = k, p->rs = rs, p->cs = cs;
+            p->x = T.edge[k] + rule / 2 + pad;
+            p->w = T.edge[k + cs] - T.edge[k] - 2 * pad - rule;
+            if (p->w < 1)
+                p->w = 1;
+            bool head = r < t->header_rows, merged = (rs > 1 || cs > 1) && S_short(cell);
+            p->align = cell->align != KH_ALIGN_NONE ? cell->align
+                       : head                     ? KH_ALIGN_CENTER
+                       : cs == t->cols && t->cols > 1 ? KH_ALIGN_LEFT
+                       : merged                   ? KH_ALIGN_CENTER
+                       : t->align[k] != KH_ALIGN_NONE ? t->align[k]
+                                                      : col_align[k];
             c->line = cell->line, c->col = cell->col;
-            S_cell_break(c, cell, size, cw[k] - 2 * pad, &cells[k]);
-            if (cells[k].nlines > bands)
-                bands = cells[k].nlines;
+            S_cell_break(c, cell, T.size, p->w, &p->cl);
+            for (int rr = r; rr < r + rs; rr++)
+                for (int kk = k; kk < k + cs; kk++)
+                    T.owner[rr * t->cols + kk] = (int)T.npc;
+            double h = (double)(p->cl.nlines ? p->cl.nlines : 1) * T.lh + 2 * pad;
+            p->height = h; /* its need, for now */
+            if (rs == 1 && h > need[r])
+                need[r] = h;
+            T.npc++;
         }
-        if (r == 0)
-            bands = 1; /* the header row: one box, however many lines */
-        size_t nlines_max = 0;
-        for (int k = 0; k < t->cols; k++)
-            if (cells[k].nlines > nlines_max)
-                nlines_max = cells[k].nlines;
-        c->line = t->cells[r * t->cols].line, c->col = t->cells[r * t->cols].col;
-        for (size_t band = 0; band < bands; band++) {
-            size_t first = kh_lay_box_begin(c);
-            bool top = band == 0, bottom = band + 1 == bands;
-            /* lines [l0, l1) of each cell go in this band */
-            size_t l0 = band, l1 = r == 0 ? nlines_max : band + 1;
-            double y0 = top ? pad : 0; /* the first line's top in the band */
-            double height = y0 + lh * (double)(l1 - l0) + (bottom ? pad : 0);
-            if (r == 0 && l1 == 0)
-                height = lh + 2 * pad; /* an empty header row */
-            if (bands == 1 && height < lh + 2 * pad)
-                height = lh + 2 * pad;
-            double x = c->left;
-            for (int k = 0; k < t->cols; k++) {
-                kh_cell_lines_t *cl = &cells[k];
-                size_t from = 0;
-                for (size_t i = 0; i < cl->nlines; i++) {
-                    size_t to = cl->lines[i].end;
-                    if (i >= l0 && i < l1) {
-                        double ratio = cl->lines[i].ratio < 0 ? cl->lines[i].ratio : 0; /* ragged */
-                        kh_lay_place_line(c, &cl->ps, cl->items, cl->item_piece, from, to,
-                                     ratio, size, x + pad,
-                                     y0 + base + lh * (double)(i - l0));
-                    }
-                    from = to + 1;
-                    while (from < cl->nitems && cl->items[from].kind != KH_LB_BOX)
-                        from++;
-                }
-                x += cw[k];
-            }
-            if (top)
-                kh_lay_line(c, c->left, 0, c->left + c->text_w, 0, tp->table_rule);
-            if (bottom && r + 1 == t->rows)
-                kh_lay_line(c, c->left, height, c->left + c->text_w, height, tp->table_rule);
-            S_table_edges(c, t, cw, 0, height);
-            bool keep = r == 0 ? t->rows > 1
-                               : bands > 1 && (band == 0 || band + 2 == bands);
-            kh_lay_box_end(c, first, height, r == 0 && top ? space_before : 0, keep);
-            kh_vbox_t *vb = &c->boxes[c->nboxes - 1];
-            if (r > 0) {
-                vb->header = header;
-                vb->row_continued = !top;
-            }
+    /* row heights: the one-row cells, then the spanning ones, shortest
+     * span first, each adding what it lacks to its rows equally */
+    for (int r = 0; r < t->rows; r++)
+        if (need[r] < T.lh + 2 * pad)
+            need[r] = T.lh + 2 * pad;
+    for (int span = 2; span <= t->rows; span++) {
+        bool any = false;
+        for (size_t i = 0; i < T.npc; i++) {
+            kh_pcell_t *p = &T.pc[i];
+            int rs = p->rs;
+            any |= rs >= span;
+            if (rs != span)
+                continue;
+            double have = 0;
+            for (int rr = p->r; rr < p->r + rs; rr++)
+                have += need[rr];
+            if (p->height > have)
+                for (int rr = p->r; rr < p->r + rs; rr++)
+                    need[rr] += (p->height - have) / rs;
         }
-        for (int k = 0; k < t->cols; k++)
-            S_cell_free(&cells[k]);
+        if (!any)
+            break;
     }
-    free(cells);
+    for (int r = 0; r < t->rows; r++)
+        T.row_top[r + 1] = T.row_top[r] + need[r];
+    for (size_t i = 0; i < T.npc; i++) {
+        kh_pcell_t *p = &T.pc[i];
+        int rs = p->rs;
+        double text_h = p->height - 2 * pad;
+        p->top = T.row_top[p->r];
+        p->height = T.row_top[p->r + rs] - p->top;
+        p->first = p->top + pad;
+        if (rs > 1) /* merged rows: centred in them */
+            p->first += (p->height - 2 * pad - text_h) / 2;
+    }
+    free(need);
+    /* the header rows: one box (an empty one for a table without a header,
+     * so that pagination still closes and reopens the table at a page
+     * break) */
+    int H = t->header_rows < t->rows ? t->header_rows : t->rows;
+    T.header = c->nboxes + 1;
+    if (H > 0) {
+        S_band(&T, 0, H - 1, 0, T.row_top[H], space_before, H < t->rows, true);
+    } else {
+        size_t first = kh_lay_box_begin(c);
+        kh_lay_box_end(c, first, 0, space_before, true);
+    }
+    /* the body, group by group: rows tied by a rowspan go together */
+    double avail = c->page_h - c->margin_top - c->margin_bottom - T.row_top[H]; /* this section's paper */
+    double *cuts = NULL;
+    size_t cap_cuts = 0;
+    for (int r0 = H; r0 < t->rows;) {
+        int r1 = r0;
+        for (int r = r0; r <= r1; r++)
+            for (int k = 0; k < t->cols; k++) {
+                const kh_pcell_t *p = &T.pc[T.owner[r * t->cols + k]];
+                if (p->r + p->rs - 1 > r1)
+                    r1 = p->r + p->rs - 1;
+            }
+        double top = T.row_top[r0], bottom = T.row_top[r1 + 1];
+        size_t lines = 0;
+        for (size_t i = 0; i < T.npc; i++)
+            if (T.pc[i].r >= r0 && T.pc[i].r <= r1)
+                lines += T.pc[i].cl.nlines;
+        size_t want = lines + (size_t)(r1 - r0) + 2;
+        if (want > cap_cuts) {
+            cap_cuts = want;
+            cuts = realloc(cuts, cap_cuts * sizeof *cuts);
+            if (!cuts)
+                abort();
+        }
+        size_t n = 0;
+        bool tied = r1 > r0;
+        if (!tied || bottom - top > avail) /* tied rows split only if they must */
+            n = S_cuts(&T, r0, r1, cuts);
+        double s0 = top;
+        for (size_t i = 0; i <= n; i++) {
+            double s1 = i < n ? cuts[i] : bottom;
+            /* two lines of a row on each page, as in paragraphs */
+            bool keep = !tied && n > 0 && (i == 0 || i + 1 == n);
+            S_band(&T, r0, r1, s0, s1, 0, keep, false);
+            s0 = s1;
+        }
+        r0 = r1 + 1;
+    }
+    free(cuts);
+    for (size_t i = 0; i < T.npc; i++)
+        S_cell_free(&T.pc[i].cl);
+    free(T.pc);
+    free(T.owner);
+    free(T.row_top);
 }

@@ -460,6 +460,11 @@ static kh_block_t *S_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
     return b;
 }
 
+kh_block_t *kh_mod_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col)
+{
+    return S_open(c, kind, line, col);
+}
+
 kh_block_t *kh_mod_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at)
 {
     int line, col;
@@ -1380,6 +1385,11 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
     long ln = h->x->line_no(n);
     if (ln > 0 && ln < 1000000)
         h->cur_line = h->line0 + (int)ln - 1;
+    if (S_named(n->name, "table")) { /* a grid of cells: model_table.c */
+        h->cur = -1;
+        kh_mod_html_table(h->c, h->x, n, h->line0, h->col0);
+        return false;
+    }
     bool is_a = S_named(n->name, "a");
     bool plain = S_is(n, S_PLAIN_TAGS) && !n->properties;
     if (is_a && n->properties && !n->properties->next &&
@@ -1390,6 +1400,17 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
                "image", "an image cannot be printed: its picture would be lost (%s)",
                "describe it in words");
         return false;
+    }
+    if (!h->warned && S_is(n, (const char *const[]){"tr", "td", "th", "thead", "tbody",
+                                                     "tfoot", NULL})) {
+        /* a table's rows in a block of their own: a blank line ended the
+         * HTML block that opened the table (Markdown's rule, GitHub's too) */
+        h->warned = true;
+        kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
+                    KH_SEV_WARNING, "html", "<%s> outside a <table>: a blank line inside "
+                    "a table ends it in Markdown (as on GitHub), and these rows print as "
+                    "paragraphs; remove the blank lines inside the table",
+                    (const char *)n->name);
     }
     if (!plain && !h->warned) {
         h->warned = true;

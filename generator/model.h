@@ -67,10 +67,17 @@ typedef enum {
     KH_ALIGN_RIGHT
 } kh_align_t;
 
-/* A table cell: its text and where it was typed. */
+/* A table cell: its text and where it was typed. A cell covers rowspan ×
+ * colspan slots of the grid from its own (an HTML table's merged cells;
+ * a pipe table's are 1 × 1); the slots it covers beyond its own are
+ * marked covered and hold no text. */
 typedef struct {
     kh_text_t text;
     int line, col;      /* in the plan file */
+    int rowspan, colspan; /* ≥ 1, clamped to the table (model_table.c) */
+    bool covered;       /* a slot of another cell's span: nothing of its own */
+    kh_align_t align;   /* the cell's own (HTML align / text-align), or NONE:
+                         * the layout decides (layout_table.c) */
 } kh_cell_t;
 
 /* Columns a table may have (more is a table-columns error): wider ones
@@ -80,7 +87,9 @@ typedef struct {
 /* A table: rows × cols cells, row by row; the first header_rows rows are
  * the header (printed bold, repeated atop each page the table reaches).
  * A pipe table has one header row; a row typed with fewer cells has
- * empty ones (as GitHub shows it). */
+ * empty ones (as GitHub shows it). An HTML table's header rows are those
+ * of its <thead>, else its leading rows of <th> cells only; no span
+ * crosses from the header into the body (clamped). */
 typedef struct {
     int rows, cols, header_rows;
     kh_cell_t *cells;   /* rows × cols */

@@ -7,6 +7,8 @@
 
 #include <cmark-gfm.h>
 
+#include "xml.h"
+
 #include "model.h"
 
 /* The model builder's state for one plan. */
@@ -53,13 +55,16 @@ void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
  * waiting list-item marker goes in first: on a paragraph of its own
  * before a table). The pointer lives until the next block is opened. */
 kh_block_t *kh_mod_open_at(kh_mctx_t *c, kh_block_kind_t kind, cmark_node *at);
+/* kh_mod_open_at at a file position. */
+kh_block_t *kh_mod_open(kh_mctx_t *c, kh_block_kind_t kind, int line, int col);
 /* The inlines under parent (a node of the plan's own tree) appended to
  * text, each span with style added (bold for a header cell). */
 void kh_mod_inlines(kh_mctx_t *c, kh_text_t *text, cmark_node *parent,
                     unsigned style);
 
-/* Appends text with a style to t (merging with the last span when the
- * style is the same and neither is a break or a footnote reference). */
+/* Appends len bytes of text with a style to t (merging with the last span
+ * when the style is the same and neither is a break or a footnote
+ * reference; invisible characters dropped). */
 void kh_mod_add_span(kh_text_t *t, const char *text, size_t len,
                      unsigned style);
 /* Reads the blocks under parent (a footnote definition) into a list of
@@ -101,6 +106,10 @@ void kh_mod_notes_done(kh_mctx_t *c);
 
 /* Appends the table block of a cmark-gfm table node (or an error). */
 void kh_mod_table(kh_mctx_t *c, cmark_node *table);
+/* Appends the table block of an HTML <table> element (libxml2's node, of
+ * the HTML block that starts at file line0:col0), or diagnostics. */
+void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line0,
+                       int col0);
 /* Frees what a table holds (not the table itself: it is in its block). */
 void kh_mod_table_free(kh_table_t *t);
 

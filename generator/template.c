@@ -238,6 +238,48 @@ static void S_read_bullets(kh_tctx_t *c, kh_template_t *t)
             t->bullets[t->nbullets++] = S_dup(b->kids[i]->text);
 }
 
+/* table.widths (optional): a list of {header: [cell …], mm: [n …]} of the
+ * same length, each mm a number ≥ 0 (0: automatic). */
+static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
+{
+    const kh_node_t *w = kh_node_get(kh_node_get(c->root, "table"), "widths");
+    if (!w)
+        return;
+    if (w->kind != KH_NODE_SEQ) {
+        S_error(c, w, "'widths' in table must list {header: [...], mm: [...]}%s%s", "", "");
+        return;
+    }
+    t->table_widths = calloc(w->n ? w->n : 1, sizeof *t->table_widths);
+    if (!t->table_widths)
+        abort();
+    for (size_t i = 0; i < w->n; i++) {
+        const kh_node_t *e = w->kids[i];
+        const kh_node_t *h = kh_node_get(e, "header"), *mm = kh_node_get(e, "mm");
+        if (!h || !mm || h->kind != KH_NODE_SEQ || mm->kind != KH_NODE_SEQ ||
+            h->n != mm->n || h->n == 0 || h->n > 32) {
+            S_error(c, e, "each of table.widths needs 'header' and 'mm', lists of "
+                    "the same length (1 to 32 columns)%s%s", "", "");
+            return;
+        }
+        kh_table_widths_t *tw = &t->table_widths[t->ntable_widths++];
+        tw->header = calloc(h->n, sizeof *tw->header);
+        tw->mm = calloc(h->n, sizeof *tw->mm);
+        if (!tw->header || !tw->mm)
+            abort();
+        tw->ncols = h->n;
+        for (size_t k = 0; k < h->n; k++) {
+            double d;
+            if (h->kids[k]->kind != KH_NODE_SCALAR || !S_number(mm->kids[k], &d) || d < 0) {
+                S_error(c, mm->kids[k], "table.widths: each header cell is text and "
+                        "each mm a number >= 0 (0: automatic)%s%s", "", "");
+                return;
+            }
+            tw->header[k] = S_dup(h->kids[k]->text);
+            tw->mm[k] = d;
+        }
+    }
+}
+
 kh_template_t *kh_template_load(const char *path, const char *font_dir,
                                 kh_diag_list_t *diags)
 {
@@ -268,6 +310,8 @@ kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
         S_read_headings(&c, t);
     if (c.ok)
         S_read_bullets(&c, t);
+    if (c.ok)
+        S_read_table_widths(&c, t);
     if (!c.ok) {
         kh_template_free(t);
         return NULL;
@@ -288,6 +332,13 @@ void kh_template_free(kh_template_t *t)
         free(t->headings[i].format);
     for (size_t i = 0; i < t->nbullets; i++)
         free(t->bullets[i]);
+    for (size_t i = 0; i < t->ntable_widths; i++) {
+        for (size_t k = 0; k < t->table_widths[i].ncols; k++)
+            free(t->table_widths[i].header[k]);
+        free(t->table_widths[i].header);
+        free(t->table_widths[i].mm);
+    }
+    free(t->table_widths);
     free(t->path);
     free(t->where);
     free(t);

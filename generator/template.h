@@ -19,6 +19,8 @@ typedef enum {
     KH_FONT_COUNT
 } kh_font_style_t;
 
+typedef struct kh_table_widths kh_table_widths_t;
+
 typedef struct {
     char *format; /* "{1:I}." */
     bool bold, italic, upper;
@@ -47,6 +49,15 @@ typedef struct {
     size_t nbullets;
 
     double table_size, table_padding, table_rule;
+    /* table.widths: fixed column widths for the tables whose first row is
+     * header (word for word), mm[k] in mm, 0 = automatic (layout_table.c,
+     * colwidth.h). Optional; none by default. */
+    struct kh_table_widths {
+        char **header;
+        double *mm;
+        size_t ncols;
+    } *table_widths;
+    size_t ntable_widths;
 
     /* Superscript and subscript (<sup>, <sub>, footnote numbers): the
      * normal glyphs scaled, and the baseline raised or lowered, both as a

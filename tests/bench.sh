@@ -53,21 +53,37 @@ s=json.load(open(sys.argv[2]))["results"][0]["median"]*1000
 lp,sp=int(sys.argv[3]),int(sys.argv[4])
 print("long plan: %d pages in %.0f ms = %.3f ms a page; Kon Tum: %d pages in %.2f ms = %.3f ms a page" % (lp,l,l/lp,sp,s,s/sp))' \
     "$tmp/long.json" "$tmp/short.json" "$long_pages" "$short_pages"
-# tables and appendices stay linear too (issue 10): a 1,000-row table, and
-# the sample plan with appendices, in ms a page beside the Kon Tum plan
+# tables (issue 10): a 1,000-row pipe table and a 1,000-row HTML table
+# (two header rows, a rowspan group every ten rows), time per page next to
+# the Kon Tum plan's
 /usr/bin/python3 - "$tmp" <<'PY'
 import sys
 head = open("plans/kon-tum-70-nam.md", encoding="utf-8").read().split("---\n")[1]
-rows = ["| STT | Nội dung công việc | Đơn vị chủ trì | Thời gian | Kinh phí (đồng) |",
-        "| :---: | --- | --- | :---: | ---: |"]
+text = "Tổ chức thực hiện phong trào thi đua yêu nước năm 2025 tại các đơn vị trực thuộc"
+pipe = "".join("| %d | %s số %d | %d.250.000 | Tháng %d/2025 |\n" % (i, text, i, i, i % 12 + 1)
+               for i in range(1, 1001))
+open(sys.argv[1] + "/pipe.md", "w", encoding="utf-8").write(
+    "---\n" + head + "---\n# Bảng\n\n| STT | Nội dung | Kinh phí | Thời gian |\n| :-: | --- | --: | --- |\n" + pipe)
+rows = []
 for i in range(1, 1001):
-    rows.append("| %d | Tổ chức kiểm tra, giám sát việc thực hiện phong trào thi đua "
-                "tại đơn vị số %d, tổng hợp kết quả và báo cáo | Phòng Tổ chức - "
-                "Hành chính | Tháng %02d/2025 | %s |"
-                % (i, i, i % 12 + 1, "{:,}".format(1_250_000 * (i % 17 + 1)).replace(",", ".")))
-body = "# Nội dung\n\nCác hoạt động trong năm như sau:\n\n" + "\n".join(rows) + "\n"
-open(sys.argv[1] + "/rows.md", "w", encoding="utf-8").write("---\n" + head + "---\n" + body)
+    first = '<td rowspan="2">%d</td>' % i if i % 10 == 1 else ("" if i % 10 == 2 else "<td>%d</td>" % i)
+    rows.append("<tr>%s<td>%s số %d</td><td>%d</td><td></td></tr>" % (first, text, i, i % 7))
+open(sys.argv[1] + "/html.md", "w", encoding="utf-8").write(
+    "---\n" + head + "---\n# Bảng\n\n<table>\n<thead>\n<tr><th rowspan=\"2\">TT</th><th rowspan=\"2\">Nội dung</th>"
+    "<th colspan=\"2\">Điểm</th></tr>\n<tr><th>Chuẩn</th><th>Chấm</th></tr>\n</thead>\n<tbody>\n"
+    + "\n".join(rows) + "\n</tbody>\n</table>\n")
 PY
+for kind in pipe html; do
+    hyperfine -N --style none --warmup 1 --runs 10 --export-json "$tmp/$kind.json" \
+        "$bin render -o $tmp/$kind.pdf $tmp/$kind.md" >/dev/null 2>&1
+    /usr/bin/python3 -c 'import json,sys
+t=json.load(open(sys.argv[1]))["results"][0]["median"]*1000
+p=int(sys.argv[2]); sp=int(sys.argv[4]); s=json.load(open(sys.argv[3]))["results"][0]["median"]*1000
+print("1,000-row %s table: %d pages in %.0f ms = %.3f ms a page (Kon Tum: %.3f ms a page)" % (sys.argv[5], p, t, t/p, s/sp))' \
+        "$tmp/$kind.json" "$(pdfinfo "$tmp/$kind.pdf" | awk '/^Pages:/{print $2}')" "$tmp/short.json" \
+        "$short_pages" "$kind"
+done
+# the sample plan with appendices, in ms a page
 per_page() { # label, plan: median render time a page
     hyperfine -N --style none --warmup 1 --runs 10 --export-json "$tmp/pp.json" \
         "$bin render -o $tmp/pp.pdf $2" >/dev/null 2>&1
@@ -77,7 +93,6 @@ p=int(sys.argv[3])
 print("%-34s %4d pages in %8.2f ms = %.3f ms a page" % (sys.argv[2], p, t, t/p))' \
         "$tmp/pp.json" "$1" "$(pdfinfo "$tmp/pp.pdf" | awk '/^Pages:/{print $2}')"
 }
-per_page "1,000-row table" "$tmp/rows.md"
 for plan in plans/*phu-luc*.md; do
     [ -e "$plan" ] && per_page "appendix sample ($(basename "$plan" .md))" "$plan"
 done

@@ -37,6 +37,7 @@ CLI: python3 tests/oracle.py PLAN.md PLAN.pdf  (prints the problems, exit 1
 if any, 2 on a usage error).
 """
 import collections
+import html.parser
 import os
 import re
 import subprocess
@@ -237,6 +238,157 @@ def number_refs(text, defs, nums, in_note=False):
     return "".join(out)
 
 
+class _HtmlTables(html.parser.HTMLParser):
+    """The words of an HTML block that holds a <table>, read with Python's
+    own HTML parser (independent of the program's libxml2): cells in row
+    order (thead, body, then tfoot), a caption before its table, a list
+    item's marker ("-", "1.") before its text, a link's address after its
+    text; inline tags do not split words ("m<sup>2</sup>" is one), block
+    tags do. The header rows' words (the thead's, else the leading rows of
+    <th> only) repeat atop each page."""
+
+    SKIP = {"script", "style", "head", "title"}
+    BLOCK = {"br", "p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "thead",
+             "tbody", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text = []    # chunks outside any table
+        self.tables = []  # open tables
+        self.skip = 0
+        self.lists = []   # per open list: [ordered, count]
+        self.links = []   # open <a>: (href, destination list, its length then)
+
+    def _out(self):
+        if self.tables:
+            t = self.tables[-1]
+            if t["in_caption"]:
+                return t["caption"]
+            if t["in_cell"] and t["rows"] and t["rows"][-1][1]:
+                return t["rows"][-1][1][-1][1]
+            return t["stray"]
+        return self.text
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        t = self.tables[-1] if self.tables else None
+        if tag == "table" and not (t and t["in_cell"]):
+            self.tables.append({"rows": [], "caption": [], "stray": [], "section": "tbody",
+                                "in_cell": False, "in_caption": False, "nested": 0})
+        elif tag == "table":
+            t["nested"] += 1
+        elif t is None or t["nested"]:
+            pass
+        elif tag in ("thead", "tbody", "tfoot"):
+            t["section"] = tag
+        elif tag == "tr":
+            t["rows"].append((t["section"], []))
+        elif tag in ("td", "th"):
+            if not t["rows"]:
+                t["rows"].append((t["section"], []))
+            t["rows"][-1][1].append((tag, []))
+            t["in_cell"] = True
+        elif tag == "caption":
+            t["in_caption"] = True
+        if tag in self.BLOCK:
+            self._out().append(" ")
+        if tag in ("ul", "ol"):
+            self.lists.append([tag == "ol", 0])
+        elif tag == "li":
+            marker = "-"
+            if self.lists:
+                self.lists[-1][1] += 1
+                if self.lists[-1][0]:
+                    marker = "%d." % self.lists[-1][1]
+            self._out().append(" %s " % marker)
+        elif tag == "a":
+            out = self._out()
+            self.links.append((dict(attrs).get("href") or "", out, len(out)))
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self.skip:
+            self.skip -= 1
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag == "a" and self.links:
+            href, out, n = self.links.pop()
+            text = "".join(out[n:]).strip()
+            if href and text != href and not (href.startswith("mailto:") and text == href[7:]):
+                out.append(" (%s)" % href if text else href)
+        if tag in self.BLOCK:
+            self._out().append(" ")
+        if not self.tables:
+            return
+        t = self.tables[-1]
+        if tag == "table" and t["nested"]:
+            t["nested"] -= 1
+        elif tag == "table":
+            self.tables.pop()
+            self._flush(t)
+        elif tag in ("td", "th") and not t["nested"]:
+            t["in_cell"] = False
+        elif tag == "caption":
+            t["in_caption"] = False
+        elif tag in ("thead", "tfoot"):
+            t["section"] = "tbody"
+
+    def handle_data(self, data):
+        if not self.skip:
+            self._out().append(data)
+
+    def _flush(self, t):
+        rows = t["rows"]
+        order = [r for r in rows if r[0] == "thead"] + [r for r in rows if r[0] == "tbody"] + \
+                [r for r in rows if r[0] == "tfoot"]
+        if any(r[0] == "thead" for r in rows):
+            header = sum(r[0] == "thead" for r in rows)
+        else:
+            header = 0
+            for r in order:
+                if r[1] and all(c[0] == "th" for c in r[1]):
+                    header += 1
+                else:
+                    break
+            if header == len(order) and header > 1:
+                header = 0
+        out = self._out()
+        out.append(" ")
+        out.extend(t["caption"])
+        for i, (_, cells) in enumerate(order):
+            for _, chunks in cells:
+                ws = _words("".join(chunks))
+                for w in ws:
+                    w.repeats = i < header
+                out.append(" ")
+                out.extend(ws)
+                out.append(" ")
+        out.extend(t["stray"])
+
+    def words(self):
+        while self.tables:  # a table the block leaves open
+            self._flush(self.tables.pop())
+        out, run = [], []
+        for c in self.text + [" "]:
+            if isinstance(c, Word):
+                out += _words("".join(run))
+                run = []
+                out.append(c)
+            else:
+                run.append(c)
+        return out + _words("".join(run))
+
+
+def html_block_words(content):
+    """The words an HTML block prints (tables through _HtmlTables)."""
+    if "<table" not in content.lower():
+        return _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", content)))
+    p = _HtmlTables()
+    p.feed(HTML_COMMENT.sub(" ", content))
+    p.close()
+    return p.words()
+
+
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 BR_TAG = re.compile(r"<br\s*/?>", re.I)
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<![A-Z][^<>]*>|<\?.*?\?>", re.S)
@@ -386,7 +538,7 @@ def _md_words(body, formats, tpl, numbered, in_note=False, appendices=None):
         elif t in ("code_block", "fence"):
             words += _words(tok.content)
         elif t == "html_block":
-            words += _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", tok.content)))
+            words += html_block_words(tok.content)
     return body_only
 
 

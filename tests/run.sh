@@ -45,6 +45,7 @@ for bin in $builds; do
     suite "layout ($bin)" /usr/bin/python3 tests/test_layout.py
     suite "appendix ($bin)" /usr/bin/python3 tests/test_appendix_model.py
     suite "notes ($bin)" /usr/bin/python3 tests/test_notes.py
+    suite "tables ($bin)" /usr/bin/python3 tests/test_tables.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)

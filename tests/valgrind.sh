@@ -16,6 +16,7 @@ vg() { # name, args...
 }
 vg "render Kon Tum" render -o "$tmp/kt.pdf" plans/kon-tum-70-nam.md
 printf -- '---\ntype: ke-hoach\ntitle: [\n---\n' >"$tmp/bad.md"
+vg "render HTML tables (spans, split rows)" render -o "$tmp/ht.pdf" tests/layout/html-table.md
 vg "broken plan" render -o "$tmp/bad.pdf" "$tmp/bad.md"
 vg "validate plans and the template" validate plans/*.md templates/ke-hoach.yaml
 vg "validate the invalid corpus" validate tests/invalid/*.md

@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Tables as offices set them (issue 10): column widths from content,
+alignment, HTML tables with merged cells and group rows, rows split across
+pages with the header repeated, no word outside its cell's rules. Each
+plan is rendered and read back with pdftotext -bbox (words) and
+--dump-layout (rules); expected values are written here from the plans.
+Prints "PASS name" / "FAIL name: why" lines."""
+import os, re, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import khtest  # noqa: E402
+import oracle  # noqa: E402
+from khtest import KEHOACH, check, exit_status  # noqa: E402
+
+FRONT = khtest.PLAN[:khtest.PLAN.index("# Mục đích")]
+BODY_LINE = FRONT.count("\n") + 1
+EPS = 0.6  # pt
+
+
+def diags(stderr):
+    return [l for l in stderr.decode("utf-8", "replace").split("\n") if l and not l.startswith("    ")]
+
+
+class Plan:
+    def __init__(self, tmp, name, body):
+        self.name = name
+        path = os.path.join(tmp, name + ".md")
+        open(path, "w", encoding="utf-8").write(FRONT + body)
+        r = khtest.run([KEHOACH, "render", "-o", name + ".pdf", name + ".md"], cwd=tmp, timeout=60)
+        v = khtest.run([KEHOACH, "validate", name + ".md"], cwd=tmp, timeout=60)
+        self.rc, self.diags = r.returncode, diags(r.stderr)
+        check(self.diags == diags(v.stderr), name + ": validate and render agree",
+              "%s / %s" % (self.diags, diags(v.stderr)))
+        self.pages = []
+        self.rules = []  # per page: (x1, y1, x2, y2), top-left origin
+        if self.rc != 0:
+            return
+        pdf = os.path.join(tmp, name + ".pdf")
+        self.pages = oracle.read_pdf(pdf)
+        d = khtest.run([KEHOACH, "render", "--dump-layout", name + ".md"], cwd=tmp).stdout.decode()
+        for line in d.split("\n"):
+            if line.startswith("page"):
+                self.rules.append([])
+            elif line.startswith("rule "):
+                x1, y1, x2, y2 = map(float, line.split()[1:5])
+                h = self.pages[len(self.rules) - 1][1]
+                self.rules[-1].append((x1, h - y1, x2, h - y2))
+        self.problems = oracle.problems(path, pdf)
+
+    def words(self, page=None):
+        out = []
+        for n, (_, _, lines) in enumerate(self.pages):
+            if page is not None and n != page:
+                continue
+            for line in lines:
+                for w in line:
+                    out.append((n,) + tuple(w))
+        return out
+
+    def find(self, text, page=None):
+        return [w for w in self.words(page) if w[5] == text]
+
+    def vlines(self, page):
+        return sorted({round(r[0], 2) for r in self.rules[page] if abs(r[0] - r[2]) < 0.01})
+
+    def cell_of(self, w):
+        """The rules left and right of a word box, and above and below it,
+        on its page: (left, right, top, bottom) from the rules that cross
+        its middle."""
+        n, x0, y0, x1, y1 = w[:5]
+        ym, xm = (y0 + y1) / 2, (x0 + x1) / 2
+        left = max([r[0] for r in self.rules[n] if abs(r[0] - r[2]) < 0.01 and
+                    min(r[1], r[3]) <= ym <= max(r[1], r[3]) and r[0] <= xm], default=None)
+        right = min([r[0] for r in self.rules[n] if abs(r[0] - r[2]) < 0.01 and
+                     min(r[1], r[3]) <= ym <= max(r[1], r[3]) and r[0] >= xm], default=None)
+        top = max([r[1] for r in self.rules[n] if abs(r[1] - r[3]) < 0.01 and
+                   min(r[0], r[2]) <= xm <= max(r[0], r[2]) and r[1] <= ym], default=None)
+        bottom = min([r[1] for r in self.rules[n] if abs(r[1] - r[3]) < 0.01 and
+                      min(r[0], r[2]) <= xm <= max(r[0], r[2]) and r[1] >= ym], default=None)
+        return left, right, top, bottom
+
+    def inside_rules(self, what):
+        bad = []
+        for w in self.words():
+            n, x0, y0, x1, y1, t = w
+            if not self.rules[n]:
+                continue
+            l, r, tp, b = self.cell_of(w)
+            if l is None or r is None or tp is None or b is None:
+                continue  # not in a table
+            if x0 < l - 0.01 or x1 > r + 0.01 or y0 < tp - 0.01 or y1 > b + 0.01:
+                bad.append("p%d %r (%.1f-%.1f, %.1f-%.1f) in (%.1f-%.1f, %.1f-%.1f)"
+                           % (n + 1, t, x0, x1, y0, y1, l, r, tp, b))
+        check(self.rc == 0 and not bad, "%s: %s" % (self.name, what), "; ".join(bad[:5]))
+
+
+def test_office_table(tmp):
+    """The table of tests/layout/table.md: STT narrow, text widest, the
+    month column whole, short numbers centred, header centred bold."""
+    body = ("# Nội dung\n\n| STT | Nội dung | Đơn vị chủ trì | Thời gian |\n| --- | --- | --- | --- |\n"
+            "| 1 | Tổ chức Lễ kỷ niệm 70 năm Ngày Thầy thuốc Việt Nam (27/02/1955 - 27/02/2025) và các hoạt động hưởng ứng trong toàn ngành | Văn phòng Sở | Tháng 02/2025 |\n"
+            "| 2 | Sơ kết phong trào thi đua **6 tháng đầu năm** | Phòng Tổ chức - Hành chính | Tháng 7/2025 |\n"
+            "| 3 | Tổng kết, khen thưởng | Hội đồng Thi đua - Khen thưởng | Tháng 12/2025 |\n")
+    p = Plan(tmp, "office", body)
+    v = p.vlines(0)
+    check(len(v) == 5, "office: five column rules", str(v))
+    if len(v) == 5:
+        w = [v[i + 1] - v[i] for i in range(4)]
+        check(w[0] == min(w) and w[0] < 40, "office: STT is the narrowest column (%.0f pt)" % w[0], str(w))
+        check(w[1] == max(w), "office: the text column is the widest", str(w))
+        for m in ("02/2025", "7/2025", "12/2025"):
+            got = p.find(m)
+            th = p.find("Tháng")
+            check(got and any(abs(t[2] - got[0][2]) < 1 for t in th if t[1] < got[0][1]),
+                  "office: 'Tháng %s' on one line" % m, str(got))
+        one = p.find("1")
+        if one:
+            mid = (one[0][1] + one[0][3]) / 2
+            check(abs(mid - (v[0] + v[1]) / 2) < 1, "office: STT numbers centred", "%.1f vs %.1f" % (mid, (v[0] + v[1]) / 2))
+        h = p.find("STT")
+        if h:
+            mid = (h[0][1] + h[0][3]) / 2
+            check(abs(mid - (v[0] + v[1]) / 2) < 1, "office: header cells centred", str(h))
+    p.inside_rules("no word outside its cell's rules")
+    check(not p.problems, "office: oracle holds", "\n".join(p.problems))
+
+
+def test_alignment(tmp):
+    body = ("# Nội dung\n\n| Khoản | Số tiền | Tỷ lệ | Ghi |\n| --- | --- | :---: | ---: |\n"
+            "| Chi thường xuyên | 1.250.000.000 | 12,5% | a |\n| Chi đầu tư | 45.000.000 | 3% | bb |\n"
+            "| Dự phòng | 900.000 | 45,25% | ccc |\n")
+    p = Plan(tmp, "align", body)
+    rights = [p.find(s)[0][3] for s in ("1.250.000.000", "45.000.000", "900.000") if p.find(s)]
+    check(len(rights) == 3 and max(rights) - min(rights) < EPS,
+          "align: a column of amounts is right-aligned (equal right edges)", str(rights))
+    mids = [(w[1] + w[3]) / 2 for s in ("12,5%", "3%", "45,25%") for w in p.find(s)[:1]]
+    check(len(mids) == 3 and max(mids) - min(mids) < EPS, "align: ':---:' centres", str(mids))
+    rr = [w[3] for s in ("a", "bb", "ccc") for w in p.find(s)[:1]]
+    check(len(rr) == 3 and max(rr) - min(rr) < EPS, "align: '---:' right-aligns", str(rr))
+    lefts = [w[1] for s in ("Chi", "Dự") for w in p.find(s)[:1]]
+    check(len(lefts) == 2 and abs(lefts[0] - lefts[1]) < EPS, "align: text left-aligned", str(lefts))
+    p.inside_rules("no word outside its cell's rules")
+
+
+HTML = """# Nội dung
+
+<table>
+<thead>
+<tr><th rowspan="2">TT</th><th rowspan="2">Nội dung</th><th colspan="2">Điểm chấm</th></tr>
+<tr><th>Tự chấm</th><th>Hội đồng</th></tr>
+</thead>
+<tbody>
+<tr><td colspan="4"><b>I. Nhóm chỉ tiêu chuyên môn</b></td></tr>
+<tr><td rowspan="3">7</td><td>Thực hiện đạt chỉ tiêu kế hoạch</td><td>12</td><td></td></tr>
+<tr><td><i>- Đạt từ 100% trở lên</i></td><td>12</td><td></td></tr>
+<tr><td>Dòng một<br>dòng hai<p>Đoạn ba</p><ul><li>Mục một</li><li>Mục hai</li></ul></td><td>0</td></tr>
+</tbody>
+</table>
+"""
+
+
+def test_html_table(tmp):
+    p = Plan(tmp, "html-table", HTML)
+    check(p.rc == 0 and p.diags == [], "html-table: renders without a diagnostic", str(p.diags))
+    check(not p.problems, "html-table: oracle holds (every word, none over another)", "\n".join(p.problems))
+    v = p.vlines(0)
+    # the merged "Điểm chấm" header: centred over its two columns
+    w = p.find("Điểm")
+    if w and len(v) == 5:
+        mid = (w[0][1] + p.find("chấm")[0][3]) / 2
+        check(abs(mid - (v[2] + v[4]) / 2) < 1, "html-table: a colspan header is centred over its columns",
+              "%.1f vs %.1f" % (mid, (v[2] + v[4]) / 2))
+    else:
+        check(False, "html-table: five column rules", str(v))
+    # the group row: one cell over every column, no inner rule through it
+    g = p.find("I.")[-1:]
+    if g:
+        l, r, _, _ = p.cell_of(g[0])
+        check(l is not None and r is not None and abs(l - v[0]) < 0.1 and abs(r - v[-1]) < 0.1,
+              "html-table: the group row spans the table", "%s %s" % (l, r))
+        check(g[0][1] - v[0] < 10, "html-table: the group row is left-aligned", str(g))
+    # the rowspan cell "7": centred in its three rows
+    seven = p.find("7")
+    if seven:
+        l, r, t, b = p.cell_of(seven[0])
+        ym = (seven[0][2] + seven[0][4]) / 2
+        check(t is not None and b is not None and abs(ym - (t + b) / 2) < 2,
+              "html-table: a rowspan cell is centred in its rows", "%.1f in %s-%s" % (ym, t, b))
+        check(b is not None and t is not None and b - t > 3 * 13,
+              "html-table: a rowspan cell has no inner rules (spans three rows)", "%s-%s" % (t, b))
+    # several lines in a cell: <br>, <p>, list items
+    ys = [p.find(s)[0][2] for s in ("Dòng", "dòng", "Đoạn", "Mục") if p.find(s)]
+    check(len(ys) == 4 and all(ys[i] < ys[i + 1] - 5 for i in range(3)),
+          "html-table: <br>, <p> and <li> each start a line", str(ys))
+    dash = [w for w in p.words() if w[5] == "-" and abs(w[2] - p.find("Mục")[0][2]) < 1] if p.find("Mục") else []
+    check(len(dash) == 1, "html-table: a list item prints its marker", str(dash))
+    p.inside_rules("no word outside its cell's rules")
+    check(any(x[5] == "Nhóm" and x[0] == 0 for x in p.words()) and p.find("Nhóm"),
+          "html-table: bold group row printed", "")
+
+
+def test_long_table(tmp):
+    """The issue's scoring table: a long text column, rows taller than the
+    room left split at a line, the header rows repeated, pages full."""
+    rows = "".join("<tr><td>%d</td><td>%s</td><td>%d</td><td></td></tr>\n" % (
+        i, " ".join(["Thực hiện có hiệu quả Luật thực hành tiết kiệm, chống lãng phí và Luật phòng, chống tham nhũng"] * (1 + i % 4)), i % 5)
+        for i in range(1, 61))
+    body = ("# Nội dung\n\n<table>\n<thead>\n<tr><th rowspan=\"2\">TT</th><th rowspan=\"2\">Nội dung, tiêu chí chấm điểm</th>"
+            "<th colspan=\"2\">Điểm</th></tr>\n<tr><th>Chuẩn</th><th>Chấm</th></tr>\n</thead>\n<tbody>\n" + rows +
+            "</tbody>\n</table>\n\nKết thúc.\n")
+    p = Plan(tmp, "long-table", body)
+    check(p.rc == 0, "long-table: renders", str(p.diags))
+    check(not p.problems, "long-table: oracle holds", "\n".join(p.problems[:5]))
+    n = len(p.pages)
+    check(4 <= n <= 12, "long-table: %d pages" % n, "")
+    # header rows on every page the table reaches (its last row: "60")
+    last = max((w[0] for w in p.find("60")), default=-1)
+    hp = sorted({w[0] for w in p.find("Chuẩn")})
+    check(last > 0 and hp == list(range(0, last + 1)),
+          "long-table: the header rows open every page the table reaches", "%s, table to page %d" % (hp, last + 1))
+    check(sorted({w[0] for w in p.find("Chấm")}) == hp, "long-table: the second header row repeats too", "")
+    first = last
+    # the text column is the widest
+    v = p.vlines(1)
+    if len(v) == 5:
+        w = [v[i + 1] - v[i] for i in range(4)]
+        check(w[1] == max(w) and w[1] > 0.55 * (v[-1] - v[0]), "long-table: the text column gets the room", str(w))
+    # two-thirds: every page but the last of the table is at least 2/3 full
+    for k in range(1, first):
+        ys = [w[4] for w in p.words(k)]
+        h = p.pages[k][1]
+        low = max(ys) if ys else 0
+        check(low > h * 2 / 3, "long-table: page %d at least two-thirds full" % (k + 1), "%.0f of %.0f" % (low, h))
+    p.inside_rules("no word outside its cell's rules")
+
+
+def test_tied_rows(tmp):
+    """Rows tied by a rowspan stay on one page; taller than a page, they
+    split between lines and every word stays inside its rules."""
+    words = ["một", "hai", "ba", "bốn", "năm", "sáu"]
+    group = "".join("<tr>%s<td>Nhóm dòng %s có nội dung</td><td>%d</td></tr>\n" % (
+        '<td rowspan="6">G</td>' if i == 0 else "", w, i) for i, w in enumerate(words))
+    split = 0
+    for n in range(18, 34, 2):
+        fill = "".join("<tr><td>%d</td><td>Hàng đệm số %d</td><td>%d</td></tr>\n" % (i, i, i) for i in range(n))
+        p = Plan(tmp, "tied-%d" % n, "# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th></tr>\n"
+                 + fill + group + "</table>\n")
+        pages = {w[0] for w in p.words() if w[5] in words and
+                 any(x[5] == "Nhóm" and abs(x[2] - w[2]) < 1 for x in p.words(w[0]))}
+        g = p.find("G")
+        check(p.rc == 0 and len(pages) == 1 and g and g[0][0] in pages,
+              "tied-%d: the rowspan group on one page" % n, "%s %s" % (pages, g))
+        fill_pages = {w[0] for w in p.find("đệm")}
+        split += len(fill_pages) > 1 or (fill_pages and min(pages) > max(fill_pages))
+    check(split > 0, "tied: some of these tables cross a page (the keep was tested)", "")
+    p = Plan(tmp, "tied-tall", "# Nội dung\n\n<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td rowspan=\"3\">"
+             + "chữ dài " * 700 + "</td><td>b</td></tr>\n<tr><td>c</td></tr>\n<tr><td>d</td></tr>\n</table>\n")
+    check(p.rc == 0 and not p.problems and len({w[0] for w in p.find("chữ")}) >= 2,
+          "tied-tall: a group taller than a page splits over pages", "%d pages %s" % (len(p.pages), p.problems[:3]))
+    p.inside_rules("a split group keeps its words inside its rules")
+
+
+def test_scoring_pipe(tmp):
+    """The issue's 4-column scoring table (STT | criteria | max score |
+    evidence), as a pipe table: before issue 10's core work it gave its
+    longest column the least width and took 13 pages. The criteria column
+    is the widest and over half the table, and the table takes 3 pages,
+    each but the last two-thirds full."""
+    crit = ("Đơn vị xây dựng kế hoạch triển khai thực hiện phong trào thi đua, tổ chức phát động "
+            "trong toàn thể cán bộ, viên chức, người lao động; có văn bản hướng dẫn, kiểm tra, "
+            "đôn đốc; sơ kết, tổng kết, đánh giá kết quả thực hiện và đề xuất khen thưởng kịp thời "
+            "các tập thể, cá nhân có thành tích xuất sắc trong phong trào thi đua yêu nước")
+    ev = "Kế hoạch, báo cáo sơ kết, tổng kết; quyết định khen thưởng; biên bản kiểm tra của đơn vị"
+    rows = "".join("| %d | %s (tiêu chí %d) | %d | %s |\n" % (i, crit, i, 5 + i % 6, ev) for i in range(1, 16))
+    p = Plan(tmp, "scoring", "# Nội dung\n\n| STT | Nội dung, tiêu chí đánh giá | Điểm tối đa | Tài liệu kiểm chứng |\n"
+             "| --- | --- | --- | --- |\n" + rows + "\nKết thúc.\n")
+    check(p.rc == 0 and not p.problems, "scoring: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    v = p.vlines(0)
+    if len(v) == 5:
+        w = [v[i + 1] - v[i] for i in range(4)]
+        check(w[1] == max(w) and w[1] > 0.5 * (v[-1] - v[0]) and w[0] == min(w),
+              "scoring: the criteria column is the widest, over half; STT the narrowest", str(w))
+    last = max(w[0] for w in p.find("15"))
+    check(last <= 2, "scoring: the table takes %d pages" % (last + 1), "")
+    for k in range(0, last):
+        ys = [w[4] for w in p.words(k)]
+        check(ys and max(ys) > p.pages[k][1] * 2 / 3, "scoring: page %d at least two-thirds full" % (k + 1), "")
+    p.inside_rules("no word outside its cell's rules")
+
+
+def test_budget(tmp):
+    """The issue's 8-column budget table with bold 9-digit numbers."""
+    rows = ""
+    for i in range(1, 9):
+        rows += ("<tr><td>%d</td><td>Chi hỗ trợ hoạt động phong trào thi đua của các đơn vị trực thuộc số %d</td>"
+                 "<td>người</td><td>%d</td><td>0,3</td><td>702.000</td><td><b>%s</b></td><td>Quỹ thi đua, khen thưởng</td></tr>\n"
+                 % (i, i, 95 + i, "{:,}".format(123456789 * i % 999999999).replace(",", ".")))
+    body = ("# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung chi</th><th>Đơn vị tính</th><th>Số lượng</th>"
+            "<th>Hệ số</th><th>Mức chi (đồng)</th><th>Thành tiền (đồng)</th><th>Nguồn kinh phí</th></tr>\n"
+            + rows + "<tr><td colspan=\"6\"><b>Tổng cộng</b></td><td><b>999.999.999</b></td><td></td></tr>\n</table>\n")
+    p = Plan(tmp, "budget", body)
+    check(p.rc == 0 and not p.problems, "budget: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    nums = [w for w in p.words() if re.fullmatch(r"\d{1,3}(\.\d{3}){2}", w[5])]
+    check(len(nums) >= 9, "budget: the 9-digit amounts print whole", str(len(nums)))
+    v = p.vlines(0)
+    if len(v) == 9:
+        w = [v[i + 1] - v[i] for i in range(8)]
+        check(w[1] == max(w) and w[1] > 25 * 72 / 25.4, "budget: the text column is the widest (%.0f mm)" % (w[1] * 25.4 / 72), str(w))
+        right = [x[3] for x in nums if v[6] < x[1] < v[7]]
+        check(len(right) >= 8 and max(right) - min(right) < EPS, "budget: amounts right-aligned", str(right))
+    p.inside_rules("no number past its rule, no word outside its cell")
+
+
+def test_diagnostics(tmp):
+    p = Plan(tmp, "too-wide", "# Nội dung\n\n| " + " | ".join("Cột%02d" % i for i in range(14)) + " |\n|" +
+             " --- |" * 14 + "\n| " + " | ".join("1.234.567" for _ in range(14)) + " |\n")
+    want = ("too-wide.md:%d:1: warning: the table 'Cột00 | Cột01 | Cột02 | …' needs" % (BODY_LINE + 2))
+    check(any(d.startswith(want) and d.endswith("[table-width]") and "landscape" in d for d in p.diags),
+          "too-wide: table-width names the table at its line:col and suggests landscape", "\n".join(p.diags))
+    check(p.rc == 0 and not p.problems, "too-wide: still every word on the page", "%s" % p.problems[:3])
+    p.inside_rules("too-wide: broken words stay inside their cells")
+    p = Plan(tmp, "html-lost", "# Nội dung\n\n<table>\n<tr><td>Một</td></tr>\nchữ lạc\n<tr><td>Hai <img src=\"a.png\"></td></tr>\n</table>\n")
+    check(p.rc == 1, "html-lost: text outside the cells fails the render", str(p.diags))
+    check(any(d.startswith("html-lost.md:%d:1: error:" % (BODY_LINE + 2)) and d.endswith("[html]") for d in p.diags),
+          "html-lost: the stray text's error at the table", "\n".join(p.diags))
+    check(any(d.startswith("html-lost.md:%d:13: error:" % (BODY_LINE + 5)) and d.endswith("[image]") for d in p.diags),
+          "html-lost: an image in a cell is an error at its tag", "\n".join(p.diags))
+    p = Plan(tmp, "html-span", "# Nội dung\n\n<table>\n<tr><th>A</th><th>B</th></tr>\n<tr><td rowspan=\"5\">x</td><td><u>y</u></td></tr>\n<tr><td>z</td></tr>\n</table>\n")
+    check(p.rc == 0 and not p.problems, "html-span: renders", str(p.diags))
+    check(any(d.startswith("html-span.md:%d:5: warning: rowspan=\"5\" reaches past" % (BODY_LINE + 4)) for d in p.diags),
+          "html-span: a rowspan past the table is cut with a warning", "\n".join(p.diags))
+    check(any(d.startswith("html-span.md:%d:" % (BODY_LINE + 4)) and "<u>" in d and d.endswith("[html]") for d in p.diags),
+          "html-span: formatting outside the subset warns", "\n".join(p.diags))
+
+
+def test_html_subset(tmp):
+    body = ("# Nội dung\n\n<table>\n<caption>Bảng 1. Lịch họp</caption>\n"
+            "<tfoot><tr><td>cuối</td><td>bảng</td></tr></tfoot>\n"
+            "<thead><tr><th>Đầu</th><th>Cột</th></tr></thead>\n"
+            "<tbody><tr><td>m<sup>2</sup> &amp; H<sub>2</sub>O</td><td><a href=\"https://dvc.gov.vn\">Cổng</a></td></tr>\n"
+            "<tr><td><ol><li>một</li><li>hai</li></ol></td><td>x<table><tr><td>lồng</td></tr></table></td></tr></tbody>\n"
+            "</table>\n")
+    p = Plan(tmp, "subset", body)
+    check(p.rc == 0 and not p.problems, "subset: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    text = " ".join(w[5] for w in p.words())
+    for want, what in (("Bảng 1. Lịch họp Đầu Cột", "the caption above the table"),
+                       ("m 2 & H 2 O Cổng (https://dvc.gov.vn)", "sup/sub their own small pieces, a link with its address"),
+                       ("1. một 2. hai", "an ordered list in a cell numbered"),
+                       ("lồng cuối bảng", "tfoot printed last")):
+        check(want in text, "subset: " + what, text)
+    cap = p.find("Bảng")
+    check(cap and cap[0][2] < p.find("Đầu")[0][2], "subset: the caption stands above the header", "")
+    # (page, x0, top, x1, bottom, text): the superscript smaller and raised, the
+    # subscript smaller and lowered, each touching its letter
+    ws = p.words()
+    i = next((k for k, w in enumerate(ws) if w[5] == "m"), None)
+    j = next((k for k, w in enumerate(ws) if w[5] == "H"), None)
+    if i is not None and j is not None and i + 1 < len(ws) and j + 1 < len(ws):
+        m, sup, h, sub = ws[i], ws[i + 1], ws[j], ws[j + 1]
+        check(sup[5] == "2" and sup[4] - sup[2] < 0.8 * (m[4] - m[2]) and sup[2] < m[2]
+              and abs(sup[1] - m[3]) < 1, "subset: <sup> in a cell smaller, raised, after its letter",
+              "%s %s" % (m, sup))
+        check(sub[5] == "2" and sub[4] - sub[2] < 0.8 * (h[4] - h[2]) and sub[4] > h[4]
+              and abs(sub[1] - h[3]) < 1, "subset: <sub> in a cell smaller, lowered, after its letter",
+              "%s %s" % (h, sub))
+    else:
+        check(False, "subset: sup/sub pieces found", str([w[5] for w in ws]))
+    check(any("<table> in a table" in d and d.endswith("[html]") for d in p.diags) and len(p.diags) == 1,
+          "subset: a nested table warns once (html), its text printed", "\n".join(p.diags))
+    p = Plan(tmp, "blank-line", "# Nội dung\n\n<table>\n<tr><td>a</td></tr>\n\n<tr><td>b</td></tr>\n</table>\n")
+    check(p.rc == 0 and not p.problems, "blank-line: every word printed", "%s" % p.problems)
+    check(any(d.startswith("blank-line.md:%d:1: warning: <tr> outside a <table>: a blank line" % (BODY_LINE + 5))
+              for d in p.diags), "blank-line: a blank line inside a table is named", "\n".join(p.diags))
+
+
+def test_template_widths(tmp):
+    tpl = open(os.path.join(khtest.ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    tpl = tpl.replace("  rule_width_pt: 0.5\n", "  rule_width_pt: 0.5\n  widths:\n    - header: [STT, Nội dung, Thời gian]\n      mm: [20, 0, 40]\n", 1)
+    check("widths:" in tpl, "template: table.widths added", "")
+    d = khtest.data_copy(os.path.join(tmp, "data-widths"), tpl)
+    body = "# Nội dung\n\n| STT | Nội dung | Thời gian |\n| --- | --- | --- |\n| 1 | Họp | Tháng 5 |\n"
+    open(os.path.join(tmp, "fixed.md"), "w", encoding="utf-8").write(FRONT + body)
+    r = khtest.run([KEHOACH, "render", "--dump-layout", "fixed.md"], cwd=tmp, env={"KEHOACH_DATA": d})
+    v = sorted({round(float(l.split()[1]), 2) for l in r.stdout.decode().split("\n")
+                if l.startswith("rule ") and l.split()[1] == l.split()[3]})
+    w = [(v[i + 1] - v[i]) * 25.4 / 72 for i in range(len(v) - 1)]
+    check(r.returncode == 0 and len(w) == 3 and abs(w[0] - 20) < 0.2 and abs(w[2] - 40) < 0.2,
+          "template: table.widths fixes the columns by header (20 mm, auto, 40 mm)", "%s %s" % (w, r.stderr[-300:]))
+    r = khtest.run([KEHOACH, "render", "--dump-layout", "office.md"], cwd=tmp, env={"KEHOACH_DATA": d})
+    check(r.returncode == 0 and b"table-width" not in r.stderr, "template: a table with another header is automatic", "")
+    bad = tpl.replace("      mm: [20, 0, 40]\n", "      mm: [20, 0]\n")
+    d2 = khtest.data_copy(os.path.join(tmp, "data-widths-bad"), bad)
+    r = khtest.run([KEHOACH, "validate", os.path.join(d2, "templates", "ke-hoach.yaml")])
+    err = r.stderr.decode()
+    check(r.returncode == 1 and "table.widths" in err and "[template]" in err,
+          "template: header and mm of different lengths is a template error", err[-300:])
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    test_office_table(tmp)
+    test_alignment(tmp)
+    test_html_table(tmp)
+    test_long_table(tmp)
+    test_budget(tmp)
+    test_scoring_pipe(tmp)
+    test_tied_rows(tmp)
+    test_diagnostics(tmp)
+    test_html_subset(tmp)
+    test_template_widths(tmp)
+sys.exit(exit_status())
