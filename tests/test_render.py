@@ -60,6 +60,20 @@ def word_boxes(pdf):
     return out
 
 
+def section_starts(pages):
+    """Page numbers (from 1) where a section starts: 1, then each page
+    whose first line is an appendix's label ("Phụ lục", "Phụ lục II")."""
+    starts = [1]
+    for n, (w, h, ws) in enumerate(pages, start=1):
+        if n > 1 and ws:
+            y = min(x[1] for x in ws if not re.fullmatch(r"\d+", x[4])) if any(
+                not re.fullmatch(r"\d+", x[4]) for x in ws) else None
+            line = [x[4] for x in ws if y is not None and abs(x[1] - y) < 1]
+            if line[:2] == ["Phụ", "lục"]:
+                starts.append(n)
+    return starts
+
+
 def test_plan(path, outdir):
     name = os.path.basename(path)[:-3]
     pdf = os.path.join(outdir, name + ".pdf")
@@ -110,10 +124,24 @@ def test_layout(name, pdf, pages):
     w, h, first = pages[0]
     check(not any(re.fullmatch(r"\d+", t) and y1 < top for _, y1, _, _, t in first),
           name + ": no page number on page 1")
+    # each appendix starts a page and restarts the numbering (decree PL I
+    # III.1.đ); a landscape page is bound by its top edge: its margins are
+    # the portrait ones turned (README, "Appendices")
+    starts = section_starts(pages)
+    def margins(w, h):
+        if w > h:
+            return left, right, bottom, top  # top, bottom, left, right
+        return top, bottom, left, right
     for n, (w, h, ws) in enumerate(pages[1:], start=2):
-        nums = [x for x in ws if x[4] == str(n) and x[3] < top]
-        ok = len(nums) == 1 and abs((nums[0][0] + nums[0][2]) / 2 - (left + (w - right)) / 2) < 2
-        check(ok, name + ": page %d numbered at the top centre" % n, str(nums))
+        start = max(s for s in starts if s <= n)
+        mt, _, ml, mr = margins(w, h)
+        if n == start:
+            check(not any(re.fullmatch(r"\d+", x[4]) and x[3] < mt for x in ws),
+                  name + ": page %d (an appendix's first) has no number" % n)
+            continue
+        nums = [x for x in ws if x[4] == str(n - start + 1) and x[3] < mt]
+        ok = len(nums) == 1 and abs((nums[0][0] + nums[0][2]) / 2 - (ml + (w - mr)) / 2) < 2
+        check(ok, name + ": page %d numbered %d at the top centre" % (n, n - start + 1), str(nums))
     motto = [x for x in first if x[4] in ("Độc", "Hạnh")]
     check(motto and all(x[0] > hdr_left + hdr["left_width_mm"] * MM for x in motto),
           name + ": motto in the right column", str(motto))
@@ -121,11 +149,12 @@ def test_layout(name, pdf, pages):
     # margin); everything else stays inside the margins
     outside = []
     for n, (w, h, ws) in enumerate(pages, start=1):
+        mt, mb, ml, mr = margins(w, h)
         for x0, y0, x1, y1, t in ws:
             in_header = n == 1 and y1 < top + 80
-            lo, hi = (hdr_left, hdr_right) if in_header else (left, w - right)
-            is_number = n > 1 and y1 < top
-            if x0 < lo - 0.5 or x1 > hi + 0.5 or (not is_number and (y0 < top - 12 or y1 > h - bottom)):
+            lo, hi = (hdr_left, hdr_right) if in_header else (ml, w - mr)
+            is_number = n > 1 and y1 < mt
+            if x0 < lo - 0.5 or x1 > hi + 0.5 or (not is_number and (y0 < mt - 12 or y1 > h - mb)):
                 outside.append((n, t, round(x0), round(x1), round(y0), round(y1)))
     check(not outside, name + ": nothing outside the margins", str(outside[:5]))
     spacing = run([sys.executable, SPACING, pdf]).stdout.decode()
@@ -158,8 +187,10 @@ def test_pagination(outdir):
         closing = [n for n, (w, h, ws) in enumerate(pages) if any(x[4] == "nhận:" for x in ws)]
         signer = [n for n, (w, h, ws) in enumerate(pages)
                   if any(x[4] == front["signer"]["name"].split()[-1] for x in ws)]
-        check(closing and signer and closing[-1] == signer[-1] == len(pages) - 1,
-              name + ": Nơi nhận and the signature on the last page together")
+        body_last = min(section_starts(pages)[1:] or [len(pages) + 1]) - 2
+        check(closing and signer and closing[-1] == signer[-1] == body_last,
+              name + ": Nơi nhận and the signature together on the body's last page "
+              "(before any appendix)", "%s %s %d" % (closing, signer, body_last))
 
 
 BASE = khtest.PLAN
