@@ -191,3 +191,18 @@ int kh_check_outputs(char *const *plans, char *const *outs, int n,
     free(oid);
     return refused;
 }
+
+bool kh_output_not_input(const char *out, const char *const *inputs, size_t n,
+                         kh_diag_list_t *diags)
+{
+    kh_file_id_t o = S_output_id(out);
+    for (size_t i = 0; i < n; i++)
+        if (inputs[i] && S_same(o, kh_input_id(inputs[i]))) {
+            kh_diag_add(diags, strcmp(out, "-") ? out : "<stdout>", 0, 0,
+                        KH_SEV_ERROR, "io",
+                        "is %s, which the plan reads: not overwritten with the "
+                        "PDF (choose another output)", inputs[i]);
+            return false;
+        }
+    return true;
+}

@@ -49,4 +49,12 @@ kh_file_id_t kh_input_id(const char *path);
 int kh_check_outputs(char *const *plans, char *const *outs, int n,
                      kh_diag_list_t *diags);
 
+/* Checks an output against the other files a plan read (its appendix
+ * files, the template, its schema and fonts: inputs[0..n), NULL entries
+ * skipped), known only once the plan is loaded, just before it is
+ * written: false, with an "io" error naming the output and the input it
+ * would clobber, when it is one of them (the same file however spelt). */
+bool kh_output_not_input(const char *out, const char *const *inputs, size_t n,
+                         kh_diag_list_t *diags);
+
 #endif

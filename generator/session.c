@@ -339,6 +339,34 @@ static int S_render(const kh_checked_t *k, const kh_render_opts_t *o,
                          src->path) == 0 ? KH_OK : KH_IO_ERROR;
 }
 
+/* The output is none of the files this plan read besides the plan itself
+ * (checked with the other plans before any rendering, batch.c): its
+ * appendix files, template, schema, fonts and (--pdfa) colour profile. */
+static bool S_output_ok(kh_session_t *s, const kh_checked_t *k,
+                        const kh_source_t *src, const kh_render_opts_t *o,
+                        kh_diag_list_t *d)
+{
+    const kh_template_t *t = k->type->tpl;
+    const char *out = o->output;
+    size_t n = src->nappendix_files + 3 + KH_FONT_COUNT;
+    const char **in = calloc(n, sizeof *in);
+    char *schema = S_path(s, "schemas", t->name, ".schema.yaml");
+    if (!in)
+        abort();
+    size_t m = 0;
+    for (size_t i = 0; i < src->nappendix_files; i++)
+        in[m++] = src->appendix_files[i].path;
+    in[m++] = t->path;
+    in[m++] = schema;
+    for (int f = 0; f < KH_FONT_COUNT; f++)
+        in[m++] = t->font_file[f];
+    in[m++] = o->pdfa ? t->pdfa_icc : NULL;
+    bool ok = kh_output_not_input(out, in, m, d);
+    free(schema);
+    free(in);
+    return ok;
+}
+
 int kh_session_render(kh_session_t *s, const char *path,
                       const kh_render_opts_t *o, kh_source_t *src,
                       kh_diag_list_t *d)
@@ -350,6 +378,8 @@ int kh_session_render(kh_session_t *s, const char *path,
     size_t len = 0;
     if (rc == KH_OK)
         rc = S_render(&k, o, src, &pdf, &len, d);
+    if (rc == KH_OK && !o->dump_layout && !S_output_ok(s, &k, src, o, d))
+        rc = KH_IO_ERROR;
     S_checked_free(&k);
     if (rc == KH_OK && !o->dump_layout && kh_write_atomic(o->output, pdf, len, d) != 0)
         rc = KH_IO_ERROR;

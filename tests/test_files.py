@@ -99,6 +99,38 @@ def test_output_is_input(tmp):
     check(open(os.path.join(d, "plan.md"), "rb").read() == before, "-o - plan.md >> plan.md: plan unchanged")
 
 
+def test_output_is_other_input(tmp):
+    """The other files a plan reads — its appendix files, the template,
+    the schema, the fonts — are never overwritten with its PDF either."""
+    d = os.path.join(tmp, "other-inputs")
+    os.makedirs(os.path.join(d, "phu-luc"))
+    text = open(PLAN, encoding="utf-8").read()
+    text = text.replace("  code: SYT\n", "  code: SYT\n  full_name: Sở Y tế\n", 1)
+    text = text.replace("\narchive:", "\nappendices: [phu-luc/a.md]\narchive:", 1)
+    text += "\nChi tiết tại Phụ lục kèm theo.\n"
+    open(os.path.join(d, "plan.md"), "w", encoding="utf-8").write(text)
+    open(os.path.join(d, "phu-luc", "a.md"), "w", encoding="utf-8").write(
+        "# Phụ lục: Danh mục\n\nNội dung.\n")
+    r = run(["render", "-o", "ok.pdf", "plan.md"], cwd=d)
+    check(r.returncode == 0, "appendix plan renders", r.stderr.decode())
+    os.unlink(os.path.join(d, "ok.pdf"))
+    for out in ("phu-luc/a.md", "./phu-luc/../phu-luc/a.md"):
+        refused("-o %s: an appendix file of the plan" % out, ["render", "-o", out, "plan.md"], d,
+                "%s: error: is %s, which the plan reads: not overwritten with the PDF "
+                "(choose another output) [io]\n" % (out, os.path.join("phu-luc", "a.md")))
+    dd = data_copy(tmp, "other-inputs-data")
+    for rel in ("templates/ke-hoach.yaml", "schemas/ke-hoach.schema.yaml",
+                "fonts/LiberationSerif-Italic.ttf"):
+        out = os.path.join(dd, rel)
+        before = open(out, "rb").read()
+        r = run(["render", "-o", out, "plan.md"], cwd=d, env={"KEHOACH_DATA": dd})
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err.startswith(out + ": error: is ") and
+              "which the plan reads: not overwritten" in err,
+              "-o %s: refused (exit 2)" % rel, err)
+        check(open(out, "rb").read() == before, "-o %s: the data file unchanged" % rel)
+
+
 def test_two_plans_one_output(tmp):
     d = os.path.join(tmp, "two")
     for sub in ("a", "b", "out"):
@@ -379,7 +411,8 @@ def test_schema_messages_in_catalog(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="kh-files-")
     try:
-        for t in (test_output_is_input, test_two_plans_one_output, test_non_regular_outputs,
+        for t in (test_output_is_input, test_output_is_other_input, test_two_plans_one_output,
+                  test_non_regular_outputs,
                   test_non_regular_inputs, test_data_files, test_data_directory, test_stdin,
                   test_vietnamese, test_schema_messages_in_catalog):
             try:
