@@ -3,8 +3,25 @@
 set -e
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
-build/kehoach render -d "$tmp" plans/kon-tum-70-nam.md plans/giang-thanh-2025.md
+build/kehoach render -d "$tmp" plans/kon-tum-70-nam.md plans/giang-thanh-2025.md \
+    plans/giang-thanh-2025-phu-luc.md 2>/dev/null
 pdftoppm -r 60 -png -singlefile -f 1 -l 1 "$tmp/kon-tum-70-nam.pdf" docs/img/kon-tum-page1
 pdftoppm -r 60 -png -singlefile -f 6 -l 6 "$tmp/kon-tum-70-nam.pdf" docs/img/kon-tum-page6
 pdftoppm -r 60 -png -singlefile -f 1 -l 1 "$tmp/giang-thanh-2025.pdf" docs/img/giang-thanh-page1
+# the appendix sample: the first page whose text holds each of these
+pdf="$tmp/giang-thanh-2025-phu-luc.pdf"
+page_with() {
+    n=$(pdfinfo "$pdf" | awk '/^Pages:/{print $2}')
+    for p in $(seq 1 "$n"); do
+        if pdftotext -f "$p" -l "$p" "$pdf" - | grep -q "$1"; then echo "$p"; return; fi
+    done
+}
+shot() { # page, name
+    pdftoppm -r 60 -png -singlefile -f "$1" -l "$1" "$pdf" "docs/img/$2"
+}
+shot "$(page_with 'Chỉ thị số 34-CT/TW ngày 07/4/2014 của Bộ Chính trị về tiếp')" appendix-sample-footnote
+first=$(page_with '^Phụ lục I$')
+shot "$first" appendix-sample-scoring
+shot $((first + 1)) appendix-sample-scoring-2 # its header rows repeated
+shot "$(page_with '^Phụ lục II$')" appendix-sample-budget
 rm -rf "$tmp"
