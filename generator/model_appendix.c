@@ -3,10 +3,13 @@
  *
  * An appendix starts at a level-1 heading of a file's top level whose
  * text begins "Phụ lục" (any case): `# Phụ lục I: Danh mục …`. A hand
- * number after the word (I, II, 1, 2) is dropped: appendices are numbered
+ * number after the word (I, II, 1, 2, "số 01", "số I", a single letter A,
+ * B before the separator) is dropped: appendices are numbered
  * from their order, "Phụ lục I", "Phụ lục II" … when there are two or more
  * in all (body and files), plain "Phụ lục" when there is one (III.1.a).
- * The title follows ":", ".", "-" or "–" and may be empty. Everything up
+ * The title follows ":", ".", "-" or "–" and may be empty; the word must
+ * be followed by the end, a hand number or a separator, so that "# Phụ lục
+ * hóa quy trình" stays an ordinary heading. Everything up
  * to the next such heading is the appendix; its headings are numbered on
  * their own (the counters restart). `<!-- landscape -->` (or `<!-- khổ
  * ngang -->`) as the first thing after the heading turns its pages; an
@@ -65,9 +68,39 @@ static size_t S_hand_number(const char *s)
     return k && !isalnum(e) && e < 0x80 ? k : !strncmp(s + k, "\u2013", 3) ? k : 0;
 }
 
-/* If text begins "Phụ lục" (any case; NFC, as every text here is): the
- * title after its hand number and separator, in *title (malloc'd, "" for
- * none), and true. */
+/* A separator between "Phụ lục" (and its hand number) and the title. */
+static size_t S_separator(const char *s)
+{
+    return *s == ':' || *s == '.' || *s == '-' ? 1 : !strncmp(s, "\u2013", 3) ? 3 : 0;
+}
+
+/* Length of a hand number at s (lower case): "số" optionally, then Roman
+ * i, ii …, Arabic 1, 01 …, or one letter a, b … (a letter only before a
+ * separator or the end: "Phụ lục y tế" is no appendix A). 0 if none. */
+static size_t S_hand(const char *s)
+{
+    size_t k = 0;
+    static const char so[] = "số";
+    if (!strncmp(s, so, sizeof so - 1) && s[sizeof so - 1] == ' ') {
+        k = sizeof so - 1;
+        while (s[k] == ' ')
+            k++;
+    }
+    size_t n = S_hand_number(s + k);
+    if (!n && s[k] >= 'a' && s[k] <= 'z') {
+        const char *e = s + k + 1;
+        while (*e == ' ')
+            e++;
+        if (!*e || S_separator(e))
+            n = 1;
+    }
+    return n ? k + n : 0;
+}
+
+/* If text begins "Phụ lục" (any case; NFC, as every text here is)
+ * followed by the end, a hand number or a separator: the title after
+ * them, in *title (malloc'd, "" for none), and true. A heading that only
+ * starts with the word ("Phụ lục hóa quy trình …") is no appendix. */
 static bool S_parse(const char *text, char **title)
 {
     static const char word[] = "phụ lục";
@@ -75,21 +108,24 @@ static bool S_parse(const char *text, char **title)
     char *low = kh_text_lower(text);
     /* "Ụ" and "ụ" take as many bytes, so offsets in low are offsets in text */
     bool is = !strncmp(low, word, wl) && strlen(low) == strlen(text) &&
-              (!low[wl] || low[wl] == ' ' || strchr(":.-", low[wl]) ||
-               !strncmp(low + wl, "\u2013", 3));
+              (!low[wl] || low[wl] == ' ' || S_separator(low + wl));
+    size_t at = wl;
+    if (is) {
+        while (low[at] == ' ')
+            at++;
+        size_t h = S_hand(low + at);
+        at += h;
+        while (low[at] == ' ')
+            at++;
+        size_t sep = S_separator(low + at);
+        /* after a hand number a space may stand for the separator */
+        is = !low[at] || sep || (h && low[at - 1] == ' ');
+        at += sep;
+    }
     free(low);
     if (!is)
         return false;
-    const char *s = text + wl;
-    while (*s == ' ')
-        s++;
-    s += S_hand_number(s);
-    while (*s == ' ')
-        s++;
-    if (*s == ':' || *s == '.' || *s == '-')
-        s++;
-    else if (!strncmp(s, "\u2013", 3))
-        s += 3;
+    const char *s = text + at;
     while (*s == ' ')
         s++;
     size_t n = strlen(s);

@@ -168,6 +168,30 @@ def test_two_and_numbers(tmp):
           "got %s want %s" % (got, want))
 
 
+def test_hand_numbers(tmp):
+    """"số 01", "số I" and a single letter are hand numbers too; a heading
+    that merely starts with the word is no appendix."""
+    body = ("# Mục đích\nChi tiết tại các phụ lục kèm theo.\n\n"
+            "# Phụ lục hóa quy trình nghiệp vụ\n\nMột.\n\n"
+            "# Phụ lục số 01: Kinh phí\n\nHai.\n\n"
+            "# Phụ lục A: Danh sách\n\nBa.\n\n"
+            "# PHỤ LỤC SỐ II. Tiến độ\n\nBốn.\n\n"
+            "# Phụ lục b – Mẫu biểu\n\nNăm.\n")
+    r, pdf = render(tmp, "hand", plan(body))
+    check(r.returncode == 0 and not diags(r), "hand numbers: renders", r.stderr.decode()[:400])
+    if r.returncode:
+        return
+    pages = pages_text(pdf)
+    check("II. PHỤ LỤC HÓA QUY TRÌNH NGHIỆP VỤ" in pages[0],
+          "hand numbers: '# Phụ lục hóa …' an ordinary heading of the body", pages[0])
+    caps = [p[:2] for p in pages if p[0].startswith("Phụ lục")]
+    check(caps == [["Phụ lục I", "KINH PHÍ"], ["Phụ lục II", "DANH SÁCH"],
+                   ["Phụ lục III", "TIẾN ĐỘ"], ["Phụ lục IV", "MẪU BIỂU"]],
+          "hand numbers: 'số 01', 'A', 'SỐ II', 'b' dropped and renumbered", caps)
+    problems = oracle.problems(os.path.join(tmp, "hand.md"), pdf)
+    check(not problems, "hand numbers: the oracle agrees", problems[:5])
+
+
 def test_landscape(tmp):
     body = ("# Mục đích\nXem các phụ lục kèm theo.\n\n"
             "# Phụ lục I: Dọc\n\nMột.\n\n"
@@ -382,7 +406,7 @@ def test_watch(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_one, test_two_and_numbers, test_landscape, test_draft,
+        for t in (test_one, test_two_and_numbers, test_hand_numbers, test_landscape, test_draft,
                   test_reference, test_landscape_misplaced, test_issuer, test_files,
                   test_oracle, test_watch):
             t(tmp)
