@@ -365,7 +365,9 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                     KH_SEV_ERROR, "appendix-issuer",
                     "the appendices' \"(Kèm theo %s số … của …)\" line names the "
                     "issuer as running text writes it, which cannot be told from "
-                    "'%s': give it as issuer.full_name (e.g. full_name: Sở Y tế)",
+                    "'%s': give it as issuer.full_name, the name as a sentence writes "
+                    "it (capitals only for its first word, its field's first words "
+                    "and its proper names)",
                     t->appendix_attached_doc, p->issuer);
         c->ok = false;
         return;

@@ -301,7 +301,8 @@ def test_issuer(tmp):
     ln = [i + 1 for i, l in enumerate(lines) if "CÔNG ĐOÀN" in l][0]
     want = ["issuer.md:%d:9: error: the appendices' \"(Kèm theo Kế hoạch số … của …)\" line "
             "names the issuer as running text writes it, which cannot be told from 'CÔNG "
-            "ĐOÀN NGÀNH Y TẾ': give it as issuer.full_name (e.g. full_name: Sở Y tế) "
+            "ĐOÀN NGÀNH Y TẾ': give it as issuer.full_name, the name as a sentence writes it "
+            "(capitals only for its first word, its field's first words and its proper names) "
             "[appendix-issuer]" % ln]
     check(r.returncode == 1 and diags(r) == want and not os.path.exists(pdf),
           "appendix-issuer: an error at issuer.name when the name cannot be derived", diags(r))
