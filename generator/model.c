@@ -1671,8 +1671,17 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
         int col = kh_mod_char_col(c, l, (size_t)(t - s));
-        if (footnote) { /* cmark-gfm dropped it: nothing refers to it */
-            kh_mod_note_unused(c, l, col, t, rl - 1);
+        if (footnote) { /* cmark-gfm dropped it: nothing refers to it, or
+                         * an earlier definition of its label is the one used */
+            bool dup = false;
+            for (int e = 1; e < l && !dup; e++) {
+                size_t elen, erl;
+                const char *es = kh_source_line(c->src, e, &elen);
+                const char *et = S_strip_containers(es, &elen);
+                dup = (erl = S_ref_label(et, elen)) && erl == rl && et[1] == '^' &&
+                      !strncasecmp(et, t, rl);
+            }
+            kh_mod_note_unused(c, l, col, t, rl - 1, dup);
             while (l + 1 < upto && !c->covered[l + 1]) { /* its other lines */
                 s = kh_source_line(c->src, l + 1, &len);
                 t = S_strip_containers(s, &len);
