@@ -360,6 +360,27 @@ def test_files(tmp):
         "appendix files: missing (at its item) or without a heading (at its line 1)", diags(r))
 
 
+def test_files_twice(tmp):
+    """The same file listed twice, under any spelling, is an error at the
+    second item; an item the schema refuses is not read at all."""
+    body = "# Mục đích\nXem Phụ lục kèm theo.\n"
+    front = ("appendices:\n  - phu-luc/a.md\n  - ./phu-luc/a.md\n"
+             "  - phu-luc/../phu-luc/a.md\n  - /etc/hostname\n")
+    text = plan(body, front)
+    r, pdf = render(tmp, "twice", text, {"phu-luc/a.md": "# Phụ lục: Bảng\n\nMột.\n"})
+    lines = text.split("\n")
+    ln = lines.index("  - phu-luc/a.md") + 1
+    want = ["twice.md:%d:5: error: appendix file %s is listed already (line %d, as "
+            "phu-luc/a.md): its appendices would print twice; delete this item "
+            "[appendix-file]" % (ln + k, p, ln) for k, p in
+            ((1, "./phu-luc/a.md"), (2, "phu-luc/../phu-luc/a.md"))]
+    want.append("twice.md:%d:5: error: 'appendices item': an appendix file is a Markdown "
+                "file (.md), its path relative to the plan [pattern]" % (ln + 3))
+    check(r.returncode == 1 and diags(r) == want and not os.path.exists(pdf),
+          "appendix files: listed twice (by any path) an error at the second; a refused "
+          "item not read", diags(r))
+
+
 def test_oracle(tmp):
     """Every word of the source on the pages, in order (tests/oracle.py
     knows the captions' generated words)."""
@@ -408,7 +429,7 @@ def test_watch(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for t in (test_one, test_two_and_numbers, test_hand_numbers, test_landscape, test_draft,
-                  test_reference, test_landscape_misplaced, test_issuer, test_files,
+                  test_reference, test_landscape_misplaced, test_issuer, test_files, test_files_twice,
                   test_oracle, test_watch):
             t(tmp)
     return exit_status()
