@@ -232,8 +232,37 @@ void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n)
                 "<!-- landscape -->");
 }
 
+/* A line that is only `mark` ("---"), trailing spaces aside. */
+static bool S_line_is(const kh_source_t *f, int line, const char *mark)
+{
+    size_t len, m = strlen(mark);
+    const char *s = kh_source_line(f, line, &len);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+        len--;
+    return len == m && !strncmp(s, mark, m);
+}
+
+int kh_appendix_front_matter(const kh_source_t *f)
+{
+    if (!S_line_is(f, 1, "---"))
+        return 0;
+    for (int l = 2; l <= f->nlines; l++)
+        if (S_line_is(f, l, "---") || S_line_is(f, l, "..."))
+            return l;
+    return 0;
+}
+
 bool kh_mod_appendix_file_start(kh_mctx_t *c)
 {
+    int fm = kh_appendix_front_matter(c->src);
+    if (fm) {
+        kh_diag_add(c->diags, c->src->path, 1, 1, KH_SEV_ERROR, "appendix-heading",
+                    "an appendix file has no front matter (lines 1-%d): the "
+                    "plan's covers it; delete them, so that the file starts with "
+                    "its heading, '# Phụ lục: title'", fm);
+        c->ok = false;
+        return false;
+    }
     cmark_node *n = cmark_node_first_child(c->src->body_doc);
     bool ok = n && kh_appendix_heading(n);
     if (!ok)
