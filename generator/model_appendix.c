@@ -26,12 +26,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 #include "wording.h"
 
-/* The heading's text, flattened (styles are the caption's own). */
-static char *S_heading_text(cmark_node *n)
+/* "<br>", "<br/>", "<BR />": a line break typed as HTML. */
+static bool S_is_br(const char *h)
+{
+    if (!h || strncasecmp(h, "<br", 3))
+        return false;
+    h += 3;
+    while (*h == ' ')
+        h++;
+    if (*h == '/')
+        h++;
+    return h[0] == '>' && !h[1];
+}
+
+/* The heading's text, flattened: the caption prints it in its own style
+ * (upper case, bold), so emphasis and code give their words; a hard line
+ * break or <br> is a line break ("\n"), as in the plan's title; an HTML
+ * comment prints nothing (GitHub shows nothing). What the caption cannot
+ * print (c given: reported there) is an error: a footnote reference
+ * (footnote; its note would be lost), a link (its address), an image,
+ * other HTML (<sup>: "m²" upper-cased would read "M2"). */
+static char *S_heading_text(kh_mctx_t *c, cmark_node *n)
 {
     kh_buf_t b = {0};
     cmark_iter *it = cmark_iter_new(n);
@@ -41,14 +61,56 @@ static char *S_heading_text(cmark_node *n)
         if (ev != CMARK_EVENT_ENTER)
             continue;
         cmark_node_type t = cmark_node_get_type(k);
+        const char *lit = NULL;
+        int line, col;
         if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
             kh_buf_puts(&b, cmark_node_get_literal(k));
-        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+        else if (t == CMARK_NODE_SOFTBREAK)
             kh_buf_puts(&b, " ");
+        else if (t == CMARK_NODE_LINEBREAK)
+            kh_buf_puts(&b, "\n");
+        else if (t == CMARK_NODE_HTML_INLINE && S_is_br(lit = cmark_node_get_literal(k)))
+            kh_buf_puts(&b, "\n");
+        else if (t == CMARK_NODE_HTML_INLINE && lit &&
+                 (!strncmp(lit, "<!--", 4) || !strncmp(lit, "</", 2)))
+            ; /* a comment shows nothing; a closing tag: its opening one
+               * is reported */
+        else if (c && t == CMARK_NODE_FOOTNOTE_REFERENCE) {
+            kh_mod_node_pos(c, k, &line, &col);
+            kh_mod_diag(c, line, col, KH_SEV_ERROR, "footnote",
+                        "a footnote reference in an appendix's title cannot be "
+                        "printed: the caption stands apart from the text; put "
+                        "the reference%s in the appendix's first paragraph", "");
+        } else if (c && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_LINK ||
+                         t == CMARK_NODE_IMAGE)) {
+            char what[40];
+            if (t == CMARK_NODE_HTML_INLINE)
+                snprintf(what, sizeof what, "%.*s", (int)(strlen(lit) < 30 ? strlen(lit) : 30),
+                         lit);
+            else
+                snprintf(what, sizeof what, "%s", t == CMARK_NODE_LINK ? "a link" : "an image");
+            kh_mod_node_pos(c, k, &line, &col);
+            kh_mod_diag(c, line, col, KH_SEV_ERROR, "appendix-title",
+                        "%s in an appendix's title cannot be printed: the caption "
+                        "prints the title's words alone, in upper case; write them "
+                        "as plain words (a line break, <br>, is kept)", what);
+        }
     }
     cmark_iter_free(it);
     kh_buf_put(&b, "", 0);
-    return kh_buf_take(&b);
+    /* no space at either side of a line break */
+    char *t = kh_buf_take(&b);
+    size_t o = 0;
+    for (size_t i = 0; t[i]; i++) {
+        if (t[i] == ' ' && (t[i + 1] == '\n' || (o && t[o - 1] == '\n')))
+            continue;
+        if (t[i] == '\n')
+            while (o && t[o - 1] == ' ')
+                o--;
+        t[o++] = t[i];
+    }
+    t[o] = '\0';
+    return t;
 }
 
 /* Length of a hand number at s (Roman I, II … or Arabic 1, 2) ending at a
@@ -97,6 +159,13 @@ static size_t S_hand(const char *s)
     return n ? k + n : 0;
 }
 
+/* A space, or a line break (<br>) that stands for one between the word,
+ * its hand number and the title. */
+static bool S_space(char ch)
+{
+    return ch == ' ' || ch == '\n';
+}
+
 /* If text begins "Phụ lục" (any case; NFC, as every text here is)
  * followed by the end, a hand number or a separator: the title after
  * them, in *title (malloc'd, "" for none), and true. A heading that only
@@ -108,28 +177,28 @@ static bool S_parse(const char *text, char **title)
     char *low = kh_text_lower(text);
     /* "Ụ" and "ụ" take as many bytes, so offsets in low are offsets in text */
     bool is = !strncmp(low, word, wl) && strlen(low) == strlen(text) &&
-              (!low[wl] || low[wl] == ' ' || S_separator(low + wl));
+              (!low[wl] || S_space(low[wl]) || S_separator(low + wl));
     size_t at = wl;
     if (is) {
-        while (low[at] == ' ')
+        while (S_space(low[at]))
             at++;
         size_t h = S_hand(low + at);
         at += h;
-        while (low[at] == ' ')
+        while (S_space(low[at]))
             at++;
         size_t sep = S_separator(low + at);
         /* after a hand number a space may stand for the separator */
-        is = !low[at] || sep || (h && low[at - 1] == ' ');
+        is = !low[at] || sep || (h && S_space(low[at - 1]));
         at += sep;
     }
     free(low);
     if (!is)
         return false;
     const char *s = text + at;
-    while (*s == ' ')
+    while (*s == ' ' || *s == '\n')
         s++;
     size_t n = strlen(s);
-    while (n && s[n - 1] == ' ')
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n'))
         n--;
     *title = strndup(s, n);
     if (!*title)
@@ -178,7 +247,7 @@ bool kh_appendix_heading(cmark_node *n)
     if (cmark_node_get_type(n) != CMARK_NODE_HEADING ||
         cmark_node_get_heading_level(n) != 1)
         return false;
-    char *text = S_heading_text(n), *title = NULL;
+    char *text = S_heading_text(NULL, n), *title = NULL;
     bool is = S_parse(text, &title);
     free(text);
     free(title);
@@ -189,7 +258,7 @@ bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next)
 {
     if (cmark_node_get_heading_level(n) != 1)
         return false;
-    char *text = S_heading_text(n), *title;
+    char *text = S_heading_text(c, n), *title;
     bool is = S_parse(text, &title);
     free(text);
     if (!is)

@@ -192,6 +192,25 @@ def test_hand_numbers(tmp):
     check(not problems, "hand numbers: the oracle agrees", problems[:5])
 
 
+def test_title_breaks(tmp):
+    """<br> (or a hard break) in an appendix's title is a line break of the
+    caption's title, as in the plan's title; code gives its words."""
+    body = ("# Mục đích\nChi tiết tại các phụ lục kèm theo.\n\n"
+            "# Phụ lục I: Kinh phí thực hiện<br>năm 2025\n\nMột.\n\n"
+            "# Phụ lục II<br/>Danh mục `mã` nhiệm vụ\n\nHai.\n")
+    r, pdf = render(tmp, "brk", plan(body))
+    check(r.returncode == 0 and not diags(r), "title <br>: renders", r.stderr.decode()[:400])
+    if r.returncode:
+        return
+    caps = [p[:3] for p in pages_text(pdf) if p[0].startswith("Phụ lục")]
+    check(caps == [["Phụ lục I", "KINH PHÍ THỰC HIỆN", "NĂM 2025"],
+                   ["Phụ lục II", "DANH MỤC MÃ NHIỆM VỤ", KEM]],
+          "title <br>: a line break in the caption's title; after the hand number a "
+          "separator", caps)
+    problems = oracle.problems(os.path.join(tmp, "brk.md"), pdf)
+    check(not problems, "title <br>: the oracle agrees", problems[:5])
+
+
 def test_landscape(tmp):
     body = ("# Mục đích\nXem các phụ lục kèm theo.\n\n"
             "# Phụ lục I: Dọc\n\nMột.\n\n"
@@ -428,7 +447,7 @@ def test_watch(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_one, test_two_and_numbers, test_hand_numbers, test_landscape, test_draft,
+        for t in (test_one, test_two_and_numbers, test_hand_numbers, test_title_breaks, test_landscape, test_draft,
                   test_reference, test_landscape_misplaced, test_issuer, test_files, test_files_twice,
                   test_oracle, test_watch):
             t(tmp)
