@@ -764,8 +764,9 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
      * resort: text pasted from a PDF or the web may have nothing else */
     bool space = false, nbsp = false, brk = false;
     /* spaces: how many the run before the next word has (a no-break space
-     * counts one); two or more are a blank kept as typed (a draft's
-     * "số      /KH-UBND" for the clerk to fill in) */
+     * counts one, a tab KH_TAB_SPACES); two or more are a blank kept as
+     * typed (a draft's "số      /KH-UBND" or "Số\t\t/KH" for the clerk
+     * to fill in) */
     size_t spaces = 0;
     for (size_t i = 0; i <= b->nspans; i++) {
         const kh_span_t *sp = i < b->nspans ? &b->spans[i] : NULL;
@@ -793,7 +794,8 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
                 break;
             if (white) {
                 nbsp = is_nbsp && (nbsp || !space);
-                spaces += s[k] == ' ' || is_nbsp;
+                /* a tab: KH_TAB_SPACES space widths (docs/rules.md, tab) */
+                spaces += s[k] == '\t' ? KH_TAB_SPACES : s[k] == ' ' || is_nbsp;
                 space = true;
                 k += is_nbsp ? 2 : 1;
                 continue;

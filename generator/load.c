@@ -435,7 +435,9 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
         }
         if (cp == '\t' && tabs++ < KH_MAX_CHAR_REPORTS)
             kh_diag_add(diags, path, line, col, KH_SEV_WARNING, "tab",
-                        "tab character: use spaces");
+                        "tab character: it prints as %d space widths, a blank "
+                        "kept as typed; type spaces for the width you mean",
+                        KH_TAB_SPACES);
         else if (((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp < 0xA0)) &&
                  controls++ < KH_MAX_CHAR_REPORTS)
             kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "control-char",

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A tab in running text prints as this many space widths, a blank kept
+ * as typed ("Số\t\t/KH-SYT" for the clerk to fill in): a fixed width,
+ * since the editor's tab stops are not the page's columns (load.c warns,
+ * layout.c sets it; docs/rules.md, tab). */
+#define KH_TAB_SPACES 4
+
 /* Decodes one code point from s[0..n); returns its byte length, or 0 for
  * an invalid or truncated sequence (overlongs and surrogates included). */
 size_t kh_utf8_decode(const char *s, size_t n, uint32_t *cp);

@@ -244,6 +244,27 @@ def test_blanks(tmp):
           "blanks: six no-break spaces (&nbsp;) keep their width", str((so2, qd)))
 
 
+def test_tab_blanks(tmp):
+    """A tab in a blank counts as 4 space widths (docs/rules.md, tab):
+    "Số\\t\\t/KH-SYT" keeps 8 spaces' width, as 8 typed spaces do."""
+    body = ("# Nội dung\n\nSố\t\t/KH-SYT ngày\t\t/\t\t/2025 của Sở Y tế về việc "
+            "tổ chức thực hiện các nhiệm vụ trọng tâm trong năm kế hoạch.\n\n"
+            "Quyết định số        /QĐ-UBND ngày tháng năm.\n")
+    p = Plan(tmp, "tabs", body)
+    if p.rc:
+        check(False, "tab blanks: renders", p.stderr)
+        return
+    space = 3.5
+    so, kh = p.word("Số"), p.word("/KH-SYT")
+    so2, qd = p.word("số"), p.word("/QĐ-UBND")
+    check(so and kh and abs((kh[1] - so[3]) - 8 * space) < 0.01,
+          "tab blanks: two tabs keep 8 spaces' width", str((so, kh)))
+    check(so and kh and so2 and qd and abs((kh[1] - so[3]) - (qd[1] - so2[3])) < 0.01,
+          "tab blanks: as wide as 8 typed spaces", str((so, kh, so2, qd)))
+    check("it prints as 4 space widths" in p.stderr,
+          "tab blanks: the tab warning says what it prints as", p.stderr[:300])
+
+
 def test_note_in_note(tmp):
     body = ("# Nội dung\n\nThực hiện Luật[^luat] và Nghị định[^nd].\n\n"
             "[^luat]: Luật số 06/2022/QH15, hướng dẫn tại Nghị định[^nd].\n"
@@ -269,4 +290,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_pushed_line(tmp)
     test_sup_sub(tmp)
     test_blanks(tmp)
+    test_tab_blanks(tmp)
 sys.exit(exit_status())
