@@ -682,6 +682,11 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
             i += fl - 1;
             continue;
         }
+        size_t fill = kh_fill_run(t + i, len - i);
+        if (fill) { /* a fill-in line "tên: ......": no punctuation */
+            i += fill - 1;
+            continue;
+        }
         size_t m = S_closing_mark(t + i, len - i);
         if (m && (i > 0 ? t[i - 1] == ' ' : st->space)) {
             if (i > 0)
@@ -1903,6 +1908,11 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
     if (b + vlen > len || memcmp(s + b, v->text, vlen))
         return;
     for (size_t i = 1; i < vlen; i++) {
+        size_t fill = kh_fill_run(v->text + i, vlen - i);
+        if (fill) { /* a fill-in line: no punctuation */
+            i += fill - 1;
+            continue;
+        }
         size_t m = S_closing_mark(v->text + i, vlen - i);
         if (m && v->text[i - 1] == ' ') {
             char mark[4] = {0};

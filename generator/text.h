@@ -36,6 +36,14 @@ char *kh_text_nfc(const char *s, size_t n, size_t *out_len);
 /* True when s[0..n) is already in NFC (as far as kh_text_nfc knows). */
 bool kh_text_is_nfc(const char *s, size_t n);
 
+/* A fill-in line at s[0..n) ("Họ và tên: ..........", "Số: ______"): a
+ * run of '.', '_' and '…' (U+2026, counting three) of at least three
+ * dots. Returns the run's byte length, or 0 when s does not start one. It
+ * is no punctuation and no word: no space-before-punctuation warning
+ * (model.c), and it breaks anywhere without a long-word warning
+ * (layout.c). */
+size_t kh_fill_run(const char *s, size_t n);
+
 /* Returns a malloc'd upper-case copy of s (Vietnamese: đ → Đ, ơ → Ơ, ậ → Ậ). */
 char *kh_text_upper(const char *s);
 

@@ -265,6 +265,24 @@ def test_tab_blanks(tmp):
           "tab blanks: the tab warning says what it prints as", p.stderr[:300])
 
 
+def test_fill_in(tmp):
+    """A fill-in line (3+ dots, underscores, "…") is no punctuation and no
+    word: no space-before-punctuation or long-word warning, and a long one
+    starts on its own line, right after its label, broken where the line
+    ends."""
+    body = ("# Nội dung\n\nHọ và tên: .......................... Chức vụ: ______________\n\n"
+            "Địa chỉ: " + "." * 200 + "\n\nGhi chú: ……………\n")
+    p = Plan(tmp, "fill", body)
+    check(p.rc == 0 and "warning" not in p.stderr, "fill-in: no warning", p.stderr[:300])
+    if p.rc:
+        return
+    dia = p.word("Địa")
+    same = [w for line in p.pages[0][2] for w in line
+            if dia and abs(w[1] - dia[2]) < 1 and w[4].startswith("....")]
+    check(dia and same and same[0][2] > 300,
+          "fill-in: 200 dots start after 'Địa chỉ:' on its line and fill it", str((dia, same)))
+
+
 def test_note_in_note(tmp):
     body = ("# Nội dung\n\nThực hiện Luật[^luat] và Nghị định[^nd].\n\n"
             "[^luat]: Luật số 06/2022/QH15, hướng dẫn tại Nghị định[^nd].\n"
@@ -291,4 +309,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_sup_sub(tmp)
     test_blanks(tmp)
     test_tab_blanks(tmp)
+    test_fill_in(tmp)
 sys.exit(exit_status())
