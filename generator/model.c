@@ -1679,7 +1679,9 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         if (footnote) { /* cmark-gfm dropped it: nothing refers to it, or
                          * an earlier definition of its label is the one used */
             bool dup = false;
-            for (int e = 1; e < l && !dup; e++) {
+            /* past the warnings kept, only counted: no look back (at most
+             * KH_MAX_DIAGS scans of the file, never quadratic) */
+            for (int e = 1; e < l && !dup && !kh_diag_full(c->diags, KH_SEV_WARNING); e++) {
                 size_t elen, erl;
                 const char *es = kh_source_line(c->src, e, &elen);
                 const char *et = S_strip_containers(es, &elen);

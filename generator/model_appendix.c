@@ -258,11 +258,12 @@ bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next)
 {
     if (cmark_node_get_heading_level(n) != 1)
         return false;
-    char *text = S_heading_text(c, n), *title;
+    char *text = S_heading_text(NULL, n), *title;
     bool is = S_parse(text, &title);
     free(text);
     if (!is)
         return false;
+    free(S_heading_text(c, n)); /* an appendix's: what it cannot print */
     kh_plan_t *p = c->plan;
     if (!p->nappendices)
         p->nbody = p->nblocks;
