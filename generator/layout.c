@@ -40,6 +40,8 @@ static const double c_url_hyphen_penalty = 1500;
 static const double c_url_min_share = 0.25;
 /* between two letters of a word wider than its box (with a warning) */
 static const double c_letter_break_penalty = 3000;
+/* a fill-in line ("tên: ..........") breaks anywhere: it is no word */
+static const double c_fill_break_penalty = 0.5;
 /* at a no-break space (U+00A0): a last resort, before breaking a word
  * between its letters ("B" / "ộ" in text pasted with no other spaces) */
 static const double c_nbsp_penalty = 2000;
@@ -698,17 +700,22 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
         }
         free(word);
     }
+    /* a fill-in line, all of the word (kh_fill_run): it breaks anywhere,
+     * whatever its width, with no warning */
+    bool fill = to - from == 1 && src->items[from].len &&
+                kh_fill_run(src->items[from].text, src->items[from].len) ==
+                    src->items[from].len;
     /* runs between breaks still wider than the box break between letters */
     for (size_t i = start; i < out->n;) {
         size_t j = i + 1;
         double w = out->items[i].width;
         while (j < out->n && out->items[j].split == 0)
             w += out->items[j++].width;
-        if (w <= box + 0.001) {
+        if (w <= box + 0.001 && !fill) {
             i = j;
             continue;
         }
-        if (warn)
+        if (warn && !fill)
             S_long_word(c, src->items[from].text, src->items[from].len, w, box);
         kh_pieces_t letters = {0};
         for (size_t k = i; k < j; k++) {
@@ -722,7 +729,8 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
                                          kh_lay_piece_size(c, &p, size));
                 if (q > 0 || k > i) {
                     sub.space_before = sub.hard_break = false;
-                    sub.split = S_closing_mark(sub.text, p.len - q)
+                    sub.split = fill ? c_fill_break_penalty
+                                : S_closing_mark(sub.text, p.len - q)
                                     ? c_mark_break_penalty : c_letter_break_penalty;
                 }
                 S_piece(&letters, sub);
@@ -764,8 +772,9 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
      * resort: text pasted from a PDF or the web may have nothing else */
     bool space = false, nbsp = false, brk = false;
     /* spaces: how many the run before the next word has (a no-break space
-     * counts one); two or more are a blank kept as typed (a draft's
-     * "số      /KH-UBND" for the clerk to fill in) */
+     * counts one, a tab KH_TAB_SPACES); two or more are a blank kept as
+     * typed (a draft's "số      /KH-UBND" or "Số\t\t/KH" for the clerk
+     * to fill in) */
     size_t spaces = 0;
     for (size_t i = 0; i <= b->nspans; i++) {
         const kh_span_t *sp = i < b->nspans ? &b->spans[i] : NULL;
@@ -793,7 +802,8 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
                 break;
             if (white) {
                 nbsp = is_nbsp && (nbsp || !space);
-                spaces += s[k] == ' ' || is_nbsp;
+                /* a tab: KH_TAB_SPACES space widths (docs/rules.md, tab) */
+                spaces += s[k] == '\t' ? KH_TAB_SPACES : s[k] == ' ' || is_nbsp;
                 space = true;
                 k += is_nbsp ? 2 : 1;
                 continue;

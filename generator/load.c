@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmark-gfm.h>
 #include <cmark-gfm-core-extensions.h>
@@ -434,7 +435,9 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
         }
         if (cp == '\t' && tabs++ < KH_MAX_CHAR_REPORTS)
             kh_diag_add(diags, path, line, col, KH_SEV_WARNING, "tab",
-                        "tab character: use spaces");
+                        "tab character: it prints as %d space widths, a blank "
+                        "kept as typed; type spaces for the width you mean",
+                        KH_TAB_SPACES);
         else if (((cp < 0x20 && cp != '\n' && cp != '\t') || (cp >= 0x7F && cp < 0xA0)) &&
                  controls++ < KH_MAX_CHAR_REPORTS)
             kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "control-char",
@@ -647,6 +650,19 @@ static int S_load_markdown(const char *path, const char *name, kh_source_t *src,
     return 0;
 }
 
+/* True when diags holds an error at file:line:col: the schema refused the
+ * list item there (a path not ending ".md" …), so it is not read at all. */
+static bool S_refused(const kh_diag_list_t *diags, const char *file, int line, int col)
+{
+    for (size_t i = 0; i < diags->count; i++) {
+        const kh_diag_t *d = &diags->items[i];
+        if (d->severity == KH_SEV_ERROR && d->line == line && d->col == col &&
+            d->file && !strcmp(d->file, file))
+            return true;
+    }
+    return false;
+}
+
 size_t kh_source_load_appendices(kh_source_t *src, kh_diag_list_t *diags)
 {
     const kh_node_t *list = kh_node_get(src->front, "appendices");
@@ -665,9 +681,17 @@ size_t kh_source_load_appendices(kh_source_t *src, kh_diag_list_t *diags)
     src->appendix_files = calloc(list->n ? list->n : 1, sizeof *src->appendix_files);
     if (!src->appendix_files)
         abort();
+    /* each file once: the same file under another spelling ("./a.md",
+     * "x/../a.md", a link) is the same device and inode */
+    struct { dev_t dev; ino_t ino; size_t item; } *seen =
+        calloc(list->n ? list->n : 1, sizeof *seen);
+    size_t nseen = 0;
+    if (!seen)
+        abort();
     for (size_t i = 0; i < list->n; i++) {
         const kh_node_t *it = list->kids[i];
-        if (it->kind != KH_NODE_SCALAR || !it->text[0])
+        if (it->kind != KH_NODE_SCALAR || !it->text[0] ||
+            S_refused(diags, src->path, it->line, it->col))
             continue;
         char *path;
         if (it->text[0] == '/')
@@ -676,6 +700,24 @@ size_t kh_source_load_appendices(kh_source_t *src, kh_diag_list_t *diags)
             path = NULL;
         if (!path)
             abort();
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            size_t k = 0;
+            while (k < nseen && !(seen[k].dev == st.st_dev && seen[k].ino == st.st_ino))
+                k++;
+            if (k < nseen) {
+                const kh_node_t *first = list->kids[seen[k].item];
+                kh_diag_add(diags, src->path, it->line, it->col, KH_SEV_ERROR,
+                            "appendix-file", "appendix file %s is listed already "
+                            "(line %d, as %s): its appendices would print twice; "
+                            "delete this item", it->text, first->line, first->text);
+                free(path);
+                continue;
+            }
+            seen[nseen].dev = st.st_dev;
+            seen[nseen].ino = st.st_ino;
+            seen[nseen++].item = i;
+        }
         kh_diag_list_t io;
         kh_diag_init(&io);
         kh_source_t *f = &src->appendix_files[src->nappendix_files];
@@ -695,6 +737,7 @@ size_t kh_source_load_appendices(kh_source_t *src, kh_diag_list_t *diags)
         kh_diag_free(&io);
         free(path);
     }
+    free(seen);
     return diags->errors - before;
 }
 

@@ -682,6 +682,11 @@ static void S_inl_text(kh_inl_t *st, cmark_node *n)
             i += fl - 1;
             continue;
         }
+        size_t fill = kh_fill_run(t + i, len - i);
+        if (fill) { /* a fill-in line "tên: ......": no punctuation */
+            i += fill - 1;
+            continue;
+        }
         size_t m = S_closing_mark(t + i, len - i);
         if (m && (i > 0 ? t[i - 1] == ' ' : st->space)) {
             if (i > 0)
@@ -1671,8 +1676,19 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
         int col = kh_mod_char_col(c, l, (size_t)(t - s));
-        if (footnote) { /* cmark-gfm dropped it: nothing refers to it */
-            kh_mod_note_unused(c, l, col, t, rl - 1);
+        if (footnote) { /* cmark-gfm dropped it: nothing refers to it, or
+                         * an earlier definition of its label is the one used */
+            bool dup = false;
+            /* past the warnings kept, only counted: no look back (at most
+             * KH_MAX_DIAGS scans of the file, never quadratic) */
+            for (int e = 1; e < l && !dup && !kh_diag_full(c->diags, KH_SEV_WARNING); e++) {
+                size_t elen, erl;
+                const char *es = kh_source_line(c->src, e, &elen);
+                const char *et = S_strip_containers(es, &elen);
+                dup = (erl = S_ref_label(et, elen)) && erl == rl && et[1] == '^' &&
+                      !strncasecmp(et, t, rl);
+            }
+            kh_mod_note_unused(c, l, col, t, rl - 1, dup);
             while (l + 1 < upto && !c->covered[l + 1]) { /* its other lines */
                 s = kh_source_line(c->src, l + 1, &len);
                 t = S_strip_containers(s, &len);
@@ -1894,6 +1910,11 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
     if (b + vlen > len || memcmp(s + b, v->text, vlen))
         return;
     for (size_t i = 1; i < vlen; i++) {
+        size_t fill = kh_fill_run(v->text + i, vlen - i);
+        if (fill) { /* a fill-in line: no punctuation */
+            i += fill - 1;
+            continue;
+        }
         size_t m = S_closing_mark(v->text + i, vlen - i);
         if (m && v->text[i - 1] == ' ') {
             char mark[4] = {0};

@@ -168,6 +168,13 @@ typedef struct {
 struct cmark_node;
 bool kh_appendix_heading(struct cmark_node *heading);
 
+/* If the appendix file f begins with what looks like YAML front matter (a
+ * line "---", then a later line "---" or "..."): the line number of its
+ * closing line, else 0. An appendix file has none (the plan's front matter
+ * covers it): model_appendix.c reports it once (appendix-heading) and
+ * validate.c leaves the file's structure unchecked. */
+int kh_appendix_front_matter(const kh_source_t *f);
+
 /* Builds the model. Returns NULL with diagnostics on a plan error. */
 kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
                          kh_diag_list_t *diags);

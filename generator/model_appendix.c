@@ -3,10 +3,13 @@
  *
  * An appendix starts at a level-1 heading of a file's top level whose
  * text begins "Phụ lục" (any case): `# Phụ lục I: Danh mục …`. A hand
- * number after the word (I, II, 1, 2) is dropped: appendices are numbered
+ * number after the word (I, II, 1, 2, "số 01", "số I", a single letter A,
+ * B before the separator) is dropped: appendices are numbered
  * from their order, "Phụ lục I", "Phụ lục II" … when there are two or more
  * in all (body and files), plain "Phụ lục" when there is one (III.1.a).
- * The title follows ":", ".", "-" or "–" and may be empty. Everything up
+ * The title follows ":", ".", "-" or "–" and may be empty; the word must
+ * be followed by the end, a hand number or a separator, so that "# Phụ lục
+ * hóa quy trình" stays an ordinary heading. Everything up
  * to the next such heading is the appendix; its headings are numbered on
  * their own (the counters restart). `<!-- landscape -->` (or `<!-- khổ
  * ngang -->`) as the first thing after the heading turns its pages; an
@@ -23,12 +26,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 #include "wording.h"
 
-/* The heading's text, flattened (styles are the caption's own). */
-static char *S_heading_text(cmark_node *n)
+/* "<br>", "<br/>", "<BR />": a line break typed as HTML. */
+static bool S_is_br(const char *h)
+{
+    if (!h || strncasecmp(h, "<br", 3))
+        return false;
+    h += 3;
+    while (*h == ' ')
+        h++;
+    if (*h == '/')
+        h++;
+    return h[0] == '>' && !h[1];
+}
+
+/* The heading's text, flattened: the caption prints it in its own style
+ * (upper case, bold), so emphasis and code give their words; a hard line
+ * break or <br> is a line break ("\n"), as in the plan's title; an HTML
+ * comment prints nothing (GitHub shows nothing). What the caption cannot
+ * print (c given: reported there) is an error: a footnote reference
+ * (footnote; its note would be lost), a link (its address), an image,
+ * other HTML (<sup>: "m²" upper-cased would read "M2"). */
+static char *S_heading_text(kh_mctx_t *c, cmark_node *n)
 {
     kh_buf_t b = {0};
     cmark_iter *it = cmark_iter_new(n);
@@ -38,14 +61,56 @@ static char *S_heading_text(cmark_node *n)
         if (ev != CMARK_EVENT_ENTER)
             continue;
         cmark_node_type t = cmark_node_get_type(k);
+        const char *lit = NULL;
+        int line, col;
         if (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)
             kh_buf_puts(&b, cmark_node_get_literal(k));
-        else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+        else if (t == CMARK_NODE_SOFTBREAK)
             kh_buf_puts(&b, " ");
+        else if (t == CMARK_NODE_LINEBREAK)
+            kh_buf_puts(&b, "\n");
+        else if (t == CMARK_NODE_HTML_INLINE && S_is_br(lit = cmark_node_get_literal(k)))
+            kh_buf_puts(&b, "\n");
+        else if (t == CMARK_NODE_HTML_INLINE && lit &&
+                 (!strncmp(lit, "<!--", 4) || !strncmp(lit, "</", 2)))
+            ; /* a comment shows nothing; a closing tag: its opening one
+               * is reported */
+        else if (c && t == CMARK_NODE_FOOTNOTE_REFERENCE) {
+            kh_mod_node_pos(c, k, &line, &col);
+            kh_mod_diag(c, line, col, KH_SEV_ERROR, "footnote",
+                        "a footnote reference in an appendix's title cannot be "
+                        "printed: the caption stands apart from the text; put "
+                        "the reference%s in the appendix's first paragraph", "");
+        } else if (c && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_LINK ||
+                         t == CMARK_NODE_IMAGE)) {
+            char what[40];
+            if (t == CMARK_NODE_HTML_INLINE)
+                snprintf(what, sizeof what, "%.*s", (int)(strlen(lit) < 30 ? strlen(lit) : 30),
+                         lit);
+            else
+                snprintf(what, sizeof what, "%s", t == CMARK_NODE_LINK ? "a link" : "an image");
+            kh_mod_node_pos(c, k, &line, &col);
+            kh_mod_diag(c, line, col, KH_SEV_ERROR, "appendix-title",
+                        "%s in an appendix's title cannot be printed: the caption "
+                        "prints the title's words alone, in upper case; write them "
+                        "as plain words (a line break, <br>, is kept)", what);
+        }
     }
     cmark_iter_free(it);
     kh_buf_put(&b, "", 0);
-    return kh_buf_take(&b);
+    /* no space at either side of a line break */
+    char *t = kh_buf_take(&b);
+    size_t o = 0;
+    for (size_t i = 0; t[i]; i++) {
+        if (t[i] == ' ' && (t[i + 1] == '\n' || (o && t[o - 1] == '\n')))
+            continue;
+        if (t[i] == '\n')
+            while (o && t[o - 1] == ' ')
+                o--;
+        t[o++] = t[i];
+    }
+    t[o] = '\0';
+    return t;
 }
 
 /* Length of a hand number at s (Roman I, II … or Arabic 1, 2) ending at a
@@ -65,9 +130,46 @@ static size_t S_hand_number(const char *s)
     return k && !isalnum(e) && e < 0x80 ? k : !strncmp(s + k, "\u2013", 3) ? k : 0;
 }
 
-/* If text begins "Phụ lục" (any case; NFC, as every text here is): the
- * title after its hand number and separator, in *title (malloc'd, "" for
- * none), and true. */
+/* A separator between "Phụ lục" (and its hand number) and the title. */
+static size_t S_separator(const char *s)
+{
+    return *s == ':' || *s == '.' || *s == '-' ? 1 : !strncmp(s, "\u2013", 3) ? 3 : 0;
+}
+
+/* Length of a hand number at s (lower case): "số" optionally, then Roman
+ * i, ii …, Arabic 1, 01 …, or one letter a, b … (a letter only before a
+ * separator or the end: "Phụ lục y tế" is no appendix A). 0 if none. */
+static size_t S_hand(const char *s)
+{
+    size_t k = 0;
+    static const char so[] = "số";
+    if (!strncmp(s, so, sizeof so - 1) && s[sizeof so - 1] == ' ') {
+        k = sizeof so - 1;
+        while (s[k] == ' ')
+            k++;
+    }
+    size_t n = S_hand_number(s + k);
+    if (!n && s[k] >= 'a' && s[k] <= 'z') {
+        const char *e = s + k + 1;
+        while (*e == ' ')
+            e++;
+        if (!*e || S_separator(e))
+            n = 1;
+    }
+    return n ? k + n : 0;
+}
+
+/* A space, or a line break (<br>) that stands for one between the word,
+ * its hand number and the title. */
+static bool S_space(char ch)
+{
+    return ch == ' ' || ch == '\n';
+}
+
+/* If text begins "Phụ lục" (any case; NFC, as every text here is)
+ * followed by the end, a hand number or a separator: the title after
+ * them, in *title (malloc'd, "" for none), and true. A heading that only
+ * starts with the word ("Phụ lục hóa quy trình …") is no appendix. */
 static bool S_parse(const char *text, char **title)
 {
     static const char word[] = "phụ lục";
@@ -75,25 +177,28 @@ static bool S_parse(const char *text, char **title)
     char *low = kh_text_lower(text);
     /* "Ụ" and "ụ" take as many bytes, so offsets in low are offsets in text */
     bool is = !strncmp(low, word, wl) && strlen(low) == strlen(text) &&
-              (!low[wl] || low[wl] == ' ' || strchr(":.-", low[wl]) ||
-               !strncmp(low + wl, "\u2013", 3));
+              (!low[wl] || S_space(low[wl]) || S_separator(low + wl));
+    size_t at = wl;
+    if (is) {
+        while (S_space(low[at]))
+            at++;
+        size_t h = S_hand(low + at);
+        at += h;
+        while (S_space(low[at]))
+            at++;
+        size_t sep = S_separator(low + at);
+        /* after a hand number a space may stand for the separator */
+        is = !low[at] || sep || (h && S_space(low[at - 1]));
+        at += sep;
+    }
     free(low);
     if (!is)
         return false;
-    const char *s = text + wl;
-    while (*s == ' ')
-        s++;
-    s += S_hand_number(s);
-    while (*s == ' ')
-        s++;
-    if (*s == ':' || *s == '.' || *s == '-')
-        s++;
-    else if (!strncmp(s, "\u2013", 3))
-        s += 3;
-    while (*s == ' ')
+    const char *s = text + at;
+    while (*s == ' ' || *s == '\n')
         s++;
     size_t n = strlen(s);
-    while (n && s[n - 1] == ' ')
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n'))
         n--;
     *title = strndup(s, n);
     if (!*title)
@@ -142,7 +247,7 @@ bool kh_appendix_heading(cmark_node *n)
     if (cmark_node_get_type(n) != CMARK_NODE_HEADING ||
         cmark_node_get_heading_level(n) != 1)
         return false;
-    char *text = S_heading_text(n), *title = NULL;
+    char *text = S_heading_text(NULL, n), *title = NULL;
     bool is = S_parse(text, &title);
     free(text);
     free(title);
@@ -153,11 +258,12 @@ bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next)
 {
     if (cmark_node_get_heading_level(n) != 1)
         return false;
-    char *text = S_heading_text(n), *title;
+    char *text = S_heading_text(NULL, n), *title;
     bool is = S_parse(text, &title);
     free(text);
     if (!is)
         return false;
+    free(S_heading_text(c, n)); /* an appendix's: what it cannot print */
     kh_plan_t *p = c->plan;
     if (!p->nappendices)
         p->nbody = p->nblocks;
@@ -196,8 +302,37 @@ void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n)
                 "<!-- landscape -->");
 }
 
+/* A line that is only `mark` ("---"), trailing spaces aside. */
+static bool S_line_is(const kh_source_t *f, int line, const char *mark)
+{
+    size_t len, m = strlen(mark);
+    const char *s = kh_source_line(f, line, &len);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\r'))
+        len--;
+    return len == m && !strncmp(s, mark, m);
+}
+
+int kh_appendix_front_matter(const kh_source_t *f)
+{
+    if (!S_line_is(f, 1, "---"))
+        return 0;
+    for (int l = 2; l <= f->nlines; l++)
+        if (S_line_is(f, l, "---") || S_line_is(f, l, "..."))
+            return l;
+    return 0;
+}
+
 bool kh_mod_appendix_file_start(kh_mctx_t *c)
 {
+    int fm = kh_appendix_front_matter(c->src);
+    if (fm) {
+        kh_diag_add(c->diags, c->src->path, 1, 1, KH_SEV_ERROR, "appendix-heading",
+                    "an appendix file has no front matter (lines 1-%d): the "
+                    "plan's covers it; delete them, so that the file starts with "
+                    "its heading, '# Phụ lục: title'", fm);
+        c->ok = false;
+        return false;
+    }
     cmark_node *n = cmark_node_first_child(c->src->body_doc);
     bool ok = n && kh_appendix_heading(n);
     if (!ok)
@@ -329,7 +464,9 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                     KH_SEV_ERROR, "appendix-issuer",
                     "the appendices' \"(Kèm theo %s số … của …)\" line names the "
                     "issuer as running text writes it, which cannot be told from "
-                    "'%s': give it as issuer.full_name (e.g. full_name: Sở Y tế)",
+                    "'%s': give it as issuer.full_name, the name as a sentence writes "
+                    "it (capitals only for its first word, its field's first words "
+                    "and its proper names)",
                     t->appendix_attached_doc, p->issuer);
         c->ok = false;
         return;

@@ -92,11 +92,12 @@ void kh_mod_note_ref(kh_mctx_t *c, kh_text_t *t, cmark_node *ref,
 bool kh_mod_note_label(kh_mctx_t *c, kh_text_t *t, const char *label, size_t n,
                        unsigned style, int line, int col);
 /* A definition "[^label]:" that cmark-gfm dropped because nothing refers
- * to it, found at line:col (s: the line's text from "[^", n bytes): a
+ * to it, or (dup) because an earlier definition of the same label is the
+ * one used, found at line:col (s: the line's text from "[^", n bytes): a
  * footnote warning, since its text does not print (GitHub does not show
  * it either). */
 void kh_mod_note_unused(kh_mctx_t *c, int line, int col, const char *s,
-                        size_t n);
+                        size_t n, bool dup);
 /* Frees the plan's notes. */
 void kh_mod_notes_free(kh_plan_t *p);
 /* Forgets the per-document definition list (end of the build). */

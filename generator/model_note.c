@@ -55,7 +55,7 @@ static void S_unnumbered(kh_mctx_t *c)
         int col = at && (size_t)(at - s) < len ? kh_mod_char_col(c, line, (size_t)(at - s)) : 1;
         kh_buf_t b = {0};
         kh_buf_printf(&b, "[^%s]", label ? label : "");
-        kh_mod_note_unused(c, line, col, b.data, b.len);
+        kh_mod_note_unused(c, line, col, b.data, b.len, false);
         kh_buf_free(&b);
         free(label);
     }
@@ -262,8 +262,17 @@ bool kh_mod_note_label(kh_mctx_t *c, kh_text_t *t, const char *label, size_t n,
     return false;
 }
 
-void kh_mod_note_unused(kh_mctx_t *c, int line, int col, const char *s, size_t n)
+void kh_mod_note_unused(kh_mctx_t *c, int line, int col, const char *s, size_t n,
+                        bool dup)
 {
+    if (dup) {
+        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "footnote",
+                    "footnote %.*s is defined twice: the first definition is the "
+                    "one printed, this one's text is not (GitHub does not show it "
+                    "either); give it a label of its own, or delete it",
+                    (int)(n < 60 ? n : 60), s);
+        return;
+    }
     kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "footnote",
                 "footnote %.*s is never referenced: its text is not printed "
                 "(GitHub does not show it either); refer to it in the text, or "

@@ -438,3 +438,17 @@ size_t kh_text_drop_invisible(char *s, size_t n)
         s[out] = '\0';
     return out;
 }
+
+size_t kh_fill_run(const char *s, size_t n)
+{
+    size_t i = 0, dots = 0;
+    while (i < n) {
+        if (s[i] == '.' || s[i] == '_')
+            i++, dots++;
+        else if (n - i >= 3 && !memcmp(s + i, "\u2026", 3))
+            i += 3, dots += 3;
+        else
+            break;
+    }
+    return dots >= 3 ? i : 0;
+}

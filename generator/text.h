@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A tab in running text prints as this many space widths, a blank kept
+ * as typed ("Số\t\t/KH-SYT" for the clerk to fill in): a fixed width,
+ * since the editor's tab stops are not the page's columns (load.c warns,
+ * layout.c sets it; docs/rules.md, tab). */
+#define KH_TAB_SPACES 4
+
 /* Decodes one code point from s[0..n); returns its byte length, or 0 for
  * an invalid or truncated sequence (overlongs and surrogates included). */
 size_t kh_utf8_decode(const char *s, size_t n, uint32_t *cp);
@@ -29,6 +35,14 @@ char *kh_text_nfc(const char *s, size_t n, size_t *out_len);
 
 /* True when s[0..n) is already in NFC (as far as kh_text_nfc knows). */
 bool kh_text_is_nfc(const char *s, size_t n);
+
+/* A fill-in line at s[0..n) ("Họ và tên: ..........", "Số: ______"): a
+ * run of '.', '_' and '…' (U+2026, counting three) of at least three
+ * dots. Returns the run's byte length, or 0 when s does not start one. It
+ * is no punctuation and no word: no space-before-punctuation warning
+ * (model.c), and it breaks anywhere without a long-word warning
+ * (layout.c). */
+size_t kh_fill_run(const char *s, size_t n);
 
 /* Returns a malloc'd upper-case copy of s (Vietnamese: đ → Đ, ơ → Ơ, ậ → Ậ). */
 char *kh_text_upper(const char *s);

@@ -465,7 +465,8 @@ void kh_validate_appendix_files(const kh_source_t *src, const kh_template_t *tpl
         for (size_t k = 0; num && num->kind == KH_NODE_SEQ && k < num->n && k < KH_MAX_LEVELS; k++)
             if (num->kids[k]->kind == KH_NODE_SCALAR)
                 h.numbering[k] = num->kids[k]->text;
-        if (f->body_doc)
+        /* front matter: one error from the model, not its lines' noise */
+        if (f->body_doc && !kh_appendix_front_matter(f))
             S_body(&c, &h);
         S_glyphs_in(&c, f->body, f->body_len, f->body_line, 1, 1);
     }

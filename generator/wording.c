@@ -61,25 +61,40 @@ char *kh_attached_line(const char *doc, const char *number, const char *doc_code
 /* Body types whose running-text form is known: upper case as the header
  * prints it, and as a sentence writes it. Longer first, so that "VĂN
  * PHÒNG" wins over "PHÒNG" and "TRẠM Y TẾ" over a bare type. */
-static const struct { const char *upper, *text; } kh_body_types[] = {
-    {"ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"},
-    {"UỶ BAN NHÂN DÂN", "Ủy ban nhân dân"},
-    {"UBND", "Ủy ban nhân dân"},
-    {"HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân"},
-    {"HĐND", "Hội đồng nhân dân"},
-    {"TRUNG TÂM", "Trung tâm"},
-    {"BỆNH VIỆN", "Bệnh viện"},
-    {"VĂN PHÒNG", "Văn phòng"},
-    {"CHI CỤC", "Chi cục"},
-    {"TỔNG CỤC", "Tổng cục"},
-    {"TRẠM Y TẾ", "Trạm Y tế"},
-    {"CỤC", "Cục"},
-    {"SỞ", "Sở"},
-    {"BỘ", "Bộ"},
-    {"BAN", "Ban"},
-    {"PHÒNG", "Phòng"},
-    {"VIỆN", "Viện"},
-    {"TRƯỜNG", "Trường"},
+/* proper: a body type whose name is usually a proper name ("BỆNH VIỆN
+ * BẠCH MAI", "TRƯỜNG CHU VĂN AN"), whose case cannot be guessed: derived
+ * only when a known field follows it (kh_proper_fields). */
+static const struct { const char *upper, *text; bool proper; } kh_body_types[] = {
+    {"ỦY BAN NHÂN DÂN", "Ủy ban nhân dân", false},
+    {"UỶ BAN NHÂN DÂN", "Ủy ban nhân dân", false},
+    {"UBND", "Ủy ban nhân dân", false},
+    {"HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân", false},
+    {"HĐND", "Hội đồng nhân dân", false},
+    {"TRUNG TÂM", "Trung tâm", false},
+    {"BỆNH VIỆN", "Bệnh viện", true},
+    {"VĂN PHÒNG", "Văn phòng", false},
+    {"CHI CỤC", "Chi cục", false},
+    {"TỔNG CỤC", "Tổng cục", false},
+    {"TRẠM Y TẾ", "Trạm Y tế", false},
+    {"CỤC", "Cục", false},
+    {"SỞ", "Sở", false},
+    {"BỘ", "Bộ", false},
+    {"BAN", "Ban", false},
+    {"PHÒNG", "Phòng", false},
+    {"VIỆN", "Viện", true},
+    {"TRƯỜNG", "Trường", true},
+};
+
+/* Fields (specialties) that may follow a proper-named body type, then
+ * perhaps a unit and a place: "BỆNH VIỆN ĐA KHOA TỈNH KON TUM". Longer
+ * first where one begins another. */
+static const char *const kh_proper_fields[] = {
+    "ĐA KHOA", "Y HỌC CỔ TRUYỀN", "Y DƯỢC CỔ TRUYỀN", "PHỤC HỒI CHỨC NĂNG",
+    "LAO VÀ BỆNH PHỔI", "TÂM THẦN", "SẢN - NHI", "SẢN NHI", "PHỤ SẢN", "NHI",
+    "MẮT", "DA LIỄU", "NỘI TIẾT", "UNG BƯỚU", "RĂNG HÀM MẶT", "TAI MŨI HỌNG",
+    "CHẤN THƯƠNG CHỈNH HÌNH", "Y TẾ CÔNG CỘNG", "VỆ SINH DỊCH TỄ",
+    "SỐT RÉT - KÝ SINH TRÙNG - CÔN TRÙNG", "CHÍNH TRỊ", "CAO ĐẲNG Y TẾ",
+    "TRUNG CẤP Y TẾ",
 };
 
 /* Administrative units: lower case in running text; the place name after
@@ -191,13 +206,25 @@ char *kh_issuer_running_name(const char *name)
         goto done; /* a body type this does not know: no guess */
     kh_buf_puts(&b, kh_body_types[t].text);
     s += len;
+    /* a proper-named type: only a known field, then perhaps unit + place */
+    const char *field_end = NULL;
+    if (kh_body_types[t].proper) {
+        size_t f = 0, n = 0;
+        while (*s == ' ' && f < KH_COUNT(kh_proper_fields) &&
+               !S_starts(s + 1, kh_proper_fields[f], &n))
+            f++;
+        if (*s != ' ' || f == KH_COUNT(kh_proper_fields))
+            goto done; /* "BỆNH VIỆN BẠCH MAI": a proper name */
+        field_end = s + 1 + n;
+    }
     /* fields of activity, then perhaps a unit and a place name */
     bool place = false, field_start = true, after_joiner = false, any = false;
     while (*s == ' ') {
         s++;
         size_t n = 0;
         /* "… VÀ XÃ HỘI" is a field (society), not a commune */
-        if (!place && !after_joiner) {
+        bool in_field = field_end && s < field_end;
+        if (!place && !after_joiner && !in_field) {
             size_t u = 0;
             while (u < KH_COUNT(kh_units) && !S_starts(s, kh_units[u], &n))
                 u++;
@@ -211,6 +238,8 @@ char *kh_issuer_running_name(const char *name)
                 continue;
             }
         }
+        if (field_end && !place && !in_field)
+            goto done; /* more than the field before the unit */
         n = strcspn(s, " ");
         if (!S_plain(s, n))
             goto done;

@@ -18,6 +18,10 @@
  * Bộ, Ủy ban nhân dân, Trung tâm, Bệnh viện, …) and names of letters and
  * spaces; anything else (a trade union, a Party committee, a name in
  * quotes, a number) returns NULL: the plan must then give issuer.full_name.
+ * Bệnh viện, Viện and Trường are usually named for a person or a place
+ * ("BỆNH VIỆN BẠCH MAI"), a proper name whose case cannot be guessed:
+ * derived only when a known field follows ("BỆNH VIỆN ĐA KHOA TỈNH KON
+ * TUM", "BỆNH VIỆN Y HỌC CỔ TRUYỀN"), else NULL.
  * name: NUL-terminated UTF-8 (NFC); a line break counts as a space.
  * Returns a malloc'd string (the caller frees it), or NULL. */
 char *kh_issuer_running_name(const char *name);

@@ -443,7 +443,12 @@ def _parse(md, text):
     return out[0]
 
 
-APPENDIX = re.compile(r"^phụ lục(?=$|[ :.\-\u2013])\s*(?:(?:[ivxlc]+|\d+)(?=$|[ :.\-\u2013]))?\s*[:.\-\u2013]?\s*", re.I)
+# "Phụ lục", then the end, a hand number (Roman, Arabic, "số 01", or one
+# letter before a separator) or a separator; a space may stand for the
+# separator only after a hand number ("Phụ lục hóa …" is no appendix)
+APPENDIX = re.compile(r"^phụ lục(?:\s*$|\s*[:.\-\u2013]\s*|"
+                      r" +(?:số +)?(?:(?:[ivxlc]+|\d+)(?=$|[ :.\-\u2013])|[a-z](?= *(?:$|[:.\-\u2013])))"
+                      r" *(?:[:.\-\u2013] *)?)", re.I)
 
 
 def body_words(front, body, tpl, numbered=True, appendices=None):

@@ -168,6 +168,49 @@ def test_two_and_numbers(tmp):
           "got %s want %s" % (got, want))
 
 
+def test_hand_numbers(tmp):
+    """"số 01", "số I" and a single letter are hand numbers too; a heading
+    that merely starts with the word is no appendix."""
+    body = ("# Mục đích\nChi tiết tại các phụ lục kèm theo.\n\n"
+            "# Phụ lục hóa quy trình nghiệp vụ\n\nMột.\n\n"
+            "# Phụ lục số 01: Kinh phí\n\nHai.\n\n"
+            "# Phụ lục A: Danh sách\n\nBa.\n\n"
+            "# PHỤ LỤC SỐ II. Tiến độ\n\nBốn.\n\n"
+            "# Phụ lục b – Mẫu biểu\n\nNăm.\n")
+    r, pdf = render(tmp, "hand", plan(body))
+    check(r.returncode == 0 and not diags(r), "hand numbers: renders", r.stderr.decode()[:400])
+    if r.returncode:
+        return
+    pages = pages_text(pdf)
+    check("II. PHỤ LỤC HÓA QUY TRÌNH NGHIỆP VỤ" in pages[0],
+          "hand numbers: '# Phụ lục hóa …' an ordinary heading of the body", pages[0])
+    caps = [p[:2] for p in pages if p[0].startswith("Phụ lục")]
+    check(caps == [["Phụ lục I", "KINH PHÍ"], ["Phụ lục II", "DANH SÁCH"],
+                   ["Phụ lục III", "TIẾN ĐỘ"], ["Phụ lục IV", "MẪU BIỂU"]],
+          "hand numbers: 'số 01', 'A', 'SỐ II', 'b' dropped and renumbered", caps)
+    problems = oracle.problems(os.path.join(tmp, "hand.md"), pdf)
+    check(not problems, "hand numbers: the oracle agrees", problems[:5])
+
+
+def test_title_breaks(tmp):
+    """<br> (or a hard break) in an appendix's title is a line break of the
+    caption's title, as in the plan's title; code gives its words."""
+    body = ("# Mục đích\nChi tiết tại các phụ lục kèm theo.\n\n"
+            "# Phụ lục I: Kinh phí thực hiện<br>năm 2025\n\nMột.\n\n"
+            "# Phụ lục II<br/>Danh mục `mã` nhiệm vụ\n\nHai.\n")
+    r, pdf = render(tmp, "brk", plan(body))
+    check(r.returncode == 0 and not diags(r), "title <br>: renders", r.stderr.decode()[:400])
+    if r.returncode:
+        return
+    caps = [p[:3] for p in pages_text(pdf) if p[0].startswith("Phụ lục")]
+    check(caps == [["Phụ lục I", "KINH PHÍ THỰC HIỆN", "NĂM 2025"],
+                   ["Phụ lục II", "DANH MỤC MÃ NHIỆM VỤ", KEM]],
+          "title <br>: a line break in the caption's title; after the hand number a "
+          "separator", caps)
+    problems = oracle.problems(os.path.join(tmp, "brk.md"), pdf)
+    check(not problems, "title <br>: the oracle agrees", problems[:5])
+
+
 def test_landscape(tmp):
     body = ("# Mục đích\nXem các phụ lục kèm theo.\n\n"
             "# Phụ lục I: Dọc\n\nMột.\n\n"
@@ -277,7 +320,8 @@ def test_issuer(tmp):
     ln = [i + 1 for i, l in enumerate(lines) if "CÔNG ĐOÀN" in l][0]
     want = ["issuer.md:%d:9: error: the appendices' \"(Kèm theo Kế hoạch số … của …)\" line "
             "names the issuer as running text writes it, which cannot be told from 'CÔNG "
-            "ĐOÀN NGÀNH Y TẾ': give it as issuer.full_name (e.g. full_name: Sở Y tế) "
+            "ĐOÀN NGÀNH Y TẾ': give it as issuer.full_name, the name as a sentence writes it "
+            "(capitals only for its first word, its field's first words and its proper names) "
             "[appendix-issuer]" % ln]
     check(r.returncode == 1 and diags(r) == want and not os.path.exists(pdf),
           "appendix-issuer: an error at issuer.name when the name cannot be derived", diags(r))
@@ -335,6 +379,27 @@ def test_files(tmp):
         "appendix files: missing (at its item) or without a heading (at its line 1)", diags(r))
 
 
+def test_files_twice(tmp):
+    """The same file listed twice, under any spelling, is an error at the
+    second item; an item the schema refuses is not read at all."""
+    body = "# Mục đích\nXem Phụ lục kèm theo.\n"
+    front = ("appendices:\n  - phu-luc/a.md\n  - ./phu-luc/a.md\n"
+             "  - phu-luc/../phu-luc/a.md\n  - /etc/hostname\n")
+    text = plan(body, front)
+    r, pdf = render(tmp, "twice", text, {"phu-luc/a.md": "# Phụ lục: Bảng\n\nMột.\n"})
+    lines = text.split("\n")
+    ln = lines.index("  - phu-luc/a.md") + 1
+    want = ["twice.md:%d:5: error: appendix file %s is listed already (line %d, as "
+            "phu-luc/a.md): its appendices would print twice; delete this item "
+            "[appendix-file]" % (ln + k, p, ln) for k, p in
+            ((1, "./phu-luc/a.md"), (2, "phu-luc/../phu-luc/a.md"))]
+    want.append("twice.md:%d:5: error: 'appendices item': an appendix file is a Markdown "
+                "file (.md), its path relative to the plan [pattern]" % (ln + 3))
+    check(r.returncode == 1 and diags(r) == want and not os.path.exists(pdf),
+          "appendix files: listed twice (by any path) an error at the second; a refused "
+          "item not read", diags(r))
+
+
 def test_oracle(tmp):
     """Every word of the source on the pages, in order (tests/oracle.py
     knows the captions' generated words)."""
@@ -382,8 +447,8 @@ def test_watch(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for t in (test_one, test_two_and_numbers, test_landscape, test_draft,
-                  test_reference, test_landscape_misplaced, test_issuer, test_files,
+        for t in (test_one, test_two_and_numbers, test_hand_numbers, test_title_breaks, test_landscape, test_draft,
+                  test_reference, test_landscape_misplaced, test_issuer, test_files, test_files_twice,
                   test_oracle, test_watch):
             t(tmp)
     return exit_status()

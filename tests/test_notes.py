@@ -244,6 +244,45 @@ def test_blanks(tmp):
           "blanks: six no-break spaces (&nbsp;) keep their width", str((so2, qd)))
 
 
+def test_tab_blanks(tmp):
+    """A tab in a blank counts as 4 space widths (docs/rules.md, tab):
+    "Số\\t\\t/KH-SYT" keeps 8 spaces' width, as 8 typed spaces do."""
+    body = ("# Nội dung\n\nSố\t\t/KH-SYT ngày\t\t/\t\t/2025 của Sở Y tế về việc "
+            "tổ chức thực hiện các nhiệm vụ trọng tâm trong năm kế hoạch.\n\n"
+            "Quyết định số        /QĐ-UBND ngày tháng năm.\n")
+    p = Plan(tmp, "tabs", body)
+    if p.rc:
+        check(False, "tab blanks: renders", p.stderr)
+        return
+    space = 3.5
+    so, kh = p.word("Số"), p.word("/KH-SYT")
+    so2, qd = p.word("số"), p.word("/QĐ-UBND")
+    check(so and kh and abs((kh[1] - so[3]) - 8 * space) < 0.01,
+          "tab blanks: two tabs keep 8 spaces' width", str((so, kh)))
+    check(so and kh and so2 and qd and abs((kh[1] - so[3]) - (qd[1] - so2[3])) < 0.01,
+          "tab blanks: as wide as 8 typed spaces", str((so, kh, so2, qd)))
+    check("it prints as 4 space widths" in p.stderr,
+          "tab blanks: the tab warning says what it prints as", p.stderr[:300])
+
+
+def test_fill_in(tmp):
+    """A fill-in line (3+ dots, underscores, "…") is no punctuation and no
+    word: no space-before-punctuation or long-word warning, and a long one
+    starts on its own line, right after its label, broken where the line
+    ends."""
+    body = ("# Nội dung\n\nHọ và tên: .......................... Chức vụ: ______________\n\n"
+            "Địa chỉ: " + "." * 200 + "\n\nGhi chú: ……………\n")
+    p = Plan(tmp, "fill", body)
+    check(p.rc == 0 and "warning" not in p.stderr, "fill-in: no warning", p.stderr[:300])
+    if p.rc:
+        return
+    dia = p.word("Địa")
+    same = [w for line in p.pages[0][2] for w in line
+            if dia and abs(w[1] - dia[2]) < 1 and w[4].startswith("....")]
+    check(dia and same and same[0][2] > 300,
+          "fill-in: 200 dots start after 'Địa chỉ:' on its line and fill it", str((dia, same)))
+
+
 def test_note_in_note(tmp):
     body = ("# Nội dung\n\nThực hiện Luật[^luat] và Nghị định[^nd].\n\n"
             "[^luat]: Luật số 06/2022/QH15, hướng dẫn tại Nghị định[^nd].\n"
@@ -269,4 +308,6 @@ with tempfile.TemporaryDirectory() as tmp:
     test_pushed_line(tmp)
     test_sup_sub(tmp)
     test_blanks(tmp)
+    test_tab_blanks(tmp)
+    test_fill_in(tmp)
 sys.exit(exit_status())

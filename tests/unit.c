@@ -322,6 +322,16 @@ static void test_running_name(void)
         {"BỆNH VIỆN ĐA KHOA TỈNH KON TUM", "Bệnh viện Đa khoa tỉnh Kon Tum"},
         {"UBND THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân thành phố Hồ Chí Minh"},
         {"UBND XÃ GIANG THÀNH", "Ủy ban nhân dân xã Giang Thành"},
+        {"BỆNH VIỆN Y HỌC CỔ TRUYỀN", "Bệnh viện Y học cổ truyền"},
+        {"BỆNH VIỆN LAO VÀ BỆNH PHỔI TỈNH KON TUM", "Bệnh viện Lao và Bệnh phổi tỉnh Kon Tum"},
+        {"BỆNH VIỆN NHI", "Bệnh viện Nhi"},
+        {"TRƯỜNG CHÍNH TRỊ TỈNH ĐẮK LẮK", "Trường Chính trị tỉnh Đắk Lắk"},
+        {"BỆNH VIỆN BẠCH MAI", NULL},             /* proper names: their case unknown */
+        {"BỆNH VIỆN ĐA KHOA ĐỨC GIANG", NULL},
+        {"BỆNH VIỆN NHI TRUNG ƯƠNG", NULL},
+        {"TRƯỜNG CHU VĂN AN", NULL},
+        {"VIỆN PASTEUR", NULL},
+        {"BỆNH VIỆN", NULL},
         {"CÔNG ĐOÀN NGÀNH Y TẾ", NULL},           /* a body type it does not know */
         {"VĂN PHÒNG UBND TỈNH", NULL},            /* an abbreviation inside */
         {"TRUNG TÂM Y TẾ KHU VỰC 2", NULL},       /* a number */
