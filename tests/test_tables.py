@@ -396,6 +396,31 @@ def test_template_widths(tmp):
           "template: header and mm of different lengths is a template error", err[-300:])
 
 
+LANDSCAPE_T = ('<table><thead><tr><th rowspan="3">TT</th><th rowspan="3">Đơn vị</th><th colspan="6">Chỉ tiêu</th>'
+               '<th rowspan="3">Ghi chú</th></tr><tr><th colspan="3">Năm 2024</th><th colspan="3">Năm 2025</th></tr>'
+               '<tr><th>KH</th><th>TH</th><th>%</th><th>KH</th><th>TH</th><th>%</th></tr></thead><tbody>'
+               '<tr><td>1</td><td>Trạm Y tế xã số 1</td><td>1.200</td><td>1.150</td><td>95,8%</td><td>1.300</td>'
+               '<td></td><td></td><td></td></tr><tr><td colspan="2">Cộng</td><td>46.800</td><td>44.850</td>'
+               '<td>95,8%</td><td>50.700</td><td></td><td></td><td></td></tr></tbody></table>\n')
+
+
+def test_landscape_empty_cells(tmp):
+    """A trial's landscape appendix table with empty body cells: its rows
+    were 35.9 pt tall (a column given exactly its widest word, "95,8%",
+    was overfull by a rounding error: an empty line, then the word)."""
+    p = Plan(tmp, "land-empty", "# Nội dung\n\nChi tiết tại Phụ lục kèm theo.\n\n# Phụ lục: Chỉ tiêu\n"
+             "<!-- landscape -->\n\n" + LANDSCAPE_T)
+    one = [w for w in p.find("1") if w[0] > 0]
+    cong = p.find("Cộng")
+    check(p.rc == 0 and one and cong and 15 < cong[0][2] - one[0][2] < 25,
+          "land-empty: a body row with empty cells is one line tall (~20 pt)",
+          "%s %s" % (one[:1], cong[:1]))
+    pct = [w for w in p.find("95,8%")]
+    check(len(pct) == 2 and abs(pct[0][2] - one[0][2]) < 1 if pct and one else False,
+          "land-empty: '95,8%' on its row's first line", str(pct))
+    p.inside_rules("no word outside its cell's rules")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -407,4 +432,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_diagnostics(tmp)
     test_html_subset(tmp)
     test_template_widths(tmp)
+    test_landscape_empty_cells(tmp)
 sys.exit(exit_status())
