@@ -112,6 +112,10 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
                        int col0);
 /* Frees what a table holds (not the table itself: it is in its block). */
 void kh_mod_table_free(kh_table_t *t);
+/* True if an HTML node holds text, itself or inside: anything but blanks
+ * (spaces, tabs, line ends, no-break spaces). An element without text
+ * drops nothing when it is dropped (Word's empty <o:p>): no warning. */
+bool kh_mod_xml_has_text(const xmlNode *k);
 
 /* True if n is the cmark-gfm extension node named type ("table",
  * "table_row", "table_header", "table_cell", "strikethrough"): their

@@ -371,8 +371,18 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
     bool known = bold || italic || sup || sub || line || S_nm(n, "a") ||
                  S_nm_any(n, (const char *const[]){"span", "thead", "tbody", "tfoot",
                                                    "td", NULL});
-    if (!known || S_nm_any(n, (const char *const[]){"table", "h1", "h2", "h3", "h4",
-                                                     "h5", "h6", "blockquote", NULL})) {
+    if (S_nm_any(n, (const char *const[]){"s", "del", "strike", NULL})) {
+        /* as ~~struck~~ in a paragraph: the strike is dropped */
+        int col = S_node_col(h, n);
+        kh_mod_diag(h->c, h->cur_line, col, KH_SEV_WARNING, "strikethrough",
+                    "struck-through text is printed as plain text: the strike%s is "
+                    "dropped (delete the text, or say so in words)", "");
+        known = true;
+    }
+    /* an element without text (Word's empty <o:p>) drops nothing */
+    if ((!known && kh_mod_xml_has_text(n)) ||
+        S_nm_any(n, (const char *const[]){"table", "h1", "h2", "h3", "h4",
+                                          "h5", "h6", "blockquote", NULL})) {
         char what[64];
         snprintf(what, sizeof what, "<%s>", (const char *)n->name);
         S_html_warn(h, n, what);
@@ -433,16 +443,29 @@ static void S_cell_children(kh_htab_t *h, xmlNode *n, int depth)
         S_cell_node(h, k, depth);
 }
 
-/* True if a node holds text (not only blanks), itself or inside. */
-static bool S_node_text(const xmlNode *k)
+/* Blanks, for kh_mod_xml_has_text: ASCII ones and U+00A0 (&nbsp;). */
+static bool S_blank_only(const char *s)
+{
+    for (; *s; s++) {
+        if (strchr(" \t\r\n\f", *s))
+            continue;
+        if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) {
+            s++;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+bool kh_mod_xml_has_text(const xmlNode *k)
 {
     if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
-        return k->content && strspn((const char *)k->content, " \t\r\n\f") <
-                                 strlen((const char *)k->content);
+        return k->content && !S_blank_only((const char *)k->content);
     if (k->type != XML_ELEMENT_NODE)
         return false;
     for (const xmlNode *n = k->children; n; n = n->next)
-        if (S_node_text(n))
+        if (kh_mod_xml_has_text(n))
             return true;
     return false;
 }
@@ -456,7 +479,7 @@ static void S_stray(kh_htab_t *h, xmlNode *k, int where)
     if (k->type == XML_ELEMENT_NODE && S_nm_any(k, (const char *const[]){
                                            "col", "colgroup", NULL}))
         return; /* widths: kehoach decides them */
-    if (!S_node_text(k))
+    if (!kh_mod_xml_has_text(k))
         return;
     int col = k->type == XML_ELEMENT_NODE ? S_node_col(h, k) : 1;
     if (k->type != XML_ELEMENT_NODE) {
@@ -531,7 +554,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
     xmlNode *caption = NULL;
     kh_hrow_t *rows = NULL;
     size_t nrows = S_collect_rows(&h, table, &rows, &caption);
-    if (caption && S_node_text(caption)) {
+    if (caption && kh_mod_xml_has_text(caption)) {
         /* the caption: a bold paragraph above the table, as browsers and
          * Word print a table's title */
         int cl = S_node_line(&h, caption), cc = S_node_col(&h, caption);

@@ -382,7 +382,12 @@ class _HtmlTables(html.parser.HTMLParser):
 def html_block_words(content):
     """The words an HTML block prints (tables through _HtmlTables)."""
     if "<table" not in content.lower():
-        return _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", content)))
+        # block tags end a word, inline ones do not ("xoá</strike>." and
+        # Word's "UBND,<o:p></o:p> Sở" read as a browser reads them)
+        def tag(m):
+            name = re.match(r"</?([A-Za-z][^\s/>]*)", m.group(0))
+            return " " if not name or name.group(1).lower() in _HtmlTables.BLOCK else ""
+        return _words(HTML_TAG.sub(tag, HTML_COMMENT.sub(" ", content)))
     p = _HtmlTables()
     p.feed(HTML_COMMENT.sub(" ", content))
     p.close()

@@ -421,6 +421,28 @@ def test_landscape_empty_cells(tmp):
     p.inside_rules("no word outside its cell's rules")
 
 
+def test_word_html(tmp):
+    """Word's "Save as HTML": an empty <o:p></o:p> inside a sentence (in a
+    <p> and in a cell) is an unknown inline element: no line break, no
+    warning (it drops nothing); <s>/<del>/<strike> warn as ~~x~~ does."""
+    body = ("# Nội dung\n\n<p>Thực hiện Kế hoạch số 45/KH-UBND,<o:p></o:p> Sở Y tế triển khai.</p>\n\n"
+            "<table><tr><th>A</th><th>B</th></tr><tr><td><p>Một hai<o:p></o:p> ba bốn</p></td>"
+            "<td>x <s>gạch</s> y</td></tr></table>\n\n<p>Đoạn <del>bỏ</del> và <strike>xoá</strike>.</p>\n")
+    p = Plan(tmp, "word-html", body)
+    a, b = p.find("45/KH-UBND,"), p.find("Sở")
+    check(p.rc == 0 and a and b and abs(a[0][2] - b[0][2]) < 1,
+          "word-html: <o:p></o:p> inside a <p> breaks no line", "%s %s" % (a, b))
+    a, b = p.find("hai"), p.find("ba")
+    check(a and b and abs(a[0][2] - b[0][2]) < 1, "word-html: <o:p></o:p> inside a cell breaks no line", "%s %s" % (a, b))
+    L = BODY_LINE + 2
+    want = ["word-html.md:%d:%d: warning: struck-through text is printed as plain text: the strike is dropped "
+            "(delete the text, or say so in words) [strikethrough]" % (l, c)
+            for l, c in ((L + 2, 88), (L + 4, 9), (L + 4, 26))]
+    check(p.diags == want, "word-html: <s>, <del>, <strike> warn (strikethrough) at their tags, <o:p> not at all",
+          "\n".join(p.diags))
+    check(not p.problems, "word-html: oracle holds", "\n".join(p.problems))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -433,4 +455,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_html_subset(tmp)
     test_template_widths(tmp)
     test_landscape_empty_cells(tmp)
+    test_word_html(tmp)
 sys.exit(exit_status())
