@@ -546,6 +546,42 @@ static bool S_is_cell(const xmlNode *n)
     return n->type == XML_ELEMENT_NODE && (S_nm(n, "td") || S_nm(n, "th"));
 }
 
+/* True if every piece of text inside n lies inside <b>/<strong> (bold
+ * already counts once one is open). */
+static bool S_all_bold(const xmlNode *n, bool bold)
+{
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+        return bold || !kh_mod_xml_has_text(n);
+    if (n->type != XML_ELEMENT_NODE)
+        return true;
+    bold = bold || S_nm_any(n, (const char *const[]){"b", "strong", NULL});
+    for (const xmlNode *k = n->children; k; k = k->next)
+        if (!S_all_bold(k, bold))
+            return false;
+    return true;
+}
+
+/* A header row without <thead>: every cell a <th>, or (Word's "Save as
+ * HTML", which writes header cells as <td><b>STT</b></td>) at least two
+ * cells and every non-empty one wholly bold. One bold cell across the
+ * table is a group row ("I. Nhóm …"), not a header. */
+static bool S_header_row(const xmlNode *tr)
+{
+    int cells = 0, text = 0;
+    bool th = true, bold = true;
+    for (const xmlNode *k = tr->children; k; k = k->next) {
+        if (!S_is_cell(k))
+            continue;
+        cells++;
+        th = th && S_nm(k, "th");
+        if (kh_mod_xml_has_text(k)) {
+            text++;
+            bold = bold && (S_nm(k, "th") || S_all_bold(k, false));
+        }
+    }
+    return cells > 0 && (th || (cells >= 2 && text > 0 && bold));
+}
+
 void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line0,
                        int col0)
 {
@@ -565,20 +601,14 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
         S_cell_children(&h, caption, 0);
         h.bold = 0;
     }
-    /* Header rows: the thead's, else the leading rows of th cells only. */
+    /* Header rows: the thead's, else the leading rows of th cells only, or
+     * of bold td cells (S_header_row). */
     int header = 0;
     bool has_thead = false;
     for (size_t r = 0; r < nrows; r++)
         has_thead |= rows[r].section == 0;
     for (size_t r = 0; r < nrows; r++) {
-        bool head = has_thead ? rows[r].section == 0 : true;
-        if (!has_thead) {
-            int cells = 0;
-            for (xmlNode *k = rows[r].tr->children; k && head; k = k->next)
-                if (S_is_cell(k))
-                    cells++, head = S_nm(k, "th");
-            head = head && cells > 0;
-        }
+        bool head = has_thead ? rows[r].section == 0 : S_header_row(rows[r].tr);
         if (!head)
             break;
         header++;

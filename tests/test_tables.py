@@ -443,6 +443,30 @@ def test_word_html(tmp):
     check(not p.problems, "word-html: oracle holds", "\n".join(p.problems))
 
 
+def test_bold_header(tmp):
+    """Word's "Save as HTML" writes the header row as bold <td> cells: they
+    are header rows (repeated on each page, centred), as <th> rows are; a
+    bold group row over every column is not."""
+    rows = "".join("<tr><td>%d</td><td>Nguyễn Văn %s có tên dài để hàng đủ cao</td><td>Khoa %d</td></tr>\n"
+                   % (i, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 26], i) for i in range(1, 71))
+    body = ("# Nội dung\n\n<table>\n<tr><td><b>STT</b></td><td><b>Họ và tên</b></td><td><b>Đơn vị</b></td></tr>\n"
+            "<tr><td colspan=\"3\"><b>I. Nhóm một</b></td></tr>\n" + rows + "</table>\n")
+    p = Plan(tmp, "bold-header", body)
+    check(p.rc == 0 and not p.problems, "bold-header: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    last = max((w[0] for w in p.find("70")), default=-1)
+    hp = sorted({w[0] for w in p.find("STT")})
+    check(last > 0 and hp == list(range(0, last + 1)), "bold-header: the bold <td> row repeats on every page",
+          "%s, table to page %d" % (hp, last + 1))
+    check(len(p.find("Nhóm")) == 1, "bold-header: the bold group row is not a header row", str(p.find("Nhóm")))
+    v = p.vlines(1)
+    h = p.find("STT", 1)
+    if h and len(v) == 4:
+        mid = (h[0][1] + h[0][3]) / 2
+        check(abs(mid - (v[0] + v[1]) / 2) < 1, "bold-header: its cells centred", "%.1f" % mid)
+    else:
+        check(False, "bold-header: header on page 2 and four rules", "%s %s" % (h, v))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -456,4 +480,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_template_widths(tmp)
     test_landscape_empty_cells(tmp)
     test_word_html(tmp)
+    test_bold_header(tmp)
 sys.exit(exit_status())
