@@ -17,11 +17,14 @@
  *   delimiter row's (pipe tables), else: header cells centred; a merged
  *   body cell of up to four words centred ("Tổng cộng", "Chấm một mức"),
  *   unless it spans every column (a group row, "I. Nhóm chỉ tiêu …": left,
- *   as typed); a longer merged cell left, as text; a column whose body cells are all
- *   short (≤ 5 characters: STT "1", "II", a code, "45%") centred; a column
- *   of numbers right-aligned (amounts: "1.250.000", "12,5"), of dates
- *   centred; text left-aligned and ragged right (a justified narrow cell
- *   opens holes between words; offices' Word tables use left).
+ *   as typed); a longer merged cell left, as text; an STT-like column
+ *   (every body cell a sequence number "1", "1.2", a Roman numeral "II",
+ *   "x", or a short code that is not a number) centred; a column of
+ *   numbers right-aligned whatever their length (amounts "1.200",
+ *   "1.250.000", "12,5", "45%": the same amount never centred in one
+ *   table and right in another), of dates centred; text left-aligned and
+ *   ragged right (a justified narrow cell opens holes between words;
+ *   offices' Word tables use left).
  * - Vertical alignment: top, as Word's default; a cell spanning rows is
  *   centred in its rows (as offices set merged cells).
  * - Row heights: the tallest one-row cell; a cell spanning rows that needs
@@ -130,8 +133,38 @@ static size_t S_chars(const char *s)
     return n;
 }
 
+/* True for what an STT-like column holds: a sequence number ("1", "12.",
+ * "1.2", "a)"), a Roman numeral ("IV"), "x" or "-", or a short code that
+ * is not a number ("KH", "A1"). Not an amount: "1.200" has three digits
+ * after its dot, "45%" and "12,5" are numbers. */
+static bool S_stt_like(const char *v)
+{
+    size_t n = strlen(v);
+    if (n && (v[n - 1] == '.' || v[n - 1] == ')'))
+        n--;
+    if (n == 0)
+        return false;
+    if (strspn(v, "IVXLCDM") == n || (n == 1 && ((v[0] >= 'a' && v[0] <= 'z') ||
+                                                 v[0] == 'x' || v[0] == 'X' || v[0] == '-')))
+        return true;
+    /* digits in groups of one to three, the later ones of one or two */
+    size_t i = 0, g = 0;
+    for (;;) {
+        size_t d = strspn(v + i, "0123456789");
+        if (d == 0 || d > (g ? 2 : 3))
+            break;
+        i += d, g++;
+        if (i == n)
+            return true;
+        if (v[i] != '.')
+            break;
+        i++;
+    }
+    return S_chars(v) <= 5 && !strchr(v, ' ') && !kh_lay_is_number(v, strlen(v));
+}
+
 /* The alignment of a column's body cells that give none: see the header
- * comment (short → centre, numbers → right, dates → centre, else left). */
+ * comment (STT-like → centre, numbers → right, dates → centre, else left). */
 static kh_align_t S_column_align(const kh_table_t *t, int k)
 {
     bool any = false, all_short = true, all_num = true, all_date = true;
@@ -149,7 +182,7 @@ static kh_align_t S_column_align(const kh_table_t *t, int k)
         s[len] = '\0';
         const char *v = s + a;
         any = true;
-        all_short = all_short && S_chars(v) <= 5 && !strchr(v, ' ');
+        all_short = all_short && S_stt_like(v);
         bool num = true;
         for (const char *w = v; *w && num;) {
             size_t wl = strcspn(w, " ");

@@ -467,6 +467,31 @@ def test_bold_header(tmp):
         check(False, "bold-header: header on page 2 and four rules", "%s %s" % (h, v))
 
 
+def test_amount_alignment(tmp):
+    """The same short amounts are right-aligned whatever their length (they
+    were centred under the 5-character rule in one table, right in the
+    next); only STT-like columns (sequence numbers, Roman numerals, "x")
+    are centred."""
+    body = ("# Nội dung\n\n| STT | Nội dung | Số lượng |\n| --- | --- | --- |\n"
+            "| I | Nhóm một | 1.200 |\n| 1.1 | Khám sàng lọc | 950 |\n| x | Dự phòng | 45 |\n\n"
+            "| TT | Nội dung | Số tiền |\n| --- | --- | --- |\n| 1 | Chi khác | 1.200 |\n"
+            "| 2 | Chi thường xuyên | 1.250.000 |\n")
+    p = Plan(tmp, "amount-align", body)
+    v = p.vlines(0)
+    a = p.find("1.200")
+    check(p.rc == 0 and len(a) == 2, "amount-align: renders", str(p.diags))
+    if len(a) == 2:
+        r0 = [x for x in v if x > a[0][3]][:1]
+        r1 = [x for x in v if x > a[1][3]][:1]
+        check(r0 and r1 and abs((r0[0] - a[0][3]) - (r1[0] - a[1][3])) < EPS and r0[0] - a[0][3] < 5,
+              "amount-align: '1.200' right-aligned in both tables", "%s %s %s" % (a, r0, r1))
+        n950, n45 = p.find("950"), p.find("45")
+        check(n950 and n45 and abs(n950[0][3] - a[0][3]) < EPS and abs(n45[0][3] - a[0][3]) < EPS,
+              "amount-align: a column of short amounts shares its right edge", "%s %s" % (n950, n45))
+    mids = [(w[1] + w[3]) / 2 for s in ("I", "1.1", "x") for w in p.find(s)[:1]]
+    check(len(mids) == 3 and max(mids) - min(mids) < EPS, "amount-align: STT-like column (I, 1.1, x) centred", str(mids))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -481,4 +506,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_landscape_empty_cells(tmp)
     test_word_html(tmp)
     test_bold_header(tmp)
+    test_amount_alignment(tmp)
 sys.exit(exit_status())
