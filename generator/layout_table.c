@@ -262,6 +262,15 @@ static const kh_table_widths_t *S_fixed(const kh_template_t *tp, const kh_table_
     return NULL;
 }
 
+/* The sum of a template entry's widths, mm. */
+static double S_fixed_sum(const kh_table_widths_t *w)
+{
+    double sum = 0;
+    for (size_t k = 0; k < w->ncols; k++)
+        sum += w->mm[k];
+    return sum;
+}
+
 /* Column widths (box widths: rule centre to rule centre) filling the text
  * width; warns (table-width) when even the minimums do not fit. */
 static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
@@ -341,6 +350,14 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
         if (res.overflow > 0.01)
             for (int k = 0; k < t->cols; k++)
                 cw[k] = cols[k].min * W / sum_min;
+    } else if (fw && S_fixed_sum(fw) * 72 / 25.4 > W + 0.05) {
+        char name[200];
+        S_table_name(t, name, sizeof name);
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the template's widths for the table '%s' add up to %.1f mm, more "
+                    "than the %.1f mm of text width: they are scaled down to fit; put "
+                    "the table in a landscape appendix or narrow them", name,
+                    S_fixed_sum(fw), W * 25.4 / 72);
     } else if (res.too_small && fw) {
         char name[200];
         S_table_name(t, name, sizeof name);

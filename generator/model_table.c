@@ -617,7 +617,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
         header = 0; /* a grid of th only: bold cells, no header to repeat */
     /* Pass 1: where each cell goes, and how many columns that makes. The
      * occupancy grid is rows × (KH_MAX_TABLE_COLS + 1). */
-    int W = KH_MAX_TABLE_COLS + 1, cols = 0;
+    int W = KH_MAX_TABLE_COLS + 1, cols = 0, grid = 0;
     unsigned char *occ = calloc(nrows ? nrows : 1, (size_t)W);
     if (!occ)
         abort();
@@ -647,12 +647,20 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
             for (size_t rr = r; rr <= (size_t)last; rr++)
                 for (int kk = k; kk < k + cs; kk++)
                     occ[rr * (size_t)W + (size_t)kk] = 1;
+            if (k + 1 > grid)
+                grid = k + 1;
             k += (int)cs;
             if (k > cols)
                 cols = k;
         }
     }
     free(occ);
+    /* A colspan that reaches past every cell's column ("I. Nhóm" over 5
+     * columns of a 4-column table) would add an empty column to the whole
+     * table: cut at the grid the cells make, with a warning (pass 2). */
+    bool cut_span = nrows > 1 && cols > grid && !too_wide;
+    if (cut_span)
+        cols = grid;
     if (too_wide || cols > KH_MAX_TABLE_COLS) {
         kh_diag_add(c->diags, c->src->path, tline, tcol, KH_SEV_ERROR, "table-columns",
                     "this table has more than %d columns (with its colspans), more "
@@ -699,10 +707,17 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
             kh_cell_t *out = &t->cells[r * (size_t)cols + (size_t)k];
             long cs = S_int_attr(&h, cell, "colspan", 1);
             long rs = S_int_attr(&h, cell, "rowspan", 1);
-            cs = cs < 1 ? 1 : cs > cols - k ? cols - k : cs;
-            long last = rs == 0 ? (long)end : (long)r + (rs < 1 ? 1 : rs) - 1;
             out->line = S_node_line(&h, cell);
             out->col = S_node_col(&h, cell);
+            if (cut_span && cs > cols - k) {
+                kh_diag_add(c->diags, c->src->path, out->line, out->col, KH_SEV_WARNING,
+                            "html", "colspan=\"%ld\" reaches past the table's %d "
+                            "columns: the cell is cut at the last one (an extra "
+                            "column would be empty in every other row)", cs, cols);
+                cut_span = false; /* once a table */
+            }
+            cs = cs < 1 ? 1 : cs > cols - k ? cols - k : cs;
+            long last = rs == 0 ? (long)end : (long)r + (rs < 1 ? 1 : rs) - 1;
             if (last > (long)end) {
                 if (!warned_span) {
                     if ((int)r < header)

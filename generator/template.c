@@ -277,6 +277,20 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
             tw->header[k] = S_dup(h->kids[k]->text);
             tw->mm[k] = d;
         }
+        /* Wider than the text of any page, landscape included: the layout
+         * could only scale them all down, which is not what was asked. */
+        double sum = 0, land = (t->page_h - t->margin_top - t->margin_bottom) * 25.4 / 72;
+        for (size_t k = 0; k < tw->ncols; k++)
+            sum += tw->mm[k];
+        if (sum > land + 0.05) {
+            char a[32], b[32];
+            snprintf(a, sizeof a, "%.1f", sum);
+            snprintf(b, sizeof b, "%.1f", land);
+            S_error(c, mm, "table.widths: the widths add up to %s mm, more than the "
+                    "%s mm of text width of a landscape page (the widest kehoach "
+                    "sets): make them narrower", a, b);
+            return;
+        }
     }
 }
 

@@ -492,6 +492,38 @@ def test_amount_alignment(tmp):
     check(len(mids) == 3 and max(mids) - min(mids) < EPS, "amount-align: STT-like column (I, 1.1, x) centred", str(mids))
 
 
+def test_small_table_checks(tmp):
+    """A colspan past the grid (a 5-column group row in a 4-column table)
+    warns and is cut, no empty fifth column; table.widths wider than a
+    landscape page is a template error, wider than the portrait text a
+    table-width warning."""
+    body = ("# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th><th>Ghi chú</th></tr>\n"
+            "<tr><td colspan=\"5\"><b>I. Nhóm một</b></td></tr>\n<tr><td>1</td><td>Việc</td><td>5</td><td></td></tr>\n</table>\n")
+    p = Plan(tmp, "colspan-past", body)
+    want = ("colspan-past.md:%d:5: warning: colspan=\"5\" reaches past the table's 4 columns: the cell is cut at "
+            "the last one (an extra column would be empty in every other row) [html]" % (BODY_LINE + 4))
+    check(p.diags == [want], "colspan-past: a colspan past the grid warns at its cell", "\n".join(p.diags))
+    check(p.rc == 0 and len(p.vlines(0)) == 5, "colspan-past: four columns, not five", str(p.vlines(0) if p.rules else ""))
+    tpl = open(os.path.join(khtest.ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    for mm, name in (("[100, 100, 100]", "wide"), ("[60, 60, 60]", "portrait-wide")):
+        t = tpl.replace("  rule_width_pt: 0.5\n", "  rule_width_pt: 0.5\n  widths:\n    - header: [STT, Nội dung, Thời gian]\n"
+                        "      mm: %s\n" % mm, 1)
+        d = khtest.data_copy(os.path.join(tmp, "data-" + name), t)
+        r = khtest.run([KEHOACH, "validate", os.path.join(d, "templates", "ke-hoach.yaml")])
+        err = r.stderr.decode()
+        if name == "wide":
+            check(r.returncode == 1 and "the widths add up to 300.0 mm, more than the" in err and "[template]" in err,
+                  "widths-sum: table.widths wider than a landscape page is a template error", err[-300:])
+            continue
+        check(r.returncode == 0, "widths-sum: 180 mm is a valid template (a landscape table may use it)", err[-300:])
+        open(os.path.join(tmp, "fixed-wide.md"), "w", encoding="utf-8").write(
+            FRONT + "# Nội dung\n\n| STT | Nội dung | Thời gian |\n| --- | --- | --- |\n| 1 | Họp | Tháng 5 |\n")
+        r = khtest.run([KEHOACH, "render", "-o", "fixed-wide.pdf", "fixed-wide.md"], cwd=tmp, env={"KEHOACH_DATA": d})
+        err = r.stderr.decode()
+        check(r.returncode == 0 and "add up to 180.0 mm, more than the" in err and "[table-width]" in err,
+              "widths-sum: portrait table with widths wider than the text warns (table-width)", err[-400:])
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -507,4 +539,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_word_html(tmp)
     test_bold_header(tmp)
     test_amount_alignment(tmp)
+    test_small_table_checks(tmp)
 sys.exit(exit_status())
