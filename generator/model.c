@@ -603,6 +603,11 @@ static size_t S_footnote_label(const char *s, size_t n)
     return 0;
 }
 
+size_t kh_mod_footnote_label(const char *s, size_t n)
+{
+    return S_footnote_label(s, n);
+}
+
 /* A footnote reference no definition answers: cmark-gfm leaves it as
  * text, so it would print as typed. */
 static void S_footnote_diag(kh_mctx_t *c, int line, int col, const char *label,

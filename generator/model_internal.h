@@ -102,6 +102,10 @@ void kh_mod_notes_free(kh_plan_t *p);
 /* Forgets the per-document definition list (end of the build). */
 void kh_mod_notes_done(kh_mctx_t *c);
 
+/* The length of the footnote reference "[^label]" at s (n bytes), or 0
+ * when s does not start one (model.c). */
+size_t kh_mod_footnote_label(const char *s, size_t n);
+
 /* ---- model_table.c ---- */
 
 /* Appends the table block of a cmark-gfm table node (or an error). */

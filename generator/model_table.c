@@ -187,6 +187,8 @@ typedef struct {
     int seek_line;       /* the search for the next tag's column … */
     size_t seek_byte;    /* … goes on from here */
     bool warned;         /* an html warning was given for this table */
+    int note_line;       /* the search for the next "[^x]" in the file … */
+    size_t note_byte;    /* … goes on from here */
     /* the cell being read */
     kh_text_t *text;
     int bold, italic, sup, sub;
@@ -309,6 +311,35 @@ static void S_cell_break_line(kh_htab_t *h)
     h->space = false;
 }
 
+/* "[^x]" typed in a cell: Markdown is not read inside HTML (on GitHub
+ * either), so the note's number would not print, the label would, and the
+ * note's text would be lost: an error at the label's own line:col (found
+ * in the file from the cell's line on, after the last one found). The
+ * definition's "never referenced" warning (model_note.c) stays: it is
+ * true. */
+static void S_cell_note(kh_htab_t *h, const char *label, size_t n)
+{
+    int line = h->cur_line, col = 1;
+    if (h->note_line < h->cur_line)
+        h->note_line = h->cur_line, h->note_byte = 0;
+    for (int l = h->note_line; l < h->note_line + 64 && l <= h->c->src->nlines; l++) {
+        size_t len, from = l == h->note_line ? h->note_byte : 0;
+        const char *t = kh_source_line(h->c->src, l, &len);
+        const char *at = t && from < len ? memmem(t + from, len - from, label, n) : NULL;
+        if (at) {
+            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
+            h->note_line = l, h->note_byte = (size_t)(at - t) + n;
+            break;
+        }
+    }
+    kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_ERROR, "footnote",
+                "footnote reference %.*s in an HTML table cell would print as typed: "
+                "footnote references do not work inside HTML (GitHub shows them as "
+                "typed too); move it out of the table or use a pipe table",
+                (int)(n < 60 ? n : 60), label);
+    h->c->ok = false;
+}
+
 /* Text as a browser shows it: blanks and line ends collapse to one space,
  * none at a line's start. */
 static void S_cell_text(kh_htab_t *h, const char *s)
@@ -321,6 +352,11 @@ static void S_cell_text(kh_htab_t *h, const char *s)
             continue;
         }
         size_t w = strcspn(s + i, " \t\r\n\f");
+        for (size_t k = i; k < i + w; k++) {
+            size_t fl = kh_mod_footnote_label(s + k, i + w - k);
+            if (fl)
+                S_cell_note(h, s + k, fl), k += fl - 1;
+        }
         if (h->space && !h->line_start)
             kh_mod_add_span(h->text, " ", 1, S_cell_style(h));
         kh_mod_add_span(h->text, s + i, w, S_cell_style(h));
