@@ -313,7 +313,7 @@ static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
         return;
     c->long_line = line, c->long_col = col;
     kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "long-word",
-                "'%s%s' is wider than its box (%.0f pt > %.0f pt): broken between letters",
+                "'%s%s' is wider than its box (%.1f pt > %.1f pt): broken between letters",
                 key, k < len ? "…" : "", width, box < 0 ? 0 : box);
 }
 
