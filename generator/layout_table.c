@@ -51,10 +51,10 @@ typedef struct {
 } kh_cell_lines_t;
 
 static void S_cell_break(kh_lctx_t *c, const kh_cell_t *cell, double size,
-                         double width, kh_cell_lines_t *cl)
+                         double width, bool warn, kh_cell_lines_t *cl)
 {
     memset(cl, 0, sizeof *cl);
-    kh_lay_pieces(c, &cell->text, size, width, width, true, &cl->ps);
+    kh_lay_pieces(c, &cell->text, size, width, width, warn, &cl->ps);
     if (!cl->ps.n)
         return;
     size_t cap = 3 * cl->ps.n + 4;
@@ -271,12 +271,16 @@ static double S_fixed_sum(const kh_table_widths_t *w)
     return sum;
 }
 
-/* Column widths (box widths: rule centre to rule centre) filling the text
- * width; warns (table-width) when even the minimums do not fit. */
-static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
+/* One try at the column widths at a text size: cols[] and the result as
+ * kh_colwidth gives them; *sum_raw: Σ of each column's widest word or
+ * number (a word wider than half the text width counted as half: that is
+ * a long-word matter, landscape is no cure for it), box widths. */
+static kh_colwidth_result_t S_try_widths(kh_lctx_t *c, const kh_table_t *t, double size,
+                                         const kh_table_widths_t *fw,
+                                         kh_colwidth_col_t *cols, double *sum_raw)
 {
     const kh_template_t *tp = c->tpl;
-    double W = c->text_w, size = tp->table_size;
+    double W = c->text_w;
     /* A word wider than an equal share of the width (a URL, a code) is
      * broken anyway (after its marks, else with long-word): it may not
      * claim more as its column's minimum, or the short columns beside it
@@ -286,7 +290,8 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
     size_t n = 0;
     double raw[KH_MAX_TABLE_COLS] = {0}; /* each column's widest word, unclamped */
     kh_colwidth_cell_t *cells = malloc((size_t)t->rows * (size_t)t->cols * sizeof *cells);
-    if (!cells)
+    double *nums = malloc((size_t)t->rows * (size_t)t->cols * sizeof *nums);
+    if (!cells || !nums)
         abort();
     for (int r = 0; r < t->rows; r++)
         for (int k = 0; k < t->cols; k++) {
@@ -298,60 +303,114 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
             double whole = m > num ? m : num;
             if (cell->colspan == 1 && whole > raw[k])
                 raw[k] = whole;
-            if (m > fair * cell->colspan)
-                m = fair > 0 ? fair * cell->colspan : 0;
-            if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
-                m = num;
             /* a cell over several rows has a line in each at no cost:
              * "Chấm một mức" beside four rows may wrap into them */
-            if (cell->rowspan > 1 && nat / cell->rowspan > m)
+            if (cell->rowspan > 1 && nat / cell->rowspan > whole)
                 nat /= cell->rowspan;
             else if (cell->rowspan > 1)
-                nat = m;
+                nat = whole;
             cells[n++] = (kh_colwidth_cell_t){k, cell->colspan, m, nat, r < t->header_rows};
+            nums[n - 1] = num;
         }
-    kh_colwidth_col_t cols[KH_MAX_TABLE_COLS];
-    memset(cols, 0, sizeof cols);
-    const kh_table_widths_t *fw = S_fixed(tp, t);
+    /* The fair share caps words only when the widest words of all the
+     * columns do not fit side by side: otherwise each keeps its own. */
+    double ov = 2 * tp->table_padding + tp->table_rule, all = 0;
+    for (int k = 0; k < t->cols; k++)
+        all += raw[k] + ov;
+    for (size_t i = 0; i < n; i++) {
+        double m = cells[i].min;
+        if (all > W && m > fair * cells[i].span)
+            m = fair > 0 ? fair * cells[i].span : 0;
+        if (nums[i] > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
+            m = nums[i];
+        cells[i].min = m;
+    }
+    free(nums);
+    memset(cols, 0, KH_MAX_TABLE_COLS * sizeof *cols);
     for (int k = 0; fw && k < t->cols; k++)
         cols[k].fixed_pt = fw->mm[k] * 72 / 25.4;
     kh_colwidth_frame_t frame = {W, 2 * tp->table_padding, tp->table_rule};
     kh_colwidth_result_t res = kh_colwidth(cells, n, cols, t->cols, &frame);
     free(cells);
-    double sum_min = 0, sum_raw = 0;
+    *sum_raw = 0;
     for (int k = 0; k < t->cols; k++) {
-        cw[k] = cols[k].width, sum_min += cols[k].min;
-        /* a column's word wider than half the text width (a code, a
-         * URL) is a long-word matter: landscape is no cure for it */
         double m = raw[k] + frame.padding + frame.rule;
         m = m > cols[k].min ? m : cols[k].min;
-        sum_raw += m < W / 2 ? m : W / 2;
+        *sum_raw += m < W / 2 ? m : W / 2;
     }
-    if (res.overflow > 0.01 || sum_raw > W + 0.01) {
-        char name[200];
-        S_table_name(t, name, sizeof name);
-        double need = (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72;
-        if (c->page_w > c->page_h) /* already turned: landscape cannot help */
-            kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING,
-                        "table-width",
-                        "the table '%s' needs %.0f mm with every column at its "
-                        "narrowest (its widest words and numbers), more than the "
-                        "%.0f mm of text width of a landscape page: its words are "
-                        "broken to fit; split it into two tables", name, need,
-                        W * 25.4 / 72);
+    return res;
+}
+
+/* Column widths (box widths: rule centre to rule centre) filling the text
+ * width, and the text size the table is set at (returned, pt). A table
+ * whose columns at their narrowest do not fit is handled as Word users
+ * handle it, in order:
+ * (a) its text shrinks by 0.5 pt steps from table.size down to
+ *     table.min_size until they fit;
+ * (b) if they still do not, its number columns (numbers, amounts, dates:
+ *     kh_colwidth's kind) keep their widths, so no number breaks, and the
+ *     other columns share the rest in proportion to their minimums: their
+ *     words break (if the numbers alone do not fit, every column is
+ *     scaled);
+ * (c) one table-width warning says what was done, and no long-word
+ *     warning is given for its cells (*quiet). */
+static double S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw, bool *quiet)
+{
+    const kh_template_t *tp = c->tpl;
+    double W = c->text_w, size = tp->table_size, sum_raw = 0;
+    double floor = tp->table_min_size > 0 && tp->table_min_size < size ? tp->table_min_size : size;
+    const kh_table_widths_t *fw = S_fixed(tp, t);
+    kh_colwidth_col_t cols[KH_MAX_TABLE_COLS];
+    kh_colwidth_result_t res;
+    bool over;
+    *quiet = false;
+    for (;;) {
+        res = S_try_widths(c, t, size, fw, cols, &sum_raw);
+        over = res.overflow > 0.01 || sum_raw > W + 0.01;
+        if (!over || size - 0.5 < floor - 1e-9)
+            break;
+        size -= 0.5;
+    }
+    double sum_min = 0, sum_num = 0, sum_text = 0;
+    for (int k = 0; k < t->cols; k++) {
+        cw[k] = cols[k].width, sum_min += cols[k].min;
+        if (cols[k].numeric)
+            sum_num += cols[k].min;
         else
-            kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING,
-                        "table-width",
-                        "the table '%s' needs %.0f mm with every column at its "
-                        "narrowest (its widest words and numbers), more than the "
-                        "%.0f mm of text width: its words are broken to fit; put it "
-                        "in a landscape appendix ('# Phụ lục …' then "
-                        "'<!-- landscape -->')", name, need, W * 25.4 / 72);
+            sum_text += cols[k].min;
+    }
+    char name[200];
+    bool shrunk = size < tp->table_size - 1e-9;
+    if (over || shrunk)
+        S_table_name(t, name, sizeof name);
+    bool turned = c->page_w > c->page_h; /* landscape cannot help */
+    const char *cure = turned ? "split it into two tables"
+                              : "put it in a landscape appendix ('# Phụ lục …' then "
+                                "'<!-- landscape -->')";
+    if (over) {
+        double need = (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72;
+        bool whole = res.overflow > 0.01 && sum_text > 0 && sum_num < W - 0.01;
         if (res.overflow > 0.01)
             for (int k = 0; k < t->cols; k++)
-                cw[k] = cols[k].min * W / sum_min;
+                cw[k] = !whole          ? cols[k].min * W / sum_min
+                        : cols[k].numeric ? cols[k].min
+                                          : cols[k].min * (W - sum_num) / sum_text;
+        *quiet = true;
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the table '%s' needs %.0f mm with every column at its narrowest "
+                    "(its widest words and numbers) even at %g pt, more than the %.0f mm "
+                    "of text width: it is set at %g pt (table.min_size) and %s; %s",
+                    name, need, size, W * 25.4 / 72, size,
+                    whole ? "its numbers are kept whole, the words of its text columns "
+                            "broken to fit"
+                          : "its words are broken to fit",
+                    cure);
+    } else if (shrunk) {
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the table '%s' is too wide for the %.0f mm of text width at %g pt "
+                    "(table.size): it is set at %g pt so that no word breaks; %s",
+                    name, W * 25.4 / 72, tp->table_size, size, cure);
     } else if (fw && S_fixed_sum(fw) * 72 / 25.4 > W + 0.05) {
-        char name[200];
         S_table_name(t, name, sizeof name);
         kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
                     "the template's widths for the table '%s' add up to %.1f mm, more "
@@ -359,13 +418,13 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
                     "the table in a landscape appendix or narrow them", name,
                     S_fixed_sum(fw), W * 25.4 / 72);
     } else if (res.too_small && fw) {
-        char name[200];
         S_table_name(t, name, sizeof name);
         kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
                     "the template's widths for the table '%s' leave %d column(s) "
                     "narrower than their widest word or number: widened", name,
                     res.too_small);
     }
+    return size;
 }
 
 /* Natural width of a line's items [from, to), ratio applied to its glue. */
@@ -579,7 +638,8 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     kh_tab_t T = {.c = c, .t = t, .size = tp->table_size};
     double cw[KH_MAX_TABLE_COLS], pad = tp->table_padding, rule = tp->table_rule;
     c->line = b->line, c->col = b->col;
-    S_column_widths(c, t, cw);
+    bool quiet;
+    T.size = S_column_widths(c, t, cw, &quiet);
     T.edge[0] = c->left;
     for (int k = 0; k < t->cols; k++)
         T.edge[k + 1] = T.edge[k] + cw[k];
@@ -624,7 +684,7 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
                        : t->align[k] != KH_ALIGN_NONE ? t->align[k]
                                                       : col_align[k];
             c->line = cell->line, c->col = cell->col;
-            S_cell_break(c, cell, T.size, p->w, &p->cl);
+            S_cell_break(c, cell, T.size, p->w, !quiet, &p->cl);
             for (int rr = r; rr < r + rs; rr++)
                 for (int kk = k; kk < k + cs; kk++)
                     T.owner[rr * t->cols + kk] = (int)T.npc;

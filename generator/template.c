@@ -70,6 +70,7 @@ static const kh_field_t kh_fields[] = {
     D("body", "space_stretch", F_NUM, space_stretch),
     D("body", "space_shrink", F_NUM, space_shrink),
     D("table", "size", F_PT, table_size),
+    D("table", "min_size", F_PT, table_min_size),
     D("table", "padding_pt", F_PT, table_padding),
     D("table", "rule_width_pt", F_PT, table_rule),
     D("body", "superscript_scale", F_NUM, sup_scale),
@@ -419,6 +420,10 @@ static void S_check_page(kh_xctx_t *c)
         S_at(c, AT(indent), N_("a first-line indent of %.1f mm leaves less than "
                                "half of the %.1f mm text width"),
              MM(t->indent), MM(tw));
+    if (t->table_min_size > t->table_size)
+        S_at(c, AT(table_min_size), N_("table.min_size (%.1f pt) is larger than "
+                                       "table.size (%.1f pt): a table only shrinks"),
+             t->table_min_size, t->table_size);
 }
 
 static void S_check_header(kh_xctx_t *c, kh_font_t *fonts[KH_FONT_COUNT])

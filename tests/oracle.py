@@ -722,6 +722,11 @@ def _match_words(expected, pages):
         missing, extra = _join_adjacent(missing, extra, got)
     if missing:
         missing, extra = _join_broken(missing, extra, got)
+    # a repeated header word broken between letters (a table too wide for
+    # its page) repeats as fragments
+    rep = collections.Counter({w: len(pages) - 1 for w in expected if isinstance(w, Word) and w.repeats})
+    if extra and +rep:
+        _, extra = _join_broken(+rep, extra, got)
     upper = {w for w in expected if isinstance(w, Word) and w.upcased}
     alts = {w: w.alts for w in expected if isinstance(w, Word) and w.alts}
     for m in list(missing):

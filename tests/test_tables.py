@@ -524,6 +524,48 @@ def test_small_table_checks(tmp):
               "widths-sum: portrait table with widths wider than the text warns (table-width)", err[-400:])
 
 
+def test_too_wide(tmp):
+    """A table whose columns at their narrowest exceed the text width: its
+    text shrinks by 0.5 pt steps down to table.min_size (10 pt) until they
+    fit; if they still do not, the number columns stay whole and the text
+    columns' words break; one table-width warning says what was done, no
+    long-word warning per broken word."""
+    hdr = ("| STT | Nội dung | Đơn vị | " + " | ".join("Quý %s năm 2025" % q for q in ("I", "II", "III", "IV")) +
+           " | Tổng cộng cả năm | Ghi chú |\n|" + " --- |" * 9 + "\n")
+    rows = "".join("| %d | Chi hỗ trợ hoạt động chuyên môn số %d | Trạm Y tế | 125.500.000 | 12.345.678 | 1.250.000 | "
+                   "98.765.432 | 1.234.567.890 | Nguồn ngân sách |\n" % (i, i) for i in range(1, 6))
+    p = Plan(tmp, "shrink", "# Nội dung\n\n" + hdr + rows)
+    want = ("shrink.md:%d:1: warning: the table 'STT | Nội dung | Đơn vị | …' is too wide for the 155 mm of text "
+            "width at 13 pt (table.size): it is set at 11 pt so that no word breaks; put it in a landscape appendix "
+            "('# Phụ lục …' then '<!-- landscape -->') [table-width]" % (BODY_LINE + 2))
+    check(p.diags == [want], "shrink: one table-width warning naming the size used", "\n".join(p.diags))
+    n = p.find("125.500.000")
+    check(len(n) == 5 and all(10.5 < w[4] - w[2] < 13 for w in n), "shrink: amounts whole, at 11 pt",
+          str(n[:1]))
+    check(all(p.find(w) for w in ("Nội", "dung", "Đơn", "vị", "Nguồn")), "shrink: no word broken", "")
+    p.inside_rules("no word outside its cell's rules")
+    check(not p.problems, "shrink: oracle holds", "\n".join(p.problems[:3]))
+    hdr = "| STT | Nội dung | " + " | ".join("T%02d" % q for q in range(1, 8)) + " |\n|" + " --- |" * 9 + "\n"
+    rows = "".join("| %d | Chi hỗ trợ hoạt động chuyên môn số %d | " % (i, i) + " | ".join(["125.500.000"] * 7) + " |\n"
+                   for i in range(1, 4))
+    p = Plan(tmp, "too-wide-text", "# Nội dung\n\n" + hdr + rows)
+    check(len(p.diags) == 1 and p.diags[0].startswith("too-wide-text.md:%d:1: warning: the table 'STT | Nội dung | T01 | …' "
+                                                       "needs 161 mm" % (BODY_LINE + 2))
+          and "even at 10 pt" in p.diags[0] and "numbers are kept whole" in p.diags[0]
+          and "landscape" in p.diags[0], "too-wide-text: one table-width warning (size, numbers whole, landscape), "
+          "no long-word warning per word", "\n".join(p.diags))
+    n = p.find("125.500.000")
+    check(len(n) == 21, "too-wide-text: every amount whole", str(len(n)))
+    p.inside_rules("no word outside its cell's rules")
+    check(not p.problems, "too-wide-text: oracle holds", "\n".join(p.problems[:3]))
+    tpl = open(os.path.join(khtest.ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    d = khtest.data_copy(os.path.join(tmp, "data-minsize"), tpl.replace("  min_size: 10 ", "  min_size: 14 ", 1))
+    r = khtest.run([KEHOACH, "validate", os.path.join(d, "templates", "ke-hoach.yaml")])
+    err = r.stderr.decode()
+    check(r.returncode == 1 and "table.min_size (14.0 pt) is larger than table.size (13.0 pt)" in err,
+          "too-wide: table.min_size above table.size is a template error", err[-300:])
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -540,4 +582,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_bold_header(tmp)
     test_amount_alignment(tmp)
     test_small_table_checks(tmp)
+    test_too_wide(tmp)
 sys.exit(exit_status())
