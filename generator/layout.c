@@ -120,7 +120,7 @@ void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
     c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
                              128);
     c->boxes[c->nboxes++] =
-        (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0,
+        (kh_vbox_t){space_before, height, keep, false, first, c->nstaged - first, 0,
                     false, c->line, c->col, false, false, c->note_max};
     c->note_max = 0;
 }
@@ -1260,7 +1260,8 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
     double y = c->boxes[first].header ? c->boxes[c->boxes[first].header - 1].height : 0;
     if (c->boxes[first].row_continued)
         y += c->tpl->table_padding;
-    size_t last_ok = (size_t)-1, j, due = c->foot_due;
+    size_t last_ok = (size_t)-1, last_soft = (size_t)-1, j, due = c->foot_due;
+    double y_ok = 0;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
         if (j > first && b->page_break) /* the next section's first box */
@@ -1273,10 +1274,17 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
         due = due_j;
         y += sb + b->height;
         if (!b->keep_with_next)
-            last_ok = j;
+            last_ok = j, y_ok = y;
+        else if (b->keep_soft)
+            last_soft = j;
     }
     if (j == c->nboxes)
         return j;
+    /* a soft keep gives way rather than leave the page under two-thirds
+     * full (Word's rule for rows that may not break: README, Tables) */
+    if (last_soft != (size_t)-1 && (last_ok == (size_t)-1 || last_soft > last_ok) &&
+        y_ok < avail * 2 / 3)
+        return last_soft + 1;
     return last_ok != (size_t)-1 ? last_ok + 1 : j;
 }
 

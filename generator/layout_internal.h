@@ -13,6 +13,9 @@
 typedef struct {
     double space_before, height;
     bool keep_with_next;
+    bool keep_soft; /* keep_with_next may give way if keeping would leave
+                       the page less than two-thirds full (table rows tied
+                       by a rowspan, as Word lets them break) */
     size_t op_first, op_count;
     size_t header; /* table rows: 1 + the box of the table's header rows,
                       repeated atop a page the row starts (an empty box for

@@ -26,13 +26,19 @@
  *   ragged right (a justified narrow cell opens holes between words;
  *   offices' Word tables use left).
  * - Vertical alignment: top, as Word's default; a cell spanning rows is
- *   centred in its rows (as offices set merged cells).
+ *   centred in its rows (as offices set merged cells), unless it is taller
+ *   than a third of a page: then at its top, so that its rows may part
+ *   below its text (Pages).
  * - Row heights: the tallest one-row cell; a cell spanning rows that needs
  *   more than its rows have adds the rest to them equally.
  * - Pages: a body row splits between two lines of its cells (leaving two
- *   lines of the row on each page when it has them); rows tied by a
- *   rowspan stay together unless they are taller than a page, then they
- *   split where no line of any cell is cut. */
+ *   lines of the row on each page when it has them); a group row (one
+ *   cell over every column) keeps with the next row's first lines; rows
+ *   tied by a rowspan stay together unless they are taller than a page,
+ *   then they split where no line of any cell is cut, or keeping them
+ *   would leave a page under two-thirds full (a soft keep, S_page_end in
+ *   layout.c), then they part between rows below every merged cell's
+ *   text, which stays whole in the part it starts in (not repeated). */
 #include "layout_internal.h"
 
 #include <stdio.h>
@@ -628,6 +634,31 @@ static size_t S_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
     return out;
 }
 
+/* Where rows [r0, r1] tied by a rowspan may part when keeping them whole
+ * would leave a page less than two-thirds full (Word lets such rows break
+ * then): the row boundaries below the last line of every cell spanning
+ * rows, so that a merged cell's text ("Nhóm chỉ tiêu chuyên môn") stays
+ * whole in the part it starts in, never split or left to the second part.
+ * Into cuts (ascending); returns the count. */
+static size_t S_soft_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
+{
+    double low = T->row_top[r0], eps = 0.01;
+    for (size_t i = 0; i < T->npc; i++) {
+        const kh_pcell_t *p = &T->pc[i];
+        if (p->r >= r0 && p->r <= r1 && p->rs > 1) {
+            double b = p->first + T->lh * (double)(p->cl.nlines ? p->cl.nlines : 1) +
+                       T->c->tpl->table_padding;
+            if (b > low)
+                low = b;
+        }
+    }
+    size_t n = 0;
+    for (int r = r0 + 1; r <= r1; r++)
+        if (T->row_top[r] >= low - eps)
+            cuts[n++] = T->row_top[r];
+    return n;
+}
+
 /* A table, ruled all round (see the header comment). */
 void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
 {
@@ -719,6 +750,8 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     }
     for (int r = 0; r < t->rows; r++)
         T.row_top[r + 1] = T.row_top[r] + need[r];
+    int H = t->header_rows < t->rows ? t->header_rows : t->rows;
+    double avail = c->page_h - c->margin_top - c->margin_bottom - T.row_top[H]; /* this section's paper */
     for (size_t i = 0; i < T.npc; i++) {
         kh_pcell_t *p = &T.pc[i];
         int rs = p->rs;
@@ -726,14 +759,15 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
         p->top = T.row_top[p->r];
         p->height = T.row_top[p->r + rs] - p->top;
         p->first = p->top + pad;
-        if (rs > 1) /* merged rows: centred in them */
+        /* merged rows: centred in them; over a third of a page, at the
+         * top, so that the rows may part below its text (S_soft_cuts) */
+        if (rs > 1 && !(p->r >= H && p->height > avail / 3))
             p->first += (p->height - 2 * pad - text_h) / 2;
     }
     free(need);
     /* the header rows: one box (an empty one for a table without a header,
      * so that pagination still closes and reopens the table at a page
      * break) */
-    int H = t->header_rows < t->rows ? t->header_rows : t->rows;
     T.header = c->nboxes + 1;
     if (H > 0) {
         S_band(&T, 0, H - 1, 0, T.row_top[H], space_before, H < t->rows, true);
@@ -742,7 +776,6 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
         kh_lay_box_end(c, first, 0, space_before, true);
     }
     /* the body, group by group: rows tied by a rowspan go together */
-    double avail = c->page_h - c->margin_top - c->margin_bottom - T.row_top[H]; /* this section's paper */
     double *cuts = NULL;
     size_t cap_cuts = 0;
     for (int r0 = H; r0 < t->rows;) {
@@ -766,15 +799,22 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
                 abort();
         }
         size_t n = 0;
-        bool tied = r1 > r0;
+        bool tied = r1 > r0, soft = false;
         if (!tied || bottom - top > avail) /* tied rows split only if they must */
             n = S_cuts(&T, r0, r1, cuts);
+        else if (bottom - top > avail / 3) /* ... or to keep a page two-thirds full */
+            soft = (n = S_soft_cuts(&T, r0, r1, cuts)) > 0;
+        /* a group row ("II. Nhóm hai": one cell over every column) stays
+         * with the first lines of the row after it, like a heading */
+        const kh_pcell_t *g = &T.pc[T.owner[r0 * t->cols]];
+        bool group = r0 == r1 && t->cols > 1 && g->cs == t->cols && r1 + 1 < t->rows;
         double s0 = top;
         for (size_t i = 0; i <= n; i++) {
             double s1 = i < n ? cuts[i] : bottom;
             /* two lines of a row on each page, as in paragraphs */
-            bool keep = !tied && n > 0 && (i == 0 || i + 1 == n);
-            S_band(&T, r0, r1, s0, s1, 0, keep, false);
+            bool keep = soft ? i < n : !tied && n > 0 && (i == 0 || i + 1 == n);
+            S_band(&T, r0, r1, s0, s1, 0, keep || group, false);
+            c->boxes[c->nboxes - 1].keep_soft = soft && i < n;
             s0 = s1;
         }
         r0 = r1 + 1;

@@ -566,6 +566,48 @@ def test_too_wide(tmp):
           "too-wide: table.min_size above table.size is a template error", err[-300:])
 
 
+def test_group_row_keep(tmp):
+    """A group row ("II. Nhóm hai", one cell over every column) is never
+    left alone at a page's foot: it goes with the first lines of the row
+    after it, like a heading."""
+    moved = 0
+    for n in range(24, 40):
+        fill = "".join("<tr><td>%d</td><td>Hàng đệm số %d</td><td>%d</td></tr>\n" % (i, i, i) for i in range(n))
+        p = Plan(tmp, "group-%d" % n, "# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th></tr>\n"
+                 "<tr><td colspan=\"3\"><b>I. Nhóm một</b></td></tr>\n" + fill +
+                 "<tr><td colspan=\"3\"><b>II. Nhóm hai</b></td></tr>\n<tr><td>99</td><td>Việc đầu nhóm hai</td><td>5</td></tr>\n"
+                 "</table>\n")
+        g, nxt = p.find("II."), p.find("Việc")
+        check(p.rc == 0 and g and nxt and g[0][0] == nxt[0][0],
+              "group-%d: the group row on the page of the row after it" % n, "%s %s" % (g, nxt))
+        if g and g[0][0] > 0 and not [w for w in p.words(g[0][0]) if w[5] == "đệm"]:
+            moved += 1
+    check(moved > 0, "group: in some of these the group row starts a page (the keep was tested)", "")
+
+
+def test_tied_two_thirds(tmp):
+    """Rows tied by a rowspan that do not fit the room left split between
+    their rows when keeping them whole would leave the page less than
+    two-thirds full (as Word does); the merged cell's text stays whole in
+    the first part."""
+    words = " ".join(["nội dung chi tiết của chỉ tiêu"] * 3)
+    group = "".join("<tr>%s<td>Chỉ tiêu %d: %s</td><td>%d</td></tr>\n" % (
+        '<td rowspan="14">Nhóm chỉ tiêu chuyên môn</td>' if i == 0 else "", i, words, i) for i in range(14))
+    fill = "".join("<tr><td>%d</td><td>Hàng đệm số %d</td><td>%d</td></tr>\n" % (i, i, i) for i in range(12))
+    p = Plan(tmp, "tied-23", "# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th></tr>\n"
+             + fill + group + "</table>\n")
+    check(p.rc == 0 and not p.problems, "tied-23: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    pages = sorted({w[0] for w in p.find("Chỉ")})
+    check(len(pages) == 2, "tied-23: the group splits between its rows over two pages", str(pages))
+    ys = [w[4] for w in p.words(0)]
+    check(ys and max(ys) > p.pages[0][1] * 2 / 3, "tied-23: page 1 at least two-thirds full",
+          "%.0f of %.0f" % (max(ys) if ys else 0, p.pages[0][1]))
+    m = [w[0] for s in ("Nhóm", "tiêu", "chuyên", "môn") for w in p.find(s) if w[0] == pages[0]]
+    check({w[0] for s in ("Nhóm", "chuyên", "môn") for w in p.find(s)} == {pages[0]},
+          "tied-23: the merged cell's text whole on the group's first page", str(m))
+    p.inside_rules("no word outside its cell's rules")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -583,4 +625,6 @@ with tempfile.TemporaryDirectory() as tmp:
     test_amount_alignment(tmp)
     test_small_table_checks(tmp)
     test_too_wide(tmp)
+    test_group_row_keep(tmp)
+    test_tied_two_thirds(tmp)
 sys.exit(exit_status())
