@@ -11,8 +11,9 @@
  *   whole number, amount or date), its natural width its longest line;
  *   kh_colwidth shares the text width. Fixed widths come from the
  *   template (table.widths, by header row). Minimums wider than the text
- *   width: a table-width warning, the columns scaled to fit, words broken
- *   with long-word warnings.
+ *   width: the size shrinks by 0.5 pt to table.min_size, then number
+ *   columns stay whole and text columns' words break, with one
+ *   table-width warning and no long-word warnings (S_column_widths).
  * - Horizontal alignment: the cell's own (HTML align/text-align), else the
  *   delimiter row's (pipe tables), else: header cells centred; a merged
  *   body cell of up to four words centred ("Tổng cộng", "Chấm một mức"),
