@@ -82,10 +82,12 @@ static void S_cell_free(kh_cell_lines_t *cl)
     free(cl->lines);
 }
 
+static bool S_date_phrase(const kh_cell_t *cell);
+
 /* A cell's widest line (its hard breaks kept), its widest unbreakable run
  * (a URL counts by its pieces between / . ? & = _ -) and its widest
  * number (which is never broken if the table can hold it). */
-static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
+static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size, bool body,
                           double *natural, double *word, double *number)
 {
     kh_pieces_t ps = {0};
@@ -112,6 +114,39 @@ static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
             *number = w;
     }
     free(ps.items);
+    /* "Tháng 02/2025" never wraps, as "02/2025"; a header "Tháng 4" may
+     * (header words wrap before body text does) */
+    if (body && *natural > *number && S_date_phrase(cell))
+        *number = *natural;
+}
+
+static void S_cell_string(const kh_cell_t *cell, char *out, size_t cap);
+
+/* True for a short date-like phrase, a time in a plan's timetable: "Tháng
+ * 02/2025", "Quý III/2025", "Năm 2025", "Tuần 2", "Đợt 1" — a period word
+ * then one or two numbers, dates or Roman numerals (one may end in
+ * "/2025"). It keeps its words together as a date does (README, Tables). */
+static bool S_date_phrase(const kh_cell_t *cell)
+{
+    static const char *const period[] = {"tháng", "Tháng", "THÁNG", "quý", "Quý", "QUÝ",
+                                         "năm", "Năm", "NĂM", "ngày", "Ngày", "NGÀY",
+                                         "tuần", "Tuần", "TUẦN", "đợt", "Đợt", "ĐỢT", NULL};
+    char s[96];
+    S_cell_string(cell, s, sizeof s);
+    if (strlen(s) >= sizeof s - 1)
+        return false;
+    char *save = NULL, *w = strtok_r(s, " ", &save);
+    bool ok = false;
+    for (int i = 0; w && period[i] && !ok; i++)
+        ok = !strcmp(w, period[i]);
+    int n = 0;
+    for (w = strtok_r(NULL, " ", &save); w && ok; w = strtok_r(NULL, " ", &save), n++) {
+        size_t r = strspn(w, "IVXLC");
+        ok = n < 2 && (kh_lay_is_number(w, strlen(w)) ||
+                       (r > 0 && (!w[r] || (w[r] == '/' && w[r + 1] &&
+                                            kh_lay_is_number(w + r + 1, strlen(w + r + 1))))));
+    }
+    return ok && n > 0;
 }
 
 /* The cell's text as one string (spans joined, breaks as spaces), at most
@@ -306,7 +341,7 @@ static kh_colwidth_result_t S_try_widths(kh_lctx_t *c, const kh_table_t *t, doub
             if (cell->covered)
                 continue;
             double nat, m, num;
-            S_cell_widths(c, cell, size, &nat, &m, &num);
+            S_cell_widths(c, cell, size, r >= t->header_rows, &nat, &m, &num);
             double whole = m > num ? m : num;
             if (cell->colspan == 1 && whole > raw[k])
                 raw[k] = whole;

@@ -608,6 +608,41 @@ def test_tied_two_thirds(tmp):
     p.inside_rules("no word outside its cell's rules")
 
 
+def test_task_widths(tmp):
+    """A common 6-column task list: the time column's "Tháng 02/2025" and
+    "Quý III/2025" stay whole beside long text (a date-like phrase keeps
+    its words together, as a date does); a 14-column landscape timetable's
+    empty month columns are no wider than the filled ones."""
+    body = ("# Nội dung\n\n| STT | Nội dung | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian | Ghi chú |\n"
+            "| --- | --- | --- | --- | --- | --- |\n"
+            "| 1 | Xây dựng và ban hành Kế hoạch triển khai công tác phòng, chống dịch bệnh năm 2025 trên địa bàn tỉnh "
+            "| Văn phòng Sở | Các phòng chức năng thuộc Sở; Trung tâm Kiểm soát bệnh tật tỉnh; các bệnh viện tuyến tỉnh "
+            "| Tháng 02/2025 | Kế hoạch |\n"
+            "| 2 | Tổ chức kiểm tra, giám sát việc thực hiện các chỉ tiêu chuyên môn tại các đơn vị trực thuộc "
+            "| Phòng Nghiệp vụ Y | Trung tâm Kiểm soát bệnh tật tỉnh, Trung tâm Y tế các huyện, thành phố "
+            "| Quý III/2025 | Báo cáo kết quả |\n")
+    p = Plan(tmp, "tasks", body)
+    for a, b in (("Tháng", "02/2025"), ("Quý", "III/2025")):
+        x, y = p.find(a), p.find(b)
+        check(p.rc == 0 and x and y and abs(x[-1][2] - y[0][2]) < 1 and x[-1][3] < y[0][1],
+              "tasks: '%s %s' on one line" % (a, b), "%s %s" % (x, y))
+    p.inside_rules("no word outside its cell's rules")
+    months = " | ".join("Tháng %d" % m for m in range(1, 13))
+    body = ("# Nội dung\n\nChi tiết tại Phụ lục kèm theo.\n\n# Phụ lục: Lịch thực hiện\n<!-- landscape -->\n\n"
+            "| TT | Nội dung công việc | " + months + " |\n|" + " --- |" * 14 + "\n" +
+            "".join("| %d | Tổ chức tập huấn chuyên môn về phòng chống dịch bệnh cho cán bộ y tế cơ sở, "
+                    "kiểm tra và giám sát đợt %d | x | x | x | | | | | | | | | |\n" % (i, i) for i in range(1, 4)))
+    p = Plan(tmp, "timetable", body)
+    v = p.vlines(1) if len(p.rules) > 1 else []
+    if len(v) == 15:
+        w = [v[i + 1] - v[i] for i in range(14)]
+        check(max(w[5:11]) <= max(w[2:5]) + EPS, "timetable: empty month columns no wider than the filled ones",
+              " ".join("%.1f" % x for x in w))
+        check(w[1] == max(w), "timetable: the text column is the widest", str(w))
+    else:
+        check(False, "timetable: 14 columns on the appendix page", str(v))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -627,4 +662,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_too_wide(tmp)
     test_group_row_keep(tmp)
     test_tied_two_thirds(tmp)
+    test_task_widths(tmp)
 sys.exit(exit_status())
