@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "colwidth.h"
+#include "i18n.h"
 
 /* One cell broken into lines at a width. */
 typedef struct {
@@ -426,9 +427,9 @@ static double S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw, boo
     if (over || shrunk)
         S_table_name(t, name, sizeof name);
     bool turned = c->page_w > c->page_h; /* landscape cannot help */
-    const char *cure = turned ? "split it into two tables"
-                              : "put it in a landscape appendix ('# Phụ lục …' then "
-                                "'<!-- landscape -->')";
+    const char *cure = turned ? _("split it into two tables")
+                              : _("put it in a landscape appendix ('# Phụ lục …' then "
+                                  "'<!-- landscape -->')");
     if (over) {
         double need = (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72;
         bool whole = res.overflow > 0.01 && sum_text > 0 && sum_num < W - 0.01;
@@ -443,9 +444,9 @@ static double S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw, boo
                     "(its widest words and numbers) even at %g pt, more than the %.0f mm "
                     "of text width: it is set at %g pt (table.min_size) and %s; %s",
                     name, need, size, W * 25.4 / 72, size,
-                    whole ? "its numbers are kept whole, the words of its text columns "
-                            "broken to fit"
-                          : "its words are broken to fit",
+                    whole ? _("its numbers are kept whole, the words of its text "
+                              "columns broken to fit")
+                          : _("its words are broken to fit"),
                     cure);
     } else if (shrunk) {
         kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
