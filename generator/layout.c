@@ -809,7 +809,11 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
                                         .nbsp_before = gap && nbsp,
                                         .hard_break = brk,
                                         .shift = shift, .note = note,
-                                        .blank = gap && spaces >= 2
+                                        /* no-break spaces after a line
+                                         * break: an indent, as browsers
+                                         * show them (a nested list item) */
+                                        .blank = (gap && spaces >= 2) ||
+                                                         (brk && nbsp && spaces > 0)
                                                      ? (unsigned char)(spaces < 255 ? spaces : 255)
                                                      : 0});
             space = nbsp = brk = false;
@@ -865,6 +869,12 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
+            if (p->blank) { /* the line's indent (kh_lay_pieces) */
+                item_piece[n] = (size_t)-1;
+                items[n++] = (kh_lb_item_t){KH_LB_BOX,
+                                            kh_lay_width(c, p->font, " ", 1, size) * p->blank,
+                                            0, 0, 0};
+            }
         } else if (p->space_before) {
             kh_piece_t before = ps->items[i - 1];
             double sw = kh_lay_width(c, before.font, " ", 1, size);
@@ -966,7 +976,7 @@ static void S_lines(kh_lctx_t *c, const kh_text_t *text, bool heading, double si
         return;
     }
     size_t window = ps.n < KH_LB_WINDOW ? ps.n : KH_LB_WINDOW;
-    size_t cap = 3 * window + 4; /* per piece: penalty, glue, box */
+    size_t cap = 4 * window + 4; /* per piece: penalty, glue, box (a hard break: glue, penalty, indent, box) */
     kh_lb_item_t *items = malloc(cap * sizeof *items);
     size_t *item_piece = malloc(cap * sizeof *item_piece);
     kh_lb_line_t *lines = malloc(cap * sizeof *lines);

@@ -65,7 +65,7 @@ static void S_cell_break(kh_lctx_t *c, const kh_cell_t *cell, double size,
     kh_lay_pieces(c, &cell->text, size, width, width, warn, &cl->ps);
     if (!cl->ps.n)
         return;
-    size_t cap = 3 * cl->ps.n + 4;
+    size_t cap = 4 * cl->ps.n + 4; /* as kh_lay_items needs */
     cl->items = malloc(cap * sizeof *cl->items);
     cl->item_piece = malloc(cap * sizeof *cl->item_piece);
     cl->lines = malloc(cap * sizeof *cl->lines);
@@ -101,7 +101,7 @@ static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size, bool
         if (p->split > 0 || p->space_before || p->hard_break)
             w = 0, numeric = true;
         if (p->hard_break)
-            line = 0;
+            line = p->blank * space; /* an indented line (a nested item) */
         else if (p->space_before && line > 0)
             line += space;
         line += p->width;

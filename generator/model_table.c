@@ -426,12 +426,25 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
     if (line)
         S_cell_break_line(h);
     if (S_nm(n, "li")) {
-        char marker[24] = "- ";
+        /* a nested item is indented by its level, as GitHub shows it: four
+         * no-break spaces a level after the line break (the layout keeps
+         * them as the line's indent) */
+        int level = 0;
+        for (const xmlNode *a = n->parent; a && !S_nm_any(a, (const char *const[]){
+                                                  "td", "th", NULL}); a = a->parent)
+            level += S_nm_any(a, (const char *const[]){"ul", "ol", NULL});
+        char marker[96] = "";
+        size_t m = 0;
+        for (int l = 1; l < level && l < 8; l++)
+            m += (size_t)snprintf(marker + m, sizeof marker - m, "%s",
+                                  "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0");
         if (n->parent && S_nm(n->parent, "ol")) {
             int k = 1;
             for (xmlNode *s = n->prev; s; s = s->prev)
                 k += s->type == XML_ELEMENT_NODE && S_nm(s, "li");
-            snprintf(marker, sizeof marker, "%d. ", k);
+            snprintf(marker + m, sizeof marker - m, "%d. ", k);
+        } else {
+            snprintf(marker + m, sizeof marker - m, "- ");
         }
         kh_mod_add_span(h->text, marker, strlen(marker) - 1, S_cell_style(h));
         h->line_start = false, h->space = true;

@@ -643,6 +643,27 @@ def test_task_widths(tmp):
         check(False, "timetable: 14 columns on the appendix page", str(v))
 
 
+def test_nested_list(tmp):
+    """A nested list in a cell keeps its nesting: each level indented (it
+    lost it: every item at the cell's left)."""
+    p = Plan(tmp, "nested-ul", "# Nội dung\n\n<table><tr><th>TT</th><th>Nội dung</th></tr><tr><td>1</td><td>Việc chính"
+             "<ul><li>Mục một<ul><li>Ý con a</li><li>Ý con b<ol><li>sâu</li></ol></li></ul></li><li>Mục hai</li></ul>"
+             "</td></tr></table>\n")
+    check(p.rc == 0 and p.diags == [] and not p.problems, "nested-ul: renders, oracle holds", "%s %s" % (p.diags, p.problems))
+    def mark(word):  # the x of the marker on the word's line
+        w = p.find(word)
+        m = [x[1] for x in p.words() if w and x[5] in ("-", "1.") and abs(x[2] - w[0][2]) < 1 and x[1] < w[0][1]]
+        return m[-1] if m else None
+    x = [mark(t) for t in ("Mục", "Ý", "sâu")]
+    v = p.find("Việc")
+    check(None not in x and v and v[0][1] - EPS <= x[0] < x[1] - 8 and x[1] < x[2] - 8,
+          "nested-ul: each level indented further", "%s %s" % (v[:1], x))
+    a, b = [w for w in p.words() if w[5] == "-" and abs(w[2] - p.find("Mục")[0][2]) < 1], \
+        [w for w in p.words() if w[5] == "-" and abs(w[2] - p.find("hai")[0][2]) < 1]
+    check(a and b and abs(a[0][1] - b[0][1]) < EPS, "nested-ul: items of one level share their indent", "%s %s" % (a, b))
+    p.inside_rules("no word outside its cell's rules")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -663,4 +684,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_group_row_keep(tmp)
     test_tied_two_thirds(tmp)
     test_task_widths(tmp)
+    test_nested_list(tmp)
 sys.exit(exit_status())
