@@ -101,9 +101,9 @@ static void S_measure(const kh_colwidth_cell_t *cells, size_t ncells,
     for (int k = 0; k < ncols; k++) {
         kh_colwidth_col_t *c = &cols[k];
         /* "header words wrap before body text does": the header's natural
-         * width is only a wish, unless nothing else is in the column */
-        if (!(c->state_ & HAS_BODY))
-            c->natural = c->wish_;
+         * width is only a wish, in an empty column too (a timetable's
+         * empty "Tháng 4" … columns get their header's min, no more than
+         * the filled ones, while a text column wraps) */
         c->natural = S_max(c->natural, c->min);
         c->wish_ = S_max(c->wish_, c->natural);
         c->numeric = c->kind == KH_COLWIDTH_NUMERIC ||

@@ -99,8 +99,9 @@ typedef struct {
  *
  * 1. A column's min is the largest min of its one-column cells (header
  *    or body); its natural the largest natural of its body cells, at
- *    least its min. A header cell's natural counts only when the column
- *    has no non-empty body cell: header words wrap before body text does.
+ *    least its min. A header cell's natural is only a wish (step 4), even
+ *    when the column has no non-empty body cell: header words wrap before
+ *    body text does, and an empty column is no wider than a filled one.
  * 2. A spanning cell whose min exceeds its columns' mins (plus the inner
  *    paddings and rules it may use) adds the excess to their mins in
  *    proportion to their natural widths (equally if all 0), over the

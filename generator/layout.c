@@ -122,7 +122,7 @@ void kh_lay_box_end(kh_lctx_t *c, size_t first, double height,
     c->boxes = kh_array_grow(c->boxes, c->nboxes, &c->capboxes, sizeof *c->boxes,
                              128);
     c->boxes[c->nboxes++] =
-        (kh_vbox_t){space_before, height, keep, first, c->nstaged - first, 0,
+        (kh_vbox_t){space_before, height, keep, false, first, c->nstaged - first, 0,
                     false, c->line, c->col, false, false, c->note_max};
     c->note_max = 0;
 }
@@ -315,7 +315,7 @@ static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
         return;
     c->long_line = line, c->long_col = col;
     kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING, "long-word",
-                "'%s%s' is wider than its box (%.0f pt > %.0f pt): broken between letters",
+                "'%s%s' is wider than its box (%.1f pt > %.1f pt): broken between letters",
                 key, k < len ? "…" : "", width, box < 0 ? 0 : box);
 }
 
@@ -819,7 +819,11 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
                                         .nbsp_before = gap && nbsp,
                                         .hard_break = brk,
                                         .shift = shift, .note = note,
-                                        .blank = gap && spaces >= 2
+                                        /* no-break spaces after a line
+                                         * break: an indent, as browsers
+                                         * show them (a nested list item) */
+                                        .blank = (gap && spaces >= 2) ||
+                                                         (brk && nbsp && spaces > 0)
                                                      ? (unsigned char)(spaces < 255 ? spaces : 255)
                                                      : 0});
             space = nbsp = brk = false;
@@ -875,6 +879,12 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, -KH_LB_INFINITY};
+            if (p->blank) { /* the line's indent (kh_lay_pieces) */
+                item_piece[n] = (size_t)-1;
+                items[n++] = (kh_lb_item_t){KH_LB_BOX,
+                                            kh_lay_width(c, p->font, " ", 1, size) * p->blank,
+                                            0, 0, 0};
+            }
         } else if (p->space_before) {
             kh_piece_t before = ps->items[i - 1];
             double sw = kh_lay_width(c, before.font, " ", 1, size);
@@ -976,7 +986,7 @@ static void S_lines(kh_lctx_t *c, const kh_text_t *text, bool heading, double si
         return;
     }
     size_t window = ps.n < KH_LB_WINDOW ? ps.n : KH_LB_WINDOW;
-    size_t cap = 3 * window + 4; /* per piece: penalty, glue, box */
+    size_t cap = 4 * window + 4; /* per piece: penalty, glue, box (a hard break: glue, penalty, indent, box) */
     kh_lb_item_t *items = malloc(cap * sizeof *items);
     size_t *item_piece = malloc(cap * sizeof *item_piece);
     kh_lb_line_t *lines = malloc(cap * sizeof *lines);
@@ -1270,7 +1280,8 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
     double y = c->boxes[first].header ? c->boxes[c->boxes[first].header - 1].height : 0;
     if (c->boxes[first].row_continued)
         y += c->tpl->table_padding;
-    size_t last_ok = (size_t)-1, j, due = c->foot_due;
+    size_t last_ok = (size_t)-1, last_soft = (size_t)-1, j, due = c->foot_due;
+    double y_ok = 0;
     for (j = first; j < c->nboxes; j++) {
         const kh_vbox_t *b = &c->boxes[j];
         if (j > first && b->page_break) /* the next section's first box */
@@ -1283,10 +1294,17 @@ static size_t S_page_end(const kh_lctx_t *c, size_t first, double avail)
         due = due_j;
         y += sb + b->height;
         if (!b->keep_with_next)
-            last_ok = j;
+            last_ok = j, y_ok = y;
+        else if (b->keep_soft)
+            last_soft = j;
     }
     if (j == c->nboxes)
         return j;
+    /* a soft keep gives way rather than leave the page under two-thirds
+     * full (Word's rule for rows that may not break: README, Tables) */
+    if (last_soft != (size_t)-1 && (last_ok == (size_t)-1 || last_soft > last_ok) &&
+        y_ok < avail * 2 / 3)
+        return last_soft + 1;
     return last_ok != (size_t)-1 ? last_ok + 1 : j;
 }
 

@@ -13,6 +13,9 @@
 typedef struct {
     double space_before, height;
     bool keep_with_next;
+    bool keep_soft; /* keep_with_next may give way if keeping would leave
+                       the page less than two-thirds full (table rows tied
+                       by a rowspan, as Word lets them break) */
     size_t op_first, op_count;
     size_t header; /* table rows: 1 + the box of the table's header rows,
                       repeated atop a page the row starts (an empty box for
@@ -142,7 +145,8 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *text, double size,
                    double first_box, double box, bool warn, kh_pieces_t *out);
 /* Knuth–Plass items for pieces [from, to), after an indent (pt);
  * item_piece maps each box item to its first piece. Returns the count;
- * items and item_piece hold at least 3 × (to − from) + 4 entries. */
+ * items and item_piece hold at least 4 × (to − from) + 4 entries (a
+ * hard break before an indented line takes four). */
 size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
                     size_t to, double size, double indent,
                     kh_lb_item_t *items, size_t *item_piece);

@@ -11,25 +11,35 @@
  *   whole number, amount or date), its natural width its longest line;
  *   kh_colwidth shares the text width. Fixed widths come from the
  *   template (table.widths, by header row). Minimums wider than the text
- *   width: a table-width warning, the columns scaled to fit, words broken
- *   with long-word warnings.
+ *   width: the size shrinks by 0.5 pt to table.min_size, then number
+ *   columns stay whole and text columns' words break, with one
+ *   table-width warning and no long-word warnings (S_column_widths).
  * - Horizontal alignment: the cell's own (HTML align/text-align), else the
  *   delimiter row's (pipe tables), else: header cells centred; a merged
  *   body cell of up to four words centred ("Tổng cộng", "Chấm một mức"),
  *   unless it spans every column (a group row, "I. Nhóm chỉ tiêu …": left,
- *   as typed); a longer merged cell left, as text; a column whose body cells are all
- *   short (≤ 5 characters: STT "1", "II", a code, "45%") centred; a column
- *   of numbers right-aligned (amounts: "1.250.000", "12,5"), of dates
- *   centred; text left-aligned and ragged right (a justified narrow cell
- *   opens holes between words; offices' Word tables use left).
+ *   as typed); a longer merged cell left, as text; an STT-like column
+ *   (every body cell a sequence number "1", "1.2", a Roman numeral "II",
+ *   "x", or a short code that is not a number) centred; a column of
+ *   numbers right-aligned whatever their length (amounts "1.200",
+ *   "1.250.000", "12,5", "45%": the same amount never centred in one
+ *   table and right in another), of dates centred; text left-aligned and
+ *   ragged right (a justified narrow cell opens holes between words;
+ *   offices' Word tables use left).
  * - Vertical alignment: top, as Word's default; a cell spanning rows is
- *   centred in its rows (as offices set merged cells).
+ *   centred in its rows (as offices set merged cells), unless it is taller
+ *   than a third of a page: then at its top, so that its rows may part
+ *   below its text (Pages).
  * - Row heights: the tallest one-row cell; a cell spanning rows that needs
  *   more than its rows have adds the rest to them equally.
  * - Pages: a body row splits between two lines of its cells (leaving two
- *   lines of the row on each page when it has them); rows tied by a
- *   rowspan stay together unless they are taller than a page, then they
- *   split where no line of any cell is cut. */
+ *   lines of the row on each page when it has them); a group row (one
+ *   cell over every column) keeps with the next row's first lines; rows
+ *   tied by a rowspan stay together unless they are taller than a page,
+ *   then they split where no line of any cell is cut, or keeping them
+ *   would leave a page under two-thirds full (a soft keep, S_page_end in
+ *   layout.c), then they part between rows below every merged cell's
+ *   text, which stays whole in the part it starts in (not repeated). */
 #include "layout_internal.h"
 
 #include <stdio.h>
@@ -37,6 +47,7 @@
 #include <string.h>
 
 #include "colwidth.h"
+#include "i18n.h"
 
 /* One cell broken into lines at a width. */
 typedef struct {
@@ -48,13 +59,13 @@ typedef struct {
 } kh_cell_lines_t;
 
 static void S_cell_break(kh_lctx_t *c, const kh_cell_t *cell, double size,
-                         double width, kh_cell_lines_t *cl)
+                         double width, bool warn, kh_cell_lines_t *cl)
 {
     memset(cl, 0, sizeof *cl);
-    kh_lay_pieces(c, &cell->text, size, width, width, true, &cl->ps);
+    kh_lay_pieces(c, &cell->text, size, width, width, warn, &cl->ps);
     if (!cl->ps.n)
         return;
-    size_t cap = 3 * cl->ps.n + 4;
+    size_t cap = 4 * cl->ps.n + 4; /* as kh_lay_items needs */
     cl->items = malloc(cap * sizeof *cl->items);
     cl->item_piece = malloc(cap * sizeof *cl->item_piece);
     cl->lines = malloc(cap * sizeof *cl->lines);
@@ -72,10 +83,12 @@ static void S_cell_free(kh_cell_lines_t *cl)
     free(cl->lines);
 }
 
+static bool S_date_phrase(const kh_cell_t *cell);
+
 /* A cell's widest line (its hard breaks kept), its widest unbreakable run
  * (a URL counts by its pieces between / . ? & = _ -) and its widest
  * number (which is never broken if the table can hold it). */
-static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
+static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size, bool body,
                           double *natural, double *word, double *number)
 {
     kh_pieces_t ps = {0};
@@ -88,7 +101,7 @@ static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
         if (p->split > 0 || p->space_before || p->hard_break)
             w = 0, numeric = true;
         if (p->hard_break)
-            line = 0;
+            line = p->blank * space; /* an indented line (a nested item) */
         else if (p->space_before && line > 0)
             line += space;
         line += p->width;
@@ -102,6 +115,39 @@ static void S_cell_widths(kh_lctx_t *c, const kh_cell_t *cell, double size,
             *number = w;
     }
     free(ps.items);
+    /* "Tháng 02/2025" never wraps, as "02/2025"; a header "Tháng 4" may
+     * (header words wrap before body text does) */
+    if (body && *natural > *number && S_date_phrase(cell))
+        *number = *natural;
+}
+
+static void S_cell_string(const kh_cell_t *cell, char *out, size_t cap);
+
+/* True for a short date-like phrase, a time in a plan's timetable: "Tháng
+ * 02/2025", "Quý III/2025", "Năm 2025", "Tuần 2", "Đợt 1" — a period word
+ * then one or two numbers, dates or Roman numerals (one may end in
+ * "/2025"). It keeps its words together as a date does (README, Tables). */
+static bool S_date_phrase(const kh_cell_t *cell)
+{
+    static const char *const period[] = {"tháng", "Tháng", "THÁNG", "quý", "Quý", "QUÝ",
+                                         "năm", "Năm", "NĂM", "ngày", "Ngày", "NGÀY",
+                                         "tuần", "Tuần", "TUẦN", "đợt", "Đợt", "ĐỢT", NULL};
+    char s[96];
+    S_cell_string(cell, s, sizeof s);
+    if (strlen(s) >= sizeof s - 1)
+        return false;
+    char *save = NULL, *w = strtok_r(s, " ", &save);
+    bool ok = false;
+    for (int i = 0; w && period[i] && !ok; i++)
+        ok = !strcmp(w, period[i]);
+    int n = 0;
+    for (w = strtok_r(NULL, " ", &save); w && ok; w = strtok_r(NULL, " ", &save), n++) {
+        size_t r = strspn(w, "IVXLC");
+        ok = n < 2 && (kh_lay_is_number(w, strlen(w)) ||
+                       (r > 0 && (!w[r] || (w[r] == '/' && w[r + 1] &&
+                                            kh_lay_is_number(w + r + 1, strlen(w + r + 1))))));
+    }
+    return ok && n > 0;
 }
 
 /* The cell's text as one string (spans joined, breaks as spaces), at most
@@ -130,8 +176,38 @@ static size_t S_chars(const char *s)
     return n;
 }
 
+/* True for what an STT-like column holds: a sequence number ("1", "12.",
+ * "1.2", "a)"), a Roman numeral ("IV"), "x" or "-", or a short code that
+ * is not a number ("KH", "A1"). Not an amount: "1.200" has three digits
+ * after its dot, "45%" and "12,5" are numbers. */
+static bool S_stt_like(const char *v)
+{
+    size_t n = strlen(v);
+    if (n && (v[n - 1] == '.' || v[n - 1] == ')'))
+        n--;
+    if (n == 0)
+        return false;
+    if (strspn(v, "IVXLCDM") == n || (n == 1 && ((v[0] >= 'a' && v[0] <= 'z') ||
+                                                 v[0] == 'x' || v[0] == 'X' || v[0] == '-')))
+        return true;
+    /* digits in groups of one to three, the later ones of one or two */
+    size_t i = 0, g = 0;
+    for (;;) {
+        size_t d = strspn(v + i, "0123456789");
+        if (d == 0 || d > (g ? 2 : 3))
+            break;
+        i += d, g++;
+        if (i == n)
+            return true;
+        if (v[i] != '.')
+            break;
+        i++;
+    }
+    return S_chars(v) <= 5 && !strchr(v, ' ') && !kh_lay_is_number(v, strlen(v));
+}
+
 /* The alignment of a column's body cells that give none: see the header
- * comment (short → centre, numbers → right, dates → centre, else left). */
+ * comment (STT-like → centre, numbers → right, dates → centre, else left). */
 static kh_align_t S_column_align(const kh_table_t *t, int k)
 {
     bool any = false, all_short = true, all_num = true, all_date = true;
@@ -149,7 +225,7 @@ static kh_align_t S_column_align(const kh_table_t *t, int k)
         s[len] = '\0';
         const char *v = s + a;
         any = true;
-        all_short = all_short && S_chars(v) <= 5 && !strchr(v, ' ');
+        all_short = all_short && S_stt_like(v);
         bool num = true;
         for (const char *w = v; *w && num;) {
             size_t wl = strcspn(w, " ");
@@ -229,12 +305,25 @@ static const kh_table_widths_t *S_fixed(const kh_template_t *tp, const kh_table_
     return NULL;
 }
 
-/* Column widths (box widths: rule centre to rule centre) filling the text
- * width; warns (table-width) when even the minimums do not fit. */
-static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
+/* The sum of a template entry's widths, mm. */
+static double S_fixed_sum(const kh_table_widths_t *w)
+{
+    double sum = 0;
+    for (size_t k = 0; k < w->ncols; k++)
+        sum += w->mm[k];
+    return sum;
+}
+
+/* One try at the column widths at a text size: cols[] and the result as
+ * kh_colwidth gives them; *sum_raw: Σ of each column's widest word or
+ * number (a word wider than half the text width counted as half: that is
+ * a long-word matter, landscape is no cure for it), box widths. */
+static kh_colwidth_result_t S_try_widths(kh_lctx_t *c, const kh_table_t *t, double size,
+                                         const kh_table_widths_t *fw,
+                                         kh_colwidth_col_t *cols, double *sum_raw)
 {
     const kh_template_t *tp = c->tpl;
-    double W = c->text_w, size = tp->table_size;
+    double W = c->text_w;
     /* A word wider than an equal share of the width (a URL, a code) is
      * broken anyway (after its marks, else with long-word): it may not
      * claim more as its column's minimum, or the short columns beside it
@@ -244,7 +333,8 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
     size_t n = 0;
     double raw[KH_MAX_TABLE_COLS] = {0}; /* each column's widest word, unclamped */
     kh_colwidth_cell_t *cells = malloc((size_t)t->rows * (size_t)t->cols * sizeof *cells);
-    if (!cells)
+    double *nums = malloc((size_t)t->rows * (size_t)t->cols * sizeof *nums);
+    if (!cells || !nums)
         abort();
     for (int r = 0; r < t->rows; r++)
         for (int k = 0; k < t->cols; k++) {
@@ -252,70 +342,132 @@ static void S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw)
             if (cell->covered)
                 continue;
             double nat, m, num;
-            S_cell_widths(c, cell, size, &nat, &m, &num);
+            S_cell_widths(c, cell, size, r >= t->header_rows, &nat, &m, &num);
             double whole = m > num ? m : num;
             if (cell->colspan == 1 && whole > raw[k])
                 raw[k] = whole;
-            if (m > fair * cell->colspan)
-                m = fair > 0 ? fair * cell->colspan : 0;
-            if (num > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
-                m = num;
             /* a cell over several rows has a line in each at no cost:
              * "Chấm một mức" beside four rows may wrap into them */
-            if (cell->rowspan > 1 && nat / cell->rowspan > m)
+            if (cell->rowspan > 1 && nat / cell->rowspan > whole)
                 nat /= cell->rowspan;
             else if (cell->rowspan > 1)
-                nat = m;
+                nat = whole;
             cells[n++] = (kh_colwidth_cell_t){k, cell->colspan, m, nat, r < t->header_rows};
+            nums[n - 1] = num;
         }
-    kh_colwidth_col_t cols[KH_MAX_TABLE_COLS];
-    memset(cols, 0, sizeof cols);
-    const kh_table_widths_t *fw = S_fixed(tp, t);
+    /* The fair share caps words only when the widest words of all the
+     * columns do not fit side by side: otherwise each keeps its own. */
+    double ov = 2 * tp->table_padding + tp->table_rule, all = 0;
+    for (int k = 0; k < t->cols; k++)
+        all += raw[k] + ov;
+    for (size_t i = 0; i < n; i++) {
+        double m = cells[i].min;
+        if (all > W && m > fair * cells[i].span)
+            m = fair > 0 ? fair * cells[i].span : 0;
+        if (nums[i] > m) /* an amount keeps its width: "1.800.000." / "000" misreads */
+            m = nums[i];
+        cells[i].min = m;
+    }
+    free(nums);
+    memset(cols, 0, KH_MAX_TABLE_COLS * sizeof *cols);
     for (int k = 0; fw && k < t->cols; k++)
         cols[k].fixed_pt = fw->mm[k] * 72 / 25.4;
     kh_colwidth_frame_t frame = {W, 2 * tp->table_padding, tp->table_rule};
     kh_colwidth_result_t res = kh_colwidth(cells, n, cols, t->cols, &frame);
     free(cells);
-    double sum_min = 0, sum_raw = 0;
+    *sum_raw = 0;
     for (int k = 0; k < t->cols; k++) {
-        cw[k] = cols[k].width, sum_min += cols[k].min;
-        /* a column's word wider than half the text width (a code, a
-         * URL) is a long-word matter: landscape is no cure for it */
         double m = raw[k] + frame.padding + frame.rule;
         m = m > cols[k].min ? m : cols[k].min;
-        sum_raw += m < W / 2 ? m : W / 2;
+        *sum_raw += m < W / 2 ? m : W / 2;
     }
-    if (res.overflow > 0.01 || sum_raw > W + 0.01) {
-        char name[200];
-        S_table_name(t, name, sizeof name);
-        double need = (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72;
-        if (c->page_w > c->page_h) /* already turned: landscape cannot help */
-            kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING,
-                        "table-width",
-                        "the table '%s' needs %.0f mm with every column at its "
-                        "narrowest (its widest words and numbers), more than the "
-                        "%.0f mm of text width of a landscape page: its words are "
-                        "broken to fit; split it into two tables", name, need,
-                        W * 25.4 / 72);
+    return res;
+}
+
+/* Column widths (box widths: rule centre to rule centre) filling the text
+ * width, and the text size the table is set at (returned, pt). A table
+ * whose columns at their narrowest do not fit is handled as Word users
+ * handle it, in order:
+ * (a) its text shrinks by 0.5 pt steps from table.size down to
+ *     table.min_size until they fit;
+ * (b) if they still do not, its number columns (numbers, amounts, dates:
+ *     kh_colwidth's kind) keep their widths, so no number breaks, and the
+ *     other columns share the rest in proportion to their minimums: their
+ *     words break (if the numbers alone do not fit, every column is
+ *     scaled);
+ * (c) one table-width warning says what was done, and no long-word
+ *     warning is given for its cells (*quiet). */
+static double S_column_widths(kh_lctx_t *c, const kh_table_t *t, double *cw, bool *quiet)
+{
+    const kh_template_t *tp = c->tpl;
+    double W = c->text_w, size = tp->table_size, sum_raw = 0;
+    double floor = tp->table_min_size > 0 && tp->table_min_size < size ? tp->table_min_size : size;
+    const kh_table_widths_t *fw = S_fixed(tp, t);
+    kh_colwidth_col_t cols[KH_MAX_TABLE_COLS];
+    kh_colwidth_result_t res;
+    bool over;
+    *quiet = false;
+    for (;;) {
+        res = S_try_widths(c, t, size, fw, cols, &sum_raw);
+        over = res.overflow > 0.01 || sum_raw > W + 0.01;
+        if (!over || size - 0.5 < floor - 1e-9)
+            break;
+        size -= 0.5;
+    }
+    double sum_min = 0, sum_num = 0, sum_text = 0;
+    for (int k = 0; k < t->cols; k++) {
+        cw[k] = cols[k].width, sum_min += cols[k].min;
+        if (cols[k].numeric)
+            sum_num += cols[k].min;
         else
-            kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING,
-                        "table-width",
-                        "the table '%s' needs %.0f mm with every column at its "
-                        "narrowest (its widest words and numbers), more than the "
-                        "%.0f mm of text width: its words are broken to fit; put it "
-                        "in a landscape appendix ('# Phụ lục …' then "
-                        "'<!-- landscape -->')", name, need, W * 25.4 / 72);
+            sum_text += cols[k].min;
+    }
+    char name[200];
+    bool shrunk = size < tp->table_size - 1e-9;
+    if (over || shrunk)
+        S_table_name(t, name, sizeof name);
+    bool turned = c->page_w > c->page_h; /* landscape cannot help */
+    const char *cure = turned ? _("split it into two tables")
+                              : _("put it in a landscape appendix ('# Phụ lục …' then "
+                                  "'<!-- landscape -->')");
+    if (over) {
+        double need = (sum_raw > sum_min ? sum_raw : sum_min) * 25.4 / 72;
+        bool whole = res.overflow > 0.01 && sum_text > 0 && sum_num < W - 0.01;
         if (res.overflow > 0.01)
             for (int k = 0; k < t->cols; k++)
-                cw[k] = cols[k].min * W / sum_min;
+                cw[k] = !whole          ? cols[k].min * W / sum_min
+                        : cols[k].numeric ? cols[k].min
+                                          : cols[k].min * (W - sum_num) / sum_text;
+        *quiet = true;
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the table '%s' needs %.0f mm with every column at its narrowest "
+                    "(its widest words and numbers) even at %g pt, more than the %.0f mm "
+                    "of text width: it is set at %g pt (table.min_size) and %s; %s",
+                    name, need, size, W * 25.4 / 72, size,
+                    whole ? _("its numbers are kept whole, the words of its text "
+                              "columns broken to fit")
+                          : _("its words are broken to fit"),
+                    cure);
+    } else if (shrunk) {
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the table '%s' is too wide for the %.0f mm of text width at %g pt "
+                    "(table.size): it is set at %g pt so that no word breaks; %s",
+                    name, W * 25.4 / 72, tp->table_size, size, cure);
+    } else if (fw && S_fixed_sum(fw) * 72 / 25.4 > W + 0.05) {
+        S_table_name(t, name, sizeof name);
+        kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
+                    "the template's widths for the table '%s' add up to %.1f mm, more "
+                    "than the %.1f mm of text width: they are scaled down to fit; put "
+                    "the table in a landscape appendix or narrow them", name,
+                    S_fixed_sum(fw), W * 25.4 / 72);
     } else if (res.too_small && fw) {
-        char name[200];
         S_table_name(t, name, sizeof name);
         kh_diag_add(c->diags, c->src->path, c->line, c->col, KH_SEV_WARNING, "table-width",
                     "the template's widths for the table '%s' leave %d column(s) "
                     "narrower than their widest word or number: widened", name,
                     res.too_small);
     }
+    return size;
 }
 
 /* Natural width of a line's items [from, to), ratio applied to its glue. */
@@ -519,6 +671,31 @@ static size_t S_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
     return out;
 }
 
+/* Where rows [r0, r1] tied by a rowspan may part when keeping them whole
+ * would leave a page less than two-thirds full (Word lets such rows break
+ * then): the row boundaries below the last line of every cell spanning
+ * rows, so that a merged cell's text ("Nhóm chỉ tiêu chuyên môn") stays
+ * whole in the part it starts in, never split or left to the second part.
+ * Into cuts (ascending); returns the count. */
+static size_t S_soft_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
+{
+    double low = T->row_top[r0], eps = 0.01;
+    for (size_t i = 0; i < T->npc; i++) {
+        const kh_pcell_t *p = &T->pc[i];
+        if (p->r >= r0 && p->r <= r1 && p->rs > 1) {
+            double b = p->first + T->lh * (double)(p->cl.nlines ? p->cl.nlines : 1) +
+                       T->c->tpl->table_padding;
+            if (b > low)
+                low = b;
+        }
+    }
+    size_t n = 0;
+    for (int r = r0 + 1; r <= r1; r++)
+        if (T->row_top[r] >= low - eps)
+            cuts[n++] = T->row_top[r];
+    return n;
+}
+
 /* A table, ruled all round (see the header comment). */
 void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
 {
@@ -529,7 +706,8 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     kh_tab_t T = {.c = c, .t = t, .size = tp->table_size};
     double cw[KH_MAX_TABLE_COLS], pad = tp->table_padding, rule = tp->table_rule;
     c->line = b->line, c->col = b->col;
-    S_column_widths(c, t, cw);
+    bool quiet;
+    T.size = S_column_widths(c, t, cw, &quiet);
     T.edge[0] = c->left;
     for (int k = 0; k < t->cols; k++)
         T.edge[k + 1] = T.edge[k] + cw[k];
@@ -574,7 +752,7 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
                        : t->align[k] != KH_ALIGN_NONE ? t->align[k]
                                                       : col_align[k];
             c->line = cell->line, c->col = cell->col;
-            S_cell_break(c, cell, T.size, p->w, &p->cl);
+            S_cell_break(c, cell, T.size, p->w, !quiet, &p->cl);
             for (int rr = r; rr < r + rs; rr++)
                 for (int kk = k; kk < k + cs; kk++)
                     T.owner[rr * t->cols + kk] = (int)T.npc;
@@ -609,6 +787,8 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     }
     for (int r = 0; r < t->rows; r++)
         T.row_top[r + 1] = T.row_top[r] + need[r];
+    int H = t->header_rows < t->rows ? t->header_rows : t->rows;
+    double avail = c->page_h - c->margin_top - c->margin_bottom - T.row_top[H]; /* this section's paper */
     for (size_t i = 0; i < T.npc; i++) {
         kh_pcell_t *p = &T.pc[i];
         int rs = p->rs;
@@ -616,14 +796,15 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
         p->top = T.row_top[p->r];
         p->height = T.row_top[p->r + rs] - p->top;
         p->first = p->top + pad;
-        if (rs > 1) /* merged rows: centred in them */
+        /* merged rows: centred in them; over a third of a page, at the
+         * top, so that the rows may part below its text (S_soft_cuts) */
+        if (rs > 1 && !(p->r >= H && p->height > avail / 3))
             p->first += (p->height - 2 * pad - text_h) / 2;
     }
     free(need);
     /* the header rows: one box (an empty one for a table without a header,
      * so that pagination still closes and reopens the table at a page
      * break) */
-    int H = t->header_rows < t->rows ? t->header_rows : t->rows;
     T.header = c->nboxes + 1;
     if (H > 0) {
         S_band(&T, 0, H - 1, 0, T.row_top[H], space_before, H < t->rows, true);
@@ -632,7 +813,6 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
         kh_lay_box_end(c, first, 0, space_before, true);
     }
     /* the body, group by group: rows tied by a rowspan go together */
-    double avail = c->page_h - c->margin_top - c->margin_bottom - T.row_top[H]; /* this section's paper */
     double *cuts = NULL;
     size_t cap_cuts = 0;
     for (int r0 = H; r0 < t->rows;) {
@@ -656,15 +836,22 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
                 abort();
         }
         size_t n = 0;
-        bool tied = r1 > r0;
+        bool tied = r1 > r0, soft = false;
         if (!tied || bottom - top > avail) /* tied rows split only if they must */
             n = S_cuts(&T, r0, r1, cuts);
+        else if (bottom - top > avail / 3) /* ... or to keep a page two-thirds full */
+            soft = (n = S_soft_cuts(&T, r0, r1, cuts)) > 0;
+        /* a group row ("II. Nhóm hai": one cell over every column) stays
+         * with the first lines of the row after it, like a heading */
+        const kh_pcell_t *g = &T.pc[T.owner[r0 * t->cols]];
+        bool group = r0 == r1 && t->cols > 1 && g->cs == t->cols && r1 + 1 < t->rows;
         double s0 = top;
         for (size_t i = 0; i <= n; i++) {
             double s1 = i < n ? cuts[i] : bottom;
             /* two lines of a row on each page, as in paragraphs */
-            bool keep = !tied && n > 0 && (i == 0 || i + 1 == n);
-            S_band(&T, r0, r1, s0, s1, 0, keep, false);
+            bool keep = soft ? i < n : !tied && n > 0 && (i == 0 || i + 1 == n);
+            S_band(&T, r0, r1, s0, s1, 0, keep || group, false);
+            c->boxes[c->nboxes - 1].keep_soft = soft && i < n;
             s0 = s1;
         }
         r0 = r1 + 1;

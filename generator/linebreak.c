@@ -106,9 +106,19 @@ static void S_after(const kh_lb_t *s, size_t b, double *w, double *y, double *z)
     }
 }
 
+/* Lengths closer than this (pt) are equal: a line's length is a running
+ * sum of box widths, and the measure it is compared with is often the same
+ * widths summed in another order (a table column given exactly its widest
+ * word). Without it "95,8%" in a column of its own width was overfull by
+ * a rounding error and went to the emergency pass: an empty line, then the
+ * word, a row twice as tall. */
+#define KH_LB_EPS 1e-6
+
 static double S_ratio(const kh_lb_t *s, const kh_lb_node_t *a, double extra)
 {
     double len = s->w - a->width + extra;
+    if (fabs(len - s->line_width) < KH_LB_EPS)
+        return 0;
     if (len < s->line_width && s->ragged)
         return 0;
     if (len < s->line_width) {

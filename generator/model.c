@@ -603,6 +603,11 @@ static size_t S_footnote_label(const char *s, size_t n)
     return 0;
 }
 
+size_t kh_mod_footnote_label(const char *s, size_t n)
+{
+    return S_footnote_label(s, n);
+}
+
 /* A footnote reference no definition answers: cmark-gfm leaves it as
  * text, so it would print as typed. */
 static void S_footnote_diag(kh_mctx_t *c, int line, int col, const char *label,
@@ -1417,7 +1422,16 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
                     "paragraphs; remove the blank lines inside the table",
                     (const char *)n->name);
     }
-    if (!plain && !h->warned) {
+    if (S_is(n, (const char *const[]){"s", "del", "strike", NULL})) {
+        /* as ~~struck~~: the strike is the one thing kehoach cannot say */
+        kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
+                    KH_SEV_WARNING, "strikethrough", "struck-through text is printed as "
+                    "plain text: the strike%s is dropped (delete the text, or say so in "
+                    "words)", "");
+        plain = true;
+    }
+    /* an element with no text (Word's empty <o:p>) drops nothing */
+    if (!plain && !h->warned && kh_mod_xml_has_text(n)) {
         h->warned = true;
         kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
                KH_SEV_WARNING, "html", "HTML formatting dropped (<%s>); its text "
@@ -1508,24 +1522,49 @@ static void S_html_error(void *ctx, xmlErrorPtr e)
     }
 }
 
+/* A copy of HTML source (malloc'ed; the caller frees it) with the colon
+ * of each prefixed tag name ("<o:p>", "</st1:place>", Word's "Save as
+ * HTML") turned into a hyphen. libxml2's HTML parser drops the prefix
+ * ("o:p" became "p": a paragraph, a line break inside a sentence); with a
+ * hyphen the element keeps a name of its own that no HTML element has,
+ * so it is read as unknown and inline, as browsers read it. Same length:
+ * columns in diagnostics stay true. */
+static char *S_unprefix(const char *lit)
+{
+    char *s = S_dup(lit);
+    for (char *p = s; (p = strchr(p, '<'));) {
+        p++;
+        if (*p == '/')
+            p++;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            continue;
+        for (; *p && (isalnum((unsigned char)*p) || strchr("-_.:", *p)); p++)
+            if (*p == ':')
+                *p = '-';
+    }
+    return s;
+}
+
 /* An HTML block: read with libxml2's HTML parser (as a browser would, never
  * by pattern), its text printed, block elements as paragraphs, <br> as
  * line breaks, <b>/<i> kept; other formatting dropped with a warning. */
 static void S_html_block(kh_mctx_t *c, cmark_node *n)
 {
-    const char *lit = cmark_node_get_literal(n);
+    const char *lit0 = cmark_node_get_literal(n);
     kh_html_t h = {.c = c, .cur = -1};
     kh_mod_node_pos(c, n, &h.line0, &h.col0);
     h.cur_line = h.line0;
-    if (!lit || !lit[0])
+    if (!lit0 || !lit0[0])
         return;
     if (!(h.x = S_xml(c, h.line0, h.col0)))
         return;
+    char *lit = S_unprefix(lit0);
     h.x->set_error_handler(&h, S_html_error);
     htmlDocPtr doc = h.x->read_memory(lit, (int)strlen(lit), NULL, "UTF-8",
                                       HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                                           HTML_PARSE_NOIMPLIED | HTML_PARSE_IGNORE_ENC);
     h.x->set_error_handler(NULL, NULL);
+    free(lit);
     if (h.fatal || !doc) {
         if (h.fatal == 2) /* libxml2 stops at 256 levels */
             kh_mod_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "

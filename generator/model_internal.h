@@ -103,6 +103,10 @@ void kh_mod_notes_free(kh_plan_t *p);
 /* Forgets the per-document definition list (end of the build). */
 void kh_mod_notes_done(kh_mctx_t *c);
 
+/* The length of the footnote reference "[^label]" at s (n bytes), or 0
+ * when s does not start one (model.c). */
+size_t kh_mod_footnote_label(const char *s, size_t n);
+
 /* ---- model_table.c ---- */
 
 /* Appends the table block of a cmark-gfm table node (or an error). */
@@ -113,6 +117,10 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
                        int col0);
 /* Frees what a table holds (not the table itself: it is in its block). */
 void kh_mod_table_free(kh_table_t *t);
+/* True if an HTML node holds text, itself or inside: anything but blanks
+ * (spaces, tabs, line ends, no-break spaces). An element without text
+ * drops nothing when it is dropped (Word's empty <o:p>): no warning. */
+bool kh_mod_xml_has_text(const xmlNode *k);
 
 /* True if n is the cmark-gfm extension node named type ("table",
  * "table_row", "table_header", "table_cell", "strikethrough"): their

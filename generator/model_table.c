@@ -187,6 +187,8 @@ typedef struct {
     int seek_line;       /* the search for the next tag's column … */
     size_t seek_byte;    /* … goes on from here */
     bool warned;         /* an html warning was given for this table */
+    int note_line;       /* the search for the next "[^x]" in the file … */
+    size_t note_byte;    /* … goes on from here */
     /* the cell being read */
     kh_text_t *text;
     int bold, italic, sup, sub;
@@ -309,6 +311,35 @@ static void S_cell_break_line(kh_htab_t *h)
     h->space = false;
 }
 
+/* "[^x]" typed in a cell: Markdown is not read inside HTML (on GitHub
+ * either), so the note's number would not print, the label would, and the
+ * note's text would be lost: an error at the label's own line:col (found
+ * in the file from the cell's line on, after the last one found). The
+ * definition's "never referenced" warning (model_note.c) stays: it is
+ * true. */
+static void S_cell_note(kh_htab_t *h, const char *label, size_t n)
+{
+    int line = h->cur_line, col = 1;
+    if (h->note_line < h->cur_line)
+        h->note_line = h->cur_line, h->note_byte = 0;
+    for (int l = h->note_line; l < h->note_line + 64 && l <= h->c->src->nlines; l++) {
+        size_t len, from = l == h->note_line ? h->note_byte : 0;
+        const char *t = kh_source_line(h->c->src, l, &len);
+        const char *at = t && from < len ? memmem(t + from, len - from, label, n) : NULL;
+        if (at) {
+            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
+            h->note_line = l, h->note_byte = (size_t)(at - t) + n;
+            break;
+        }
+    }
+    kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_ERROR, "footnote",
+                "footnote reference %.*s in an HTML table cell would print as typed: "
+                "footnote references do not work inside HTML (GitHub shows them as "
+                "typed too); move it out of the table or use a pipe table",
+                (int)(n < 60 ? n : 60), label);
+    h->c->ok = false;
+}
+
 /* Text as a browser shows it: blanks and line ends collapse to one space,
  * none at a line's start. */
 static void S_cell_text(kh_htab_t *h, const char *s)
@@ -321,6 +352,11 @@ static void S_cell_text(kh_htab_t *h, const char *s)
             continue;
         }
         size_t w = strcspn(s + i, " \t\r\n\f");
+        for (size_t k = i; k < i + w; k++) {
+            size_t fl = kh_mod_footnote_label(s + k, i + w - k);
+            if (fl)
+                S_cell_note(h, s + k, fl), k += fl - 1;
+        }
         if (h->space && !h->line_start)
             kh_mod_add_span(h->text, " ", 1, S_cell_style(h));
         kh_mod_add_span(h->text, s + i, w, S_cell_style(h));
@@ -371,8 +407,18 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
     bool known = bold || italic || sup || sub || line || S_nm(n, "a") ||
                  S_nm_any(n, (const char *const[]){"span", "thead", "tbody", "tfoot",
                                                    "td", NULL});
-    if (!known || S_nm_any(n, (const char *const[]){"table", "h1", "h2", "h3", "h4",
-                                                     "h5", "h6", "blockquote", NULL})) {
+    if (S_nm_any(n, (const char *const[]){"s", "del", "strike", NULL})) {
+        /* as ~~struck~~ in a paragraph: the strike is dropped */
+        int col = S_node_col(h, n);
+        kh_mod_diag(h->c, h->cur_line, col, KH_SEV_WARNING, "strikethrough",
+                    "struck-through text is printed as plain text: the strike%s is "
+                    "dropped (delete the text, or say so in words)", "");
+        known = true;
+    }
+    /* an element without text (Word's empty <o:p>) drops nothing */
+    if ((!known && kh_mod_xml_has_text(n)) ||
+        S_nm_any(n, (const char *const[]){"table", "h1", "h2", "h3", "h4",
+                                          "h5", "h6", "blockquote", NULL})) {
         char what[64];
         snprintf(what, sizeof what, "<%s>", (const char *)n->name);
         S_html_warn(h, n, what);
@@ -380,12 +426,25 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
     if (line)
         S_cell_break_line(h);
     if (S_nm(n, "li")) {
-        char marker[24] = "- ";
+        /* a nested item is indented by its level, as GitHub shows it: four
+         * no-break spaces a level after the line break (the layout keeps
+         * them as the line's indent) */
+        int level = 0;
+        for (const xmlNode *a = n->parent; a && !S_nm_any(a, (const char *const[]){
+                                                  "td", "th", NULL}); a = a->parent)
+            level += S_nm_any(a, (const char *const[]){"ul", "ol", NULL});
+        char marker[96] = "";
+        size_t m = 0;
+        for (int l = 1; l < level && l < 8; l++)
+            m += (size_t)snprintf(marker + m, sizeof marker - m, "%s",
+                                  "\xC2\xA0\xC2\xA0\xC2\xA0\xC2\xA0");
         if (n->parent && S_nm(n->parent, "ol")) {
             int k = 1;
             for (xmlNode *s = n->prev; s; s = s->prev)
                 k += s->type == XML_ELEMENT_NODE && S_nm(s, "li");
-            snprintf(marker, sizeof marker, "%d. ", k);
+            snprintf(marker + m, sizeof marker - m, "%d. ", k);
+        } else {
+            snprintf(marker + m, sizeof marker - m, "- ");
         }
         kh_mod_add_span(h->text, marker, strlen(marker) - 1, S_cell_style(h));
         h->line_start = false, h->space = true;
@@ -433,16 +492,29 @@ static void S_cell_children(kh_htab_t *h, xmlNode *n, int depth)
         S_cell_node(h, k, depth);
 }
 
-/* True if a node holds text (not only blanks), itself or inside. */
-static bool S_node_text(const xmlNode *k)
+/* Blanks, for kh_mod_xml_has_text: ASCII ones and U+00A0 (&nbsp;). */
+static bool S_blank_only(const char *s)
+{
+    for (; *s; s++) {
+        if (strchr(" \t\r\n\f", *s))
+            continue;
+        if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) {
+            s++;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+bool kh_mod_xml_has_text(const xmlNode *k)
 {
     if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE)
-        return k->content && strspn((const char *)k->content, " \t\r\n\f") <
-                                 strlen((const char *)k->content);
+        return k->content && !S_blank_only((const char *)k->content);
     if (k->type != XML_ELEMENT_NODE)
         return false;
     for (const xmlNode *n = k->children; n; n = n->next)
-        if (S_node_text(n))
+        if (kh_mod_xml_has_text(n))
             return true;
     return false;
 }
@@ -456,7 +528,7 @@ static void S_stray(kh_htab_t *h, xmlNode *k, int where)
     if (k->type == XML_ELEMENT_NODE && S_nm_any(k, (const char *const[]){
                                            "col", "colgroup", NULL}))
         return; /* widths: kehoach decides them */
-    if (!S_node_text(k))
+    if (!kh_mod_xml_has_text(k))
         return;
     int col = k->type == XML_ELEMENT_NODE ? S_node_col(h, k) : 1;
     if (k->type != XML_ELEMENT_NODE) {
@@ -523,6 +595,42 @@ static bool S_is_cell(const xmlNode *n)
     return n->type == XML_ELEMENT_NODE && (S_nm(n, "td") || S_nm(n, "th"));
 }
 
+/* True if every piece of text inside n lies inside <b>/<strong> (bold
+ * already counts once one is open). */
+static bool S_all_bold(const xmlNode *n, bool bold)
+{
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+        return bold || !kh_mod_xml_has_text(n);
+    if (n->type != XML_ELEMENT_NODE)
+        return true;
+    bold = bold || S_nm_any(n, (const char *const[]){"b", "strong", NULL});
+    for (const xmlNode *k = n->children; k; k = k->next)
+        if (!S_all_bold(k, bold))
+            return false;
+    return true;
+}
+
+/* A header row without <thead>: every cell a <th>, or (Word's "Save as
+ * HTML", which writes header cells as <td><b>STT</b></td>) at least two
+ * cells and every non-empty one wholly bold. One bold cell across the
+ * table is a group row ("I. Nhóm …"), not a header. */
+static bool S_header_row(const xmlNode *tr)
+{
+    int cells = 0, text = 0;
+    bool th = true, bold = true;
+    for (const xmlNode *k = tr->children; k; k = k->next) {
+        if (!S_is_cell(k))
+            continue;
+        cells++;
+        th = th && S_nm(k, "th");
+        if (kh_mod_xml_has_text(k)) {
+            text++;
+            bold = bold && (S_nm(k, "th") || S_all_bold(k, false));
+        }
+    }
+    return cells > 0 && (th || (cells >= 2 && text > 0 && bold));
+}
+
 void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line0,
                        int col0)
 {
@@ -531,7 +639,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
     xmlNode *caption = NULL;
     kh_hrow_t *rows = NULL;
     size_t nrows = S_collect_rows(&h, table, &rows, &caption);
-    if (caption && S_node_text(caption)) {
+    if (caption && kh_mod_xml_has_text(caption)) {
         /* the caption: a bold paragraph above the table, as browsers and
          * Word print a table's title */
         int cl = S_node_line(&h, caption), cc = S_node_col(&h, caption);
@@ -542,20 +650,14 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
         S_cell_children(&h, caption, 0);
         h.bold = 0;
     }
-    /* Header rows: the thead's, else the leading rows of th cells only. */
+    /* Header rows: the thead's, else the leading rows of th cells only, or
+     * of bold td cells (S_header_row). */
     int header = 0;
     bool has_thead = false;
     for (size_t r = 0; r < nrows; r++)
         has_thead |= rows[r].section == 0;
     for (size_t r = 0; r < nrows; r++) {
-        bool head = has_thead ? rows[r].section == 0 : true;
-        if (!has_thead) {
-            int cells = 0;
-            for (xmlNode *k = rows[r].tr->children; k && head; k = k->next)
-                if (S_is_cell(k))
-                    cells++, head = S_nm(k, "th");
-            head = head && cells > 0;
-        }
+        bool head = has_thead ? rows[r].section == 0 : S_header_row(rows[r].tr);
         if (!head)
             break;
         header++;
@@ -564,7 +666,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
         header = 0; /* a grid of th only: bold cells, no header to repeat */
     /* Pass 1: where each cell goes, and how many columns that makes. The
      * occupancy grid is rows × (KH_MAX_TABLE_COLS + 1). */
-    int W = KH_MAX_TABLE_COLS + 1, cols = 0;
+    int W = KH_MAX_TABLE_COLS + 1, cols = 0, grid = 0;
     unsigned char *occ = calloc(nrows ? nrows : 1, (size_t)W);
     if (!occ)
         abort();
@@ -594,12 +696,20 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
             for (size_t rr = r; rr <= (size_t)last; rr++)
                 for (int kk = k; kk < k + cs; kk++)
                     occ[rr * (size_t)W + (size_t)kk] = 1;
+            if (k + 1 > grid)
+                grid = k + 1;
             k += (int)cs;
             if (k > cols)
                 cols = k;
         }
     }
     free(occ);
+    /* A colspan that reaches past every cell's column ("I. Nhóm" over 5
+     * columns of a 4-column table) would add an empty column to the whole
+     * table: cut at the grid the cells make, with a warning (pass 2). */
+    bool cut_span = nrows > 1 && cols > grid && !too_wide;
+    if (cut_span)
+        cols = grid;
     if (too_wide || cols > KH_MAX_TABLE_COLS) {
         kh_diag_add(c->diags, c->src->path, tline, tcol, KH_SEV_ERROR, "table-columns",
                     "this table has more than %d columns (with its colspans), more "
@@ -646,10 +756,17 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
             kh_cell_t *out = &t->cells[r * (size_t)cols + (size_t)k];
             long cs = S_int_attr(&h, cell, "colspan", 1);
             long rs = S_int_attr(&h, cell, "rowspan", 1);
-            cs = cs < 1 ? 1 : cs > cols - k ? cols - k : cs;
-            long last = rs == 0 ? (long)end : (long)r + (rs < 1 ? 1 : rs) - 1;
             out->line = S_node_line(&h, cell);
             out->col = S_node_col(&h, cell);
+            if (cut_span && cs > cols - k) {
+                kh_diag_add(c->diags, c->src->path, out->line, out->col, KH_SEV_WARNING,
+                            "html", "colspan=\"%ld\" reaches past the table's %d "
+                            "columns: the cell is cut at the last one (an extra "
+                            "column would be empty in every other row)", cs, cols);
+                cut_span = false; /* once a table */
+            }
+            cs = cs < 1 ? 1 : cs > cols - k ? cols - k : cs;
+            long last = rs == 0 ? (long)end : (long)r + (rs < 1 ? 1 : rs) - 1;
             if (last > (long)end) {
                 if (!warned_span) {
                     if ((int)r < header)

@@ -70,6 +70,7 @@ static const kh_field_t kh_fields[] = {
     D("body", "space_stretch", F_NUM, space_stretch),
     D("body", "space_shrink", F_NUM, space_shrink),
     D("table", "size", F_PT, table_size),
+    D("table", "min_size", F_PT, table_min_size),
     D("table", "padding_pt", F_PT, table_padding),
     D("table", "rule_width_pt", F_PT, table_rule),
     D("body", "superscript_scale", F_NUM, sup_scale),
@@ -277,6 +278,20 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
             tw->header[k] = S_dup(h->kids[k]->text);
             tw->mm[k] = d;
         }
+        /* Wider than the text of any page, landscape included: the layout
+         * could only scale them all down, which is not what was asked. */
+        double sum = 0, land = (t->page_h - t->margin_top - t->margin_bottom) * 25.4 / 72;
+        for (size_t k = 0; k < tw->ncols; k++)
+            sum += tw->mm[k];
+        if (sum > land + 0.05) {
+            char a[32], b[32];
+            snprintf(a, sizeof a, "%.1f", sum);
+            snprintf(b, sizeof b, "%.1f", land);
+            S_error(c, mm, "table.widths: the widths add up to %s mm, more than the "
+                    "%s mm of text width of a landscape page (the widest kehoach "
+                    "sets): make them narrower", a, b);
+            return;
+        }
     }
 }
 
@@ -405,6 +420,10 @@ static void S_check_page(kh_xctx_t *c)
         S_at(c, AT(indent), N_("a first-line indent of %.1f mm leaves less than "
                                "half of the %.1f mm text width"),
              MM(t->indent), MM(tw));
+    if (t->table_min_size > t->table_size)
+        S_at(c, AT(table_min_size), N_("table.min_size (%.1f pt) is larger than "
+                                       "table.size (%.1f pt): a table only shrinks"),
+             t->table_min_size, t->table_size);
 }
 
 static void S_check_header(kh_xctx_t *c, kh_font_t *fonts[KH_FONT_COUNT])

@@ -49,6 +49,10 @@ typedef struct {
     size_t nbullets;
 
     double table_size, table_padding, table_rule;
+    /* pt: the smallest size a table too wide for its page is set at
+     * (layout_table.c shrinks it by 0.5 pt steps from table_size, as Word
+     * users do, before breaking words); ≤ table_size */
+    double table_min_size;
     /* table.widths: fixed column widths for the tables whose first row is
      * header (word for word), mm[k] in mm, 0 = automatic (layout_table.c,
      * colwidth.h). Optional; none by default. */

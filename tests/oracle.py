@@ -258,6 +258,7 @@ class _HtmlTables(html.parser.HTMLParser):
         self.skip = 0
         self.lists = []   # per open list: [ordered, count]
         self.links = []   # open <a>: (href, destination list, its length then)
+        self.bold = 0     # open <b>/<strong> in the current cell
 
     def _out(self):
         if self.tables:
@@ -289,6 +290,8 @@ class _HtmlTables(html.parser.HTMLParser):
                 t["rows"].append((t["section"], []))
             t["rows"][-1][1].append((tag, []))
             t["in_cell"] = True
+            t["plain"] = False  # text outside <b>/<strong> in this cell
+            self.bold = 0
         elif tag == "caption":
             t["in_caption"] = True
         if tag in self.BLOCK:
@@ -302,6 +305,8 @@ class _HtmlTables(html.parser.HTMLParser):
                 if self.lists[-1][0]:
                     marker = "%d." % self.lists[-1][1]
             self._out().append(" %s " % marker)
+        elif tag in ("b", "strong"):
+            self.bold += 1
         elif tag == "a":
             out = self._out()
             self.links.append((dict(attrs).get("href") or "", out, len(out)))
@@ -311,6 +316,8 @@ class _HtmlTables(html.parser.HTMLParser):
             self.skip -= 1
         if tag in ("ul", "ol") and self.lists:
             self.lists.pop()
+        if tag in ("b", "strong") and self.bold:
+            self.bold -= 1
         if tag == "a" and self.links:
             href, out, n = self.links.pop()
             text = "".join(out[n:]).strip()
@@ -328,6 +335,8 @@ class _HtmlTables(html.parser.HTMLParser):
             self._flush(t)
         elif tag in ("td", "th") and not t["nested"]:
             t["in_cell"] = False
+            if t["rows"] and t["rows"][-1][1] and t["plain"] and t["rows"][-1][1][-1][0] == "td":
+                t["rows"][-1][1][-1] = ("td-plain",) + t["rows"][-1][1][-1][1:]
         elif tag == "caption":
             t["in_caption"] = False
         elif tag in ("thead", "tfoot"):
@@ -336,6 +345,9 @@ class _HtmlTables(html.parser.HTMLParser):
     def handle_data(self, data):
         if not self.skip:
             self._out().append(data)
+            t = self.tables[-1] if self.tables else None
+            if t and t["in_cell"] and not t["nested"] and not self.bold and data.strip(" \t\r\n\f\xa0"):
+                t["plain"] = True
 
     def _flush(self, t):
         rows = t["rows"]
@@ -346,7 +358,11 @@ class _HtmlTables(html.parser.HTMLParser):
         else:
             header = 0
             for r in order:
-                if r[1] and all(c[0] == "th" for c in r[1]):
+                # <th> only, or (Word's "Save as HTML") two or more cells,
+                # every one with text wholly bold
+                full = [c for c in r[1] if "".join(ch for ch in c[1] if isinstance(ch, str)).strip(" \t\r\n\f\xa0")]
+                if r[1] and (all(c[0] == "th" for c in r[1]) or
+                             (len(r[1]) >= 2 and full and all(c[0] != "td-plain" for c in full))):
                     header += 1
                 else:
                     break
@@ -382,7 +398,12 @@ class _HtmlTables(html.parser.HTMLParser):
 def html_block_words(content):
     """The words an HTML block prints (tables through _HtmlTables)."""
     if "<table" not in content.lower():
-        return _words(HTML_TAG.sub(" ", HTML_COMMENT.sub(" ", content)))
+        # block tags end a word, inline ones do not ("xoá</strike>." and
+        # Word's "UBND,<o:p></o:p> Sở" read as a browser reads them)
+        def tag(m):
+            name = re.match(r"</?([A-Za-z][^\s/>]*)", m.group(0))
+            return " " if not name or name.group(1).lower() in _HtmlTables.BLOCK else ""
+        return _words(HTML_TAG.sub(tag, HTML_COMMENT.sub(" ", content)))
     p = _HtmlTables()
     p.feed(HTML_COMMENT.sub(" ", content))
     p.close()
@@ -706,6 +727,11 @@ def _match_words(expected, pages):
         missing, extra = _join_adjacent(missing, extra, got)
     if missing:
         missing, extra = _join_broken(missing, extra, got)
+    # a repeated header word broken between letters (a table too wide for
+    # its page) repeats as fragments
+    rep = collections.Counter({w: len(pages) - 1 for w in expected if isinstance(w, Word) and w.repeats})
+    if extra and +rep:
+        _, extra = _join_broken(+rep, extra, got)
     upper = {w for w in expected if isinstance(w, Word) and w.upcased}
     alts = {w: w.alts for w in expected if isinstance(w, Word) and w.alts}
     for m in list(missing):

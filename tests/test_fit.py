@@ -154,7 +154,7 @@ def test_long_word(tmp):
     word = "ABCDEFGHIJ" * 12
     src = BASE.replace("Nội dung.", "Mã " + word + " là mã hồ sơ.")
     words, sizes, err = render(tmp, "long-word", src)
-    want = ("long-word.md:21:4: warning: '%s…' is wider than its box (1027 pt > 439 pt): "
+    want = ("long-word.md:21:4: warning: '%s…' is wider than its box (1026.8 pt > 439.4 pt): "
             "broken between letters [long-word]" % word[:40])
     check(err.split("\n")[0] == want, "long-word: a warning at the word's line and column", err.split("\n")[0])
     if words is None:

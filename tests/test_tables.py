@@ -396,6 +396,274 @@ def test_template_widths(tmp):
           "template: header and mm of different lengths is a template error", err[-300:])
 
 
+LANDSCAPE_T = ('<table><thead><tr><th rowspan="3">TT</th><th rowspan="3">Đơn vị</th><th colspan="6">Chỉ tiêu</th>'
+               '<th rowspan="3">Ghi chú</th></tr><tr><th colspan="3">Năm 2024</th><th colspan="3">Năm 2025</th></tr>'
+               '<tr><th>KH</th><th>TH</th><th>%</th><th>KH</th><th>TH</th><th>%</th></tr></thead><tbody>'
+               '<tr><td>1</td><td>Trạm Y tế xã số 1</td><td>1.200</td><td>1.150</td><td>95,8%</td><td>1.300</td>'
+               '<td></td><td></td><td></td></tr><tr><td colspan="2">Cộng</td><td>46.800</td><td>44.850</td>'
+               '<td>95,8%</td><td>50.700</td><td></td><td></td><td></td></tr></tbody></table>\n')
+
+
+def test_landscape_empty_cells(tmp):
+    """A trial's landscape appendix table with empty body cells: its rows
+    were 35.9 pt tall (a column given exactly its widest word, "95,8%",
+    was overfull by a rounding error: an empty line, then the word)."""
+    p = Plan(tmp, "land-empty", "# Nội dung\n\nChi tiết tại Phụ lục kèm theo.\n\n# Phụ lục: Chỉ tiêu\n"
+             "<!-- landscape -->\n\n" + LANDSCAPE_T)
+    one = [w for w in p.find("1") if w[0] > 0]
+    cong = p.find("Cộng")
+    check(p.rc == 0 and one and cong and 15 < cong[0][2] - one[0][2] < 25,
+          "land-empty: a body row with empty cells is one line tall (~20 pt)",
+          "%s %s" % (one[:1], cong[:1]))
+    pct = [w for w in p.find("95,8%")]
+    check(len(pct) == 2 and abs(pct[0][2] - one[0][2]) < 1 if pct and one else False,
+          "land-empty: '95,8%' on its row's first line", str(pct))
+    p.inside_rules("no word outside its cell's rules")
+
+
+def test_word_html(tmp):
+    """Word's "Save as HTML": an empty <o:p></o:p> inside a sentence (in a
+    <p> and in a cell) is an unknown inline element: no line break, no
+    warning (it drops nothing); <s>/<del>/<strike> warn as ~~x~~ does."""
+    body = ("# Nội dung\n\n<p>Thực hiện Kế hoạch số 45/KH-UBND,<o:p></o:p> Sở Y tế triển khai.</p>\n\n"
+            "<table><tr><th>A</th><th>B</th></tr><tr><td><p>Một hai<o:p></o:p> ba bốn</p></td>"
+            "<td>x <s>gạch</s> y</td></tr></table>\n\n<p>Đoạn <del>bỏ</del> và <strike>xoá</strike>.</p>\n")
+    p = Plan(tmp, "word-html", body)
+    a, b = p.find("45/KH-UBND,"), p.find("Sở")
+    check(p.rc == 0 and a and b and abs(a[0][2] - b[0][2]) < 1,
+          "word-html: <o:p></o:p> inside a <p> breaks no line", "%s %s" % (a, b))
+    a, b = p.find("hai"), p.find("ba")
+    check(a and b and abs(a[0][2] - b[0][2]) < 1, "word-html: <o:p></o:p> inside a cell breaks no line", "%s %s" % (a, b))
+    L = BODY_LINE + 2
+    want = ["word-html.md:%d:%d: warning: struck-through text is printed as plain text: the strike is dropped "
+            "(delete the text, or say so in words) [strikethrough]" % (l, c)
+            for l, c in ((L + 2, 88), (L + 4, 9), (L + 4, 26))]
+    check(p.diags == want, "word-html: <s>, <del>, <strike> warn (strikethrough) at their tags, <o:p> not at all",
+          "\n".join(p.diags))
+    check(not p.problems, "word-html: oracle holds", "\n".join(p.problems))
+
+
+def test_bold_header(tmp):
+    """Word's "Save as HTML" writes the header row as bold <td> cells: they
+    are header rows (repeated on each page, centred), as <th> rows are; a
+    bold group row over every column is not."""
+    rows = "".join("<tr><td>%d</td><td>Nguyễn Văn %s có tên dài để hàng đủ cao</td><td>Khoa %d</td></tr>\n"
+                   % (i, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 26], i) for i in range(1, 71))
+    body = ("# Nội dung\n\n<table>\n<tr><td><b>STT</b></td><td><b>Họ và tên</b></td><td><b>Đơn vị</b></td></tr>\n"
+            "<tr><td colspan=\"3\"><b>I. Nhóm một</b></td></tr>\n" + rows + "</table>\n")
+    p = Plan(tmp, "bold-header", body)
+    check(p.rc == 0 and not p.problems, "bold-header: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    last = max((w[0] for w in p.find("70")), default=-1)
+    hp = sorted({w[0] for w in p.find("STT")})
+    check(last > 0 and hp == list(range(0, last + 1)), "bold-header: the bold <td> row repeats on every page",
+          "%s, table to page %d" % (hp, last + 1))
+    check(len(p.find("Nhóm")) == 1, "bold-header: the bold group row is not a header row", str(p.find("Nhóm")))
+    v = p.vlines(1)
+    h = p.find("STT", 1)
+    if h and len(v) == 4:
+        mid = (h[0][1] + h[0][3]) / 2
+        check(abs(mid - (v[0] + v[1]) / 2) < 1, "bold-header: its cells centred", "%.1f" % mid)
+    else:
+        check(False, "bold-header: header on page 2 and four rules", "%s %s" % (h, v))
+
+
+def test_amount_alignment(tmp):
+    """The same short amounts are right-aligned whatever their length (they
+    were centred under the 5-character rule in one table, right in the
+    next); only STT-like columns (sequence numbers, Roman numerals, "x")
+    are centred."""
+    body = ("# Nội dung\n\n| STT | Nội dung | Số lượng |\n| --- | --- | --- |\n"
+            "| I | Nhóm một | 1.200 |\n| 1.1 | Khám sàng lọc | 950 |\n| x | Dự phòng | 45 |\n\n"
+            "| TT | Nội dung | Số tiền |\n| --- | --- | --- |\n| 1 | Chi khác | 1.200 |\n"
+            "| 2 | Chi thường xuyên | 1.250.000 |\n")
+    p = Plan(tmp, "amount-align", body)
+    v = p.vlines(0)
+    a = p.find("1.200")
+    check(p.rc == 0 and len(a) == 2, "amount-align: renders", str(p.diags))
+    if len(a) == 2:
+        r0 = [x for x in v if x > a[0][3]][:1]
+        r1 = [x for x in v if x > a[1][3]][:1]
+        check(r0 and r1 and abs((r0[0] - a[0][3]) - (r1[0] - a[1][3])) < EPS and r0[0] - a[0][3] < 5,
+              "amount-align: '1.200' right-aligned in both tables", "%s %s %s" % (a, r0, r1))
+        n950, n45 = p.find("950"), p.find("45")
+        check(n950 and n45 and abs(n950[0][3] - a[0][3]) < EPS and abs(n45[0][3] - a[0][3]) < EPS,
+              "amount-align: a column of short amounts shares its right edge", "%s %s" % (n950, n45))
+    mids = [(w[1] + w[3]) / 2 for s in ("I", "1.1", "x") for w in p.find(s)[:1]]
+    check(len(mids) == 3 and max(mids) - min(mids) < EPS, "amount-align: STT-like column (I, 1.1, x) centred", str(mids))
+
+
+def test_small_table_checks(tmp):
+    """A colspan past the grid (a 5-column group row in a 4-column table)
+    warns and is cut, no empty fifth column; table.widths wider than a
+    landscape page is a template error, wider than the portrait text a
+    table-width warning."""
+    body = ("# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th><th>Ghi chú</th></tr>\n"
+            "<tr><td colspan=\"5\"><b>I. Nhóm một</b></td></tr>\n<tr><td>1</td><td>Việc</td><td>5</td><td></td></tr>\n</table>\n")
+    p = Plan(tmp, "colspan-past", body)
+    want = ("colspan-past.md:%d:5: warning: colspan=\"5\" reaches past the table's 4 columns: the cell is cut at "
+            "the last one (an extra column would be empty in every other row) [html]" % (BODY_LINE + 4))
+    check(p.diags == [want], "colspan-past: a colspan past the grid warns at its cell", "\n".join(p.diags))
+    check(p.rc == 0 and len(p.vlines(0)) == 5, "colspan-past: four columns, not five", str(p.vlines(0) if p.rules else ""))
+    tpl = open(os.path.join(khtest.ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    for mm, name in (("[100, 100, 100]", "wide"), ("[60, 60, 60]", "portrait-wide")):
+        t = tpl.replace("  rule_width_pt: 0.5\n", "  rule_width_pt: 0.5\n  widths:\n    - header: [STT, Nội dung, Thời gian]\n"
+                        "      mm: %s\n" % mm, 1)
+        d = khtest.data_copy(os.path.join(tmp, "data-" + name), t)
+        r = khtest.run([KEHOACH, "validate", os.path.join(d, "templates", "ke-hoach.yaml")])
+        err = r.stderr.decode()
+        if name == "wide":
+            check(r.returncode == 1 and "the widths add up to 300.0 mm, more than the" in err and "[template]" in err,
+                  "widths-sum: table.widths wider than a landscape page is a template error", err[-300:])
+            continue
+        check(r.returncode == 0, "widths-sum: 180 mm is a valid template (a landscape table may use it)", err[-300:])
+        open(os.path.join(tmp, "fixed-wide.md"), "w", encoding="utf-8").write(
+            FRONT + "# Nội dung\n\n| STT | Nội dung | Thời gian |\n| --- | --- | --- |\n| 1 | Họp | Tháng 5 |\n")
+        r = khtest.run([KEHOACH, "render", "-o", "fixed-wide.pdf", "fixed-wide.md"], cwd=tmp, env={"KEHOACH_DATA": d})
+        err = r.stderr.decode()
+        check(r.returncode == 0 and "add up to 180.0 mm, more than the" in err and "[table-width]" in err,
+              "widths-sum: portrait table with widths wider than the text warns (table-width)", err[-400:])
+
+
+def test_too_wide(tmp):
+    """A table whose columns at their narrowest exceed the text width: its
+    text shrinks by 0.5 pt steps down to table.min_size (10 pt) until they
+    fit; if they still do not, the number columns stay whole and the text
+    columns' words break; one table-width warning says what was done, no
+    long-word warning per broken word."""
+    hdr = ("| STT | Nội dung | Đơn vị | " + " | ".join("Quý %s năm 2025" % q for q in ("I", "II", "III", "IV")) +
+           " | Tổng cộng cả năm | Ghi chú |\n|" + " --- |" * 9 + "\n")
+    rows = "".join("| %d | Chi hỗ trợ hoạt động chuyên môn số %d | Trạm Y tế | 125.500.000 | 12.345.678 | 1.250.000 | "
+                   "98.765.432 | 1.234.567.890 | Nguồn ngân sách |\n" % (i, i) for i in range(1, 6))
+    p = Plan(tmp, "shrink", "# Nội dung\n\n" + hdr + rows)
+    want = ("shrink.md:%d:1: warning: the table 'STT | Nội dung | Đơn vị | …' is too wide for the 155 mm of text "
+            "width at 13 pt (table.size): it is set at 11 pt so that no word breaks; put it in a landscape appendix "
+            "('# Phụ lục …' then '<!-- landscape -->') [table-width]" % (BODY_LINE + 2))
+    check(p.diags == [want], "shrink: one table-width warning naming the size used", "\n".join(p.diags))
+    n = p.find("125.500.000")
+    check(len(n) == 5 and all(10.5 < w[4] - w[2] < 13 for w in n), "shrink: amounts whole, at 11 pt",
+          str(n[:1]))
+    check(all(p.find(w) for w in ("Nội", "dung", "Đơn", "vị", "Nguồn")), "shrink: no word broken", "")
+    p.inside_rules("no word outside its cell's rules")
+    check(not p.problems, "shrink: oracle holds", "\n".join(p.problems[:3]))
+    hdr = "| STT | Nội dung | " + " | ".join("T%02d" % q for q in range(1, 8)) + " |\n|" + " --- |" * 9 + "\n"
+    rows = "".join("| %d | Chi hỗ trợ hoạt động chuyên môn số %d | " % (i, i) + " | ".join(["125.500.000"] * 7) + " |\n"
+                   for i in range(1, 4))
+    p = Plan(tmp, "too-wide-text", "# Nội dung\n\n" + hdr + rows)
+    check(len(p.diags) == 1 and p.diags[0].startswith("too-wide-text.md:%d:1: warning: the table 'STT | Nội dung | T01 | …' "
+                                                       "needs 161 mm" % (BODY_LINE + 2))
+          and "even at 10 pt" in p.diags[0] and "numbers are kept whole" in p.diags[0]
+          and "landscape" in p.diags[0], "too-wide-text: one table-width warning (size, numbers whole, landscape), "
+          "no long-word warning per word", "\n".join(p.diags))
+    n = p.find("125.500.000")
+    check(len(n) == 21, "too-wide-text: every amount whole", str(len(n)))
+    p.inside_rules("no word outside its cell's rules")
+    check(not p.problems, "too-wide-text: oracle holds", "\n".join(p.problems[:3]))
+    tpl = open(os.path.join(khtest.ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    d = khtest.data_copy(os.path.join(tmp, "data-minsize"), tpl.replace("  min_size: 10 ", "  min_size: 14 ", 1))
+    r = khtest.run([KEHOACH, "validate", os.path.join(d, "templates", "ke-hoach.yaml")])
+    err = r.stderr.decode()
+    check(r.returncode == 1 and "table.min_size (14.0 pt) is larger than table.size (13.0 pt)" in err,
+          "too-wide: table.min_size above table.size is a template error", err[-300:])
+
+
+def test_group_row_keep(tmp):
+    """A group row ("II. Nhóm hai", one cell over every column) is never
+    left alone at a page's foot: it goes with the first lines of the row
+    after it, like a heading."""
+    moved = 0
+    for n in range(24, 40):
+        fill = "".join("<tr><td>%d</td><td>Hàng đệm số %d</td><td>%d</td></tr>\n" % (i, i, i) for i in range(n))
+        p = Plan(tmp, "group-%d" % n, "# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th></tr>\n"
+                 "<tr><td colspan=\"3\"><b>I. Nhóm một</b></td></tr>\n" + fill +
+                 "<tr><td colspan=\"3\"><b>II. Nhóm hai</b></td></tr>\n<tr><td>99</td><td>Việc đầu nhóm hai</td><td>5</td></tr>\n"
+                 "</table>\n")
+        g, nxt = p.find("II."), p.find("Việc")
+        check(p.rc == 0 and g and nxt and g[0][0] == nxt[0][0],
+              "group-%d: the group row on the page of the row after it" % n, "%s %s" % (g, nxt))
+        if g and g[0][0] > 0 and not [w for w in p.words(g[0][0]) if w[5] == "đệm"]:
+            moved += 1
+    check(moved > 0, "group: in some of these the group row starts a page (the keep was tested)", "")
+
+
+def test_tied_two_thirds(tmp):
+    """Rows tied by a rowspan that do not fit the room left split between
+    their rows when keeping them whole would leave the page less than
+    two-thirds full (as Word does); the merged cell's text stays whole in
+    the first part."""
+    words = " ".join(["nội dung chi tiết của chỉ tiêu"] * 3)
+    group = "".join("<tr>%s<td>Chỉ tiêu %d: %s</td><td>%d</td></tr>\n" % (
+        '<td rowspan="14">Nhóm chỉ tiêu chuyên môn</td>' if i == 0 else "", i, words, i) for i in range(14))
+    fill = "".join("<tr><td>%d</td><td>Hàng đệm số %d</td><td>%d</td></tr>\n" % (i, i, i) for i in range(12))
+    p = Plan(tmp, "tied-23", "# Nội dung\n\n<table>\n<tr><th>TT</th><th>Nội dung</th><th>Điểm</th></tr>\n"
+             + fill + group + "</table>\n")
+    check(p.rc == 0 and not p.problems, "tied-23: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    pages = sorted({w[0] for w in p.find("Chỉ")})
+    check(len(pages) == 2, "tied-23: the group splits between its rows over two pages", str(pages))
+    ys = [w[4] for w in p.words(0)]
+    check(ys and max(ys) > p.pages[0][1] * 2 / 3, "tied-23: page 1 at least two-thirds full",
+          "%.0f of %.0f" % (max(ys) if ys else 0, p.pages[0][1]))
+    m = [w[0] for s in ("Nhóm", "tiêu", "chuyên", "môn") for w in p.find(s) if w[0] == pages[0]]
+    check({w[0] for s in ("Nhóm", "chuyên", "môn") for w in p.find(s)} == {pages[0]},
+          "tied-23: the merged cell's text whole on the group's first page", str(m))
+    p.inside_rules("no word outside its cell's rules")
+
+
+def test_task_widths(tmp):
+    """A common 6-column task list: the time column's "Tháng 02/2025" and
+    "Quý III/2025" stay whole beside long text (a date-like phrase keeps
+    its words together, as a date does); a 14-column landscape timetable's
+    empty month columns are no wider than the filled ones."""
+    body = ("# Nội dung\n\n| STT | Nội dung | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian | Ghi chú |\n"
+            "| --- | --- | --- | --- | --- | --- |\n"
+            "| 1 | Xây dựng và ban hành Kế hoạch triển khai công tác phòng, chống dịch bệnh năm 2025 trên địa bàn tỉnh "
+            "| Văn phòng Sở | Các phòng chức năng thuộc Sở; Trung tâm Kiểm soát bệnh tật tỉnh; các bệnh viện tuyến tỉnh "
+            "| Tháng 02/2025 | Kế hoạch |\n"
+            "| 2 | Tổ chức kiểm tra, giám sát việc thực hiện các chỉ tiêu chuyên môn tại các đơn vị trực thuộc "
+            "| Phòng Nghiệp vụ Y | Trung tâm Kiểm soát bệnh tật tỉnh, Trung tâm Y tế các huyện, thành phố "
+            "| Quý III/2025 | Báo cáo kết quả |\n")
+    p = Plan(tmp, "tasks", body)
+    for a, b in (("Tháng", "02/2025"), ("Quý", "III/2025")):
+        x, y = p.find(a), p.find(b)
+        check(p.rc == 0 and x and y and abs(x[-1][2] - y[0][2]) < 1 and x[-1][3] < y[0][1],
+              "tasks: '%s %s' on one line" % (a, b), "%s %s" % (x, y))
+    p.inside_rules("no word outside its cell's rules")
+    months = " | ".join("Tháng %d" % m for m in range(1, 13))
+    body = ("# Nội dung\n\nChi tiết tại Phụ lục kèm theo.\n\n# Phụ lục: Lịch thực hiện\n<!-- landscape -->\n\n"
+            "| TT | Nội dung công việc | " + months + " |\n|" + " --- |" * 14 + "\n" +
+            "".join("| %d | Tổ chức tập huấn chuyên môn về phòng chống dịch bệnh cho cán bộ y tế cơ sở, "
+                    "kiểm tra và giám sát đợt %d | x | x | x | | | | | | | | | |\n" % (i, i) for i in range(1, 4)))
+    p = Plan(tmp, "timetable", body)
+    v = p.vlines(1) if len(p.rules) > 1 else []
+    if len(v) == 15:
+        w = [v[i + 1] - v[i] for i in range(14)]
+        check(max(w[5:11]) <= max(w[2:5]) + EPS, "timetable: empty month columns no wider than the filled ones",
+              " ".join("%.1f" % x for x in w))
+        check(w[1] == max(w), "timetable: the text column is the widest", str(w))
+    else:
+        check(False, "timetable: 14 columns on the appendix page", str(v))
+
+
+def test_nested_list(tmp):
+    """A nested list in a cell keeps its nesting: each level indented (it
+    lost it: every item at the cell's left)."""
+    p = Plan(tmp, "nested-ul", "# Nội dung\n\n<table><tr><th>TT</th><th>Nội dung</th></tr><tr><td>1</td><td>Việc chính"
+             "<ul><li>Mục một<ul><li>Ý con a</li><li>Ý con b<ol><li>sâu</li></ol></li></ul></li><li>Mục hai</li></ul>"
+             "</td></tr></table>\n")
+    check(p.rc == 0 and p.diags == [] and not p.problems, "nested-ul: renders, oracle holds", "%s %s" % (p.diags, p.problems))
+    def mark(word):  # the x of the marker on the word's line
+        w = p.find(word)
+        m = [x[1] for x in p.words() if w and x[5] in ("-", "1.") and abs(x[2] - w[0][2]) < 1 and x[1] < w[0][1]]
+        return m[-1] if m else None
+    x = [mark(t) for t in ("Mục", "Ý", "sâu")]
+    v = p.find("Việc")
+    check(None not in x and v and v[0][1] - EPS <= x[0] < x[1] - 8 and x[1] < x[2] - 8,
+          "nested-ul: each level indented further", "%s %s" % (v[:1], x))
+    a, b = [w for w in p.words() if w[5] == "-" and abs(w[2] - p.find("Mục")[0][2]) < 1], \
+        [w for w in p.words() if w[5] == "-" and abs(w[2] - p.find("hai")[0][2]) < 1]
+    check(a and b and abs(a[0][1] - b[0][1]) < EPS, "nested-ul: items of one level share their indent", "%s %s" % (a, b))
+    p.inside_rules("no word outside its cell's rules")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -407,4 +675,14 @@ with tempfile.TemporaryDirectory() as tmp:
     test_diagnostics(tmp)
     test_html_subset(tmp)
     test_template_widths(tmp)
+    test_landscape_empty_cells(tmp)
+    test_word_html(tmp)
+    test_bold_header(tmp)
+    test_amount_alignment(tmp)
+    test_small_table_checks(tmp)
+    test_too_wide(tmp)
+    test_group_row_keep(tmp)
+    test_tied_two_thirds(tmp)
+    test_task_widths(tmp)
+    test_nested_list(tmp)
 sys.exit(exit_status())
