@@ -75,12 +75,19 @@ static void S_cell_break(kh_lctx_t *c, const kh_cell_t *cell, double size,
     cl->nlines = kh_linebreak_ragged(cl->items, cl->nitems, width, cl->lines);
 }
 
+/* Frees a cell's lines; it may be called again (a group's cells are
+ * freed once placed, and every cell at the table's end). */
 static void S_cell_free(kh_cell_lines_t *cl)
 {
     free(cl->ps.items);
     free(cl->items);
     free(cl->item_piece);
     free(cl->lines);
+    cl->ps.items = NULL;
+    cl->items = NULL;
+    cl->item_piece = NULL;
+    cl->lines = NULL;
+    cl->nitems = cl->nlines = 0;
 }
 
 static bool S_date_phrase(const kh_cell_t *cell);
@@ -510,6 +517,17 @@ static int S_cmp_span(const void *a, const void *b)
     return S_cmp_double(&((const kh_span_y_t *)a)->a, &((const kh_span_y_t *)b)->a);
 }
 
+/* qsort's comparator for indices of spanning cells: by rows spanned, then
+ * by index (a stable order). The cells it compares are S_sort_pc's. */
+static const kh_pcell_t *S_sort_pc;
+
+static int S_cmp_span_rows(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int d = S_sort_pc[i].rs - S_sort_pc[j].rs;
+    return d ? d : (i > j) - (i < j);
+}
+
 /* The table's state while its boxes are made. */
 typedef struct {
     kh_lctx_t *c;
@@ -517,8 +535,11 @@ typedef struct {
     double edge[KH_MAX_TABLE_COLS + 1]; /* x of each vertical rule */
     double *row_top;                    /* rows + 1 entries */
     int *owner;                         /* per slot: index in pc of its cell */
-    kh_pcell_t *pc;
+    kh_pcell_t *pc;                     /* row by row, so by their first row */
     size_t npc;
+    size_t *row_pc; /* rows + 1 entries: the first cell of pc in row r or
+                       after; rows [r0, r1] own pc[row_pc[r0], row_pc[r1 + 1]),
+                       so a band costs its rows, not the table's (linear) */
     double lh, base, size;
     size_t header; /* 1 + the header box's index */
 } kh_tab_t;
@@ -534,10 +555,8 @@ static void S_band(kh_tab_t *T, int r0, int r1, double s0, double s1, double spa
     size_t first = kh_lay_box_begin(c);
     bool continued = false;
     /* the text of the lines whose top lies in the band */
-    for (size_t i = 0; i < T->npc; i++) {
+    for (size_t i = T->row_pc[r0]; i < T->row_pc[r1 + 1]; i++) {
         kh_pcell_t *p = &T->pc[i];
-        if (p->r < r0 || p->r > r1)
-            continue;
         if (p->top < s0 - eps && p->top + p->height > s0 + eps)
             continued = true;
         kh_cell_lines_t *cl = &p->cl;
@@ -623,17 +642,14 @@ static size_t S_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
     const kh_template_t *tp = T->c->tpl;
     double top = T->row_top[r0], bottom = T->row_top[r1 + 1], eps = 0.01;
     size_t nlines = 0, n = 0;
-    for (size_t i = 0; i < T->npc; i++)
-        if (T->pc[i].r >= r0 && T->pc[i].r <= r1)
-            nlines += T->pc[i].cl.nlines;
+    for (size_t i = T->row_pc[r0]; i < T->row_pc[r1 + 1]; i++)
+        nlines += T->pc[i].cl.nlines;
     kh_span_y_t *ys = malloc((nlines + 1) * sizeof *ys);
     if (!ys)
         abort();
     size_t m = 0;
-    for (size_t i = 0; i < T->npc; i++) {
+    for (size_t i = T->row_pc[r0]; i < T->row_pc[r1 + 1]; i++) {
         const kh_pcell_t *p = &T->pc[i];
-        if (p->r < r0 || p->r > r1)
-            continue;
         for (size_t l = 0; l < p->cl.nlines; l++) {
             double y = p->first + T->lh * (double)l;
             ys[m++] = (kh_span_y_t){y, y + T->lh};
@@ -680,9 +696,9 @@ static size_t S_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
 static size_t S_soft_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
 {
     double low = T->row_top[r0], eps = 0.01;
-    for (size_t i = 0; i < T->npc; i++) {
+    for (size_t i = T->row_pc[r0]; i < T->row_pc[r1 + 1]; i++) {
         const kh_pcell_t *p = &T->pc[i];
-        if (p->r >= r0 && p->r <= r1 && p->rs > 1) {
+        if (p->rs > 1) {
             double b = p->first + T->lh * (double)(p->cl.nlines ? p->cl.nlines : 1) +
                        T->c->tpl->table_padding;
             if (b > low)
@@ -694,6 +710,24 @@ static size_t S_soft_cuts(kh_tab_t *T, int r0, int r1, double *cuts)
         if (T->row_top[r] >= low - eps)
             cuts[n++] = T->row_top[r];
     return n;
+}
+
+/* The lines of the cells of rows [r0, r1], made again as the first pass
+ * made them (same text, size and width: the breaker is deterministic),
+ * without its warnings, which that pass gave. */
+static void S_group_break(kh_tab_t *T, int r0, int r1)
+{
+    for (size_t i = T->row_pc[r0]; i < T->row_pc[r1 + 1]; i++) {
+        kh_pcell_t *p = &T->pc[i];
+        S_cell_break(T->c, &T->t->cells[p->r * T->t->cols + p->k], T->size, p->w,
+                     false, &p->cl);
+    }
+}
+
+static void S_group_free(kh_tab_t *T, int r0, int r1)
+{
+    for (size_t i = T->row_pc[r0]; i < T->row_pc[r1 + 1]; i++)
+        S_cell_free(&T->pc[i].cl);
 }
 
 /* A table, ruled all round (see the header comment). */
@@ -760,31 +794,46 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
             p->height = h; /* its need, for now */
             if (rs == 1 && h > need[r])
                 need[r] = h;
+            /* only its height is needed now: its lines are made again
+             * when its rows are placed (S_group_break), so that a long
+             * table holds one group's lines at a time, not all */
+            S_cell_free(&p->cl);
             T.npc++;
         }
+    T.row_pc = malloc(((size_t)t->rows + 1) * sizeof *T.row_pc);
+    if (!T.row_pc)
+        abort();
+    for (size_t i = 0, r = 0; r <= (size_t)t->rows; r++) {
+        while (i < T.npc && (size_t)T.pc[i].r < r)
+            i++;
+        T.row_pc[r] = i;
+    }
     /* row heights: the one-row cells, then the spanning ones, shortest
-     * span first, each adding what it lacks to its rows equally */
+     * span first (then in table order), each adding what it lacks to its
+     * rows equally */
     for (int r = 0; r < t->rows; r++)
         if (need[r] < T.lh + 2 * pad)
             need[r] = T.lh + 2 * pad;
-    for (int span = 2; span <= t->rows; span++) {
-        bool any = false;
-        for (size_t i = 0; i < T.npc; i++) {
-            kh_pcell_t *p = &T.pc[i];
-            int rs = p->rs;
-            any |= rs >= span;
-            if (rs != span)
-                continue;
-            double have = 0;
+    size_t nspan = 0;
+    size_t *spanning = malloc((T.npc + 1) * sizeof *spanning);
+    if (!spanning)
+        abort();
+    for (size_t i = 0; i < T.npc; i++)
+        if (T.pc[i].rs > 1)
+            spanning[nspan++] = i;
+    S_sort_pc = T.pc;
+    qsort(spanning, nspan, sizeof *spanning, S_cmp_span_rows);
+    for (size_t j = 0; j < nspan; j++) {
+        kh_pcell_t *p = &T.pc[spanning[j]];
+        int rs = p->rs;
+        double have = 0;
+        for (int rr = p->r; rr < p->r + rs; rr++)
+            have += need[rr];
+        if (p->height > have)
             for (int rr = p->r; rr < p->r + rs; rr++)
-                have += need[rr];
-            if (p->height > have)
-                for (int rr = p->r; rr < p->r + rs; rr++)
-                    need[rr] += (p->height - have) / rs;
-        }
-        if (!any)
-            break;
+                need[rr] += (p->height - have) / rs;
     }
+    free(spanning);
     for (int r = 0; r < t->rows; r++)
         T.row_top[r + 1] = T.row_top[r] + need[r];
     int H = t->header_rows < t->rows ? t->header_rows : t->rows;
@@ -807,7 +856,9 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
      * break) */
     T.header = c->nboxes + 1;
     if (H > 0) {
+        S_group_break(&T, 0, H - 1);
         S_band(&T, 0, H - 1, 0, T.row_top[H], space_before, H < t->rows, true);
+        S_group_free(&T, 0, H - 1);
     } else {
         size_t first = kh_lay_box_begin(c);
         kh_lay_box_end(c, first, 0, space_before, true);
@@ -824,10 +875,10 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
                     r1 = p->r + p->rs - 1;
             }
         double top = T.row_top[r0], bottom = T.row_top[r1 + 1];
+        S_group_break(&T, r0, r1);
         size_t lines = 0;
-        for (size_t i = 0; i < T.npc; i++)
-            if (T.pc[i].r >= r0 && T.pc[i].r <= r1)
-                lines += T.pc[i].cl.nlines;
+        for (size_t i = T.row_pc[r0]; i < T.row_pc[r1 + 1]; i++)
+            lines += T.pc[i].cl.nlines;
         size_t want = lines + (size_t)(r1 - r0) + 2;
         if (want > cap_cuts) {
             cap_cuts = want;
@@ -854,6 +905,7 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
             c->boxes[c->nboxes - 1].keep_soft = soft && i < n;
             s0 = s1;
         }
+        S_group_free(&T, r0, r1); /* placed: no later band reads them */
         r0 = r1 + 1;
     }
     free(cuts);
@@ -862,4 +914,5 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
     free(T.pc);
     free(T.owner);
     free(T.row_top);
+    free(T.row_pc);
 }
