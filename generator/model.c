@@ -1863,11 +1863,15 @@ static cmark_node *S_block(kh_mctx_t *c, cmark_node *n, int depth, bool top)
     S_flush_defs(c, S_file_line(c, cmark_node_get_start_line(n)));
     switch (cmark_node_get_type(n)) {
     case CMARK_NODE_PARAGRAPH:
+        if (top)
+            kh_mod_appendix_lookalike(c, n);
         kh_mod_inlines(c, &kh_mod_open_at(c, KH_BLOCK_PARAGRAPH, n)->para.text, n, 0);
         break;
     case CMARK_NODE_HEADING:
         if (top && kh_mod_appendix(c, n, &next))
             return next;
+        if (top)
+            kh_mod_appendix_lookalike(c, n);
         if (top)
             return S_heading(c, n);
         /* inside a list item or quote: not a section of the plan, so not

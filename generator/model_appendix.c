@@ -302,6 +302,44 @@ void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n)
                 "<!-- landscape -->");
 }
 
+/* True when paragraph n is set as a caption: its only content is bold
+ * ("**PHỤ LỤC I**", as Word-to-Markdown converters write a caption), or
+ * all its letters are upper case. A sentence that starts "Phụ lục I kèm
+ * theo …" is neither. */
+static bool S_caption_like(cmark_node *n, const char *text)
+{
+    cmark_node *k = cmark_node_first_child(n);
+    if (k && !cmark_node_next(k) && cmark_node_get_type(k) == CMARK_NODE_STRONG)
+        return true;
+    char *up = kh_text_upper(text);
+    bool upper = up && !strcmp(up, text);
+    free(up);
+    return upper;
+}
+
+void kh_mod_appendix_lookalike(kh_mctx_t *c, cmark_node *n)
+{
+    cmark_node_type t = cmark_node_get_type(n);
+    if (t != CMARK_NODE_PARAGRAPH &&
+        (t != CMARK_NODE_HEADING || cmark_node_get_heading_level(n) < 2))
+        return;
+    char *text = S_heading_text(NULL, n), *title = NULL;
+    bool like = strlen(text) < 300 && S_parse(text, &title) &&
+                (t == CMARK_NODE_HEADING || S_caption_like(n, text));
+    if (like) {
+        int line, col;
+        kh_mod_node_pos(c, n, &line, &col);
+        kh_mod_diag(c, line, col, KH_SEV_WARNING, "appendix-caption",
+                    "this reads like an appendix's caption, but it prints in the "
+                    "body, before the signature: only a level-1 heading starts an "
+                    "appendix (after the signature, on a page of its own, its "
+                    "caption and page numbers made for it): write it as "
+                    "'# Phụ lục%s'", " I: …");
+    }
+    free(title);
+    free(text);
+}
+
 /* A line that is only `mark` ("---"), trailing spaces aside. */
 static bool S_line_is(const kh_source_t *f, int line, const char *mark)
 {

@@ -136,6 +136,11 @@ bool kh_mod_appendix(kh_mctx_t *c, cmark_node *n, cmark_node **next);
 /* An HTML block anywhere but right after an appendix heading: a landscape
  * comment there is a warning (it has no effect). */
 void kh_mod_landscape_misplaced(kh_mctx_t *c, cmark_node *n);
+/* A warning (appendix-caption) for a top-level paragraph set as a caption
+ * ("**PHỤ LỤC I**", "PHỤ LỤC II: …" in capitals) or a heading of level 2
+ * or more ("## Phụ lục II: …") that reads "Phụ lục" as an appendix's
+ * heading does: it prints in the body, not as an appendix. */
+void kh_mod_appendix_lookalike(kh_mctx_t *c, cmark_node *n);
 /* True if the appendix file c->src starts with an appendix heading; else
  * an error (appendix-heading) at its line 1. */
 bool kh_mod_appendix_file_start(kh_mctx_t *c);
