@@ -479,7 +479,7 @@ APPENDIX = re.compile(r"^phụ lục(?:\s*$|\s*[:.\-\u2013]\s*|"
                       r" *(?:[:.\-\u2013] *)?)", re.I)
 
 
-def body_words(front, body, tpl, numbered=True, appendices=None):
+def body_words(front, body, tpl, numbered=True, appendices=None, nums=None):
     """The body's words with Markdown syntax removed, headings numbered
     from the structure (numbered=False: hand numbers dropped, none added:
     for comparing with an original typed without the structure).
@@ -495,10 +495,15 @@ def body_words(front, body, tpl, numbered=True, appendices=None):
     # footnotes: the body's references print numbers, the notes print at
     # the page foot ("N text"), each once
     body, defs = take_notes(body)
-    nums = {}
+    # nums: label -> number; shared by the plan and its appendix files, as
+    # the program numbers notes on through the whole document
+    nums = {} if nums is None else nums
+    first = len(nums)
     body = number_refs(body, defs, nums)
     words = _md_words(body, formats, tpl, numbered, appendices=appendices)
     for label, n in sorted(nums.items(), key=lambda kv: kv[1]):
+        if n <= first:
+            continue  # a note of an earlier file
         words.append(_word(str(n)))
         words += _md_words(number_refs(defs[label], defs, nums, True), formats, tpl,
                            numbered, in_note=True)
@@ -580,17 +585,19 @@ def expected_words(text, base=None):
     (page numbers aside)."""
     front, body = split_source(text)
     tpl = template(front)
-    apps = []
-    words = header_words(front, tpl) + body_words(front, body, tpl, appendices=apps) + \
+    apps, nums, notes = [], {}, []
+    words = header_words(front, tpl) + body_words(front, body, tpl, appendices=apps, nums=nums) + \
         closing_words(front, tpl)
     for rel in front.get("appendices") or []:
         try:
             with open(os.path.join(base or ".", rel), encoding="utf-8") as f:
-                body_words(front, f.read(), tpl, appendices=apps)
+                # an appendix file is all appendices: what comes back is
+                # the notes it defines
+                notes += body_words(front, f.read(), tpl, appendices=apps, nums=nums)
         except OSError:
             pass  # the plan does not render (appendix-file)
     return words + sum((appendix_words(front, tpl, a, i, len(apps))
-                        for i, a in enumerate(apps)), [])
+                        for i, a in enumerate(apps)), []) + notes
 
 
 def appendix_words(front, tpl, app, i, n):
