@@ -45,6 +45,15 @@ static const double c_fill_break_penalty = 0.5;
 /* at a no-break space (U+00A0): a last resort, before breaking a word
  * between its letters ("B" / "ộ" in text pasted with no other spaces) */
 static const double c_nbsp_penalty = 2000;
+/* at a kept blank (a run of 2+ spaces, no-break spaces or a tab: a draft's
+ * "số      /QĐ-UBND" left for the clerk to fill in): a last resort
+ * (KH_LB_LAST_RESORT), taken only when the other lines would stretch past
+ * r ≈ 4.5; the blank then opens the next line with its width
+ * (kh_lay_items), so the room to fill in is never lost (README, blanks) */
+#define KH_BLANK_PENALTY 9600
+_Static_assert(KH_BLANK_PENALTY >= (int)KH_LB_LAST_RESORT && KH_BLANK_PENALTY < (int)KH_LB_INFINITY,
+               "a kept blank is a last-resort break, not a forbidden one");
+static const double c_blank_penalty = KH_BLANK_PENALTY;
 /* a line starting with a closing mark (", ; : . ! ? ) ] ” %") or ending
  * with an opening one ("(", "[", "“"): the last resort before text would
  * run over the box (a run of "]]]]" wider than what is left of a line) —
@@ -873,7 +882,14 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
         const kh_piece_t *p = &ps->items[i];
         if (i == from && i > 0) {
             /* a window of a long paragraph starts a line: the space or
-             * break opportunity before its first piece has vanished */
+             * break opportunity before its first piece has vanished, but
+             * a kept blank or an indent keeps its width */
+            if (p->blank) {
+                item_piece[n] = (size_t)-1;
+                items[n++] = (kh_lb_item_t){KH_LB_BOX,
+                                            kh_lay_width(c, p->font, " ", 1, size) * p->blank,
+                                            0, 0, 0};
+            }
         } else if (p->hard_break) {
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
@@ -889,15 +905,19 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             kh_piece_t before = ps->items[i - 1];
             double sw = kh_lay_width(c, before.font, " ", 1, size);
             double pen = S_space_penalty(&before, p);
-            if ((p->nbsp_before || p->blank) && pen < c_nbsp_penalty)
-                pen = c_nbsp_penalty; /* a blank to fill in stays on its line */
+            if (p->nbsp_before && pen < c_nbsp_penalty)
+                pen = c_nbsp_penalty;
+            if (p->blank && pen < c_blank_penalty)
+                pen = c_blank_penalty; /* a blank to fill in stays on its line */
             if (pen > 0) {
                 item_piece[n] = (size_t)-1;
                 items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, pen};
             }
             item_piece[n] = (size_t)-1;
-            if (p->blank) /* kept as typed: its width, never stretched */
-                items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw * p->blank, 0, 0, 0};
+            if (p->blank) /* kept as typed: its width, never stretched; a
+                             box, not glue, so a line broken before it
+                             starts with it instead of dropping it */
+                items[n++] = (kh_lb_item_t){KH_LB_BOX, sw * p->blank, 0, 0, 0};
             else
                 items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw, sw * t->space_stretch,
                                             sw * t->space_shrink, 0};
@@ -935,8 +955,9 @@ void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
         }
         if (it->kind != KH_LB_BOX)
             continue;
-        if (item_piece[k] == (size_t)-1) { /* the indent */
+        if (item_piece[k] == (size_t)-1) { /* the indent, or a kept blank */
             x += it->width;
+            pending_space = k > from; /* a blank between words is a space */
             continue;
         }
         /* a word's run: its first piece and the pieces joined to it */
@@ -1035,8 +1056,13 @@ static void S_lines(kh_lctx_t *c, const kh_text_t *text, bool heading, double si
             from = to + 1;
             while (from < n && items[from].kind != KH_LB_BOX)
                 from++; /* glue and penalties vanish at a line start */
-            if (from < n && item_piece[from] != (size_t)-1)
-                next = item_piece[from];
+            /* the next window starts at the line's first word (an indent
+             * or a blank before it is made again from its piece) */
+            for (size_t k = from; k < n && items[k].kind == KH_LB_BOX; k++)
+                if (item_piece[k] != (size_t)-1) {
+                    next = item_piece[k];
+                    break;
+                }
         }
         if (!take) /* nothing could be set: never loop */
             break;
