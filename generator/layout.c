@@ -329,10 +329,12 @@ static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
 }
 
 /* End of the words from i that must stay on one line: as in paragraphs
- * (S_space_penalty), no line ends in a dash or an opening mark, and none
+ * (S_space_penalty), no line ends in a dash or an opening mark, none
  * starts with a lone dash or a closing mark ("TỔ CHỨC - HÀNH CHÍNH" breaks
- * before "TỔ" or after "HÀNH", never at the dash), unless even the group
- * is wider than the line (S_fit_prefix). */
+ * before "TỔ" or after "HÀNH", never at the dash), and no line breaks at a
+ * kept blank (2+ spaces: "số      /KH-STC ngày      tháng", room for the
+ * clerk to fill in), unless even the group is wider than the line
+ * (S_fit_prefix; S_wrap then keeps the blank's width). */
 static size_t S_group_end(const char *s, size_t n, size_t i)
 {
     for (;;) {
@@ -344,6 +346,10 @@ static size_t S_group_end(const char *s, size_t n, size_t i)
             next++;
         if (next >= n)
             return we;
+        if (next - we >= 2) { /* a kept blank joins its neighbours */
+            i = next;
+            continue;
+        }
         size_t ne = next;
         while (ne < n && s[ne] != ' ')
             ne++;
@@ -441,22 +447,31 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
     double space = kh_lay_width(c, font, " ", 1, size);
     out->n = 0;
     while (i < n) {
+        size_t run = i;
         while (i < n && s[i] == ' ')
             i++;
         if (i >= n)
             break;
-        size_t start = i, end = i;
-        double w = 0;
+        /* a kept blank a line had to break at (inside a group wider than
+         * the line) opens the next line with its width: the clerk's room
+         * to fill in is never lost */
+        size_t lead = run > 0 && i - run >= 2 ? i - run : 0;
+        if ((double)lead * space > width / 2)
+            lead = 0; /* a blank wider than half the line: the words first */
+        size_t start = i - lead, first = i, end = i;
+        double w = (double)lead * space;
         while (i < n) {
             size_t we = S_group_end(s, n, i);
             double ww = kh_lay_width(c, font, s + i, we - i, size);
             /* every space typed counts: a draft's blanks ("ngày        tháng")
              * print as typed, so they take their width on the line */
-            double gap = end > start ? (double)(i - end) * space : 0;
+            double gap = end > first ? (double)(i - end) * space : 0;
             double add = gap + ww;
             if (w + add > width + 0.001) {
-                if (end == start) { /* alone and still too wide */
-                    end = i = S_fit_prefix(c, font, size, s, i, we, width, warn, &w);
+                if (end == first) { /* alone and still too wide */
+                    double lw = w, pw;
+                    end = i = S_fit_prefix(c, font, size, s, i, we, width - lw, warn, &pw);
+                    w = lw + pw;
                     split = true;
                 } else if (ww > width) {
                     /* a URL wider than any line: its head fills this one */
