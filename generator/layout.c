@@ -1126,6 +1126,7 @@ static void S_notes(kh_lctx_t *c, const kh_plan_t *p)
     c->note_at[p->nnotes] = c->nboxes;
     c->note_max = 0; /* a note's own number is no reference */
     c->foot = c->boxes, c->nfoot = c->nboxes;
+    c->foot_left = c->left;
     c->boxes = NULL, c->nboxes = c->capboxes = 0;
     c->foot_pre = malloc((c->nfoot + 1) * sizeof *c->foot_pre);
     if (!c->foot_pre)
@@ -1397,8 +1398,19 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
 
 /* Puts a box's ops on the page with its top at top; returns its bottom.
  * An op outside the printable area is an error at the box's source. */
+static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
+                             double top, double dx);
+
 static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
                           double top)
+{
+    return S_place_box_at(c, pg, b, top, 0);
+}
+
+/* … moved right by dx pt (a note line set at the plan's left edge, placed
+ * on a landscape page whose left edge differs). */
+static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
+                             double top, double dx)
 {
     double h = c->page_h;
     /* one error a box (a header row repeats) and a source position (a
@@ -1406,6 +1418,9 @@ static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
     bool reported = b->off_page || (b->line == c->off_line && b->col == c->off_col);
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
+        op.x += dx;
+        if (op.kind == KH_OP_RULE)
+            op.x2 += dx;
         op.y = h - (top + op.y);
         if (op.kind == KH_OP_RULE)
             op.y2 = h - (top + op.y2);
@@ -1479,8 +1494,11 @@ static void S_foot_place(kh_lctx_t *c, kh_page_t *pg, size_t first, size_t end,
                     .x2 = c->left + t->footnote_rule_len, .y2 = ry,
                     .thickness = t->rule_width};
     S_put(pg, &rule);
+    /* the notes were set at the plan's left edge and width; a landscape
+     * section's page has its own left edge, where the rule is too (its
+     * wider text area holds the plan's lines) */
     for (size_t i = from; i < to; i++)
-        y = S_place_box(c, pg, &c->foot[i], y);
+        y = S_place_box_at(c, pg, &c->foot[i], y, c->left - c->foot_left);
     c->foot_next = to;
 }
 
