@@ -781,7 +781,11 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
             bool head = r < t->header_rows, merged = (rs > 1 || cs > 1) && S_short(cell);
             p->align = cell->align != KH_ALIGN_NONE ? cell->align
                        : head                     ? KH_ALIGN_CENTER
-                       : cs == t->cols && t->cols > 1 ? KH_ALIGN_LEFT
+                       /* a group row: one cell over every column, or
+                        * over all but the first, which holds its code
+                        * ("B" | "Vốn sự nghiệp"): left, as offices set it */
+                       : t->cols > 1 && (cs == t->cols || (k == 1 && cs == t->cols - 1 && t->cols > 2))
+                           ? KH_ALIGN_LEFT
                        : merged                   ? KH_ALIGN_CENTER
                        : t->align[k] != KH_ALIGN_NONE ? t->align[k]
                                                       : col_align[k];

@@ -1522,16 +1522,33 @@ static void S_html_error(void *ctx, xmlErrorPtr e)
     }
 }
 
-/* A copy of HTML source (malloc'ed; the caller frees it) with the colon
- * of each prefixed tag name ("<o:p>", "</st1:place>", Word's "Save as
- * HTML") turned into a hyphen. libxml2's HTML parser drops the prefix
- * ("o:p" became "p": a paragraph, a line break inside a sentence); with a
- * hyphen the element keeps a name of its own that no HTML element has,
- * so it is read as unknown and inline, as browsers read it. Same length:
- * columns in diagnostics stay true. */
+/* A copy of HTML source (malloc'ed; the caller frees it) made ready for
+ * libxml2 the way browsers read Word's "Save as HTML":
+ * - the colon of each prefixed tag name ("<o:p>", "</st1:place>") turned
+ *   into a hyphen. libxml2's HTML parser drops the prefix ("o:p" became
+ *   "p": a paragraph, a line break inside a sentence); with a hyphen the
+ *   element keeps a name of its own that no HTML element has, so it is
+ *   read as unknown and inline, as browsers read it;
+ * - Word's conditional markers "<![if !supportLists]>" and "<![endif]>"
+ *   (around its hand-made list bullets) blanked: browsers show what they
+ *   enclose and not the markers; libxml2 would print them as text.
+ * Same length, line breaks kept: columns in diagnostics stay true. */
 static char *S_unprefix(const char *lit)
 {
     char *s = S_dup(lit);
+    for (char *p = s; (p = strstr(p, "<![")) != NULL;) {
+        if (strncasecmp(p + 3, "if", 2) && strncasecmp(p + 3, "endif", 5)) {
+            p += 3;
+            continue;
+        }
+        char *e = strstr(p, "]>");
+        if (!e)
+            break;
+        for (char *q = p; q < e + 2; q++)
+            if (*q != '\n')
+                *q = ' ';
+        p = e + 2;
+    }
     for (char *p = s; (p = strchr(p, '<'));) {
         p++;
         if (*p == '/')

@@ -445,6 +445,9 @@ static void S_references(const kh_plan_t *p, bool *seen)
             s++;
         if (!strncmp(s, "kèm theo", strlen("kèm theo")))
             all = true;
+        if (!strncmp(s, "số ", strlen("số "))) /* "Phụ lục số 01", as headings */
+            for (s += strlen("số "); *s == ' ';)
+                s++;
         size_t len;
         int v = S_number_value(s, &len);
         for (size_t i = 0; i < n; i++)

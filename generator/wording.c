@@ -46,9 +46,9 @@ char *kh_attached_line(const char *doc, const char *number, const char *doc_code
                        const char *issuer_name, const char *blank)
 {
     char *symbol = kh_number_symbol(number, doc_code, issuer_code, blank);
-    /* an electronic or draft document leaves the day and month blank too */
-    char *date = number ? kh_date_words(year, month, day, blank)
-                        : kh_date_words(year, 0, 0, blank);
+    /* the date as the header's place-date line gives it: a draft leaves
+     * blank what it leaves blank there (a 0 day or month), never more */
+    char *date = kh_date_words(year, month, day, blank);
     kh_buf_t b = {0};
     kh_buf_printf(&b, "(Kèm theo %s số %s %s của %s)", doc, symbol, date, issuer_name);
     free(symbol);

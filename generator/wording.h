@@ -29,11 +29,12 @@ char *kh_issuer_running_name(const char *name);
 /* "(Kèm theo Kế hoạch số 870/KH-SYT ngày 27 tháng 5 năm 2025 của Sở Y
  * tế)": the line under an appendix's title (spec appendix-esign.md §1,
  * Phụ lục III Mẫu 2.1). doc: the document's name in normal case ("Kế
- * hoạch", template appendix.attached_doc); number: NULL for a draft or an
- * electronic document, whose number, day and month stay blank (Mẫu 2.2,
- * note 3): blank stands in for each; day and month 0 are blank as well. The
- * date words follow the header's place-date line (kh_date_words). Returns a
- * malloc'd string. */
+ * hoạch", template appendix.attached_doc); number: NULL for a draft, whose
+ * number stays blank (blank stands in for it); day and month 0 are blank
+ * too (Mẫu 2.2, note 3: a draft or an electronic document leaves them to
+ * the document system), as in the header's place-date line: the caption
+ * never says more or less about the date than the header does. The date
+ * words follow that line (kh_date_words). Returns a malloc'd string. */
 char *kh_attached_line(const char *doc, const char *number, const char *doc_code,
                        const char *issuer_code, int year, int month, int day,
                        const char *issuer_name, const char *blank);

@@ -37,6 +37,7 @@ CLI: python3 tests/oracle.py PLAN.md PLAN.pdf  (prints the problems, exit 1
 if any, 2 on a usage error).
 """
 import collections
+import html
 import html.parser
 import os
 import re
@@ -395,15 +396,21 @@ class _HtmlTables(html.parser.HTMLParser):
         return out + _words("".join(run))
 
 
+# Word's conditional markers around its hand-made list bullets: browsers
+# show what they enclose, not the markers
+WORD_CONDITIONAL = re.compile(r"<!\[(?:if|endif)\b[^\]]*\]>", re.I)
+
+
 def html_block_words(content):
     """The words an HTML block prints (tables through _HtmlTables)."""
+    content = WORD_CONDITIONAL.sub(" ", content)
     if "<table" not in content.lower():
         # block tags end a word, inline ones do not ("xoá</strike>." and
         # Word's "UBND,<o:p></o:p> Sở" read as a browser reads them)
         def tag(m):
             name = re.match(r"</?([A-Za-z][^\s/>]*)", m.group(0))
             return " " if not name or name.group(1).lower() in _HtmlTables.BLOCK else ""
-        return _words(HTML_TAG.sub(tag, HTML_COMMENT.sub(" ", content)))
+        return _words(html.unescape(HTML_TAG.sub(tag, HTML_COMMENT.sub(" ", content))))
     p = _HtmlTables()
     p.feed(HTML_COMMENT.sub(" ", content))
     p.close()
@@ -599,8 +606,9 @@ def appendix_words(front, tpl, app, i, n):
     parts = [int(x) for x in str(front["date"]).split("-")]
     sym = "%s/%s-%s" % (("%02d" % int(number)) if number else "", tpl["doc_code"],
                         front["issuer"]["code"])
-    day = "%02d" % parts[2] if number and len(parts) > 2 else ""
-    month = (("%02d" if parts[1] <= 2 else "%d") % parts[1]) if number and len(parts) > 1 else ""
+    # the date as the header's place-date line gives it (a draft's blanks)
+    day = "%02d" % parts[2] if len(parts) > 2 else ""
+    month = (("%02d" if parts[1] <= 2 else "%d") % parts[1]) if len(parts) > 1 else ""
     words += _words("(Kèm theo %s số %s ngày %s tháng %s năm %d của" % (
         a["attached_doc"], sym, day, month, parts[0]))
     name = front["issuer"].get("full_name")

@@ -664,6 +664,25 @@ def test_nested_list(tmp):
     p.inside_rules("no word outside its cell's rules")
 
 
+def test_group_code(tmp):
+    """A group row whose first cell holds its code ("A" | "Vốn đầu tư
+    phát triển", colspan over the rest) is left-aligned like one over every
+    column, whatever its length (a trial: A left, B centred)."""
+    body = ("# Nội dung\n\n<table><thead><tr><th>STT</th><th>Nội dung</th><th>Tổng cộng</th>"
+            "<th>Trung ương</th><th>Tỉnh</th><th>Khác</th></tr></thead><tbody>\n"
+            "<tr><td><b>A</b></td><td colspan=\"5\"><b>Vốn đầu tư phát triển</b></td></tr>\n"
+            "<tr><td>1</td><td>Giao thông nông thôn</td><td>512.300</td><td>380.000</td><td>82.300</td><td>50.000</td></tr>\n"
+            "<tr><td><b>B</b></td><td colspan=\"5\"><b>Vốn sự nghiệp</b></td></tr>\n"
+            "<tr><td>1</td><td>Phát triển sản xuất</td><td>432.378</td><td>182.000</td><td>150.378</td><td>100.000</td></tr>\n"
+            "</tbody></table>\n")
+    p = Plan(tmp, "group-code", body)
+    check(p.rc == 0 and not p.problems, "group-code: renders, oracle holds", "%s %s" % (p.diags, p.problems[:3]))
+    von = sorted(w[1] for w in p.find("Vốn"))
+    giao = p.find("Giao")
+    check(len(von) == 2 and giao and abs(von[0] - von[1]) < EPS and abs(von[0] - giao[0][1]) < 1,
+          "group-code: both group labels left-aligned, at the text column's left", "%s %s" % (von, giao))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_office_table(tmp)
     test_alignment(tmp)
@@ -685,4 +704,5 @@ with tempfile.TemporaryDirectory() as tmp:
     test_tied_two_thirds(tmp)
     test_task_widths(tmp)
     test_nested_list(tmp)
+    test_group_code(tmp)
 sys.exit(exit_status())

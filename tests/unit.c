@@ -360,9 +360,13 @@ static void test_running_name(void)
     check_str("attached line: leading zeros", line,
               "(Kèm theo Kế hoạch số 05/KH-SYT ngày 05 tháng 02 năm 2025 của Sở Y tế)");
     free(line);
-    line = kh_attached_line("Kế hoạch", NULL, "KH", "SYT", 2025, 5, 27, "Sở Y tế", "   ");
+    line = kh_attached_line("Kế hoạch", NULL, "KH", "SYT", 2025, 0, 0, "Sở Y tế", "   ");
     check_str("attached line: a draft leaves number, day and month blank", line,
               "(Kèm theo Kế hoạch số    /KH-SYT ngày     tháng     năm 2025 của Sở Y tế)");
+    free(line);
+    line = kh_attached_line("Kế hoạch", NULL, "KH", "SYT", 2025, 6, 10, "Sở Y tế", "   ");
+    check_str("attached line: a draft dated as its header is (number blank, date given)", line,
+              "(Kèm theo Kế hoạch số    /KH-SYT ngày 10 tháng 6 năm 2025 của Sở Y tế)");
     free(line);
 }
 
