@@ -59,6 +59,10 @@ static const double c_blank_penalty = KH_BLANK_PENALTY;
  * run over the box (a run of "]]]]" wider than what is left of a line) —
  * nothing may be drawn over other text, so no break is ever forbidden */
 static const double c_mark_break_penalty = 9000;
+/* inside a written-out date ("ngày 14 tháng 3 năm 2025"): read as one
+ * unit, so mildly avoided (below KH_LB_RESCUE: weighed against spacing in
+ * every pass) */
+static const double c_date_break_penalty = 50;
 
 /* Pages a document may take. Real plans have a handful; the bound keeps a
  * pathological input (a 16 MiB file of one-word paragraphs) from building
@@ -328,6 +332,22 @@ static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
                 key, k < len ? "…" : "", width, box < 0 ? 0 : box);
 }
 
+/* True if a line should not break between the words a and b of a date
+ * ("ngày 14", "14 tháng", "tháng 3", "3 năm", "năm 2025"). */
+static bool S_date_words(const char *a, size_t alen, const char *b, size_t blen)
+{
+#define KH_IS(w, n, lit) ((n) == sizeof lit - 1 && memcmp((w), lit, sizeof lit - 1) == 0)
+    bool a_num = alen > 0 && alen <= 4, b_num = blen > 0 && blen <= 4;
+    for (size_t k = 0; k < alen && a_num; k++)
+        a_num = a[k] >= '0' && a[k] <= '9';
+    for (size_t k = 0; k < blen && b_num; k++)
+        b_num = b[k] >= '0' && b[k] <= '9';
+    bool a_unit = KH_IS(a, alen, "ngày") || KH_IS(a, alen, "tháng") || KH_IS(a, alen, "năm");
+    bool b_unit = KH_IS(b, blen, "tháng") || KH_IS(b, blen, "năm");
+#undef KH_IS
+    return (a_unit && b_num) || (a_num && b_unit);
+}
+
 /* End of the words from i that must stay on one line: as in paragraphs
  * (S_space_penalty), no line ends in a dash or an opening mark, none
  * starts with a lone dash or a closing mark ("TỔ CHỨC - HÀNH CHÍNH" breaks
@@ -353,8 +373,10 @@ static size_t S_group_end(const char *s, size_t n, size_t i)
         size_t ne = next;
         while (ne < n && s[ne] != ' ')
             ne++;
+        /* … and a date stays whole ("ngày 14 tháng 3 năm 2025") */
         if (!S_dash(s + i, we - i, false) && !S_dash(s + next, ne - next, true) &&
-            !S_opening_mark(s + i, we - i) && !S_closing_mark(s + next, ne - next))
+            !S_opening_mark(s + i, we - i) && !S_closing_mark(s + next, ne - next) &&
+            !S_date_words(s + i, we - i, s + next, ne - next))
             return we;
         i = next;
     }
@@ -866,7 +888,8 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
  *   High but finite: taken only when nothing else fits.
  * - A closing mark typed after a space (", ; : . ! ? ) ” %") does not
  *   start a line, an opening "(" or "“" does not end one, unless nothing
- *   else keeps the text inside its box. */
+ *   else keeps the text inside its box.
+ * - A date ("ngày 14 tháng 3 năm 2025") is mildly kept whole. */
 static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
 {
     if (S_closing_mark(after->text, after->len) ||
@@ -876,6 +899,8 @@ static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
         return c_dash_end_penalty;
     if (S_dash(after->text, after->len, true))
         return c_dash_start_penalty;
+    if (S_date_words(before->text, before->len, after->text, after->len))
+        return c_date_break_penalty;
     return 0;
 }
 
