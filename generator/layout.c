@@ -62,7 +62,7 @@ static const double c_mark_break_penalty = 9000;
 /* inside a written-out date ("ngày 14 tháng 3 năm 2025"): read as one
  * unit, so mildly avoided (below KH_LB_RESCUE: weighed against spacing in
  * every pass) */
-static const double c_date_break_penalty = 50;
+static const double c_date_break_penalty = 150;
 
 /* Pages a document may take. Real plans have a handful; the bound keeps a
  * pathological input (a 16 MiB file of one-word paragraphs) from building
