@@ -410,6 +410,24 @@ def test_landscape_notes(tmp):
     check("Notex." in words, "landscape notes: pdftotext reads the note on the page", str(words))
 
 
+def test_caption_date(tmp):
+    """A filled-in Kèm theo line keeps its date whole: "(Kèm theo Kế hoạch
+    số 125/KH-SYT ngày 14" / "tháng 3 năm 2025 của Sở Y tế tỉnh Kon Tum)"
+    split the date; now the line breaks before "ngày"."""
+    front = FRONT.replace("number: 5\n", "number: 125\n").replace(
+        "date: 2025-02-05", "date: 2025-03-14").replace(
+        "  code: SYT\n", "  code: SYT\n  full_name: Sở Y tế tỉnh Kon Tum\n")
+    path = os.path.join(tmp, "caption-date.md")
+    open(path, "w", encoding="utf-8").write(
+        front + "# Mục đích\nNội dung chi tiết tại Phụ lục I.\n\n"
+        "# Phụ lục I: Danh mục\n\nNội dung.\n")
+    d = khtest.run([KEHOACH, "render", "--dump-layout", "caption-date.md"], cwd=tmp)
+    lines = [l.split(" ", 5)[5] for l in d.stdout.decode("utf-8").split("\n")
+             if l.startswith("text I ") and "Kèm" in l or l.startswith("text I ") and "của Sở" in l]
+    check(len(lines) == 2 and any("ngày 14 tháng 3 năm 2025" in l for l in lines),
+          "caption date: the Kèm theo line wraps without splitting its date", str(lines))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_foot(tmp)
     test_note_in_note(tmp)
@@ -422,5 +440,6 @@ with tempfile.TemporaryDirectory() as tmp:
     test_fill_in(tmp)
     test_blank_at_break(tmp)
     test_caption_blanks(tmp)
+    test_caption_date(tmp)
     test_landscape_notes(tmp)
 sys.exit(exit_status())
