@@ -45,11 +45,24 @@ static const double c_fill_break_penalty = 0.5;
 /* at a no-break space (U+00A0): a last resort, before breaking a word
  * between its letters ("B" / "ộ" in text pasted with no other spaces) */
 static const double c_nbsp_penalty = 2000;
+/* at a kept blank (a run of 2+ spaces, no-break spaces or a tab: a draft's
+ * "số      /QĐ-UBND" left for the clerk to fill in): a last resort
+ * (KH_LB_LAST_RESORT), taken only when the other lines would stretch past
+ * r ≈ 4.5; the blank then opens the next line with its width
+ * (kh_lay_items), so the room to fill in is never lost (README, blanks) */
+#define KH_BLANK_PENALTY 9600
+_Static_assert(KH_BLANK_PENALTY >= (int)KH_LB_LAST_RESORT && KH_BLANK_PENALTY < (int)KH_LB_INFINITY,
+               "a kept blank is a last-resort break, not a forbidden one");
+static const double c_blank_penalty = KH_BLANK_PENALTY;
 /* a line starting with a closing mark (", ; : . ! ? ) ] ” %") or ending
  * with an opening one ("(", "[", "“"): the last resort before text would
  * run over the box (a run of "]]]]" wider than what is left of a line) —
  * nothing may be drawn over other text, so no break is ever forbidden */
 static const double c_mark_break_penalty = 9000;
+/* inside a written-out date ("ngày 14 tháng 3 năm 2025"): read as one
+ * unit, so mildly avoided (below KH_LB_RESCUE: weighed against spacing in
+ * every pass) */
+static const double c_date_break_penalty = 150;
 
 /* Pages a document may take. Real plans have a handful; the bound keeps a
  * pathological input (a 16 MiB file of one-word paragraphs) from building
@@ -319,11 +332,29 @@ static void S_long_word(kh_lctx_t *c, const char *w, size_t len, double width,
                 key, k < len ? "…" : "", width, box < 0 ? 0 : box);
 }
 
+/* True if a line should not break between the words a and b of a date
+ * ("ngày 14", "14 tháng", "tháng 3", "3 năm", "năm 2025"). */
+static bool S_date_words(const char *a, size_t alen, const char *b, size_t blen)
+{
+#define KH_IS(w, n, lit) ((n) == sizeof lit - 1 && memcmp((w), lit, sizeof lit - 1) == 0)
+    bool a_num = alen > 0 && alen <= 4, b_num = blen > 0 && blen <= 4;
+    for (size_t k = 0; k < alen && a_num; k++)
+        a_num = a[k] >= '0' && a[k] <= '9';
+    for (size_t k = 0; k < blen && b_num; k++)
+        b_num = b[k] >= '0' && b[k] <= '9';
+    bool a_unit = KH_IS(a, alen, "ngày") || KH_IS(a, alen, "tháng") || KH_IS(a, alen, "năm");
+    bool b_unit = KH_IS(b, blen, "tháng") || KH_IS(b, blen, "năm");
+#undef KH_IS
+    return (a_unit && b_num) || (a_num && b_unit);
+}
+
 /* End of the words from i that must stay on one line: as in paragraphs
- * (S_space_penalty), no line ends in a dash or an opening mark, and none
+ * (S_space_penalty), no line ends in a dash or an opening mark, none
  * starts with a lone dash or a closing mark ("TỔ CHỨC - HÀNH CHÍNH" breaks
- * before "TỔ" or after "HÀNH", never at the dash), unless even the group
- * is wider than the line (S_fit_prefix). */
+ * before "TỔ" or after "HÀNH", never at the dash), and no line breaks at a
+ * kept blank (2+ spaces: "số      /KH-STC ngày      tháng", room for the
+ * clerk to fill in), unless even the group is wider than the line
+ * (S_fit_prefix; S_wrap then keeps the blank's width). */
 static size_t S_group_end(const char *s, size_t n, size_t i)
 {
     for (;;) {
@@ -335,11 +366,17 @@ static size_t S_group_end(const char *s, size_t n, size_t i)
             next++;
         if (next >= n)
             return we;
+        if (next - we >= 2) { /* a kept blank joins its neighbours */
+            i = next;
+            continue;
+        }
         size_t ne = next;
         while (ne < n && s[ne] != ' ')
             ne++;
+        /* … and a date stays whole ("ngày 14 tháng 3 năm 2025") */
         if (!S_dash(s + i, we - i, false) && !S_dash(s + next, ne - next, true) &&
-            !S_opening_mark(s + i, we - i) && !S_closing_mark(s + next, ne - next))
+            !S_opening_mark(s + i, we - i) && !S_closing_mark(s + next, ne - next) &&
+            !S_date_words(s + i, we - i, s + next, ne - next))
             return we;
         i = next;
     }
@@ -432,22 +469,31 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
     double space = kh_lay_width(c, font, " ", 1, size);
     out->n = 0;
     while (i < n) {
+        size_t run = i;
         while (i < n && s[i] == ' ')
             i++;
         if (i >= n)
             break;
-        size_t start = i, end = i;
-        double w = 0;
+        /* a kept blank a line had to break at (inside a group wider than
+         * the line) opens the next line with its width: the clerk's room
+         * to fill in is never lost */
+        size_t lead = run > 0 && i - run >= 2 ? i - run : 0;
+        if ((double)lead * space > width / 2)
+            lead = 0; /* a blank wider than half the line: the words first */
+        size_t start = i - lead, first = i, end = i;
+        double w = (double)lead * space;
         while (i < n) {
             size_t we = S_group_end(s, n, i);
             double ww = kh_lay_width(c, font, s + i, we - i, size);
             /* every space typed counts: a draft's blanks ("ngày        tháng")
              * print as typed, so they take their width on the line */
-            double gap = end > start ? (double)(i - end) * space : 0;
+            double gap = end > first ? (double)(i - end) * space : 0;
             double add = gap + ww;
             if (w + add > width + 0.001) {
-                if (end == start) { /* alone and still too wide */
-                    end = i = S_fit_prefix(c, font, size, s, i, we, width, warn, &w);
+                if (end == first) { /* alone and still too wide */
+                    double lw = w, pw;
+                    end = i = S_fit_prefix(c, font, size, s, i, we, width - lw, warn, &pw);
+                    w = lw + pw;
                     split = true;
                 } else if (ww > width) {
                     /* a URL wider than any line: its head fills this one */
@@ -842,7 +888,8 @@ void kh_lay_pieces(kh_lctx_t *c, const kh_text_t *b, double size,
  *   High but finite: taken only when nothing else fits.
  * - A closing mark typed after a space (", ; : . ! ? ) ” %") does not
  *   start a line, an opening "(" or "“" does not end one, unless nothing
- *   else keeps the text inside its box. */
+ *   else keeps the text inside its box.
+ * - A date ("ngày 14 tháng 3 năm 2025") is mildly kept whole. */
 static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
 {
     if (S_closing_mark(after->text, after->len) ||
@@ -852,6 +899,8 @@ static double S_space_penalty(const kh_piece_t *before, const kh_piece_t *after)
         return c_dash_end_penalty;
     if (S_dash(after->text, after->len, true))
         return c_dash_start_penalty;
+    if (S_date_words(before->text, before->len, after->text, after->len))
+        return c_date_break_penalty;
     return 0;
 }
 
@@ -873,7 +922,14 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
         const kh_piece_t *p = &ps->items[i];
         if (i == from && i > 0) {
             /* a window of a long paragraph starts a line: the space or
-             * break opportunity before its first piece has vanished */
+             * break opportunity before its first piece has vanished, but
+             * a kept blank or an indent keeps its width */
+            if (p->blank) {
+                item_piece[n] = (size_t)-1;
+                items[n++] = (kh_lb_item_t){KH_LB_BOX,
+                                            kh_lay_width(c, p->font, " ", 1, size) * p->blank,
+                                            0, 0, 0};
+            }
         } else if (p->hard_break) {
             item_piece[n] = (size_t)-1;
             items[n++] = (kh_lb_item_t){KH_LB_GLUE, 0, KH_LB_INFINITY, 0, 0};
@@ -889,15 +945,19 @@ size_t kh_lay_items(kh_lctx_t *c, const kh_pieces_t *ps, size_t from,
             kh_piece_t before = ps->items[i - 1];
             double sw = kh_lay_width(c, before.font, " ", 1, size);
             double pen = S_space_penalty(&before, p);
-            if ((p->nbsp_before || p->blank) && pen < c_nbsp_penalty)
-                pen = c_nbsp_penalty; /* a blank to fill in stays on its line */
+            if (p->nbsp_before && pen < c_nbsp_penalty)
+                pen = c_nbsp_penalty;
+            if (p->blank && pen < c_blank_penalty)
+                pen = c_blank_penalty; /* a blank to fill in stays on its line */
             if (pen > 0) {
                 item_piece[n] = (size_t)-1;
                 items[n++] = (kh_lb_item_t){KH_LB_PENALTY, 0, 0, 0, pen};
             }
             item_piece[n] = (size_t)-1;
-            if (p->blank) /* kept as typed: its width, never stretched */
-                items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw * p->blank, 0, 0, 0};
+            if (p->blank) /* kept as typed: its width, never stretched; a
+                             box, not glue, so a line broken before it
+                             starts with it instead of dropping it */
+                items[n++] = (kh_lb_item_t){KH_LB_BOX, sw * p->blank, 0, 0, 0};
             else
                 items[n++] = (kh_lb_item_t){KH_LB_GLUE, sw, sw * t->space_stretch,
                                             sw * t->space_shrink, 0};
@@ -935,8 +995,9 @@ void kh_lay_place_line(kh_lctx_t *c, const kh_pieces_t *ps,
         }
         if (it->kind != KH_LB_BOX)
             continue;
-        if (item_piece[k] == (size_t)-1) { /* the indent */
+        if (item_piece[k] == (size_t)-1) { /* the indent, or a kept blank */
             x += it->width;
+            pending_space = k > from; /* a blank between words is a space */
             continue;
         }
         /* a word's run: its first piece and the pieces joined to it */
@@ -1035,8 +1096,13 @@ static void S_lines(kh_lctx_t *c, const kh_text_t *text, bool heading, double si
             from = to + 1;
             while (from < n && items[from].kind != KH_LB_BOX)
                 from++; /* glue and penalties vanish at a line start */
-            if (from < n && item_piece[from] != (size_t)-1)
-                next = item_piece[from];
+            /* the next window starts at the line's first word (an indent
+             * or a blank before it is made again from its piece) */
+            for (size_t k = from; k < n && items[k].kind == KH_LB_BOX; k++)
+                if (item_piece[k] != (size_t)-1) {
+                    next = item_piece[k];
+                    break;
+                }
         }
         if (!take) /* nothing could be set: never loop */
             break;
@@ -1085,6 +1151,7 @@ static void S_notes(kh_lctx_t *c, const kh_plan_t *p)
     c->note_at[p->nnotes] = c->nboxes;
     c->note_max = 0; /* a note's own number is no reference */
     c->foot = c->boxes, c->nfoot = c->nboxes;
+    c->foot_left = c->left;
     c->boxes = NULL, c->nboxes = c->capboxes = 0;
     c->foot_pre = malloc((c->nfoot + 1) * sizeof *c->foot_pre);
     if (!c->foot_pre)
@@ -1356,8 +1423,19 @@ static void S_page_number(kh_lctx_t *c, kh_page_t *pg, size_t number)
 
 /* Puts a box's ops on the page with its top at top; returns its bottom.
  * An op outside the printable area is an error at the box's source. */
+static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
+                             double top, double dx);
+
 static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
                           double top)
+{
+    return S_place_box_at(c, pg, b, top, 0);
+}
+
+/* … moved right by dx pt (a note line set at the plan's left edge, placed
+ * on a landscape page whose left edge differs). */
+static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
+                             double top, double dx)
 {
     double h = c->page_h;
     /* one error a box (a header row repeats) and a source position (a
@@ -1365,6 +1443,9 @@ static double S_place_box(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
     bool reported = b->off_page || (b->line == c->off_line && b->col == c->off_col);
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
+        op.x += dx;
+        if (op.kind == KH_OP_RULE)
+            op.x2 += dx;
         op.y = h - (top + op.y);
         if (op.kind == KH_OP_RULE)
             op.y2 = h - (top + op.y2);
@@ -1438,8 +1519,11 @@ static void S_foot_place(kh_lctx_t *c, kh_page_t *pg, size_t first, size_t end,
                     .x2 = c->left + t->footnote_rule_len, .y2 = ry,
                     .thickness = t->rule_width};
     S_put(pg, &rule);
+    /* the notes were set at the plan's left edge and width; a landscape
+     * section's page has its own left edge, where the rule is too (its
+     * wider text area holds the plan's lines) */
     for (size_t i = from; i < to; i++)
-        y = S_place_box(c, pg, &c->foot[i], y);
+        y = S_place_box_at(c, pg, &c->foot[i], y, c->left - c->foot_left);
     c->foot_next = to;
 }
 

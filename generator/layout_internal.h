@@ -97,6 +97,9 @@ typedef struct {
     size_t nfoot;
     size_t *note_at;    /* nnotes + 1 entries */
     double *foot_pre;   /* nfoot + 1 entries */
+    double foot_left;   /* pt: the left edge the note lines were set at
+                           (the plan's); a landscape section's notes are
+                           moved to its own left edge when placed */
     size_t nnotes;
     size_t foot_next, foot_due;
     int note_max;       /* the highest note number placed in the open box */

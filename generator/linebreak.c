@@ -42,7 +42,9 @@ typedef struct {
     const kh_lb_item_t *items;
     size_t n;
     double line_width;
-    bool ragged, rescue; /* see kh_linebreak_ragged; rescue breaks allowed */
+    bool ragged; /* see kh_linebreak_ragged */
+    int rescue; /* breaks allowed: 0 plain, 1 also rescue breaks, 2 also
+                   last-resort ones (KH_LB_RESCUE, KH_LB_LAST_RESORT) */
     double w, y, z; /* running sums up to the current item */
     kh_lb_node_t *active;
     kh_lb_node_t *free;   /* released nodes, linked by next_active */
@@ -206,10 +208,12 @@ static void S_try_break(kh_lb_t *s, size_t b, double tolerance, bool emergency)
     }
 }
 
-static bool S_is_break(const kh_lb_item_t *items, size_t i, bool rescue)
+static bool S_is_break(const kh_lb_item_t *items, size_t i, int rescue)
 {
     if (items[i].kind == KH_LB_PENALTY)
-        return items[i].penalty < (rescue ? KH_LB_INFINITY : KH_LB_RESCUE);
+        return items[i].penalty < (rescue == 2   ? KH_LB_INFINITY
+                                   : rescue == 1 ? KH_LB_LAST_RESORT
+                                                 : KH_LB_RESCUE);
     return items[i].kind == KH_LB_GLUE && i > 0 && items[i - 1].kind == KH_LB_BOX;
 }
 
@@ -251,11 +255,12 @@ static size_t S_linebreak(const kh_lb_item_t *items, size_t n, double line_width
     if (n == 0)
         return 0;
     kh_lb_t s = {.items = items, .n = n, .line_width = line_width, .ragged = ragged};
-    /* tolerance, rescue breaks allowed: the last pass is the emergency */
+    /* tolerance, breaks allowed (S_is_break): the last pass is the
+     * emergency */
     static const struct {
         double tolerance;
-        bool rescue;
-    } passes[] = {{1.0, false}, {2.0, false}, {2.0, true}, {KH_LB_INFINITY, true}};
+        int rescue;
+    } passes[] = {{1.0, 0}, {2.0, 0}, {2.0, 1}, {KH_LB_INFINITY, 2}};
     kh_lb_node_t *best = NULL;
     for (size_t pass = 0; pass < 4 && !best; pass++) {
         s.rescue = passes[pass].rescue;

@@ -28,11 +28,20 @@ typedef struct {
  * It is only considered when no layout exists without rescue breaks. */
 #define KH_LB_RESCUE 500.0
 
+/* A penalty at least this large (and below KH_LB_INFINITY) is a last
+ * resort: only the emergency pass considers it, where it competes with
+ * lines stretched past the tolerance (a line stretched to r ≈ 4.5 costs
+ * as much). A kept blank ("số      /QĐ-UBND", a space left to fill in)
+ * is one: a very loose line is better than a blank split from its
+ * words. */
+#define KH_LB_LAST_RESORT 9500.0
+
 /* Breaks items (ending in a forced break) into lines of width line_width.
  * Returns the number of lines written to lines (caller allocates n entries:
  * there are never more lines than items). Tries tolerances 1, 2 without
- * rescue breaks, 2 with them, then an emergency pass that accepts overfull
- * lines so a result always exists. */
+ * rescue breaks, 2 with them (not the last-resort ones), then an emergency
+ * pass that also takes last-resort breaks and accepts overfull lines so a
+ * result always exists. */
 size_t kh_linebreak(const kh_lb_item_t *items, size_t n, double line_width,
                     kh_lb_line_t *lines);
 

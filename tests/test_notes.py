@@ -300,6 +300,134 @@ def test_note_in_note(tmp):
           "note-in-note: that note prints once, no diagnostic", p.stderr)
 
 
+def test_blank_at_break(tmp):
+    """A kept blank where a line would end is no break point while another
+    exists: the brief's example (12 spaces after "số") put "số" at the end
+    of the first line and "/QĐ-UBND" at the start of the next, the blank
+    gone. Now "số" goes down with its blank, 12 space widths before
+    "/QĐ-UBND" on one line. And when only the blank can break the line (a
+    55-digit number fills it), the blank opens the next line: "/QĐ-UBND"
+    starts 12 space widths right of the left margin."""
+    body = ("# Nội dung\n\nCăn cứ Quyết định thành lập Đoàn kiểm tra liên ngành của tỉnh số"
+            "            /QĐ-UBND ngày          /        /2025 của Ủy ban nhân dân tỉnh về việc "
+            "tổ chức kiểm tra công tác quản lý tài chính.\n\n"
+            + "1234567890" * 5 + "12345 Số            /KH-UBND ngày.\n")
+    p = Plan(tmp, "blank-break", body)
+    if p.rc:
+        check(False, "blank at break: renders", p.stderr)
+        return
+    space = 3.5
+    so, qd = p.word("số"), p.word("/QĐ-UBND")
+    check(so and qd and abs(so[2] - qd[2]) < 1 and abs((qd[1] - so[3]) - 12 * space) < 0.01,
+          "blank at break: 'số', its 12-space blank and '/QĐ-UBND' on one line", str((so, qd)))
+    big, so2, kh = p.word("1234567890" * 5 + "12345"), p.word("Số"), p.word("/KH-UBND")
+    check(big and so2 and kh and abs(big[2] - so2[2]) < 1 and kh[2] > so2[2] + 10,
+          "blank at break: forced, the line breaks at the blank after 'Số'", str((big, so2, kh)))
+    check(kh and abs(kh[1] - (LEFT + 12 * space)) < 0.01,
+          "blank at break: forced, the blank keeps its 12 spaces at the next line's start",
+          str((kh, LEFT + 12 * space)))
+
+
+def appendix_plan(tmp, name, extra_front, body):
+    """A draft plan (no number, date: 2025: the Kèm theo line has blanks
+    for the number, day and month) with an appendix."""
+    front = FRONT.replace("number: 5\n", "").replace("date: 2025-02-05", "date: 2025").replace(
+        "  code: SYT\n", "  code: SYT\n  full_name: " + extra_front + "\n")
+    path = os.path.join(tmp, name + ".md")
+    open(path, "w", encoding="utf-8").write(front + body)
+    r = khtest.run([KEHOACH, "render", "-o", name + ".pdf", name + ".md"], cwd=tmp)
+    d = khtest.run([KEHOACH, "render", "--dump-layout", name + ".md"], cwd=tmp)
+    pages = oracle.read_pdf(os.path.join(tmp, name + ".pdf")) if r.returncode == 0 else []
+    return r, d.stdout.decode("utf-8"), pages
+
+
+def test_caption_blanks(tmp):
+    """The appendix's "(Kèm theo Kế hoạch số      /KH-SYT ngày      tháng
+    …)" line wraps, but never at a blank: "ngày" ended the first line and
+    "tháng" opened the second, the blank between them gone. Every blank
+    stays inside a line, between its words. A group of words joined by
+    blanks wider than the line is broken at a space, and a blank the
+    break falls on opens the next line (as typed spaces in its text op)."""
+    body = ("# Mục đích\nNội dung chi tiết tại Phụ lục I.\n\n"
+            "# Phụ lục I: Danh mục các nhiệm vụ trọng tâm\n\nNội dung phụ lục.\n")
+    r, dump, pages = appendix_plan(tmp, "caption-blanks", "Sở Y tế tỉnh Kon Tum", body)
+    if r.returncode:
+        check(False, "caption blanks: renders", r.stderr.decode())
+        return
+    lines = [l.split(" ", 5)[5] for l in dump.split("\n")
+             if l.startswith("text I ")]
+    joined = [l for l in lines if "Kèm" in l or "tháng" in l or "ngày" in l]
+    check(len(joined) >= 2, "caption blanks: the Kèm theo line wraps (two lines)", str(lines))
+    ok = all(re.search(r"\S {2,}\S", l) or "  " not in l for l in lines)
+    ends = [l for l in lines if l.rstrip().endswith(("số", "ngày", "tháng"))
+            or l.lstrip().startswith(("/KH", "tháng", "năm"))]
+    check(ok and not ends and any("ngày" in l and "tháng" in l for l in lines),
+          "caption blanks: no line ends or starts at a blank", str(lines))
+    body2 = body.replace("Sở Y tế tỉnh Kon Tum", "")
+    r, dump, pages = appendix_plan(
+        tmp, "caption-group", "Ủy  ban  nhân  dân  tỉnh  Kon  Tum  và  Sở  Y  tế  tỉnh  Kon  Tum"
+        "  cùng  các  sở  ngành", body2)
+    if r.returncode:
+        check(False, "caption blanks: a group wider than the line renders", r.stderr.decode())
+        return
+    lines = [l.split(" ", 5)[5] for l in dump.split("\n") if l.startswith("text I ")]
+    check(len(lines) >= 2 and any(l.startswith("  ") and l[2] != " " for l in lines[1:]),
+          "caption blanks: a blank the break falls on opens the next line", str(lines))
+
+
+def test_landscape_notes(tmp):
+    """A footnote referenced on a landscape appendix page: its rule and its
+    text both start at that page's left edge (the note text was at the
+    portrait 35 mm while the rule was at the landscape edge)."""
+    body = ("# Mục đích\nNội dung chi tiết tại Phụ lục I.\n\n"
+            "# Phụ lục I: Danh mục\n<!-- landscape -->\n\n"
+            "Nội dung phụ lục có ghi chú[^a]." + " Các đơn vị thực hiện đúng tiến độ." * 12
+            + "\n\n[^a]: Ghi chú ở trang ngang Notex.\n")
+    r, dump, pages = appendix_plan(tmp, "landscape-notes", "Sở Y tế tỉnh Kon Tum", body)
+    if r.returncode:
+        check(False, "landscape notes: renders", r.stderr.decode())
+        return
+    page, rules, texts = 0, [], []
+    for l in dump.split("\n"):
+        if l.startswith("page "):
+            page = int(l.split()[1])
+        elif page == 2 and l.startswith("rule "):
+            rules.append([float(v) for v in l.split()[1:5]])
+        elif page == 2 and l.startswith("text "):
+            o = l.split(" ", 5)
+            texts.append((float(o[2]), float(o[3]), o[5]))
+    ghi = [t for t in texts if t[2] == "Ghi" and t[0] == NOTE_SIZE]
+    note_rule = [q for q in rules if abs((q[2] - q[0]) - RULE_LEN) < 0.1]
+    body_left = min(t[1] for t in texts if t[0] == BODY_SIZE)  # a wrapped line's start
+    check(ghi and note_rule and abs(note_rule[0][0] - body_left) < 0.01,
+          "landscape notes: the rule starts at the landscape page's left edge",
+          str((note_rule, body_left)))
+    num = [t for t in texts if t[0] < NOTE_SIZE and t[2] == "1" and ghi and abs(t[1] - ghi[0][1]) < 8]
+    check(num and abs(num[0][1] - body_left) < 0.01 and ghi[0][1] < body_left + 20,
+          "landscape notes: the note's number and text start there too",
+          str((num, ghi, body_left)))
+    words = [w[4] for _, _, ls in pages[1:2] for line in ls for w in line]
+    check("Notex." in words, "landscape notes: pdftotext reads the note on the page", str(words))
+
+
+def test_caption_date(tmp):
+    """A filled-in Kèm theo line keeps its date whole: "(Kèm theo Kế hoạch
+    số 125/KH-SYT ngày 14" / "tháng 3 năm 2025 của Sở Y tế tỉnh Kon Tum)"
+    split the date; now the line breaks before "ngày"."""
+    front = FRONT.replace("number: 5\n", "number: 125\n").replace(
+        "date: 2025-02-05", "date: 2025-03-14").replace(
+        "  code: SYT\n", "  code: SYT\n  full_name: Sở Y tế tỉnh Kon Tum\n")
+    path = os.path.join(tmp, "caption-date.md")
+    open(path, "w", encoding="utf-8").write(
+        front + "# Mục đích\nNội dung chi tiết tại Phụ lục I.\n\n"
+        "# Phụ lục I: Danh mục\n\nNội dung.\n")
+    d = khtest.run([KEHOACH, "render", "--dump-layout", "caption-date.md"], cwd=tmp)
+    lines = [l.split(" ", 5)[5] for l in d.stdout.decode("utf-8").split("\n")
+             if l.startswith("text I ") and "Kèm" in l or l.startswith("text I ") and "của Sở" in l]
+    check(len(lines) == 2 and any("ngày 14 tháng 3 năm 2025" in l for l in lines),
+          "caption date: the Kèm theo line wraps without splitting its date", str(lines))
+
+
 with tempfile.TemporaryDirectory() as tmp:
     test_foot(tmp)
     test_note_in_note(tmp)
@@ -310,4 +438,8 @@ with tempfile.TemporaryDirectory() as tmp:
     test_blanks(tmp)
     test_tab_blanks(tmp)
     test_fill_in(tmp)
+    test_blank_at_break(tmp)
+    test_caption_blanks(tmp)
+    test_caption_date(tmp)
+    test_landscape_notes(tmp)
 sys.exit(exit_status())
