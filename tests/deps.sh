@@ -1,10 +1,16 @@
 #!/bin/sh
-# Installs the Debian packages kehoach needs to build and test, when missing.
+# Installs the Debian packages kehoach needs to run, build and test, when missing.
 # As root: apt-get install. Otherwise: says which packages to install.
-PKGS="gcc make pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libhpdf-dev libpcre2-dev
-      libdeflate-dev libxml2-dev poppler-utils python3 python3-yaml python3-markdown-it valgrind
-      hyperfine time gettext clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free
-      libc-l10n"
+# Three lists: what the program needs to run (kehoach's libraries; libxml2
+# is opened at run time when a plan holds HTML), what building it needs,
+# and what the tests, benchmarks and fuzzing need.
+RUNTIME="libyaml-0-2 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6
+      libhpdf-2.3.0 libpcre2-8-0 libdeflate0 libxml2 libc-l10n"
+BUILD="gcc make pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+      libhpdf-dev libpcre2-dev libdeflate-dev libxml2-dev gettext"
+TEST="poppler-utils python3 python3-yaml python3-markdown-it valgrind hyperfine time
+      clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free"
+PKGS="$RUNTIME $BUILD $TEST"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
