@@ -598,17 +598,12 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     c->line = c->col = 1;
 
     double ly = 0;
-    if (p->parent) {
-        char *up = kh_text_upper(p->parent);
+    if (p->header_parent)
         ly += S_centered_block(c, KH_FONT_REGULAR, t->parent_size, lcx,
-                               t->hdr_left_w, ly, up, true);
-        free(up);
-    }
-    char *issuer = kh_text_upper(p->issuer);
+                               t->hdr_left_w, ly, p->header_parent, true);
     double widest;
     ly += S_centered_lines(c, KH_FONT_BOLD, t->issuer_size, lcx, t->hdr_left_w,
-                           ly, issuer, true, &widest);
-    free(issuer);
+                           ly, p->header_issuer, true, &widest);
     double lrule = S_rule_under(c, lcx, widest * t->issuer_rule_ratio,
                                 ly - kh_lay_line_h(c, t->issuer_size) +
                                     kh_lay_baseline(c, t->issuer_size) + t->rule_gap);
@@ -629,19 +624,18 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     double big = t->number_size > t->place_date_size ? t->number_size
                                                      : t->place_date_size;
     double base = row + kh_lay_baseline(c, big);
-    char *num = kh_number_line(p->number, t->doc_code, p->issuer_code,
-                               t->draft_blank);
     double bottom = row + kh_lay_line_h(c, big), top, w;
     top = base - kh_lay_baseline(c, t->number_size);
     top += S_centered_lines(c, KH_FONT_REGULAR, t->number_size, lcx,
-                            t->hdr_left_w, top, num, false, &w);
+                            t->hdr_left_w, top, p->number_line, false, &w);
     bottom = top > bottom ? top : bottom;
-    free(num);
     /* a place-date wider than its column breaks after the place's comma
      * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"); a place
      * wider than the column on its own wraps into balanced lines (no lone
      * "Tum," under "Thị trấn Plei Kần, huyện Ngọc Hồi, tỉnh Kon") */
-    char *date = kh_date_line(p->place, p->year, p->month, p->day, t->draft_blank);
+    char *date = strdup(p->place_date_line);
+    if (!date)
+        abort();
     char *comma = strstr(date, ", ");
     for (char *q = comma; q; q = strstr(q + 1, ", "))
         comma = q;
@@ -1193,24 +1187,9 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
     double w = c->left + c->text_w - x0, cx = x0 + w / 2;
     double size = t->signer_size;
     double y = base - kh_lay_baseline(c, size);
-    /* "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"; an acting head signs "Q. GIÁM ĐỐC" */
-    char *title = kh_text_upper(p->signer_title);
-    if (p->authority && p->on_behalf_of) {
-        char *line, *up = kh_text_upper(p->on_behalf_of);
-        if (asprintf(&line, "%s. %s", p->authority, up) < 0)
-            abort();
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, line, true);
-        free(line);
-        free(up);
-    } else if (p->authority) {
-        char *line;
-        if (asprintf(&line, "%s. %s", p->authority, title) < 0)
-            abort();
-        free(title);
-        title = line;
-    }
-    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, title, true);
-    free(title);
+    /* "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC" (the model's lines) */
+    for (size_t i = 0; i < p->nsigner_lines; i++)
+        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_lines[i], true);
     y += t->signature_room;
     y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_name, true);
     return y;
@@ -1246,16 +1225,9 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
     if (c->nboxes == box0) /* an empty label: the signature's own box */
         kh_lay_box_end(c, first, 0, t->closing_space_before, false);
     c->line = rline, c->col = rcol;
-    for (size_t i = 0; i <= p->nrecipients; i++) {
-        char *item;
-        int n = i < p->nrecipients
-                    ? asprintf(&item, "- %s;", p->recipients[i])
-                    : asprintf(&item, "- %s%s.", t->archive_prefix, p->archive);
-        if (n < 0)
-            abort();
-        S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, item, (size_t)-1, 0, 0);
-        free(item);
-    }
+    for (size_t i = 0; i < p->nrecipient_lines; i++)
+        S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, p->recipient_lines[i],
+                     (size_t)-1, 0, 0);
     /* keep the boxes the signature spans together, and no last line alone */
     double cum = 0;
     size_t last = c->nboxes - 1;

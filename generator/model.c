@@ -105,26 +105,6 @@ void kh_number_format(const char *format, const int counters[KH_MAX_LEVELS],
     kh_buf_free(&b);
 }
 
-char *kh_date_line(const char *place, int year, int month, int day,
-                   const char *blank)
-{
-    char *words = kh_date_words(year, month, day, blank), *line;
-    if (asprintf(&line, "%s, %s", place, words) < 0)
-        abort();
-    free(words);
-    return line;
-}
-
-char *kh_number_line(const char *number, const char *doc_code,
-                     const char *issuer_code, const char *blank)
-{
-    char *sym = kh_number_symbol(number, doc_code, issuer_code, blank), *line;
-    if (asprintf(&line, "Số: %s", sym) < 0)
-        abort();
-    free(sym);
-    return line;
-}
-
 size_t kh_heading_number_prefix(const char *s)
 {
     size_t i = 0;
@@ -2036,6 +2016,8 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     }
     c.src = src;
     kh_mod_appendices_finish(&c);
+    if (c.ok)
+        kh_mod_frame(plan, tpl); /* the header's and closing's words */
     if (!c.ok) {
         kh_plan_free(plan);
         return NULL;
@@ -2083,5 +2065,6 @@ void kh_plan_free(kh_plan_t *p)
     free(p->blocks);
     kh_mod_appendices_free(p);
     kh_mod_notes_free(p);
+    kh_mod_frame_free(p);
     free(p);
 }

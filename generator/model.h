@@ -1,7 +1,9 @@
 /* Stage 3, model: the plan as a plain document tree (header facts, body
  * blocks of styled text, closing), with source positions, built from the
  * loaded front matter and the Markdown body. Numbering, case and date
- * wording are decided here; layout only places what the model says. */
+ * wording are decided here, and the header's and closing's lines word for
+ * word (model_frame.c, with the template's spellings); layout only places
+ * what the model says. */
 #ifndef KH_MODEL_H
 #define KH_MODEL_H
 
@@ -160,6 +162,20 @@ typedef struct {
      * order of first reference, each a list of blocks */
     kh_note_t *notes;    /* footnotes, by number (notes[0] is note 1) */
     size_t nnotes;
+    /* The frame's printed lines, every word decided (model_frame.c); the
+     * layout places them as given. A '\n' in one is the clerk's own line
+     * break (a YAML block scalar), kept. */
+    char *header_parent;   /* "UBND TỈNH KON TUM" (upper case), or NULL */
+    char *header_issuer;   /* "SỞ Y TẾ" (upper case) */
+    char *number_line;     /* "Số: 870/KH-SYT" */
+    char *place_date_line; /* "Kon Tum, ngày 27 tháng 5 năm 2025" */
+    char **signer_lines;   /* upper case, top down: "KT. GIÁM ĐỐC", "PHÓ GIÁM
+                              ĐỐC"; then the signature room and signer_name,
+                              which prints as typed */
+    size_t nsigner_lines;  /* 1 or 2 */
+    char **recipient_lines; /* "- Bộ Y tế (báo cáo);" …, the last "- Lưu: VT,
+                               TCHC." */
+    size_t nrecipient_lines; /* nrecipients + 1 */
 } kh_plan_t;
 
 /* True if heading (a cmark-gfm heading node of a file's top level) starts
@@ -186,12 +202,15 @@ void kh_plan_free(kh_plan_t *plan);
 void kh_number_format(const char *format, const int counters[KH_MAX_LEVELS],
                       char *out, size_t out_size);
 
-/* "Kon Tum, ngày 05 tháng 02 năm 2025"; blanks for a 0 day or month. */
+/* "Kon Tum, ngày 05 tháng 02 năm 2025"; blanks for a 0 day or month
+ * (model_frame.c). Returns a malloc'd string. */
 char *kh_date_line(const char *place, int year, int month, int day,
                    const char *blank);
 
-/* "Số: 05/KH-SYT", or "Số: <blank>/KH-SYT" for a draft. */
-char *kh_number_line(const char *number, const char *doc_code,
+/* label then the number's symbol: "Số: 05/KH-SYT", or "Số: <blank>/KH-SYT"
+ * for a draft (label: template header.number_label; model_frame.c).
+ * Returns a malloc'd string. */
+char *kh_number_line(const char *label, const char *number, const char *doc_code,
                      const char *issuer_code, const char *blank);
 
 /* The number format for a heading level: the plan's override, else the

@@ -38,7 +38,7 @@ typedef struct {
     char *national_title, *motto;
     double national_size, motto_size, place_date_size;
     double issuer_rule_ratio, rule_width, rule_gap, number_gap;
-    char *draft_blank;
+    char *draft_blank, *number_label;
 
     double title_space_before, doc_name_size, title_size, title_rule_ratio,
         title_rule_gap, title_space_after;
@@ -86,6 +86,9 @@ typedef struct {
 
     double closing_space_before, closing_left_w;
     char *closing_label, *archive_prefix;
+    /* the closing's spellings (model_frame.c): "- " item ";", the last
+     * item "." ; "KT" ". " "GIÁM ĐỐC" */
+    char *item_prefix, *item_end, *last_item_end, *authority_separator;
     double label_size, item_size, signer_size, signature_room;
 
     double page_number_size, page_number_baseline;

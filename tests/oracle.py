@@ -140,7 +140,8 @@ def header_words(front, tpl):
     num = front.get("number")
     if num is not None and re.fullmatch(r"\d", num):
         num = "0" + num
-    words += _words("Số: %s/%s-%s" % (num or "", tpl["doc_code"], iss["code"]))
+    words += _words("%s%s/%s-%s" % (tpl["header"]["number_label"], num or "", tpl["doc_code"],
+                                     iss["code"]))
     words += _words(tpl["header"]["national_title"]) + _words(tpl["header"]["motto"])
     parts = str(front["date"]).split("-")
     day = "%02d" % int(parts[2]) if len(parts) > 2 else ""
@@ -156,11 +157,11 @@ def closing_words(front, tpl):
     c = tpl["closing"]
     words = _words(c["label"])
     for r in front["recipients"]:
-        words += _words("- %s;" % r)
-    words += _words("- %s%s." % (c["archive_prefix"], front["archive"]))
+        words += _words(c["item_prefix"] + r + c["item_end"])
+    words += _words(c["item_prefix"] + c["archive_prefix"] + front["archive"] + c["last_item_end"])
     s = front["signer"]
     if s.get("authority"):
-        words += _words(s["authority"] + ".") + _words(_lines(s["on_behalf_of"]), True)
+        words += _words(s["authority"] + c["authority_separator"]) + _words(_lines(s["on_behalf_of"]), True)
     words += _words(_lines(s["title"]), True) + _words(_lines(s["name"]))
     return words
 

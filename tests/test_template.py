@@ -170,6 +170,35 @@ def test_front_values(tmp):
           "front: the comment after 'archive' is not printed (as the warning says)")
 
 
+def test_spellings(tmp):
+    """The header's and closing's spellings are the template's (model_frame.c):
+    another template's number label, item marks and authority separator
+    print, and the defaults' do not."""
+    text = (TEMPLATE.replace('number_label: "Số: "', 'number_label: "Số hiệu: "')
+            .replace('item_prefix: "- "', 'item_prefix: "+ "')
+            .replace('item_end: ";"', 'item_end: ","')
+            .replace('last_item_end: "."', 'last_item_end: "!"')
+            .replace('authority_separator: ". "', 'authority_separator: "/ "'))
+    check(text.count("Số hiệu: ") + text.count('"+ "') + text.count('","') + text.count('"!"')
+          + text.count('"/ "') == 5, "spellings: the template edits apply")
+    d, _ = data_dir(tmp, "spellings", text)
+    plan = open(PLAN, encoding="utf-8").read().replace("signer:\n", "signer:\n  authority: KT\n")
+    p = os.path.join(tmp, "spellings.md")
+    open(p, "w", encoding="utf-8").write(plan)
+    pdf = os.path.join(tmp, "spellings.pdf")
+    r = khtest.run([KEHOACH, "render", "-o", pdf, p], env={"KEHOACH_DATA": d})
+    check(r.returncode == 0 and os.path.exists(pdf), "spellings: renders", r.stderr.decode()[:300])
+    if r.returncode != 0:
+        return
+    out = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True).stdout.decode()
+    lines = [l.strip() for l in out.split("\n")]
+    for want in ("Số hiệu: 05/KH-SYT", "+ Bộ Y tế (báo cáo),", "+ Các phòng thuộc Sở,",
+                 "+ Lưu: VT, TCHC!", "KT/ GIÁM ĐỐC"):
+        check(any(want in l for l in lines), "spellings: prints %r" % want, "\n".join(lines[:12] + lines[-12:]))
+    check("Số: " not in out and "- Bộ Y tế" not in out and "KT. " not in out,
+          "spellings: the default spellings are gone")
+
+
 def test_readme_example(tmp):
     """The README's plan-source example explains fields with comments: they
     must cut no value (no yaml-comment), and the example must validate."""
@@ -211,6 +240,7 @@ def main():
         test_cases(tmp)
         test_once_per_session(tmp)
         test_front_values(tmp)
+        test_spellings(tmp)
         test_readme_example(tmp)
         test_new_and_many_keys(tmp)
     return exit_status()

@@ -122,10 +122,10 @@ static void test_dates(void)
     s = kh_date_line("Kon Tum", 2024, 0, 0, "__");
     check_str("date: draft day and month blank", s, "Kon Tum, ngày __ tháng __ năm 2024");
     free(s);
-    s = kh_number_line("5", "KH", "SYT", "  ");
+    s = kh_number_line("Số: ", "5", "KH", "SYT", "  ");
     check_str("number line: below 10 gets a zero", s, "Số: 05/KH-SYT");
     free(s);
-    s = kh_number_line(NULL, "KH", "TTYT", "  ");
+    s = kh_number_line("Số: ", NULL, "KH", "TTYT", "  ");
     check_str("number line: draft", s, "Số:   /KH-TTYT");
     free(s);
 }
