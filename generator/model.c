@@ -1085,7 +1085,7 @@ static bool S_format_shape(const char *fmt, char *style, const char **tail)
     const char *last = NULL;
     for (const char *p = strchr(fmt, '{'); p; p = strchr(p + 1, '{'))
         last = p;
-    if (!last || !last[1] || !last[2] || !last[3] || last[4] != '}')
+    if (!last || !last[1] || last[2] != ':' || !last[3] || last[4] != '}')
         return false;
     *style = last[3];
     *tail = last + 5;
