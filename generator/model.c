@@ -314,6 +314,7 @@ static void S_read_front(kh_mctx_t *c)
 {
     const kh_node_t *fm = c->src->front;
     kh_plan_t *p = c->plan;
+    p->run_in_colon = c->tpl->run_in_colon;
     if (!fm || fm->kind != KH_NODE_MAP) {
         S_err(c, fm, "front-matter", "the front matter must be a YAML mapping%s",
               "");
@@ -342,6 +343,10 @@ static void S_read_front(kh_mctx_t *c)
     p->signer_title = S_text_lines(c, sg, "title", "signer.title", true);
     p->signer_name = S_text_lines(c, sg, "name", "signer.name", true);
     S_read_numbering(c, fm);
+    /* the plan's run_in_colon (checked boolean by the schema) over the template's */
+    const kh_node_t *ric = kh_node_get(fm, "run_in_colon");
+    if (ric && ric->kind == KH_NODE_SCALAR)
+        p->run_in_colon = !strcmp(ric->text, "true");
 }
 
 /* ---- body ---- */
@@ -1052,6 +1057,45 @@ static unsigned S_heading_style(const kh_heading_style_t *hs)
     return (hs->bold ? KH_SPAN_BOLD : 0) | (hs->italic ? KH_SPAN_ITALIC : 0);
 }
 
+/* A format's shape: the style letter of its last counter and the text
+ * after it ("{2:1}.{3:1}." → '1' and "."; "{3:a})" → 'a' and ")"). False
+ * for a format without a counter. */
+static bool S_format_shape(const char *fmt, char *style, const char **tail)
+{
+    const char *last = NULL;
+    for (const char *p = strchr(fmt, '{'); p; p = strchr(p + 1, '{'))
+        last = p;
+    if (!last || !last[1] || last[2] != ':' || !last[3] || last[4] != '}')
+        return false;
+    *style = last[3];
+    *tail = last + 5;
+    return true;
+}
+
+/* The bold/italic of a plan's numbering override at level: an override
+ * keeps its own look, as the decree sets numbers — "1.1." sub-sections
+ * print like the "1." sections (bold upright), "a)" like the template's
+ * letter level (bold italic). So: the template's own style when the
+ * override is the level's template format or matches no template level;
+ * else that of the first template level whose format has the same shape
+ * (last counter's style and the text after it). upper and space_before
+ * stay the level's own. */
+static unsigned S_level_look(const kh_template_t *t, const kh_plan_t *p, int level,
+                             const kh_heading_style_t *own)
+{
+    const char *fmt = p->numbering[level - 1];
+    char style, tstyle;
+    const char *tail, *ttail;
+    if (!fmt || (level <= t->nheadings && !strcmp(fmt, t->headings[level - 1].format)) ||
+        !S_format_shape(fmt, &style, &tail))
+        return S_heading_style(own);
+    for (int i = 0; i < t->nheadings; i++)
+        if (S_format_shape(t->headings[i].format, &tstyle, &ttail) &&
+            tstyle == style && !strcmp(ttail, tail))
+            return S_heading_style(&t->headings[i]);
+    return S_heading_style(own);
+}
+
 /* Drops a hand-written number from the heading's first span. */
 static void S_strip_number(kh_text_t *b)
 {
@@ -1122,7 +1166,7 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *block, int level)
         c->counters[i] = 0;
     char label[64];
     kh_number_format(fmt, c->counters, label, sizeof label);
-    unsigned add = S_heading_style(hs);
+    unsigned add = S_level_look(t, c->plan, level, hs);
     kh_text_t *b = &block->para.text;
     for (size_t i = 0; i < b->nspans; i++) {
         b->spans[i].style |= add;
@@ -1789,7 +1833,7 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
     /* a section (level 1: "I. MỤC ĐÍCH, YÊU CẦU:") always stands alone */
-    if (c->tpl->run_in_colon && level > 1 && next &&
+    if (c->plan->run_in_colon && level > 1 && next &&
         cmark_node_get_type(next) == CMARK_NODE_PARAGRAPH && S_ends_with_colon(text) &&
         !S_opens_with_number(next)) {
         b->kind = KH_BLOCK_PARAGRAPH; /* the heading opens the paragraph */

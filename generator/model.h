@@ -152,6 +152,9 @@ typedef struct {
     char *archive;
     char *authority, *on_behalf_of, *signer_title, *signer_name;
     char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
+    bool run_in_colon;  /* a level ≥ 2 heading ending in ':' runs into the
+                           paragraph after it: the plan's run_in_colon, else
+                           the template's */
     kh_block_t *blocks;  /* the body, then each appendix's, in reading order */
     size_t nblocks;
     size_t nbody;        /* blocks[0, nbody): the plan's body, printed before

@@ -334,12 +334,35 @@ typedef struct {
     char *numbering[KH_MAX_LEVELS];
 } kh_heads_t;
 
+/* True if format prints the counter of a level in [lo, hi] ("{3:1}"). */
+static bool S_prints_level(const char *format, int lo, int hi)
+{
+    for (const char *p = strchr(format, '{'); p; p = strchr(p + 1, '{'))
+        if (p[1] >= '0' + lo && p[1] <= '0' + hi && p[2] == ':')
+            return true;
+    return false;
+}
+
+/* A heading may skip levels only below a numbered item (previous heading
+ * level 2 or deeper) and only when its number prints none of the skipped
+ * counters: offices put "a)" directly under "1." in one section and
+ * "1.1." then "a)" in another (numbering: […, "{2:1}.{3:1}.", "{4:a})"],
+ * "####" right under "##"); a number that would read "1.0.1." is refused.
+ * Under a section (level 1) every level is written, as the decree's
+ * "I." always holds "1." items. */
+static bool S_skip_allowed(const kh_vctx_t *c, const kh_heads_t *h, int level)
+{
+    return h->level >= 2 &&
+           !S_prints_level(kh_level_format(c->tpl, h->numbering, level), h->level + 1,
+                           level - 1);
+}
+
 static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
 {
     int level = cmark_node_get_heading_level(n);
     int line = kh_source_body_line(c->src, cmark_node_get_start_line(n));
     int col = cmark_node_get_start_column(n);
-    if (level > h->level + 1) {
+    if (level > h->level + 1 && !S_skip_allowed(c, h, level)) {
         kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "heading-skip",
                     "heading level %d follows level %d: use %.*s", level,
                     h->level, h->level + 1, "######");

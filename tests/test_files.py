@@ -328,8 +328,9 @@ def test_stdin(tmp):
         r = subprocess.run([KEHOACH, cmd, "-"], input=bad, capture_output=True, cwd=d, timeout=60)
         err = r.stderr.decode()
         check(r.returncode == 1 and err.startswith(
-            "<stdin>:6:9: error: 'issuer.code': the issuer's code is upper-case letters and digits "
-            "(SYT, TTYT, UBND-VP), without the document's KH- (it is added) [pattern]\n      code: syt\n"),
+            "<stdin>:6:9: error: 'issuer.code': the issuer's code is letters and digits, each part "
+            "opening with a capital or a digit, parts joined by '-' (SYT, TTg, UBND-VP, BCĐ), without "
+            "the document's KH- (it is added) [pattern]\n      code: syt\n"),
               "%s -: diagnostics name <stdin>" % cmd, err)
         check(r.stdout == b"", "%s - with errors: nothing on standard output" % cmd)
     r = run(["new", "-"], cwd=d)
@@ -373,8 +374,9 @@ def test_vietnamese(tmp):
     r = run(["validate", "bad.md"], cwd=d, env=vi_env())
     err = r.stderr.decode()
     check(r.returncode == 1 and err.startswith(
-        "bad.md:6:9: lỗi: 'issuer.code': mã cơ quan ban hành gồm chữ in hoa và chữ số (SYT, TTYT, UBND-VP), "
-        "không ghi KH- của loại văn bản (được thêm tự động) [pattern]\n"),
+        "bad.md:6:9: lỗi: 'issuer.code': mã cơ quan ban hành gồm chữ cái và chữ số, mỗi phần mở đầu bằng "
+        "chữ in hoa hoặc chữ số, các phần nối bằng '-' (SYT, TTg, UBND-VP, BCĐ), không ghi KH- "
+        "của loại văn bản (được thêm tự động) [pattern]\n"),
         "vi: a schema x-message is translated", err)
     os.mkfifo(os.path.join(d, "fifo.md"))
     r = run(["validate", "fifo.md"], cwd=d, env=vi_env(), timeout=30)
