@@ -533,13 +533,13 @@ static const double S_break_penalty[] = {
  * squared line widths (over width: balance) plus the penalties of the
  * breaks taken; cls[i] (the model's class of the gap whose first space is
  * s[i]) for i in [0, strlen(s)]. Every line fits width, as the greedy
- * lines do. Returns false (out untouched) with more than 64 groups or one
+ * lines do. Returns false (out untouched) with more than MAXG (32) groups or one
  * line: the caller keeps its lines. */
 static bool S_wrap_breaks(kh_lctx_t *c, int font, double size, const char *s,
                           const unsigned char *cls, double width, size_t nlines,
                           kh_span_lines_t *out)
 {
-    enum { MAXG = 64 };
+    enum { MAXG = 32 }; /* a header name's groups; more: the plain balance */
     size_t n = strlen(s), gs[MAXG], ge[MAXG], ng = 0;
     double gw[MAXG], space = kh_lay_width(c, font, " ", 1, size);
     for (size_t i = 0; i < n;) {

@@ -127,10 +127,9 @@ static unsigned char *S_breaks(const char *s)
         return NULL;
     size_t len = strlen(s), n = 0;
     unsigned char *cls = malloc(len + 1);
-    size_t *at = malloc((len + 1) * sizeof *at);   /* word k starts at */
-    size_t *gap = malloc((len + 1) * sizeof *gap); /* its first space after */
+    size_t *gap = malloc((len + 1) * sizeof *gap); /* word k's first space after */
     char **up = malloc((len + 1) * sizeof *up);
-    if (!cls || !at || !gap || !up)
+    if (!cls || !gap || !up)
         abort();
     memset(cls, KH_BREAK_PLAIN, len + 1);
     for (size_t i = 0; i < len;) {
@@ -142,7 +141,6 @@ static unsigned char *S_breaks(const char *s)
         char *w = strndup(s + i, e - i);
         if (!w)
             abort();
-        at[n] = i;
         gap[n] = e;
         up[n++] = kh_text_upper(w);
         free(w);
@@ -198,7 +196,6 @@ static unsigned char *S_breaks(const char *s)
     for (size_t k = 0; k < n; k++)
         free(up[k]);
     free(up);
-    free(at);
     free(gap);
     free(good);
     free(bad);
