@@ -520,10 +520,107 @@ static bool S_wrap(kh_lctx_t *c, int font, double size, const char *s,
     return split;
 }
 
+/* The penalty of a line break at a gap of class kh_break_t (the model's
+ * word, plan->header_*_breaks), in the units of S_wrap_breaks' balance
+ * term (the square of a line's share of the column): a break inside a
+ * compound or a place's name ("ỦY BAN NHÂN / DÂN") costs more than any
+ * imbalance two lines can have; a plain gap costs a little, so a good gap
+ * ("… NHÂN DÂN / TỈNH GIA LAI") wins unless its lines are far apart. */
+static const double S_break_penalty[] = {
+    [KH_BREAK_GOOD] = 0, [KH_BREAK_PLAIN] = 0.1, [KH_BREAK_BAD] = 4};
+
+/* The greedy line count's lines of s, chosen to minimise the sum of the
+ * squared line widths (over width: balance) plus the penalties of the
+ * breaks taken; cls[i] (the model's class of the gap whose first space is
+ * s[i]) for i in [0, strlen(s)]. Every line fits width, as the greedy
+ * lines do. Returns false (out untouched) with more than MAXG (32) groups or one
+ * line: the caller keeps its lines. */
+static bool S_wrap_breaks(kh_lctx_t *c, int font, double size, const char *s,
+                          const unsigned char *cls, double width, size_t nlines,
+                          kh_span_lines_t *out)
+{
+    enum { MAXG = 32 }; /* a header name's groups; more: the plain balance */
+    size_t n = strlen(s), gs[MAXG], ge[MAXG], ng = 0;
+    double gw[MAXG], space = kh_lay_width(c, font, " ", 1, size);
+    for (size_t i = 0; i < n;) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n)
+            break;
+        if (ng == MAXG)
+            return false;
+        gs[ng] = i;
+        ge[ng] = S_group_end(s, n, i);
+        /* a dash joins its neighbours in a group (S_group_end); where the
+         * model welcomes a break after it ("SỞ LAO ĐỘNG - / THƯƠNG BINH VÀ
+         * XÃ HỘI"), the group ends at the dash */
+        for (size_t p = i + 1; p < ge[ng]; p++)
+            if (s[p] == ' ' && s[p - 1] != ' ' && cls[p] == KH_BREAK_GOOD) {
+                size_t w0 = p;
+                while (w0 > i && s[w0 - 1] != ' ')
+                    w0--;
+                if (S_dash(s + w0, p - w0, true)) {
+                    ge[ng] = p;
+                    break;
+                }
+            }
+        gw[ng] = kh_lay_width(c, font, s + i, ge[ng] - i, size);
+        i = ge[ng++];
+    }
+    if (nlines < 2 || nlines > ng)
+        return false;
+    /* best[l][j]: least cost of groups [0, j) in l lines; from[l][j]: the
+     * first group of the last of them */
+    double best[MAXG + 1][MAXG + 1];
+    size_t from[MAXG + 1][MAXG + 1];
+    for (size_t l = 0; l <= nlines; l++)
+        for (size_t j = 0; j <= ng; j++)
+            best[l][j] = INFINITY;
+    best[0][0] = 0;
+    for (size_t l = 1; l <= nlines; l++)
+        for (size_t j = 1; j <= ng; j++)
+            for (size_t a = j; a-- > 0;) {
+                double w = gw[a];
+                for (size_t k = a + 1; k < j; k++)
+                    w += gw[k] + (double)(gs[k] - ge[k - 1]) * space;
+                if (w > width + 0.001)
+                    break;
+                if (best[l - 1][a] == INFINITY)
+                    continue;
+                double cost = best[l - 1][a] + (w / width) * (w / width);
+                if (j < ng)
+                    cost += S_break_penalty[cls[ge[j - 1]] <= KH_BREAK_BAD
+                                                ? cls[ge[j - 1]]
+                                                : KH_BREAK_PLAIN];
+                if (cost < best[l][j]) {
+                    best[l][j] = cost;
+                    from[l][j] = a;
+                }
+            }
+    if (best[nlines][ng] == INFINITY)
+        return false;
+    out->n = 0;
+    while (out->cap < nlines)
+        out->v = kh_array_grow(out->v, out->cap, &out->cap, sizeof *out->v, nlines);
+    for (size_t l = nlines, j = ng; l > 0; l--) {
+        size_t a = from[l][j];
+        double w = gw[a];
+        for (size_t k = a + 1; k < j; k++)
+            w += gw[k] + (double)(gs[k] - ge[k - 1]) * space;
+        out->v[l - 1] = (kh_span_line_t){gs[a], ge[j - 1] - gs[a], w};
+        j = a;
+    }
+    out->n = nlines;
+    return true;
+}
+
 /* Smallest width that keeps the greedy line count: balanced lines (not
- * when a word had to be broken inside: then the greedy lines). */
+ * when a word had to be broken inside: then the greedy lines). With the
+ * model's break classes (cls, for s; NULL: none), the lines that weigh
+ * balance against where the breaks fall (S_wrap_breaks). */
 static void S_wrap_balanced(kh_lctx_t *c, int font, double size, const char *s,
-                            double width, kh_span_lines_t *out)
+                            const unsigned char *cls, double width,
+                            kh_span_lines_t *out)
 {
     if (S_wrap(c, font, size, s, width, false, out)) {
         S_wrap(c, font, size, s, width, true, out);
@@ -531,6 +628,8 @@ static void S_wrap_balanced(kh_lctx_t *c, int font, double size, const char *s,
     }
     size_t n = out->n;
     if (n < 2)
+        return;
+    if (cls && S_wrap_breaks(c, font, size, s, cls, width, n, out))
         return;
     double lo = width / (double)n, hi = width;
     for (int it = 0; it < 12; it++) { /* to 1/4096 of the width */
@@ -548,7 +647,8 @@ static void S_wrap_balanced(kh_lctx_t *c, int font, double size, const char *s,
  * breaks. Returns the height used; *widest gets the widest line. */
 static double S_centered_lines(kh_lctx_t *c, int font, double size, double cx,
                                double width, double dy, const char *text,
-                               bool balanced, double *widest)
+                               bool balanced, const unsigned char *cls,
+                               double *widest)
 {
     double lh = kh_lay_line_h(c, size), base = kh_lay_baseline(c, size), y = dy;
     *widest = 0;
@@ -558,7 +658,8 @@ static double S_centered_lines(kh_lctx_t *c, int font, double size, double cx,
     kh_span_lines_t lines = {0};
     for (char *s = strtok_r(copy, "\n", &save); s; s = strtok_r(NULL, "\n", &save)) {
         if (balanced)
-            S_wrap_balanced(c, font, size, s, width, &lines);
+            S_wrap_balanced(c, font, size, s, cls ? cls + (s - copy) : NULL,
+                            width, &lines);
         else
             S_wrap(c, font, size, s, width, true, &lines);
         for (size_t i = 0; i < lines.n; i++, y += lh) {
@@ -578,7 +679,8 @@ static double S_centered_block(kh_lctx_t *c, int font, double size, double cx,
                                bool balanced)
 {
     double widest;
-    return S_centered_lines(c, font, size, cx, width, dy, text, balanced, &widest);
+    return S_centered_lines(c, font, size, cx, width, dy, text, balanced, NULL,
+                            &widest);
 }
 
 /* ---- header and title ---- */
@@ -597,13 +699,14 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     size_t first = kh_lay_box_begin(c);
     c->line = c->col = 1;
 
-    double ly = 0;
+    double ly = 0, widest;
     if (p->header_parent)
-        ly += S_centered_block(c, KH_FONT_REGULAR, t->parent_size, lcx,
-                               t->hdr_left_w, ly, p->header_parent, true);
-    double widest;
+        ly += S_centered_lines(c, KH_FONT_REGULAR, t->parent_size, lcx,
+                               t->hdr_left_w, ly, p->header_parent, true,
+                               p->header_parent_breaks, &widest);
     ly += S_centered_lines(c, KH_FONT_BOLD, t->issuer_size, lcx, t->hdr_left_w,
-                           ly, p->header_issuer, true, &widest);
+                           ly, p->header_issuer, true, p->header_issuer_breaks,
+                           &widest);
     double lrule = S_rule_under(c, lcx, widest * t->issuer_rule_ratio,
                                 ly - kh_lay_line_h(c, t->issuer_size) +
                                     kh_lay_baseline(c, t->issuer_size) + t->rule_gap);
@@ -627,7 +730,7 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     double bottom = row + kh_lay_line_h(c, big), top, w;
     top = base - kh_lay_baseline(c, t->number_size);
     top += S_centered_lines(c, KH_FONT_REGULAR, t->number_size, lcx,
-                            t->hdr_left_w, top, p->number_line, false, &w);
+                            t->hdr_left_w, top, p->number_line, false, NULL, &w);
     bottom = top > bottom ? top : bottom;
     /* a place-date wider than its column breaks after the place's comma
      * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"); a place
@@ -644,7 +747,8 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
         comma[1] = '\n';
     top = base - kh_lay_baseline(c, t->place_date_size);
     top += S_centered_lines(c, KH_FONT_ITALIC, t->place_date_size, rcx,
-                            t->hdr_right_w, top, date, true, &w);
+                            t->hdr_right_w, top, date, true, p->place_date_breaks,
+                            &w);
     bottom = top > bottom ? top : bottom;
     free(date);
     kh_lay_box_end(c, first, bottom, 0, true);

@@ -172,6 +172,13 @@ typedef struct {
     char *header_issuer;   /* "SỞ Y TẾ" (upper case) */
     char *number_line;     /* "Số: 870/KH-SYT" */
     char *place_date_line; /* "Kon Tum, ngày 27 tháng 5 năm 2025" */
+    /* Where the three lines above that may wrap prefer to break: one
+     * kh_break_t per byte of the line (strlen + 1), read at the first space
+     * of each gap between words (model_frame.c, S_breaks); the layout's
+     * balanced wrap weighs them against the lines' balance. */
+    unsigned char *header_parent_breaks; /* NULL when header_parent is */
+    unsigned char *header_issuer_breaks;
+    unsigned char *place_date_breaks;
     char **signer_lines;   /* upper case, top down: "KT. GIÁM ĐỐC", "PHÓ GIÁM
                               ĐỐC"; then the signature room and signer_name,
                               which prints as typed */
@@ -180,6 +187,13 @@ typedef struct {
                                TCHC." */
     size_t nrecipient_lines; /* nrecipients + 1 */
 } kh_plan_t;
+
+/* How welcome a line break is at a gap between words of a header line
+ * (plan->header_*_breaks): GOOD after a comma, around " - ", before an
+ * administrative unit or a body ("… NHÂN DÂN / TỈNH GIA LAI"); BAD inside
+ * a compound or a place's name ("ỦY BAN NHÂN / DÂN", "BÀ / RỊA"); PLAIN
+ * elsewhere. */
+typedef enum { KH_BREAK_GOOD, KH_BREAK_PLAIN, KH_BREAK_BAD } kh_break_t;
 
 /* True if heading (a cmark-gfm heading node of a file's top level) starts
  * an appendix: level 1, its text beginning "Phụ lục" in any case

@@ -12,6 +12,7 @@
  * "KT. GIÁM ĐỐC"), header.draft_blank. */
 #include "model_internal.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,152 @@ static void S_push(char ***v, size_t *n, char *s)
     g[(*n)++] = s;
 }
 
+/* ---- where a header line prefers to break ---- */
+
+/* The words of body and place names (spec decree30.md, "Header": the
+ * superior body and the issuer in upper case, each name printed whole).
+ * UNIT: an administrative unit, whose place name follows and stays whole
+ * ("TỈNH / GIA LAI", never "GIA / LAI"); BODY: a kind of body, a line may
+ * start at it ("… NHÂN DÂN / TỈNH", "… / SỞ Y TẾ"); WORD: a compound or a
+ * proper name, never broken inside. Every phrase of more than one word is
+ * kept whole; at each word the longest phrase wins, so "XÃ HỘI" is a
+ * compound and not the unit "XÃ", "MÔI TRƯỜNG" not the body "TRƯỜNG". */
+enum { UNIT, BODY, WORD };
+static const struct {
+    const char *words;
+    int kind;
+} S_phrases[] = {
+    {"TỈNH", UNIT}, {"THÀNH PHỐ", UNIT}, {"HUYỆN", UNIT}, {"QUẬN", UNIT},
+    {"XÃ", UNIT}, {"PHƯỜNG", UNIT}, {"THỊ XÃ", UNIT}, {"THỊ TRẤN", UNIT},
+    {"ĐẶC KHU", UNIT}, {"TP.", UNIT},
+    {"UBND", BODY}, {"HĐND", BODY}, {"ỦY BAN NHÂN DÂN", BODY}, {"ỦY BAN", BODY},
+    {"HỘI ĐỒNG NHÂN DÂN", BODY}, {"HỘI ĐỒNG", BODY}, {"SỞ", BODY}, {"BAN", BODY},
+    {"PHÒNG", BODY}, {"TRUNG TÂM", BODY}, {"BỆNH VIỆN", BODY},
+    {"CÔNG ĐOÀN", BODY}, {"LIÊN ĐOÀN", BODY}, {"CHI CỤC", BODY},
+    {"TỔNG CỤC", BODY}, {"CỤC", BODY}, {"VIỆN", BODY}, {"TRƯỜNG", BODY},
+    {"BỘ", BODY}, {"VĂN PHÒNG", BODY}, {"THANH TRA", BODY},
+    {"ĐẢNG ỦY", BODY}, {"TỈNH ỦY", BODY}, {"THÀNH ỦY", BODY},
+    {"HUYỆN ỦY", BODY}, {"HỘI", BODY},
+    {"NHÂN DÂN", WORD}, {"Y TẾ", WORD}, {"LAO ĐỘNG", WORD},
+    {"GIÁO DỤC", WORD}, {"ĐÀO TẠO", WORD}, {"CÔNG AN", WORD},
+    {"HỒ CHÍ MINH", WORD}, {"THƯƠNG BINH", WORD}, {"XÃ HỘI", WORD},
+    {"TÀI CHÍNH", WORD}, {"KẾ HOẠCH", WORD}, {"ĐẦU TƯ", WORD},
+    {"NÔNG NGHIỆP", WORD}, {"PHÁT TRIỂN", WORD}, {"NÔNG THÔN", WORD},
+    {"MÔI TRƯỜNG", WORD}, {"TÀI NGUYÊN", WORD}, {"VĂN HÓA", WORD},
+    {"THỂ THAO", WORD}, {"DU LỊCH", WORD}, {"XÂY DỰNG", WORD},
+    {"GIAO THÔNG", WORD}, {"VẬN TẢI", WORD}, {"CÔNG THƯƠNG", WORD},
+    {"KHOA HỌC", WORD}, {"CÔNG NGHỆ", WORD}, {"THÔNG TIN", WORD},
+    {"TRUYỀN THÔNG", WORD}, {"TƯ PHÁP", WORD}, {"NỘI VỤ", WORD},
+    {"NGOẠI VỤ", WORD}, {"DÂN TỘC", WORD}, {"TÔN GIÁO", WORD},
+    {"QUỐC PHÒNG", WORD}, {"QUÂN SỰ", WORD}, {"BIÊN PHÒNG", WORD},
+    {"KIỂM SÁT", WORD}, {"TÒA ÁN", WORD}, {"CÁN BỘ", WORD},
+    {"ĐA KHOA", WORD}, {"PHÒNG CHỐNG", WORD}, {"BỆNH TẬT", WORD},
+    {"KIỂM SOÁT", WORD}, {"DÂN SỐ", WORD}, {"THI ĐUA", WORD},
+    {"KHEN THƯỞNG", WORD}, {"CHUYÊN MÔN", WORD}, {"NGHIỆP VỤ", WORD},
+};
+
+/* The number of words of phrase ph that match up[k..n) (0: none). */
+static size_t S_match(const char *ph, char *const *up, size_t k, size_t n)
+{
+    size_t m = 0;
+    for (const char *q = ph; *q; m++, k++) {
+        size_t len = strcspn(q, " ");
+        if (k >= n || strlen(up[k]) != len || memcmp(up[k], q, len) != 0)
+            return 0;
+        q += len;
+        q += *q == ' ';
+    }
+    return m;
+}
+
+/* A line's break classes: a kh_break_t per byte of s (strlen + 1, owned
+ * by the caller; NULL for NULL), set at the first space of each gap
+ * between words, KH_BREAK_PLAIN elsewhere. Words compare in upper case, so
+ * a place-date's "Thành phố Hồ Chí Minh" keeps whole as the issuer's
+ * "THÀNH PHỐ HỒ CHÍ MINH" does. A '\n' (the clerk's own break) ends a
+ * word like a space. */
+static unsigned char *S_breaks(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t len = strlen(s), n = 0;
+    unsigned char *cls = malloc(len + 1);
+    size_t *gap = malloc((len + 1) * sizeof *gap); /* word k's first space after */
+    char **up = malloc((len + 1) * sizeof *up);
+    if (!cls || !gap || !up)
+        abort();
+    memset(cls, KH_BREAK_PLAIN, len + 1);
+    for (size_t i = 0; i < len;) {
+        if (s[i] == ' ' || s[i] == '\n') {
+            i++;
+            continue;
+        }
+        size_t e = i + strcspn(s + i, " \n");
+        char *w = strndup(s + i, e - i);
+        if (!w)
+            abort();
+        gap[n] = e;
+        up[n++] = kh_text_upper(w);
+        free(w);
+        i = e;
+    }
+    /* the gap after word k: its class, decided from the words around it */
+    bool *good = calloc(n + 1, sizeof *good), *bad = calloc(n + 1, sizeof *bad),
+         *plain = calloc(n + 1, sizeof *plain);
+    if (!good || !bad || !plain)
+        abort();
+    bool place = false; /* inside a place's name, after a unit word */
+    for (size_t k = 0; k < n;) {
+        size_t best = 0;
+        int kind = WORD;
+        for (size_t j = 0; j < sizeof S_phrases / sizeof *S_phrases; j++) {
+            size_t m = S_match(S_phrases[j].words, up, k, n);
+            if (m > best) {
+                best = m;
+                kind = S_phrases[j].kind;
+            }
+        }
+        if (best && kind != WORD) {
+            if (k > 0)
+                good[k - 1] = true;
+            place = kind == UNIT;
+        } else if (place && k > 0 && !good[k - 1] && !plain[k - 1]) {
+            bad[k - 1] = true; /* "GIA / LAI" */
+        }
+        size_t step = best ? best : 1;
+        for (size_t j = k; j + 1 < k + step; j++)
+            bad[j] = true; /* inside a phrase */
+        for (size_t j = k; j < k + step; j++) {
+            size_t wl = strlen(up[j]);
+            bool dash = strcmp(up[j], "-") == 0 || strcmp(up[j], "–") == 0;
+            if (dash && place) {
+                /* a place's own dash ("BÀ RỊA - VŨNG TÀU"): a plain gap
+                 * after it, the name goes on */
+                plain[j] = true;
+            } else if (dash || (wl && (up[j][wl - 1] == ',' || up[j][wl - 1] == ';'))) {
+                good[j] = true; /* "…, / …", "LAO ĐỘNG - / THƯƠNG BINH" */
+                if (dash && j > 0)
+                    good[j - 1] = true;
+                place = false;
+            }
+        }
+        k += step;
+    }
+    for (size_t k = 0; k + 1 < n; k++)
+        cls[gap[k]] = good[k]    ? KH_BREAK_GOOD
+                      : plain[k] ? KH_BREAK_PLAIN
+                      : bad[k]   ? KH_BREAK_BAD
+                                 : KH_BREAK_PLAIN;
+    for (size_t k = 0; k < n; k++)
+        free(up[k]);
+    free(up);
+    free(gap);
+    free(good);
+    free(bad);
+    free(plain);
+    return cls;
+}
+
 /* The header (decree30.md, "Header"): the superior body and the issuer in
  * upper case, the number line, the place-date line. */
 static void S_header(kh_plan_t *p, const kh_template_t *t)
@@ -66,6 +213,9 @@ static void S_header(kh_plan_t *p, const kh_template_t *t)
                                     p->issuer_code, t->draft_blank);
     p->place_date_line = kh_date_line(p->place, p->year, p->month, p->day,
                                       t->draft_blank);
+    p->header_parent_breaks = S_breaks(p->header_parent);
+    p->header_issuer_breaks = S_breaks(p->header_issuer);
+    p->place_date_breaks = S_breaks(p->place_date_line);
 }
 
 /* The closing (decree30.md, "Closing"): the signer's office lines in
@@ -108,6 +258,9 @@ void kh_mod_frame_free(kh_plan_t *p)
     free(p->header_issuer);
     free(p->number_line);
     free(p->place_date_line);
+    free(p->header_parent_breaks);
+    free(p->header_issuer_breaks);
+    free(p->place_date_breaks);
     for (size_t i = 0; i < p->nsigner_lines; i++)
         free(p->signer_lines[i]);
     free(p->signer_lines);

@@ -44,6 +44,7 @@ for bin in $builds; do
     suite "fit ($bin)" /usr/bin/python3 tests/test_fit.py
     suite "layout ($bin)" /usr/bin/python3 tests/test_layout.py
     suite "offices ($bin)" /usr/bin/python3 tests/test_offices.py
+    suite "header ($bin)" /usr/bin/python3 tests/test_header.py
     suite "appendix ($bin)" /usr/bin/python3 tests/test_appendix_model.py
     suite "notes ($bin)" /usr/bin/python3 tests/test_notes.py
     suite "tables ($bin)" /usr/bin/python3 tests/test_tables.py
