@@ -754,6 +754,35 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     kh_lay_box_end(c, first, bottom, 0, true);
 }
 
+/* The "Kính gửi:" label and its "- A;" lines (plan->addressee_lines, two
+ * or more) from dy down: each line flush left, the block centred by its
+ * widest line (a công văn's practice); a line wider than the text width
+ * wraps under itself and the block starts at the margin. Returns the
+ * bottom of the last line (pt below the box top). */
+static double S_addressee_block(kh_lctx_t *c, const kh_plan_t *p, double dy)
+{
+    const kh_template_t *t = c->tpl;
+    double size = t->addressee_size, lh = kh_lay_line_h(c, size),
+           base = kh_lay_baseline(c, size), widest = 0;
+    for (size_t i = 0; i < p->naddressee_lines; i++) {
+        const char *s = p->addressee_lines[i];
+        double w = kh_lay_width(c, KH_FONT_REGULAR, s, strlen(s), size);
+        widest = w > widest ? w : widest;
+    }
+    widest = widest < c->text_w ? widest : c->text_w;
+    double x = c->left + (c->text_w - widest) / 2;
+    kh_span_lines_t lines = {0};
+    for (size_t i = 0; i < p->naddressee_lines; i++) {
+        const char *s = p->addressee_lines[i];
+        S_wrap(c, KH_FONT_REGULAR, size, s, c->text_w, true, &lines);
+        for (size_t k = 0; k < lines.n; k++, dy += lh)
+            S_text(c, KH_FONT_REGULAR, size, x, dy + base, s + lines.v[k].start,
+                   lines.v[k].len, lines.v[k].width, false);
+    }
+    free(lines.v);
+    return dy;
+}
+
 static void S_title(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
@@ -766,7 +795,15 @@ static void S_title(kh_lctx_t *c, const kh_plan_t *p)
     double rule = y - kh_lay_line_h(c, t->title_size) +
                   kh_lay_baseline(c, t->title_size) + t->title_rule_gap;
     S_rule_under(c, cx, c->text_w * t->title_rule_ratio, rule);
-    kh_lay_box_end(c, first, rule + t->title_space_after, t->title_space_before, true);
+    double end = rule;
+    if (p->naddressee_lines == 1) /* one line, centred; wraps if long */
+        end += t->addressee_gap +
+               S_centered_block(c, KH_FONT_REGULAR, t->addressee_size, cx,
+                                c->text_w, rule + t->addressee_gap,
+                                p->addressee_lines[0], true);
+    else if (p->naddressee_lines)
+        end = S_addressee_block(c, p, rule + t->addressee_gap);
+    kh_lay_box_end(c, first, end + t->title_space_after, t->title_space_before, true);
 }
 
 /* ---- paragraphs ---- */

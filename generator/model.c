@@ -261,6 +261,21 @@ static void S_read_recipients(kh_mctx_t *c, const kh_node_t *fm)
     }
 }
 
+/* addressees: is optional; the schema checks its items (text, one line,
+ * no closing ';' or '.'), so what is not text is only skipped here. */
+static void S_read_addressees(kh_mctx_t *c, const kh_node_t *fm)
+{
+    const kh_node_t *a = kh_node_get(fm, "addressees");
+    if (!a || a->kind != KH_NODE_SEQ || !a->n)
+        return;
+    c->plan->addressees = calloc(a->n, sizeof(char *));
+    if (!c->plan->addressees)
+        abort();
+    for (size_t i = 0; i < a->n; i++)
+        if (a->kids[i]->kind == KH_NODE_SCALAR)
+            c->plan->addressees[c->plan->naddressees++] = S_printed(a->kids[i]->text);
+}
+
 static void S_read_numbering(kh_mctx_t *c, const kh_node_t *fm)
 {
     const kh_node_t *n = kh_node_get(fm, "numbering");
@@ -333,6 +348,7 @@ static void S_read_front(kh_mctx_t *c)
     S_read_date(c, fm);
     p->title = S_text_lines(c, fm, "title", "title", true);
     S_read_recipients(c, fm);
+    S_read_addressees(c, fm);
     p->archive = S_text(c, fm, "archive", "archive", true);
     const kh_node_t *sg = kh_node_get(fm, "signer");
     if (!sg || sg->kind != KH_NODE_MAP)
@@ -2102,6 +2118,9 @@ void kh_plan_free(kh_plan_t *p)
     for (size_t i = 0; i < p->nrecipients; i++)
         free(p->recipients[i]);
     free(p->recipients);
+    for (size_t i = 0; i < p->naddressees; i++)
+        free(p->addressees[i]);
+    free(p->addressees);
     for (int i = 0; i < KH_MAX_LEVELS; i++)
         free(p->numbering[i]);
     for (size_t i = 0; i < p->nblocks; i++)

@@ -149,6 +149,8 @@ typedef struct {
     char *title;
     char **recipients;
     size_t nrecipients;
+    char **addressees;  /* front matter addressees: ("Kính gửi"), or none */
+    size_t naddressees;
     char *archive;
     char *authority, *on_behalf_of, *signer_title, *signer_name;
     char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
@@ -186,6 +188,10 @@ typedef struct {
     char **recipient_lines; /* "- Bộ Y tế (báo cáo);" …, the last "- Lưu: VT,
                                TCHC." */
     size_t nrecipient_lines; /* nrecipients + 1 */
+    char **addressee_lines; /* under the title: "Kính gửi: A." alone, or
+                               "Kính gửi:", "- A;" … "- C."; none without
+                               addressees */
+    size_t naddressee_lines; /* 0, 1, or naddressees + 1 */
 } kh_plan_t;
 
 /* How welcome a line break is at a gap between words of a header line

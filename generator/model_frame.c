@@ -246,9 +246,32 @@ static void S_closing(kh_plan_t *p, const kh_template_t *t)
     free(archive);
 }
 
+/* "Kính gửi" under the title, as a công văn addresses its recipients
+ * (Nghị định 30/2020/NĐ-CP, Phụ lục I, mẫu 1.4; README "Addressees"): one
+ * addressee on the label's line, closed by last_item_end ("Kính gửi: Sở Y
+ * tế tỉnh Kon Tum."); several under the label alone, each "- A;" as the
+ * Nơi nhận items, the last "- C.". The spellings are the template's
+ * (title.addressee_label, closing.item_prefix/item_end/last_item_end). */
+static void S_addressees(kh_plan_t *p, const kh_template_t *t)
+{
+    if (p->naddressees == 1) {
+        S_push(&p->addressee_lines, &p->naddressee_lines,
+               S_cat(t->addressee_label, " ", p->addressees[0], t->last_item_end));
+        return;
+    }
+    if (!p->naddressees)
+        return;
+    S_push(&p->addressee_lines, &p->naddressee_lines, S_cat(t->addressee_label, "", "", ""));
+    for (size_t i = 0; i < p->naddressees; i++)
+        S_push(&p->addressee_lines, &p->naddressee_lines,
+               S_cat(t->item_prefix, p->addressees[i],
+                     i + 1 < p->naddressees ? t->item_end : t->last_item_end, ""));
+}
+
 void kh_mod_frame(kh_plan_t *p, const kh_template_t *t)
 {
     S_header(p, t);
+    S_addressees(p, t);
     S_closing(p, t);
 }
 
@@ -267,4 +290,7 @@ void kh_mod_frame_free(kh_plan_t *p)
     for (size_t i = 0; i < p->nrecipient_lines; i++)
         free(p->recipient_lines[i]);
     free(p->recipient_lines);
+    for (size_t i = 0; i < p->naddressee_lines; i++)
+        free(p->addressee_lines[i]);
+    free(p->addressee_lines);
 }

@@ -42,6 +42,9 @@ typedef struct {
 
     double title_space_before, doc_name_size, title_size, title_rule_ratio,
         title_rule_gap, title_space_after;
+    /* "Kính gửi:" under the title's rule (model_frame.c, S_addressees) */
+    char *addressee_label;
+    double addressee_size, addressee_gap;
 
     double body_size, line_height, indent, paragraph_after, space_stretch,
         space_shrink;

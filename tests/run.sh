@@ -45,6 +45,7 @@ for bin in $builds; do
     suite "layout ($bin)" /usr/bin/python3 tests/test_layout.py
     suite "offices ($bin)" /usr/bin/python3 tests/test_offices.py
     suite "header ($bin)" /usr/bin/python3 tests/test_header.py
+    suite "addressees ($bin)" /usr/bin/python3 tests/test_addressees.py
     suite "appendix ($bin)" /usr/bin/python3 tests/test_appendix_model.py
     suite "notes ($bin)" /usr/bin/python3 tests/test_notes.py
     suite "tables ($bin)" /usr/bin/python3 tests/test_tables.py
