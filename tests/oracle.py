@@ -150,6 +150,17 @@ def header_words(front, tpl):
         month = ("%02d" if int(parts[1]) <= 2 else "%d") % int(parts[1])
     words += _words("%s, ngày %s tháng %s năm %s" % (front["place"], day, month, parts[0]))
     words += _words(tpl["doc_name"]) + _words(_lines(front["title"]))
+    # "Kính gửi:" under the title: one addressee on the label's line, ended
+    # by "."; several as "- A;" lines under the label, the last ending "."
+    t, c = tpl["title"], tpl["closing"]
+    adds = front.get("addressees") or []
+    if len(adds) == 1:
+        words += _words(t["addressee_label"] + " " + adds[0] + c["last_item_end"])
+    elif adds:
+        words += _words(t["addressee_label"])
+        for i, a in enumerate(adds):
+            words += _words(c["item_prefix"] + a + (c["item_end"] if i + 1 < len(adds)
+                                                     else c["last_item_end"]))
     return words
 
 

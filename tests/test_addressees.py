@@ -11,6 +11,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from khtest import PLAN, KEHOACH, check, run, exit_status  # noqa: E402
+import oracle  # noqa: E402
 
 
 def render(tmp, name, addressees):
@@ -21,6 +22,10 @@ def render(tmp, name, addressees):
         f.write(text)
     r = run([KEHOACH, "render", "-o", pdf, src])
     check(r.returncode == 0, "%s: renders" % name, r.stderr.decode()[:300])
+    # the oracle expects the addressee words (tests/oracle.py): none lost,
+    # none printed that the plan does not give
+    problems = oracle.problems(src, pdf)
+    check(not problems, "%s: every word as the oracle expects" % name, problems)
     dump = run([KEHOACH, "render", "--dump-layout", src]).stdout.decode().split("\n")
     height = float(dump[0].split()[3])
     # the title's rule: the first rule after "KẾ HOẠCH"; as a top-down y
