@@ -247,7 +247,8 @@ static void S_closing(kh_plan_t *p, const kh_template_t *t)
 }
 
 /* "Kính gửi" under the title, as a công văn addresses its recipients
- * (Nghị định 30/2020/NĐ-CP, Phụ lục I, Mục II.9.a and Mẫu 1.4; README,
+ * (practice, after the công văn of Nghị định 30/2020/NĐ-CP, Phụ lục I
+ * and Mẫu 1.4 as we read them — not in the project's spec; README,
  * "The plan source", Addressees): one addressee on the label's line,
  * closed by last_item_end ("Kính gửi: Sở Y tế tỉnh Kon Tum."); several
  * under the label alone, each "- A;" as the Nơi nhận items, the last
