@@ -517,15 +517,19 @@ static int S_cmp_span(const void *a, const void *b)
     return S_cmp_double(&((const kh_span_y_t *)a)->a, &((const kh_span_y_t *)b)->a);
 }
 
-/* qsort's comparator for indices of spanning cells: by rows spanned, then
- * by index (a stable order). The cells it compares are S_sort_pc's. */
-static const kh_pcell_t *S_sort_pc;
+/* A cell spanning rows, for sorting: rows spanned, then its index in
+ * the table's cells (a stable order without a global for qsort). */
+typedef struct {
+    int rs;
+    size_t i;
+} kh_span_ref_t;
 
 static int S_cmp_span_rows(const void *a, const void *b)
 {
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    int d = S_sort_pc[i].rs - S_sort_pc[j].rs;
-    return d ? d : (i > j) - (i < j);
+    const kh_span_ref_t *x = a, *y = b;
+    if (x->rs != y->rs)
+        return x->rs < y->rs ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
 }
 
 /* The table's state while its boxes are made. */
@@ -819,16 +823,15 @@ void kh_lay_table(kh_lctx_t *c, const kh_block_t *b, double space_before)
         if (need[r] < T.lh + 2 * pad)
             need[r] = T.lh + 2 * pad;
     size_t nspan = 0;
-    size_t *spanning = malloc((T.npc + 1) * sizeof *spanning);
+    kh_span_ref_t *spanning = malloc((T.npc + 1) * sizeof *spanning);
     if (!spanning)
         abort();
     for (size_t i = 0; i < T.npc; i++)
         if (T.pc[i].rs > 1)
-            spanning[nspan++] = i;
-    S_sort_pc = T.pc;
+            spanning[nspan++] = (kh_span_ref_t){T.pc[i].rs, i};
     qsort(spanning, nspan, sizeof *spanning, S_cmp_span_rows);
     for (size_t j = 0; j < nspan; j++) {
-        kh_pcell_t *p = &T.pc[spanning[j]];
+        kh_pcell_t *p = &T.pc[spanning[j].i];
         int rs = p->rs;
         double have = 0;
         for (int rr = p->r; rr < p->r + rs; rr++)

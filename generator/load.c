@@ -585,6 +585,24 @@ const char *kh_source_line(const kh_source_t *src, int line, size_t *len)
     return start;
 }
 
+/* src->text from a file's bytes, as every source gets it (a plan, an
+ * appendix file): cleaned, checked (name in the diagnostics), NFC, its
+ * lines indexed. False after a diagnostic when the bytes are refused. */
+static bool S_take_text(kh_source_t *src, const char *name, const char *data,
+                        size_t len, kh_diag_list_t *diags)
+{
+    size_t clean_len;
+    char *clean = S_clean_text(data, len, &clean_len);
+    if (!S_check_bytes(name, clean, clean_len, diags)) {
+        free(clean);
+        return false;
+    }
+    src->text = kh_text_nfc(clean, clean_len, &src->len);
+    free(clean);
+    S_index_lines(src);
+    return true;
+}
+
 int kh_source_load_mem(const char *path, const char *data, size_t len,
                        kh_source_t *src, kh_diag_list_t *diags)
 {
@@ -592,15 +610,8 @@ int kh_source_load_mem(const char *path, const char *data, size_t len,
     src->path = strdup(path);
     if (!src->path)
         abort();
-    size_t clean_len;
-    char *clean = S_clean_text(data, len, &clean_len);
-    if (!S_check_bytes(path, clean, clean_len, diags)) {
-        free(clean);
+    if (!S_take_text(src, path, data, len, diags))
         return -1;
-    }
-    src->text = kh_text_nfc(clean, clean_len, &src->len);
-    free(clean);
-    S_index_lines(src);
     src->in_memory = true;
     return S_split(src, diags);
 }
@@ -633,16 +644,10 @@ static int S_load_markdown(const char *path, const char *name, kh_source_t *src,
     int rc = S_read_file(path, &data, &len, io_diags);
     if (rc != 0)
         return rc;
-    size_t clean_len;
-    char *clean = S_clean_text(data, len, &clean_len);
+    bool ok = S_take_text(src, name, data, len, diags);
     free(data);
-    if (!S_check_bytes(name, clean, clean_len, diags)) {
-        free(clean);
+    if (!ok)
         return -1;
-    }
-    src->text = kh_text_nfc(clean, clean_len, &src->len);
-    free(clean);
-    S_index_lines(src);
     src->body = src->text;
     src->body_len = src->len;
     src->body_line = 1;

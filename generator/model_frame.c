@@ -72,9 +72,8 @@ static const struct {
     const char *words;
     int kind;
 } S_phrases[] = {
-    {"TỈNH", UNIT}, {"THÀNH PHỐ", UNIT}, {"HUYỆN", UNIT}, {"QUẬN", UNIT},
-    {"XÃ", UNIT}, {"PHƯỜNG", UNIT}, {"THỊ XÃ", UNIT}, {"THỊ TRẤN", UNIT},
-    {"ĐẶC KHU", UNIT}, {"TP.", UNIT},
+    /* the units themselves are wording.c's kh_admin_units */
+    {"TP.", UNIT},
     {"UBND", BODY}, {"HĐND", BODY}, {"ỦY BAN NHÂN DÂN", BODY}, {"ỦY BAN", BODY},
     {"HỘI ĐỒNG NHÂN DÂN", BODY}, {"HỘI ĐỒNG", BODY}, {"SỞ", BODY}, {"BAN", BODY},
     {"PHÒNG", BODY}, {"TRUNG TÂM", BODY}, {"BỆNH VIỆN", BODY},
@@ -160,6 +159,13 @@ static unsigned char *S_breaks(const char *s)
             if (m > best) {
                 best = m;
                 kind = S_phrases[j].kind;
+            }
+        }
+        for (size_t j = 0; j < kh_admin_unit_count; j++) {
+            size_t m = S_match(kh_admin_units[j], up, k, n);
+            if (m > best) {
+                best = m;
+                kind = UNIT;
             }
         }
         if (best && kind != WORD) {

@@ -97,11 +97,10 @@ static const char *const kh_proper_fields[] = {
     "TRUNG CẤP Y TẾ",
 };
 
-/* Administrative units: lower case in running text; the place name after
- * one is a proper name. */
-static const char *const kh_units[] = {
-    "THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG",
+const char *const kh_admin_units[] = {
+    "THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "ĐẶC KHU", "TỈNH", "HUYỆN", "QUẬN", "XÃ", "PHƯỜNG",
 };
+const size_t kh_admin_unit_count = sizeof kh_admin_units / sizeof kh_admin_units[0];
 
 /* Words that join fields of activity and stay lower case. */
 static const char *const kh_joiners[] = {"VÀ"};
@@ -226,9 +225,9 @@ char *kh_issuer_running_name(const char *name)
         bool in_field = field_end && s < field_end;
         if (!place && !after_joiner && !in_field) {
             size_t u = 0;
-            while (u < KH_COUNT(kh_units) && !S_starts(s, kh_units[u], &n))
+            while (u < kh_admin_unit_count && !S_starts(s, kh_admin_units[u], &n))
                 u++;
-            if (u < KH_COUNT(kh_units)) {
+            if (u < kh_admin_unit_count) {
                 kh_buf_puts(&b, " ");
                 S_word(&b, s, n, false);
                 s += n;

@@ -4,6 +4,8 @@
 #ifndef KH_WORDING_H
 #define KH_WORDING_H
 
+#include <stddef.h>
+
 /* The issuer's name as running text writes it, from the upper-case name of
  * the header: "SỞ Y TẾ" → "Sở Y tế", "UBND TỈNH ĐẮK LẮK" → "Ủy ban nhân dân
  * tỉnh Đắk Lắk", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" → "Sở Lao động -
@@ -48,5 +50,13 @@ char *kh_date_words(int year, int month, int day, const char *blank);
  * "<blank>/KH-SYT" for a NULL number (a draft). Returns a malloc'd string. */
 char *kh_number_symbol(const char *number, const char *doc_code,
                        const char *issuer_code, const char *blank);
+
+/* Administrative units as the header writes them (upper case; longer
+ * first where one begins another: "THỊ XÃ" before "XÃ"): lower case in
+ * running text, and the place name after one is a proper name, every
+ * syllable capitalised (kh_issuer_running_name); a header name breaks
+ * well before one and never inside the place after it (model_frame.c). */
+extern const char *const kh_admin_units[];
+extern const size_t kh_admin_unit_count;
 
 #endif
