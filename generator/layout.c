@@ -691,6 +691,98 @@ static double S_rule_under(kh_lctx_t *c, double cx, double len, double dy)
     return dy;
 }
 
+/* ---- marks (spec appendix-esign.md §5) ---- */
+
+/* Room kept between a mark and what is next to it: practice, the decree
+ * gives none. */
+static const double c_mark_gap = 2 * 72 / 25.4;
+
+/* A mark's stamp: its box from (x, dy) (top left, y down) and its text
+ * centred in it, bold, red or black as the model says; a second border
+ * 1 mm inside a secrecy stamp's. Returns its width (pt). The box is at
+ * least the model's size and never narrower than the text and its
+ * padding, so the text always lies inside the border. */
+static double S_stamp(kh_lctx_t *c, const kh_mark_t *m, double x, double dy,
+                      bool right)
+{
+    const double mm = 72 / 25.4;
+    size_t n = strlen(m->text);
+    double tw = kh_lay_width(c, KH_FONT_BOLD, m->text, n, m->size);
+    double w = m->w_mm * mm, h = m->h_mm * mm;
+    if (w < tw + 2 * m->pad_mm * mm)
+        w = tw + 2 * m->pad_mm * mm;
+    if (right)
+        x -= w;
+    size_t at = c->nstaged;
+    kh_lay_line(c, x, dy, x + w, dy + h, 0.75);
+    c->staged[at].kind = KH_OP_RECT;
+    c->staged[at].color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
+    if (m->double_border) {
+        at = c->nstaged;
+        kh_lay_line(c, x + mm, dy + mm, x + w - mm, dy + h - mm, 0.5);
+        c->staged[at].kind = KH_OP_RECT;
+        c->staged[at].color = c->staged[at - 1].color;
+    }
+    /* the glyph box (ascent to descent) centred: what pdftotext reports */
+    double asc = c->ascent[KH_FONT_BOLD] * m->size / 1000,
+           desc = -c->descent[KH_FONT_BOLD] * m->size / 1000;
+    at = c->nstaged;
+    S_text(c, KH_FONT_BOLD, m->size, x + (w - tw) / 2, dy + (h - asc - desc) / 2 + asc,
+           m->text, n, tw, false);
+    c->staged[at].color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
+    return w;
+}
+
+/* The circulation note (cell 11: above the national title, top right, in
+ * the top margin's band), staged in the header's box (first) above its
+ * top, its right edge on the right header column's. Where the band is too
+ * low for it (a template's small top margin) the header's own ops move
+ * down by the shortfall, so it never leaves the paper less 8 mm nor
+ * overlaps the header. Returns that shortfall (0 with the template's 25
+ * mm), which the header's height grows by. */
+static double S_circulation(kh_lctx_t *c, const kh_plan_t *p, size_t first)
+{
+    const kh_mark_t *m = &p->circulation;
+    if (!m->text)
+        return 0;
+    const kh_template_t *t = c->tpl;
+    const double inset = 8 * 72 / 25.4 + c_mark_gap / 2;
+    double h = m->h_mm * 72 / 25.4;
+    double top = -c_mark_gap - h; /* from the header's top */
+    double down = c->margin_top + top < inset ? inset - (c->margin_top + top) : 0;
+    for (size_t i = first; i < c->nstaged; i++) {
+        c->staged[i].y += (float)down;
+        if (c->staged[i].kind != KH_OP_TEXT)
+            c->staged[i].y2 += (float)down;
+    }
+    double xr = t->margin_left - t->hdr_shift + t->hdr_left_w + t->hdr_right_w;
+    S_stamp(c, m, xr, top + down, true);
+    return down;
+}
+
+/* The secrecy mark (cell 10a) and under it the urgency mark (10b): a box
+ * of their own after the header, in the left column under the Số line,
+ * at the column's left edge (spec appendix-esign.md §5, the decree's
+ * diagram). Nothing of the header's right column reaches below the
+ * header's box, so nothing overlaps them. */
+static void S_marks(kh_lctx_t *c, const kh_plan_t *p)
+{
+    if (!p->secrecy.text && !p->urgency.text)
+        return;
+    const kh_template_t *t = c->tpl;
+    double x = t->margin_left - t->hdr_shift, y = c_mark_gap;
+    size_t first = kh_lay_box_begin(c);
+    c->line = c->col = 1;
+    const kh_mark_t *m[] = {&p->secrecy, &p->urgency};
+    for (size_t i = 0; i < 2; i++) {
+        if (!m[i]->text)
+            continue;
+        S_stamp(c, m[i], x, y, false);
+        y += m[i]->h_mm * 72 / 25.4 + c_mark_gap;
+    }
+    kh_lay_box_end(c, first, y - c_mark_gap, 0, true);
+}
+
 static void S_header(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
@@ -724,6 +816,11 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     /* The "Số" line and the place-date share one baseline, whatever wrapped
      * above them: the second row of the decree's table. */
     double row = (lrule > rrule ? lrule : rrule) + t->number_gap;
+    if (!p->number_line) { /* a plan issued with a decision: Mẫu 1.3 has no row */
+        double end = (lrule > rrule ? lrule : rrule) + S_circulation(c, p, first);
+        kh_lay_box_end(c, first, end, 0, true);
+        return;
+    }
     double big = t->number_size > t->place_date_size ? t->number_size
                                                      : t->place_date_size;
     double base = row + kh_lay_baseline(c, big);
@@ -751,6 +848,7 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
                             &w);
     bottom = top > bottom ? top : bottom;
     free(date);
+    bottom += S_circulation(c, p, first);
     kh_lay_box_end(c, first, bottom, 0, true);
 }
 
@@ -792,6 +890,9 @@ static void S_title(kh_lctx_t *c, const kh_plan_t *p)
                                 0, t->doc_name, false);
     y += S_centered_block(c, KH_FONT_BOLD, t->title_size, cx, c->text_w, y,
                           p->title, true);
+    if (p->attached_line) /* Mẫu 1.3: italic, the trích yếu's size, the rule under it */
+        y += S_centered_block(c, KH_FONT_ITALIC, t->title_size, cx, c->text_w, y,
+                              p->attached_line, true);
     double rule = y - kh_lay_line_h(c, t->title_size) +
                   kh_lay_baseline(c, t->title_size) + t->title_rule_gap;
     S_rule_under(c, cx, c->text_w * t->title_rule_ratio, rule);
@@ -1500,7 +1601,7 @@ static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
     double lo_x = KH_PRINTABLE_INSET, hi_x = c->page_w - KH_PRINTABLE_INSET;
     double lo_y = KH_PRINTABLE_INSET, hi_y = c->page_h - KH_PRINTABLE_INSET;
     double x0, x1, y0, y1, e = 0.01;
-    if (op->kind == KH_OP_RULE) {
+    if (op->kind != KH_OP_TEXT) {
         x0 = op->x < op->x2 ? op->x : op->x2;
         x1 = op->x < op->x2 ? op->x2 : op->x;
         y0 = op->y < op->y2 ? op->y : op->y2;
@@ -1557,10 +1658,10 @@ static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
         op.x += dx;
-        if (op.kind == KH_OP_RULE)
+        if (op.kind != KH_OP_TEXT)
             op.x2 += dx;
         op.y = h - (top + op.y);
-        if (op.kind == KH_OP_RULE)
+        if (op.kind != KH_OP_TEXT)
             op.y2 = h - (top + op.y2);
         if (!reported && !S_on_page(c, &op)) {
             const kh_layout_t *L = c->out;
@@ -1855,9 +1956,11 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     S_section(&c, false, src);
     S_notes(&c, plan);
     S_header(&c, plan);
+    S_marks(&c, plan);
     S_title(&c, plan);
     S_blocks(&c, plan, 0, plan->nbody);
-    S_closing(&c, plan);
+    if (!plan->attached) /* Mẫu 1.3: no Nơi nhận, no signature */
+        S_closing(&c, plan);
     for (size_t i = 0; i < plan->nappendices; i++)
         S_appendix(&c, plan, &plan->appendices[i]);
     if (c.ok)
@@ -1896,6 +1999,9 @@ void kh_layout_dump(const kh_layout_t *L, FILE *out)
             const kh_op_t *op = &L->pages[p].ops[i];
             if (op->kind == KH_OP_RULE)
                 fprintf(out, "rule %.2f %.2f %.2f %.2f\n", op->x, op->y, op->x2, op->y2);
+            else if (op->kind == KH_OP_RECT)
+                fprintf(out, "rect %.2f %.2f %.2f %.2f %s\n", op->x, op->y, op->x2,
+                        op->y2, op->color == KH_COLOR_RED ? "red" : "black");
             else
                 fprintf(out, "text %s %.1f %.2f %.2f %.*s\n", F[op->font],
                         op->size, op->x, op->y, (int)op->len, L->text + op->text);

@@ -26,7 +26,11 @@
 #include "model.h"
 #include "template.h"
 
-typedef enum { KH_OP_TEXT, KH_OP_RULE } kh_op_kind_t;
+typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_RECT } kh_op_kind_t;
+
+/* An op's colour: black, or the bright red (đỏ tươi) of the urgency and
+ * secrecy stamps (spec appendix-esign.md §5). */
+typedef enum { KH_COLOR_BLACK, KH_COLOR_RED } kh_color_t;
 
 /* One positioned word piece or rule. Kept compact (28 bytes): a long plan
  * has millions of them, and every page holds its own copy until the PDF is
@@ -37,13 +41,16 @@ typedef struct {
     /* KH_OP_TEXT only (here, not in the union, to stay in 28 bytes) */
     unsigned char font;  /* kh_font_style_t */
     bool space_before;   /* a word space separates it from the previous op */
+    unsigned char color; /* kh_color_t, any kind (in the padding byte) */
     union {
         struct {         /* KH_OP_TEXT */
             uint32_t text, len; /* offset and length in kh_layout_t.text */
             float width;        /* its advance in points (the off-page check) */
             float size;         /* font size, pt */
         };
-        struct {         /* KH_OP_RULE: from (x, y) to (x2, y2) */
+        struct {         /* KH_OP_RULE: from (x, y) to (x2, y2); KH_OP_RECT:
+                            the outline of the rectangle with corners
+                            (x, y) and (x2, y2), thickness wide */
             float x2, y2, thickness;
         };
     };

@@ -344,20 +344,26 @@ static void S_read_front(kh_mctx_t *c)
     p->issuer_code = S_text(c, iss, "code", "issuer.code", true);
     p->issuer_full_name = S_text(c, iss, "full_name", "issuer.full_name", false);
     p->number = S_text(c, fm, "number", "number", false);
-    p->place = S_text(c, fm, "place", "place", true);
-    S_read_date(c, fm);
+    /* a plan issued with a decision (attached_to) has no place, date,
+     * Nơi nhận or signer of its own (model_marks.c; given, they are
+     * validate's attached-field errors) */
+    bool own = !kh_node_get(fm, "attached_to");
+    p->place = S_text(c, fm, "place", "place", own);
+    if (own || kh_node_get(fm, "date"))
+        S_read_date(c, fm);
     p->title = S_text_lines(c, fm, "title", "title", true);
-    S_read_recipients(c, fm);
+    if (own || kh_node_get(fm, "recipients"))
+        S_read_recipients(c, fm);
     S_read_addressees(c, fm);
-    p->archive = S_text(c, fm, "archive", "archive", true);
+    p->archive = S_text(c, fm, "archive", "archive", own);
     const kh_node_t *sg = kh_node_get(fm, "signer");
-    if (!sg || sg->kind != KH_NODE_MAP)
+    if ((own || sg) && (!sg || sg->kind != KH_NODE_MAP))
         S_err(c, sg ? sg : fm, "required", "'%s' must give title and name",
               "signer");
     p->authority = S_text(c, sg, "authority", "signer.authority", false);
     p->on_behalf_of = S_text_lines(c, sg, "on_behalf_of", "signer.on_behalf_of", false);
-    p->signer_title = S_text_lines(c, sg, "title", "signer.title", true);
-    p->signer_name = S_text_lines(c, sg, "name", "signer.name", true);
+    p->signer_title = S_text_lines(c, sg, "title", "signer.title", own || sg);
+    p->signer_name = S_text_lines(c, sg, "name", "signer.name", own || sg);
     S_read_numbering(c, fm);
     /* the plan's run_in_colon (checked boolean by the schema) over the template's */
     const kh_node_t *ric = kh_node_get(fm, "run_in_colon");
@@ -2063,6 +2069,7 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
         abort();
     kh_mctx_t c = {.src = src, .tpl = tpl, .diags = diags, .plan = plan, .ok = true};
     S_read_front(&c);
+    kh_mod_marks(&c);
     if (c.ok)
         S_front_punct_all(&c);
     /* the body is read even when the front matter failed: its diagnostics
@@ -2076,6 +2083,7 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     }
     c.src = src;
     kh_mod_appendices_finish(&c);
+    kh_mod_attached_end(&c);
     if (c.ok)
         kh_mod_frame(plan, tpl); /* the header's and closing's words */
     if (!c.ok) {
@@ -2129,5 +2137,6 @@ void kh_plan_free(kh_plan_t *p)
     kh_mod_appendices_free(p);
     kh_mod_notes_free(p);
     kh_mod_frame_free(p);
+    kh_mod_marks_free(p);
     free(p);
 }

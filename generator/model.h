@@ -140,6 +140,21 @@ typedef struct {
     int line, col;      /* of the definition, in the plan file */
 } kh_note_t;
 
+/* A mark printed in a box on page 1 (spec appendix-esign.md §5, Nghị định
+ * 30/2020 PL I Mục III.2): the secrecy mark (cell 10a), the urgency mark
+ * (10b), a circulation note (cell 11). Its words and the stamp's size are
+ * decided here (model_marks.c); the layout places the box. text NULL: no
+ * such mark. */
+typedef struct {
+    char *text;          /* upper case, as printed: "KHẨN", "TỐI MẬT" */
+    double w_mm, h_mm;   /* the stamp's size; w_mm 0: the text's width plus
+                            pad_mm each side */
+    double pad_mm;       /* least room between the text and the border */
+    double size;         /* pt, bold */
+    bool red;            /* bright red text and border (đỏ tươi) */
+    bool double_border;  /* a second border 1 mm inside the first */
+} kh_mark_t;
+
 typedef struct {
     char *parent, *issuer, *issuer_code;
     char *issuer_full_name; /* issuer.full_name: running-text form, or NULL */
@@ -192,6 +207,14 @@ typedef struct {
                                "Kính gửi:", "- A;" … "- C."; none without
                                addressees */
     size_t naddressee_lines; /* 0, 1, or naddressees + 1 */
+    /* A plan issued with a decision (attached_to, PL III Mẫu 1.3;
+     * model_marks.c): no Số line, no place-date, no closing; attached_line
+     * under the title, the rule under it. */
+    bool attached;
+    char *attached_line;   /* "(Kèm theo Quyết định số 123/QĐ-UBND ngày 27
+                              tháng 5 năm 2025 của Ủy ban nhân dân tỉnh Kon
+                              Tum)"; NULL unless attached */
+    kh_mark_t secrecy, urgency, circulation;
 } kh_plan_t;
 
 /* How welcome a line break is at a gap between words of a header line

@@ -494,10 +494,18 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                         a->label, a->label);
     }
     free(seen);
+    if (p->attached) {
+        /* a plan issued with a decision has no number or date of its own:
+         * its appendices are attached to that decision too, and say so
+         * with the plan's own line (model_marks.c) */
+        for (size_t i = 0; i < p->nappendices && p->attached_line; i++)
+            if (!(p->appendices[i].attached = strdup(p->attached_line)))
+                abort();
+        return;
+    }
     if (!p->issuer || !p->issuer_code || !p->year)
         return; /* the front matter failed: reported already */
-    char *name = p->issuer_full_name ? strdup(p->issuer_full_name)
-                                     : kh_issuer_running_name(p->issuer);
+    char *name = kh_mod_issuer_running(p);
     if (!name) {
         const kh_node_t *iss = kh_node_get(c->src->front, "issuer");
         const kh_node_t *at = kh_node_get(iss, "name");
@@ -517,6 +525,17 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
             t->appendix_attached_doc, p->number, t->doc_code, p->issuer_code,
             p->year, p->month, p->day, name, t->draft_blank);
     free(name);
+}
+
+char *kh_mod_issuer_running(const kh_plan_t *p)
+{
+    if (p->issuer_full_name) {
+        char *s = strdup(p->issuer_full_name);
+        if (!s)
+            abort();
+        return s;
+    }
+    return kh_issuer_running_name(p->issuer);
 }
 
 void kh_mod_appendices_free(kh_plan_t *p)

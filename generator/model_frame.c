@@ -215,10 +215,12 @@ static void S_header(kh_plan_t *p, const kh_template_t *t)
 {
     p->header_parent = p->parent ? kh_text_upper(p->parent) : NULL;
     p->header_issuer = kh_text_upper(p->issuer);
-    p->number_line = kh_number_line(t->number_label, p->number, t->doc_code,
-                                    p->issuer_code, t->draft_blank);
-    p->place_date_line = kh_date_line(p->place, p->year, p->month, p->day,
-                                      t->draft_blank);
+    if (!p->attached) { /* Mẫu 1.3: an attached plan has neither */
+        p->number_line = kh_number_line(t->number_label, p->number, t->doc_code,
+                                        p->issuer_code, t->draft_blank);
+        p->place_date_line = kh_date_line(p->place, p->year, p->month, p->day,
+                                          t->draft_blank);
+    }
     p->header_parent_breaks = S_breaks(p->header_parent);
     p->header_issuer_breaks = S_breaks(p->header_issuer);
     p->place_date_breaks = S_breaks(p->place_date_line);
@@ -231,6 +233,8 @@ static void S_header(kh_plan_t *p, const kh_template_t *t)
  * The signer's name prints as typed (plan->signer_name). */
 static void S_closing(kh_plan_t *p, const kh_template_t *t)
 {
+    if (p->attached)
+        return; /* Mẫu 1.3: no Nơi nhận, no signature */
     char *title = kh_text_upper(p->signer_title);
     if (p->authority && p->on_behalf_of) {
         char *up = kh_text_upper(p->on_behalf_of);

@@ -155,6 +155,20 @@ void kh_mod_appendices_free(kh_plan_t *p);
  * … recipient_lines) from its front matter and tpl's spellings; call once
  * the front matter is read without error. */
 void kh_mod_frame(kh_plan_t *p, const kh_template_t *tpl);
+
+/* ---- model_marks.c ---- */
+
+/* attached_to (its Kèm theo line) and the marks (urgency, secrecy,
+ * circulation), read from the front matter after S_read_front. */
+void kh_mod_marks(kh_mctx_t *c);
+/* An attached plan's body should end "./." (no signature closes it):
+ * a warning otherwise, at the last body block. */
+void kh_mod_attached_end(kh_mctx_t *c);
+void kh_mod_marks_free(kh_plan_t *p);
+/* The issuer as running text writes it: issuer.full_name, else derived
+ * from issuer.name (kh_issuer_running_name); NULL if neither (malloc'd;
+ * model_appendix.c). */
+char *kh_mod_issuer_running(const kh_plan_t *p);
 /* Frees those lines (any of them may be NULL / empty). */
 void kh_mod_frame_free(kh_plan_t *p);
 

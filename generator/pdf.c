@@ -22,6 +22,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,7 @@ typedef struct {
     int cur_font;
     double cur_size;
     bool in_tj;
+    int cur_color;        /* kh_color_t of the text being set */
     double pen_x; /* where the pen is after the last glyph written */
     double run_y;
 } kh_writer_t;
@@ -124,8 +126,24 @@ static void S_end_tj(kh_writer_t *w)
     w->in_tj = false;
 }
 
+/* The colour operator for a kh_color_t: fill (rg) or stroke (RG). Bright
+ * red is pure sRGB red, the stamps' "đỏ tươi". */
+static const char *S_rgb(int color, bool stroke)
+{
+    if (color == KH_COLOR_RED)
+        return stroke ? "1 0 0 RG\n" : "1 0 0 rg\n";
+    return stroke ? "0 G\n" : "0 g\n";
+}
+
 static void S_text_op(kh_writer_t *w, const kh_op_t *op)
 {
+    if (op->color != w->cur_color) {
+        /* a stamp's red text (spec appendix-esign.md §5): still text, so
+         * it copies and searches like the rest */
+        S_end_tj(w);
+        kh_buf_puts(w->content, S_rgb(op->color, false));
+        w->cur_color = op->color;
+    }
     bool same_run = w->in_tj && op->font == w->cur_font &&
                     op->size == w->cur_size && op->y == w->run_y;
     double adv = 0; /* glyph space units */
@@ -168,13 +186,32 @@ static void S_page_content(kh_writer_t *w, const kh_page_t *pg)
     w->cur_font = -1;
     w->cur_size = 0;
     w->in_tj = false;
+    w->cur_color = KH_COLOR_BLACK;
     for (size_t i = 0; i < pg->nops; i++)
         if (pg->ops[i].kind == KH_OP_TEXT)
             S_text_op(w, &pg->ops[i]);
     S_end_tj(w);
+    if (w->cur_color != KH_COLOR_BLACK)
+        kh_buf_puts(w->content, S_rgb(KH_COLOR_BLACK, false));
     kh_buf_puts(w->content, "ET\n");
     for (size_t i = 0; i < pg->nops; i++) {
         const kh_op_t *op = &pg->ops[i];
+        if (op->kind == KH_OP_RECT) {
+            /* a stamp's border, in its own colour */
+            kh_buf_puts(w->content, "q ");
+            kh_buf_puts(w->content, S_rgb(op->color, true));
+            S_num(w->content, op->thickness);
+            kh_buf_puts(w->content, " w ");
+            S_num(w->content, op->x < op->x2 ? op->x : op->x2);
+            kh_buf_puts(w->content, " ");
+            S_num(w->content, op->y < op->y2 ? op->y : op->y2);
+            kh_buf_puts(w->content, " ");
+            S_num(w->content, fabs(op->x2 - op->x));
+            kh_buf_puts(w->content, " ");
+            S_num(w->content, fabs(op->y2 - op->y));
+            kh_buf_puts(w->content, " re S Q\n");
+            continue;
+        }
         if (op->kind != KH_OP_RULE)
             continue;
         S_num(w->content, op->thickness);

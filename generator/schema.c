@@ -39,6 +39,9 @@ struct kh_snode {
     unsigned types; /* 0: any */
     char **required;
     size_t nrequired;
+    char **optional_with; /* x-optional-with: pairs (present key, required key
+                             it makes optional), 2 × noptional_with entries */
+    size_t noptional_with;
     kh_sprop_t *props;
     size_t nprops;
     bool closed; /* additionalProperties: false */
@@ -150,7 +153,8 @@ static const char *const kh_schema_keys[] = {
     "type", "required", "properties", "additionalProperties", "enum",
     "pattern", "minLength", "maxLength", "items", "minItems", "maxItems",
     "format", "description", "x-message", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "x-single-line", NULL};
+    "exclusiveMinimum", "exclusiveMaximum", "x-single-line", "x-optional-with",
+    NULL};
 
 static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth);
 
@@ -218,6 +222,33 @@ static void S_compile_bounds(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n)
     s->has_max = a || b, s->excl_max = b, s->maximum = b ? xhi : hi;
 }
 
+/* x-optional-with: {KEY: [A, B]}: when KEY is present, the required keys
+ * A and B are not (a plan issued with a decision, attached_to, has no
+ * place, date, Nơi nhận or signer of its own: spec appendix-esign.md §1,
+ * PL III Mẫu 1.3). Stored as pairs (KEY, A), (KEY, B). */
+static void S_compile_optional_with(kh_sload_t *c, kh_snode_t *s, const kh_node_t *v)
+{
+    if (v->kind != KH_NODE_MAP) {
+        S_bad(c, v, "x-optional-with must map a key to the required keys it makes optional");
+        return;
+    }
+    for (size_t i = 0; i + 1 < v->n; i += 2) {
+        size_t n = 0;
+        char **names = S_strings(c, v->kids[i + 1], &n);
+        char **g = realloc(s->optional_with,
+                           (2 * (s->noptional_with + n) + 1) * sizeof *g);
+        if (!g)
+            abort();
+        s->optional_with = g;
+        for (size_t k = 0; k < n; k++) {
+            g[2 * s->noptional_with] = S_dup(v->kids[i]->text);
+            g[2 * s->noptional_with + 1] = names[k];
+            s->noptional_with++;
+        }
+        free(names);
+    }
+}
+
 static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
                            int depth)
 {
@@ -231,6 +262,8 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
         s->required = S_strings(c, v, &s->nrequired);
     if ((v = kh_node_get(n, "properties")))
         S_compile_props(c, s, v, depth);
+    if ((v = kh_node_get(n, "x-optional-with")))
+        S_compile_optional_with(c, s, v);
     if ((v = kh_node_get(n, "additionalProperties")))
         s->closed = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "false");
     if ((v = kh_node_get(n, "enum")))
@@ -284,6 +317,9 @@ static void S_free_node(kh_snode_t *s)
     for (size_t i = 0; i < s->nrequired; i++)
         free(s->required[i]);
     free(s->required);
+    for (size_t i = 0; i < 2 * s->noptional_with; i++)
+        free(s->optional_with[i]);
+    free(s->optional_with);
     for (size_t i = 0; i < s->nprops; i++) {
         free(s->props[i].name);
         S_free_node(s->props[i].schema);
@@ -485,6 +521,12 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
     char sub[256];
     for (size_t i = 0; i < s->nrequired; i++) {
         if (kh_node_get(n, s->required[i]))
+            continue;
+        bool optional = false;
+        for (size_t k = 0; k < s->noptional_with && !optional; k++)
+            optional = !strcmp(s->optional_with[2 * k + 1], s->required[i]) &&
+                       kh_node_get(n, s->optional_with[2 * k]);
+        if (optional)
             continue;
         snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", s->required[i]);
         S_err(c, n, "required", "missing '%s'%s", sub, "");

@@ -69,6 +69,36 @@ static void S_date_draft(kh_vctx_t *c, const kh_node_t *fm)
                "without 'number', may leave out the day or month)%s", "");
 }
 
+/* A plan issued with a decision (attached_to; PL III Mẫu 1.3, spec
+ * appendix-esign.md §1) prints no number, place-date, Nơi nhận or
+ * signature: the decision carries them. Such a key given would not print,
+ * so it is an error at the key. A numbered decision needs its full date,
+ * as a numbered plan does (date-draft). */
+static void S_attached(kh_vctx_t *c, const kh_node_t *fm)
+{
+    const kh_node_t *at = kh_node_get(fm, "attached_to");
+    if (!at || !fm || fm->kind != KH_NODE_MAP)
+        return;
+    static const char *const keys[] = {"number", "place", "date", "recipients",
+                                       "archive", "signer"};
+    for (size_t i = 0; i + 1 < fm->n; i += 2) {
+        const kh_node_t *k = fm->kids[i];
+        for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++)
+            if (k->kind == KH_NODE_SCALAR && !strcmp(k->text, keys[j]))
+                S_diag(c, k->line, k->col, KH_SEV_ERROR, "attached-field",
+                       N_("'%s' is not printed in a plan issued with a decision "
+                          "(attached_to): the decision carries the number, date, "
+                          "Nơi nhận and signature; remove it"),
+                       keys[j]);
+    }
+    const kh_node_t *d = kh_node_get(at, "date");
+    if (kh_node_get(at, "number") && S_partial_date(d) && kh_date_valid(d->text, true))
+        S_diag(c, d->line, d->col, KH_SEV_ERROR, "date-draft",
+               N_("a numbered decision needs its full date YYYY-MM-DD (only a "
+                  "draft, without 'number', may leave out the day or month)%s"),
+               "");
+}
+
 static void S_signer(kh_vctx_t *c, const kh_node_t *fm)
 {
     const kh_node_t *sg = kh_node_get(fm, "signer");
@@ -462,6 +492,7 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
     S_recipients(c, fm);
     kh_schema_check(schema, fm, src->path, 2, diags);
     S_date_draft(c, fm);
+    S_attached(c, fm);
     S_signer(c, fm);
     S_glyphs_front(c, fm);
     S_front_values(c, fm, kh_schema_root(schema), "", 0);
