@@ -134,9 +134,57 @@ def _lines(value):
     return BR_TAG.sub(" ", value or "")
 
 
+def running_name_words(front):
+    """The issuer as running text writes it: issuer.full_name, else the
+    upper-case name matched in any case (UBND spelt out)."""
+    name = front["issuer"].get("full_name")
+    if name:
+        return _words(name)
+    up = _lines(front["issuer"]["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
+    return _words(up, True)
+
+
+def date_parts(date):
+    """(day, month, year) as the date wording prints them (blanks: "")."""
+    parts = [int(x) for x in str(date).split("-")]
+    day = "%02d" % parts[2] if len(parts) > 2 else ""
+    month = (("%02d" if parts[1] <= 2 else "%d") % parts[1]) if len(parts) > 1 else ""
+    return day, month, parts[0]
+
+
+def attached_words(front):
+    """A plan issued with a decision (attached_to, PL III Mẫu 1.3): "(Kèm
+    theo Quyết định số 123/QĐ-UBND ngày … của <issuer>)"."""
+    at = front["attached_to"]
+    num = at.get("number")
+    if num is not None and re.fullmatch(r"\d", num):
+        num = "0" + num
+    day, month, year = date_parts(at["date"])
+    words = _words("(Kèm theo %s số %s/%s ngày %s tháng %s năm %d của" % (
+        at.get("type", "Quyết định"), num or "", at["code"], day, month, year))
+    name = _words(at["issuer"]) if at.get("issuer") else running_name_words(front)
+    name[-1] = _word(name[-1] + ")", name[-1].upcased)
+    return words + name
+
+
+def mark_words(front):
+    """The marks of page 1 (spec appendix-esign.md §5), each printed as
+    typed (upper case)."""
+    words = []
+    for key in ("circulation", "secrecy", "urgency"):
+        if front.get(key):
+            words += _words(front[key])
+    return words
+
+
 def header_words(front, tpl):
     iss = front["issuer"]
     words = _words(_lines(iss.get("parent", "")), True) + _words(_lines(iss["name"]), True)
+    words += mark_words(front)
+    if "attached_to" in front:  # Mẫu 1.3: no Số line, no place-date
+        words += _words(tpl["header"]["national_title"]) + _words(tpl["header"]["motto"])
+        words += _words(tpl["doc_name"]) + _words(_lines(front["title"]))
+        return words + attached_words(front)
     num = front.get("number")
     if num is not None and re.fullmatch(r"\d", num):
         num = "0" + num
@@ -165,6 +213,8 @@ def header_words(front, tpl):
 
 
 def closing_words(front, tpl):
+    if "attached_to" in front:  # Mẫu 1.3: no Nơi nhận, no signature
+        return []
     c = tpl["closing"]
     words = _words(c["label"])
     for r in front["recipients"]:
@@ -621,6 +671,8 @@ def appendix_words(front, tpl, app, i, n):
     a = tpl["appendix"]
     words = _words(a["label"] + (" " + roman(i + 1) if n > 1 else ""))
     words += _words(app["title"], True)
+    if "attached_to" in front:  # attached to the plan's decision, as the plan
+        return words + attached_words(front) + app["words"]
     number = front.get("number")
     parts = [int(x) for x in str(front["date"]).split("-")]
     sym = "%s/%s-%s" % (("%02d" % int(number)) if number else "", tpl["doc_code"],
