@@ -494,27 +494,47 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                         a->label, a->label);
     }
     free(seen);
-    if (!p->issuer || !p->issuer_code || !p->year)
-        return; /* the front matter failed: reported already */
-    char *name = p->issuer_full_name ? strdup(p->issuer_full_name)
-                                     : kh_issuer_running_name(p->issuer);
-    if (!name) {
-        const kh_node_t *iss = kh_node_get(c->src->front, "issuer");
-        const kh_node_t *at = kh_node_get(iss, "name");
-        kh_diag_add(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
-                    KH_SEV_ERROR, "appendix-issuer",
-                    "the appendices' \"(Kèm theo %s số … của …)\" line names the "
-                    "issuer as running text writes it, which cannot be told from "
-                    "'%s': give it as issuer.full_name, the name as a sentence writes "
-                    "it (capitals only for its first word, its field's first words "
-                    "and its proper names)",
-                    t->appendix_attached_doc, p->issuer);
-        c->ok = false;
-        return;
+    if (!p->nappendices || !p->issuer_code || !p->year)
+        return; /* nothing to name, or the front matter failed: reported */
+    /* every body by its running name, a joint plan's joined ("Sở Y tế và
+     * Công đoàn ngành Y tế"; three: "A, B và C") */
+    kh_buf_t all = {0};
+    const kh_node_t *list = kh_node_get(c->src->front, "issuers");
+    for (size_t i = 0; i < p->nissuers; i++) {
+        const kh_issuer_t *o = &p->issuers[i];
+        if (!o->name)
+            break;
+        char *name = o->full_name ? strdup(o->full_name)
+                                  : kh_issuer_running_name(o->name);
+        if (!name) {
+            /* its name: under issuer, or under the issuers item of that
+             * name (the lead comes first in p->issuers, not in the file) */
+            const kh_node_t *at = kh_node_get(kh_node_get(c->src->front, "issuer"), "name");
+            for (size_t k = 0; list && list->kind == KH_NODE_SEQ && k < list->n; k++) {
+                const kh_node_t *n = kh_node_get(list->kids[k], "name");
+                if (n && n->kind == KH_NODE_SCALAR && !strcmp(n->text, o->name))
+                    at = n;
+            }
+            kh_diag_add(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
+                        KH_SEV_ERROR, "appendix-issuer",
+                        "the appendices' \"(Kèm theo %s số … của …)\" line names the "
+                        "issuer as running text writes it, which cannot be told from "
+                        "'%s': give it as issuer.full_name, the name as a sentence writes "
+                        "it (capitals only for its first word, its field's first words "
+                        "and its proper names)",
+                        t->appendix_attached_doc, o->name);
+            c->ok = false;
+            kh_buf_free(&all);
+            return;
+        }
+        kh_buf_printf(&all, "%s%s",
+                      !i ? "" : i + 1 < p->nissuers ? ", " : t->appendix_joint_and, name);
+        free(name);
     }
+    char *name = kh_buf_take(&all);
     for (size_t i = 0; i < p->nappendices; i++)
         p->appendices[i].attached = kh_attached_line(
-            t->appendix_attached_doc, p->number, t->doc_code, p->issuer_code,
+            t->appendix_attached_doc, p->number, p->doc_code, p->issuer_code,
             p->year, p->month, p->day, name, t->draft_blank);
     free(name);
 }

@@ -151,7 +151,7 @@ void kh_mod_appendices_finish(kh_mctx_t *c);
 /* Frees plan->appendices. */
 void kh_mod_appendices_free(kh_plan_t *p);
 
-/* model_frame.c: sets the plan's header and closing lines (header_parent
+/* model_frame.c: sets the plan's header and closing lines (header_issuers
  * … recipient_lines) from its front matter and tpl's spellings; call once
  * the front matter is read without error. */
 void kh_mod_frame(kh_plan_t *p, const kh_template_t *tpl);
