@@ -112,6 +112,7 @@ static bool S_title_word(const char *name)
  * TM, TM KT, KT, Q, TL, TL KT, TUQ. A chain is checked by the rules that
  * say what is wrong first (signer-tm-first … signer-chain-repeat); one
  * they let through and the table lacks is signer-chain. */
+static const char *const S_auths[] = {"TM", "KT", "TL", "Q", "TUQ"};
 static const char *const S_chains[] = {"TM", "TM KT", "KT", "Q", "TL", "TL KT", "TUQ"};
 
 static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
@@ -133,7 +134,10 @@ static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
     for (size_t i = 0; i < ch->n; i++) {
         const kh_node_t *it = ch->kids[i];
         size_t al = S_auth_len(it);
-        if (!al || it->text[al] != '.')
+        bool known = false;
+        for (size_t k = 0; k < sizeof S_auths / sizeof *S_auths; k++)
+            known = known || S_auth_is(it, S_auths[k]);
+        if (!known || it->text[al] != '.')
             return; /* not "AUTH. …": the schema's pattern says so */
         snprintf(seq + strlen(seq), sizeof seq - strlen(seq), "%s%.*s", i ? " " : "",
                  (int)al, it->text);
@@ -190,7 +194,7 @@ static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
         }
     }
     if (!wrong && !title && !S_auth_is(last, "Q"))
-        S_diag(c, sg->line, sg->col, KH_SEV_ERROR,
+        S_diag(c, last->line, last->col, KH_SEV_ERROR,
                S_auth_is(last, "KT") ? "signer-kt-title" : "signer-title",
                S_auth_is(last, "KT")
                    ? N_("'%s' needs 'title' under 'KT.': the deputy's own title "
@@ -241,8 +245,9 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
                "its 'issuers' item", "signer");
     if (list->kind != KH_NODE_SEQ)
         return;
+    const kh_node_t *key = kh_node_key(fm, "issuers");
     if (list->n == 1)
-        S_diag(c, list->line, list->col, KH_SEV_ERROR, "joint-one",
+        S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-one",
                "'issuers' lists one body: a joint plan has two or more; a plan "
                "of one body gives 'issuer' and 'signer'%s", "");
     const kh_node_t *lead = NULL;
@@ -269,7 +274,7 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
             S_signer(c, kh_node_get(it, "signer"), "issuers item.signer");
     }
     if (!lead && list->n > 1)
-        S_diag(c, list->line, list->col, KH_SEV_ERROR, "joint-lead",
+        S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-lead",
                "no body is marked 'lead: true': the lead body (chủ trì) comes "
                "first in the number and signs on the right%s", "");
 }

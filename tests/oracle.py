@@ -134,14 +134,30 @@ def _lines(value):
     return BR_TAG.sub(" ", value or "")
 
 
+def bodies(front):
+    """(issuer, signer) of each issuing body, the lead first: a plan's one,
+    or a joint plan's issuers (kế hoạch liên tịch)."""
+    if "issuers" not in front:
+        return [(front["issuer"], front["signer"])]
+    items = front["issuers"]
+    lead = [i for i in items if i.get("lead") is True][:1]
+    return [(i, i["signer"]) for i in lead + [i for i in items if i not in lead]]
+
+
+def symbol(front, tpl):
+    """The number's symbol after "/": KH-SYT, a joint plan's KHLT-SYT-CĐYT."""
+    code = tpl["joint_doc_code"] if "issuers" in front else tpl["doc_code"]
+    return "-".join([code] + [i["code"] for i, _ in bodies(front)])
+
+
 def header_words(front, tpl):
-    iss = front["issuer"]
-    words = _words(_lines(iss.get("parent", "")), True) + _words(_lines(iss["name"]), True)
+    words = []
+    for iss, _ in bodies(front):
+        words += _words(_lines(iss.get("parent", "")), True) + _words(_lines(iss["name"]), True)
     num = front.get("number")
     if num is not None and re.fullmatch(r"\d", num):
         num = "0" + num
-    words += _words("%s%s/%s-%s" % (tpl["header"]["number_label"], num or "", tpl["doc_code"],
-                                     iss["code"]))
+    words += _words("%s%s/%s" % (tpl["header"]["number_label"], num or "", symbol(front, tpl)))
     words += _words(tpl["header"]["national_title"]) + _words(tpl["header"]["motto"])
     parts = str(front["date"]).split("-")
     day = "%02d" % int(parts[2]) if len(parts) > 2 else ""
@@ -170,10 +186,14 @@ def closing_words(front, tpl):
     for r in front["recipients"]:
         words += _words(c["item_prefix"] + r + c["item_end"])
     words += _words(c["item_prefix"] + c["archive_prefix"] + front["archive"] + c["last_item_end"])
-    s = front["signer"]
-    if s.get("authority"):
-        words += _words(s["authority"] + c["authority_separator"]) + _words(_lines(s["on_behalf_of"]), True)
-    words += _words(_lines(s["title"]), True) + _words(_lines(s["name"]))
+    for _, s in bodies(front):
+        for item in s.get("chain") or []:
+            auth, _, name = item.partition(".")
+            words += _words(auth + c["authority_separator"]) + _words(name.strip(), True)
+        if s.get("authority"):
+            words += _words(s["authority"] + c["authority_separator"]) + _words(_lines(s["on_behalf_of"]), True)
+        words += _words(_lines(s.get("title")), True) + _words(_lines(s.get("other_title")), True)
+        words += _words(_lines(s["name"]))
     return words
 
 
@@ -623,19 +643,25 @@ def appendix_words(front, tpl, app, i, n):
     words += _words(app["title"], True)
     number = front.get("number")
     parts = [int(x) for x in str(front["date"]).split("-")]
-    sym = "%s/%s-%s" % (("%02d" % int(number)) if number else "", tpl["doc_code"],
-                        front["issuer"]["code"])
+    sym = "%s/%s" % (("%02d" % int(number)) if number else "", symbol(front, tpl))
     # the date as the header's place-date line gives it (a draft's blanks)
     day = "%02d" % parts[2] if len(parts) > 2 else ""
     month = (("%02d" if parts[1] <= 2 else "%d") % parts[1]) if len(parts) > 1 else ""
     words += _words("(Kèm theo %s số %s ngày %s tháng %s năm %d của" % (
         a["attached_doc"], sym, day, month, parts[0]))
-    name = front["issuer"].get("full_name")
-    if name:
-        name_words = _words(name)
-    else:
-        up = _lines(front["issuer"]["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
-        name_words = _words(up, True)
+    name_words = []
+    all_ = bodies(front)
+    for k, (iss, _) in enumerate(all_):
+        if k + 1 < len(all_) and k:  # "A, B và C"
+            name_words[-1] = _word(name_words[-1] + ",", name_words[-1].upcased)
+        elif k:
+            name_words += _words(a["joint_and"])
+        name = iss.get("full_name")
+        if name:
+            name_words += _words(name)
+        else:
+            up = _lines(iss["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
+            name_words += _words(up, True)
     name_words[-1] = _word(name_words[-1] + ")", name_words[-1].upcased)
     return words + name_words + app["words"]
 
