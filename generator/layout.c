@@ -791,14 +791,21 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     size_t first = kh_lay_box_begin(c);
     c->line = c->col = 1;
 
-    double ly = 0, widest;
-    if (p->header_parent)
-        ly += S_centered_lines(c, KH_FONT_REGULAR, t->parent_size, lcx,
-                               t->hdr_left_w, ly, p->header_parent, true,
-                               p->header_parent_breaks, &widest);
-    ly += S_centered_lines(c, KH_FONT_BOLD, t->issuer_size, lcx, t->hdr_left_w,
-                           ly, p->header_issuer, true, p->header_issuer_breaks,
-                           &widest);
+    /* each body's block, stacked (a joint plan's: spec appendix-esign.md
+     * §2, practice), header.joint_gap_pt between them; the rule under the
+     * last body's name */
+    double ly = 0, widest = 0;
+    for (size_t i = 0; i < p->nheader_issuers; i++) {
+        const kh_frame_issuer_t *h = &p->header_issuers[i];
+        if (i)
+            ly += t->joint_gap;
+        if (h->parent)
+            ly += S_centered_lines(c, KH_FONT_REGULAR, t->parent_size, lcx,
+                                   t->hdr_left_w, ly, h->parent, true,
+                                   h->parent_breaks, &widest);
+        ly += S_centered_lines(c, KH_FONT_BOLD, t->issuer_size, lcx, t->hdr_left_w,
+                               ly, h->name, true, h->name_breaks, &widest);
+    }
     double lrule = S_rule_under(c, lcx, widest * t->issuer_rule_ratio,
                                 ly - kh_lay_line_h(c, t->issuer_size) +
                                     kh_lay_baseline(c, t->issuer_size) + t->rule_gap);
@@ -1422,18 +1429,77 @@ static size_t S_left_lines(kh_lctx_t *c, int font, double size, double x,
     return lines.n;
 }
 
-static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
+/* The height of a signer's lines above and below the signature space
+ * (its authority lines and title; its other title), as S_signature
+ * wraps them in a cell of width w. */
+static double S_signer_text_h(kh_lctx_t *c, const kh_frame_signer_t *f, double w)
+{
+    double size = c->tpl->signer_size, h = 0;
+    kh_span_lines_t lines = {0};
+    for (size_t i = 0; i <= f->nlines; i++) {
+        const char *text = i < f->nlines ? f->lines[i] : f->other_title;
+        char *copy = text ? strdup(text) : NULL, *save = NULL;
+        for (char *s = copy ? strtok_r(copy, "\n", &save) : NULL; s;
+             s = strtok_r(NULL, "\n", &save)) {
+            S_wrap_balanced(c, KH_FONT_BOLD, size, s, NULL, w, &lines);
+            h += lines.n * kh_lay_line_h(c, size);
+        }
+        free(copy);
+    }
+    free(lines.v);
+    return h;
+}
+
+/* One signature block (f: the model's lines) centred in the cell [x, x +
+ * w) of the closing, its first line's baseline at base (pt below the box
+ * top): the authority lines and title ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ
+ * TỊCH", "PHÓ CHỦ TỊCH"), the signature space (room, pt: the template's
+ * closing.signature_room_mm, more where a row's names line up), the other
+ * title (chức vụ khác, spec appendix-esign.md §3, II.7.c) and the name.
+ * A second signer is a second cell: one call per signer. Returns the
+ * bottom of the name (pt below the box top). */
+static double S_signature(kh_lctx_t *c, const kh_frame_signer_t *f, double x,
+                          double w, double base, double room)
 {
     const kh_template_t *t = c->tpl;
-    double x0 = c->left + t->closing_left_w;
-    double w = c->left + c->text_w - x0, cx = x0 + w / 2;
-    double size = t->signer_size;
+    double cx = x + w / 2, size = t->signer_size;
     double y = base - kh_lay_baseline(c, size);
-    /* "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC" (the model's lines) */
-    for (size_t i = 0; i < p->nsigner_lines; i++)
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_lines[i], true);
-    y += t->signature_room;
-    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_name, true);
+    for (size_t i = 0; i < f->nlines; i++)
+        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->lines[i], true);
+    y += room;
+    if (f->other_title)
+        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->other_title, true);
+    y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->name, true);
+    return y;
+}
+
+/* A joint plan's signature rows (spec appendix-esign.md §2, practice):
+ * a two-column row across the text width per two bodies, the lead's
+ * block (p->signers[0]) on the right, the partner's on the left, more
+ * bodies in further rows, each row's first lines on one baseline. All
+ * rows are one box kept with the body's last lines and with the Nơi
+ * nhận label below it, so a page break never separates the blocks.
+ * Returns the rows' height. */
+static double S_signature_rows(kh_lctx_t *c, const kh_plan_t *p)
+{
+    const kh_template_t *t = c->tpl;
+    double w = c->text_w / 2, base = kh_lay_baseline(c, t->signer_size), y = 0;
+    for (size_t i = 0; i < p->nsigners; i += 2) {
+        /* the row's names on one baseline: a block with fewer lines gets
+         * the difference as more signature space */
+        const kh_frame_signer_t *r = &p->signers[i];
+        const kh_frame_signer_t *l = i + 1 < p->nsigners ? &p->signers[i + 1] : NULL;
+        double rh = S_signer_text_h(c, r, w), lh = l ? S_signer_text_h(c, l, w) : 0;
+        double most = rh > lh ? rh : lh;
+        double right = S_signature(c, r, c->left + w, w, y + base,
+                                   t->signature_room + most - rh);
+        double left = l ? S_signature(c, l, c->left, w, y + base,
+                                      t->signature_room + most - lh)
+                        : 0;
+        y = right > left ? right : left;
+        if (i + 2 < p->nsigners)
+            y += t->closing_space_before;
+    }
     return y;
 }
 
@@ -1444,7 +1510,9 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
  * it spans are kept together, so the signature is never split, while a
  * long list flows on to the next page. The body's last line is kept with
  * the closing (with the paragraph's widow rule: its last two lines), so
- * the closing never stands alone on a page. */
+ * the closing never stands alone on a page. A joint plan's signatures
+ * come first, in rows of their own (S_signature_rows), Nơi nhận under
+ * them. */
 static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
@@ -1454,12 +1522,21 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
     c->line = c->col = 1;
     int rline, rcol;
     S_locate(c, "recipients:", &rline, &rcol);
-    S_locate(c, "signer:", &c->line, &c->col);
+    S_locate(c, p->joint ? "issuers:" : "signer:", &c->line, &c->col);
     double base = kh_lay_baseline(c, t->label_size) > kh_lay_baseline(c, t->signer_size)
                       ? kh_lay_baseline(c, t->label_size)
                       : kh_lay_baseline(c, t->signer_size);
+    double sig = 0;
+    if (p->joint) {
+        size_t rows = kh_lay_box_begin(c);
+        double h = S_signature_rows(c, p);
+        kh_lay_box_end(c, rows, h, t->closing_space_before, true);
+        base = kh_lay_baseline(c, t->label_size);
+    }
     size_t first = kh_lay_box_begin(c), box0 = c->nboxes;
-    double sig = S_signature(c, p, base);
+    if (!p->joint)
+        sig = S_signature(c, &p->signers[0], c->left + t->closing_left_w,
+                          c->text_w - t->closing_left_w, base, t->signature_room);
     double x = c->left, w = t->closing_left_w;
     S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, t->closing_label,
                  first, base - kh_lay_baseline(c, t->label_size),

@@ -1,7 +1,7 @@
 /* Stage 4, layout: turns the model into positioned text and rules on pages.
  * It prints the model's words and the template's fixed texts, never words
  * of its own: the header's and closing's lines come finished from the
- * model (kh_plan_t header_issuer … recipient_lines, model_frame.c); the
+ * model (kh_plan_t header_issuers … recipient_lines, model_frame.c); the
  * layout chooses fonts, columns and line breaks (a place-date too wide for
  * its column breaks after its last ", ").
  * Paragraphs are broken into lines by the optimal-fit breaker, lines are

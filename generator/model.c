@@ -325,6 +325,107 @@ static char *S_text_lines(kh_mctx_t *c, const kh_node_t *map, const char *key,
     return t;
 }
 
+/* One body and its signer (issuer and signer, or an item of issuers:
+ * path "issuers item" names it in messages). own: the plan has a closing
+ * of its own, so the signer is required (false for a plan issued with a
+ * decision, attached_to: the decision is signed, not the plan). */
+static void S_read_issuer(kh_mctx_t *c, const kh_node_t *iss, const kh_node_t *sg,
+                          const char *path, bool own, kh_issuer_t *o)
+{
+    char ip[64], sp[64], k[96];
+    snprintf(ip, sizeof ip, "%s", path ? path : "issuer");
+    snprintf(sp, sizeof sp, "%s%s", path ? path : "", path ? ".signer" : "signer");
+    if (!iss || iss->kind != KH_NODE_MAP)
+        S_err(c, iss ? iss : c->src->front, "required", "'%s' must give name and code",
+              ip);
+#define P(a, key) (snprintf(k, sizeof k, "%s.%s", a, key), k)
+    o->parent = S_text_lines(c, iss, "parent", P(ip, "parent"), false);
+    o->name = S_text_lines(c, iss, "name", P(ip, "name"), true);
+    o->code = S_text(c, iss, "code", P(ip, "code"), true);
+    o->full_name = S_text(c, iss, "full_name", P(ip, "full_name"), false);
+    if (!sg && !own)
+        return; /* a plan issued with a decision: no signer of its own */
+    if (!sg || sg->kind != KH_NODE_MAP)
+        S_err(c, sg ? sg : iss ? iss : c->src->front, "required",
+              "'%s' must give title and name", sp);
+    else
+        o->signer_line = sg->line, o->signer_col = sg->col;
+    const kh_node_t *ch = kh_node_get(sg, "chain");
+    for (size_t i = 0; ch && ch->kind == KH_NODE_SEQ && i < ch->n; i++) {
+        if (ch->kids[i]->kind != KH_NODE_SCALAR) {
+            S_err(c, ch->kids[i], "type", "'%s' items must be text", P(sp, "chain"));
+            continue;
+        }
+        char **g = realloc(o->chain, (o->nchain + 1) * sizeof *g);
+        if (!g)
+            abort();
+        o->chain = g;
+        o->chain[o->nchain++] = S_printed(ch->kids[i]->text);
+    }
+    o->authority = S_text(c, sg, "authority", P(sp, "authority"), false);
+    o->on_behalf_of = S_text_lines(c, sg, "on_behalf_of", P(sp, "on_behalf_of"), false);
+    /* the title may be left out after a chain ending in "Q." (validate.c,
+     * signer-title, says where else) */
+    o->title = S_text_lines(c, sg, "title", P(sp, "title"), !o->nchain);
+    o->other_title = S_text_lines(c, sg, "other_title", P(sp, "other_title"), false);
+    o->name_signed = S_text_lines(c, sg, "name", P(sp, "name"), true);
+#undef P
+}
+
+/* issuer + signer, or a joint plan's issuers (lead first: the order of
+ * the number's codes). The plan's issuer fields are the lead's; its code
+ * the codes joined with '-'. validate.c's joint- rules check the list. */
+static void S_read_issuers(kh_mctx_t *c, const kh_node_t *fm, bool own)
+{
+    kh_plan_t *p = c->plan;
+    const kh_node_t *list = kh_node_get(fm, "issuers");
+    if (!list || list->kind != KH_NODE_SEQ || !list->n) {
+        p->issuers = calloc(1, sizeof *p->issuers);
+        if (!p->issuers)
+            abort();
+        p->nissuers = 1;
+        S_read_issuer(c, kh_node_get(fm, "issuer"), kh_node_get(fm, "signer"), NULL,
+                      own, &p->issuers[0]);
+        p->issuers[0].lead = true;
+    } else {
+        p->joint = true;
+        p->issuers = calloc(list->n, sizeof *p->issuers);
+        if (!p->issuers)
+            abort();
+        size_t lead = 0;
+        for (size_t i = list->n; i-- > 0;) {
+            const kh_node_t *l = kh_node_get(list->kids[i], "lead");
+            if (l && l->kind == KH_NODE_SCALAR && !strcmp(l->text, "true"))
+                lead = i;
+        }
+        /* the lead first, the others in the order given */
+        for (size_t i = 0, k = 0; i < list->n; i++) {
+            size_t from = i == 0 ? lead : (i <= lead ? i - 1 : i);
+            const kh_node_t *it = list->kids[from];
+            S_read_issuer(c, it, kh_node_get(it, "signer"), "issuers item",
+                          own, &p->issuers[k]);
+            p->issuers[k++].lead = i == 0;
+        }
+        p->nissuers = list->n;
+    }
+    kh_issuer_t *l = &p->issuers[0];
+    p->parent = l->parent ? strdup(l->parent) : NULL;
+    p->issuer = l->name ? strdup(l->name) : NULL;
+    kh_buf_t b = {0};
+    bool all = true;
+    for (size_t i = 0; i < p->nissuers; i++) {
+        all = all && p->issuers[i].code;
+        if (p->issuers[i].code)
+            kh_buf_printf(&b, "%s%s", i ? "-" : "", p->issuers[i].code);
+    }
+    p->issuer_code = kh_buf_take(&b);
+    p->doc_code = p->joint ? c->tpl->joint_doc_code : c->tpl->doc_code;
+    if (!all) {
+        free(p->issuer_code);
+        p->issuer_code = NULL;
+    }
+}
+
 static void S_read_front(kh_mctx_t *c)
 {
     const kh_node_t *fm = c->src->front;
@@ -335,19 +436,12 @@ static void S_read_front(kh_mctx_t *c)
               "");
         return;
     }
-    const kh_node_t *iss = kh_node_get(fm, "issuer");
-    if (!iss || iss->kind != KH_NODE_MAP)
-        S_err(c, iss ? iss : fm, "required", "'%s' must give name and code",
-              "issuer");
-    p->parent = S_text_lines(c, iss, "parent", "issuer.parent", false);
-    p->issuer = S_text_lines(c, iss, "name", "issuer.name", true);
-    p->issuer_code = S_text(c, iss, "code", "issuer.code", true);
-    p->issuer_full_name = S_text(c, iss, "full_name", "issuer.full_name", false);
-    p->number = S_text(c, fm, "number", "number", false);
     /* a plan issued with a decision (attached_to) has no place, date,
      * Nơi nhận or signer of its own (model_marks.c; given, they are
      * validate's attached-field errors) */
     bool own = !kh_node_get(fm, "attached_to");
+    S_read_issuers(c, fm, own);
+    p->number = S_text(c, fm, "number", "number", false);
     p->place = S_text(c, fm, "place", "place", own);
     if (own || kh_node_get(fm, "date"))
         S_read_date(c, fm);
@@ -356,14 +450,6 @@ static void S_read_front(kh_mctx_t *c)
         S_read_recipients(c, fm);
     S_read_addressees(c, fm);
     p->archive = S_text(c, fm, "archive", "archive", own);
-    const kh_node_t *sg = kh_node_get(fm, "signer");
-    if ((own || sg) && (!sg || sg->kind != KH_NODE_MAP))
-        S_err(c, sg ? sg : fm, "required", "'%s' must give title and name",
-              "signer");
-    p->authority = S_text(c, sg, "authority", "signer.authority", false);
-    p->on_behalf_of = S_text_lines(c, sg, "on_behalf_of", "signer.on_behalf_of", false);
-    p->signer_title = S_text_lines(c, sg, "title", "signer.title", own || sg);
-    p->signer_name = S_text_lines(c, sg, "name", "signer.name", own || sg);
     S_read_numbering(c, fm);
     /* the plan's run_in_colon (checked boolean by the schema) over the template's */
     const kh_node_t *ric = kh_node_get(fm, "run_in_colon");
@@ -2035,13 +2121,26 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
 static void S_front_punct_all(kh_mctx_t *c)
 {
     const kh_node_t *fm = c->src->front;
-    const kh_node_t *iss = kh_node_get(fm, "issuer"), *sg = kh_node_get(fm, "signer");
-    const kh_node_t *v[] = {kh_node_get(iss, "parent"), kh_node_get(iss, "name"),
-                            kh_node_get(fm, "place"), kh_node_get(fm, "title"),
-                            kh_node_get(fm, "archive"), kh_node_get(sg, "on_behalf_of"),
-                            kh_node_get(sg, "title"), kh_node_get(sg, "name")};
+    const kh_node_t *v[] = {kh_node_get(fm, "place"), kh_node_get(fm, "title"),
+                            kh_node_get(fm, "archive")};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         S_front_punct(c, v[i]);
+    /* each body's names and its signer's lines: issuer and signer, or
+     * each item of issuers */
+    const kh_node_t *list = kh_node_get(fm, "issuers");
+    size_t n = list && list->kind == KH_NODE_SEQ ? list->n : 0;
+    for (size_t k = 0; k <= n; k++) {
+        const kh_node_t *iss = k < n ? list->kids[k] : kh_node_get(fm, "issuer");
+        const kh_node_t *sg = kh_node_get(k < n ? iss : fm, "signer");
+        const kh_node_t *w[] = {kh_node_get(iss, "parent"), kh_node_get(iss, "name"),
+                                kh_node_get(sg, "on_behalf_of"), kh_node_get(sg, "title"),
+                                kh_node_get(sg, "other_title"), kh_node_get(sg, "name")};
+        for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+            S_front_punct(c, w[i]);
+        const kh_node_t *ch = kh_node_get(sg, "chain");
+        for (size_t i = 0; ch && ch->kind == KH_NODE_SEQ && i < ch->n; i++)
+            S_front_punct(c, ch->kids[i]);
+    }
     const kh_node_t *r = kh_node_get(fm, "recipients");
     for (size_t i = 0; r && r->kind == KH_NODE_SEQ && i < r->n; i++)
         S_front_punct(c, r->kids[i]);
@@ -2117,12 +2216,21 @@ void kh_plan_free(kh_plan_t *p)
 {
     if (!p)
         return;
-    char **strs[] = {&p->parent, &p->issuer, &p->issuer_code,
-                     &p->issuer_full_name, &p->number,
-                     &p->place, &p->title, &p->archive, &p->authority,
-                     &p->on_behalf_of, &p->signer_title, &p->signer_name};
+    char **strs[] = {&p->parent, &p->issuer, &p->issuer_code, &p->number,
+                     &p->place, &p->title, &p->archive};
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         free(*strs[i]);
+    for (size_t i = 0; i < p->nissuers; i++) {
+        kh_issuer_t *o = &p->issuers[i];
+        char **os[] = {&o->parent, &o->name, &o->code, &o->full_name, &o->authority,
+                       &o->on_behalf_of, &o->title, &o->other_title, &o->name_signed};
+        for (size_t k = 0; k < sizeof os / sizeof os[0]; k++)
+            free(*os[k]);
+        for (size_t k = 0; k < o->nchain; k++)
+            free(o->chain[k]);
+        free(o->chain);
+    }
+    free(p->issuers);
     for (size_t i = 0; i < p->nrecipients; i++)
         free(p->recipients[i]);
     free(p->recipients);

@@ -155,9 +155,53 @@ typedef struct {
     bool double_border;  /* a second border 1 mm inside the first */
 } kh_mark_t;
 
+/* One issuing body as the front matter gives it: `issuer` and `signer`,
+ * or one item of a joint plan's `issuers` (each with its own signer). */
 typedef struct {
-    char *parent, *issuer, *issuer_code;
-    char *issuer_full_name; /* issuer.full_name: running-text form, or NULL */
+    char *parent, *name, *code;
+    char *full_name;    /* running-text form, or NULL */
+    bool lead;          /* the joint plan's lead body (chủ trì) */
+    char **chain;       /* signer.chain as typed ("KT. Chủ tịch"), or none */
+    size_t nchain;
+    char *authority, *on_behalf_of, *title, *other_title, *name_signed;
+    int signer_line, signer_col; /* its signer: mapping, in the plan file */
+} kh_issuer_t;
+
+/* A header block of the left column (model_frame.c): each issuer's,
+ * stacked; the rule goes under the last. */
+typedef struct {
+    char *parent;       /* "UBND TỈNH KON TUM" (upper case), or NULL */
+    char *name;         /* "SỞ Y TẾ" (upper case) */
+    /* where they may wrap prefer to break: one kh_break_t per byte of the
+     * line (strlen + 1), at the first space of each gap between words
+     * (model_frame.c, S_breaks); NULL when the line is */
+    unsigned char *parent_breaks, *name_breaks;
+} kh_frame_issuer_t;
+
+/* A signature block (model_frame.c; spec appendix-esign.md §3): the
+ * authority lines and the title, upper case, top down ("TM. ỦY BAN NHÂN
+ * DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"); then the signature space; then
+ * other_title (chức vụ khác, cell 7b, upper case) when given; then the
+ * name as typed. */
+typedef struct {
+    char **lines;
+    size_t nlines;      /* ≥ 1 */
+    char *other_title;  /* or NULL */
+    char *name;
+    int line, col;      /* its signer: in the plan file (diagnostics) */
+} kh_frame_signer_t;
+
+typedef struct {
+    /* the issuing bodies: one (issuer + signer), or a joint plan's, in the
+     * order of the number's codes: the lead first */
+    kh_issuer_t *issuers;
+    size_t nissuers;
+    /* the lead's, for what names the plan (PDF metadata) */
+    char *parent, *issuer;
+    char *issuer_code;  /* the codes joined with '-', lead first */
+    const char *doc_code; /* the template's: doc_code (KH), for a joint
+                             plan joint_doc_code (KHLT) */
+    bool joint;         /* from `issuers:` (kế hoạch liên tịch) */
     char *number;       /* NULL: draft */
     char *place;
     int year, month, day; /* 0: left blank (a draft) */
@@ -167,7 +211,6 @@ typedef struct {
     char **addressees;  /* front matter addressees: ("Kính gửi"), or none */
     size_t naddressees;
     char *archive;
-    char *authority, *on_behalf_of, *signer_title, *signer_name;
     char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
     bool run_in_colon;  /* a level ≥ 2 heading ending in ':' runs into the
                            paragraph after it: the plan's run_in_colon, else
@@ -185,21 +228,16 @@ typedef struct {
     /* The frame's printed lines, every word decided (model_frame.c); the
      * layout places them as given. A '\n' in one is the clerk's own line
      * break (a YAML block scalar), kept. */
-    char *header_parent;   /* "UBND TỈNH KON TUM" (upper case), or NULL */
-    char *header_issuer;   /* "SỞ Y TẾ" (upper case) */
-    char *number_line;     /* "Số: 870/KH-SYT" */
+    kh_frame_issuer_t *header_issuers; /* one per issuer, top down */
+    size_t nheader_issuers;
+    char *number_line;     /* "Số: 870/KH-SYT", "Số: 42/KHLT-SYT-CĐYT" */
     char *place_date_line; /* "Kon Tum, ngày 27 tháng 5 năm 2025" */
-    /* Where the three lines above that may wrap prefer to break: one
-     * kh_break_t per byte of the line (strlen + 1), read at the first space
-     * of each gap between words (model_frame.c, S_breaks); the layout's
-     * balanced wrap weighs them against the lines' balance. */
-    unsigned char *header_parent_breaks; /* NULL when header_parent is */
-    unsigned char *header_issuer_breaks;
-    unsigned char *place_date_breaks;
-    char **signer_lines;   /* upper case, top down: "KT. GIÁM ĐỐC", "PHÓ GIÁM
-                              ĐỐC"; then the signature room and signer_name,
-                              which prints as typed */
-    size_t nsigner_lines;  /* 1 or 2 */
+    unsigned char *place_date_breaks; /* as kh_frame_issuer_t's */
+    /* signature blocks, one per issuer: signers[0] the lead's (signing on
+     * the right of the first row), then the partners' in the order given;
+     * the layout pairs them into rows of two (spec appendix-esign.md §2) */
+    kh_frame_signer_t *signers;
+    size_t nsigners;
     char **recipient_lines; /* "- Bộ Y tế (báo cáo);" …, the last "- Lưu: VT,
                                TCHC." */
     size_t nrecipient_lines; /* nrecipients + 1 */

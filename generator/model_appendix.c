@@ -503,12 +503,12 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                 abort();
         return;
     }
-    if (!p->issuer || !p->issuer_code || !p->year)
-        return; /* the front matter failed: reported already */
-    char *name = kh_mod_issuer_running(p);
+    if (!p->nappendices || !p->issuer_code || !p->year)
+        return; /* nothing to name, or the front matter failed: reported */
+    size_t failed;
+    char *name = kh_mod_issuer_running(p, t, &failed);
     if (!name) {
-        const kh_node_t *iss = kh_node_get(c->src->front, "issuer");
-        const kh_node_t *at = kh_node_get(iss, "name");
+        const kh_node_t *at = kh_mod_issuer_name_node(c, p, failed);
         kh_diag_add(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
                     KH_SEV_ERROR, "appendix-issuer",
                     "the appendices' \"(Kèm theo %s số … của …)\" line names the "
@@ -516,26 +516,52 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                     "'%s': give it as issuer.full_name, the name as a sentence writes "
                     "it (capitals only for its first word, its field's first words "
                     "and its proper names)",
-                    t->appendix_attached_doc, p->issuer);
+                    t->appendix_attached_doc, p->issuers[failed].name);
         c->ok = false;
         return;
     }
     for (size_t i = 0; i < p->nappendices; i++)
         p->appendices[i].attached = kh_attached_line(
-            t->appendix_attached_doc, p->number, t->doc_code, p->issuer_code,
+            t->appendix_attached_doc, p->number, p->doc_code, p->issuer_code,
             p->year, p->month, p->day, name, t->draft_blank);
     free(name);
 }
 
-char *kh_mod_issuer_running(const kh_plan_t *p)
+char *kh_mod_issuer_running(const kh_plan_t *p, const kh_template_t *t, size_t *failed)
 {
-    if (p->issuer_full_name) {
-        char *s = strdup(p->issuer_full_name);
-        if (!s)
-            abort();
-        return s;
+    /* every body by its running name, a joint plan's joined ("Sở Y tế và
+     * Công đoàn ngành Y tế"; three: "A, B và C") */
+    kh_buf_t all = {0};
+    for (size_t i = 0; i < p->nissuers; i++) {
+        const kh_issuer_t *o = &p->issuers[i];
+        char *name = o->full_name ? strdup(o->full_name)
+                     : o->name    ? kh_issuer_running_name(o->name)
+                                  : NULL;
+        if (!name) {
+            *failed = i;
+            kh_buf_free(&all);
+            return NULL;
+        }
+        kh_buf_printf(&all, "%s%s",
+                      !i ? "" : i + 1 < p->nissuers ? ", " : t->appendix_joint_and, name);
+        free(name);
     }
-    return kh_issuer_running_name(p->issuer);
+    return kh_buf_take(&all);
+}
+
+const kh_node_t *kh_mod_issuer_name_node(const kh_mctx_t *c, const kh_plan_t *p, size_t i)
+{
+    /* under issuer, or under the issuers item of that name (the lead comes
+     * first in p->issuers, not in the file) */
+    const kh_node_t *fm = c->src->front, *list = kh_node_get(fm, "issuers");
+    const kh_node_t *at = kh_node_get(kh_node_get(fm, "issuer"), "name");
+    for (size_t k = 0; list && list->kind == KH_NODE_SEQ && k < list->n; k++) {
+        const kh_node_t *n = kh_node_get(list->kids[k], "name");
+        if (n && n->kind == KH_NODE_SCALAR && i < p->nissuers && p->issuers[i].name &&
+            !strcmp(n->text, p->issuers[i].name))
+            at = n;
+    }
+    return at;
 }
 
 void kh_mod_appendices_free(kh_plan_t *p)

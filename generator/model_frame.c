@@ -209,44 +209,95 @@ static unsigned char *S_breaks(const char *s)
     return cls;
 }
 
-/* The header (decree30.md, "Header"): the superior body and the issuer in
- * upper case, the number line, the place-date line. */
+/* The header (decree30.md, "Header"): each body's block, its superior
+ * body and its name in upper case (a joint plan's stacked, lead first:
+ * spec appendix-esign.md §2, practice), the number line with the plan's
+ * document code (KH, a joint plan's KHLT: template doc_code,
+ * joint_doc_code) and the joined codes, the place-date line. */
 static void S_header(kh_plan_t *p, const kh_template_t *t)
 {
-    p->header_parent = p->parent ? kh_text_upper(p->parent) : NULL;
-    p->header_issuer = kh_text_upper(p->issuer);
+    p->header_issuers = calloc(p->nissuers, sizeof *p->header_issuers);
+    if (!p->header_issuers)
+        abort();
+    for (size_t i = 0; i < p->nissuers; i++) {
+        kh_frame_issuer_t *h = &p->header_issuers[i];
+        const kh_issuer_t *o = &p->issuers[i];
+        h->parent = o->parent ? kh_text_upper(o->parent) : NULL;
+        h->name = kh_text_upper(o->name);
+        h->parent_breaks = S_breaks(h->parent);
+        h->name_breaks = S_breaks(h->name);
+    }
+    p->nheader_issuers = p->nissuers;
     if (!p->attached) { /* Mẫu 1.3: an attached plan has neither */
-        p->number_line = kh_number_line(t->number_label, p->number, t->doc_code,
+        p->number_line = kh_number_line(t->number_label, p->number, p->doc_code,
                                         p->issuer_code, t->draft_blank);
         p->place_date_line = kh_date_line(p->place, p->year, p->month, p->day,
                                           t->draft_blank);
     }
-    p->header_parent_breaks = S_breaks(p->header_parent);
-    p->header_issuer_breaks = S_breaks(p->header_issuer);
     p->place_date_breaks = S_breaks(p->place_date_line);
 }
 
-/* The closing (decree30.md, "Closing"): the signer's office lines in
- * upper case ("KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"; an acting head's one
- * line "Q. GIÁM ĐỐC"; without an authority the title alone); the
- * recipient lines, each "- item;", the archive last, "- Lưu: VT, TCHC.".
- * The signer's name prints as typed (plan->signer_name). */
+/* A chain line as printed: "KT. Chủ tịch" → "KT" + the template's
+ * authority_separator + "CHỦ TỊCH" (the schema's pattern gave the
+ * authority and ". "). */
+static char *S_chain_line(const char *item, const kh_template_t *t)
+{
+    size_t a = strcspn(item, ".");
+    const char *rest = item + a + (item[a] == '.');
+    while (*rest == ' ')
+        rest++;
+    char *auth = strndup(item, a), *up = kh_text_upper(rest);
+    if (!auth)
+        abort();
+    char *line = S_cat(auth, t->authority_separator, up, "");
+    free(auth);
+    free(up);
+    return line;
+}
+
+/* One signature block (spec appendix-esign.md §3, decree PL I II.7): the
+ * authority lines in upper case, top down — a chain's ("TM. ỦY BAN NHÂN
+ * DÂN", "KT. CHỦ TỊCH") or authority + on_behalf_of's ("KT. GIÁM ĐỐC"),
+ * an acting head's one line "Q. GIÁM ĐỐC", or none — then the title
+ * ("PHÓ CHỦ TỊCH"; after a chain's final "Q." it may be left out); the
+ * other title (chức vụ khác) in upper case; the name as typed. */
+static void S_signer(kh_frame_signer_t *f, const kh_issuer_t *o, const kh_template_t *t)
+{
+    char *title = o->title ? kh_text_upper(o->title) : NULL;
+    for (size_t i = 0; i < o->nchain; i++)
+        S_push(&f->lines, &f->nlines, S_chain_line(o->chain[i], t));
+    if (!o->nchain && o->authority && o->on_behalf_of) {
+        char *up = kh_text_upper(o->on_behalf_of);
+        S_push(&f->lines, &f->nlines, S_cat(o->authority, t->authority_separator, up, ""));
+        free(up);
+    } else if (!o->nchain && o->authority && title) {
+        char *line = S_cat(o->authority, t->authority_separator, title, "");
+        free(title);
+        title = line;
+    }
+    if (title)
+        S_push(&f->lines, &f->nlines, title);
+    f->other_title = o->other_title ? kh_text_upper(o->other_title) : NULL;
+    f->name = strdup(o->name_signed);
+    if (!f->name)
+        abort();
+    f->line = o->signer_line;
+    f->col = o->signer_col;
+}
+
+/* The closing (decree30.md, "Closing"): a signature block per body, the
+ * lead's first (plan->signers); the recipient lines, each "- item;", the
+ * archive last, "- Lưu: VT, TCHC.". */
 static void S_closing(kh_plan_t *p, const kh_template_t *t)
 {
     if (p->attached)
         return; /* Mẫu 1.3: no Nơi nhận, no signature */
-    char *title = kh_text_upper(p->signer_title);
-    if (p->authority && p->on_behalf_of) {
-        char *up = kh_text_upper(p->on_behalf_of);
-        S_push(&p->signer_lines, &p->nsigner_lines,
-               S_cat(p->authority, t->authority_separator, up, ""));
-        free(up);
-    } else if (p->authority) {
-        char *line = S_cat(p->authority, t->authority_separator, title, "");
-        free(title);
-        title = line;
-    }
-    S_push(&p->signer_lines, &p->nsigner_lines, title);
+    p->signers = calloc(p->nissuers, sizeof *p->signers);
+    if (!p->signers)
+        abort();
+    for (size_t i = 0; i < p->nissuers; i++)
+        S_signer(&p->signers[i], &p->issuers[i], t);
+    p->nsigners = p->nissuers;
     for (size_t i = 0; i < p->nrecipients; i++)
         S_push(&p->recipient_lines, &p->nrecipient_lines,
                S_cat(t->item_prefix, p->recipients[i], t->item_end, ""));
@@ -289,16 +340,26 @@ void kh_mod_frame(kh_plan_t *p, const kh_template_t *t)
 
 void kh_mod_frame_free(kh_plan_t *p)
 {
-    free(p->header_parent);
-    free(p->header_issuer);
+    for (size_t i = 0; i < p->nheader_issuers; i++) {
+        kh_frame_issuer_t *h = &p->header_issuers[i];
+        free(h->parent);
+        free(h->name);
+        free(h->parent_breaks);
+        free(h->name_breaks);
+    }
+    free(p->header_issuers);
     free(p->number_line);
     free(p->place_date_line);
-    free(p->header_parent_breaks);
-    free(p->header_issuer_breaks);
     free(p->place_date_breaks);
-    for (size_t i = 0; i < p->nsigner_lines; i++)
-        free(p->signer_lines[i]);
-    free(p->signer_lines);
+    for (size_t i = 0; i < p->nsigners; i++) {
+        kh_frame_signer_t *f = &p->signers[i];
+        for (size_t k = 0; k < f->nlines; k++)
+            free(f->lines[k]);
+        free(f->lines);
+        free(f->other_title);
+        free(f->name);
+    }
+    free(p->signers);
     for (size_t i = 0; i < p->nrecipient_lines; i++)
         free(p->recipient_lines[i]);
     free(p->recipient_lines);

@@ -151,7 +151,7 @@ void kh_mod_appendices_finish(kh_mctx_t *c);
 /* Frees plan->appendices. */
 void kh_mod_appendices_free(kh_plan_t *p);
 
-/* model_frame.c: sets the plan's header and closing lines (header_parent
+/* model_frame.c: sets the plan's header and closing lines (header_issuers
  * … recipient_lines) from its front matter and tpl's spellings; call once
  * the front matter is read without error. */
 void kh_mod_frame(kh_plan_t *p, const kh_template_t *tpl);
@@ -165,10 +165,15 @@ void kh_mod_marks(kh_mctx_t *c);
  * a warning otherwise, at the last body block. */
 void kh_mod_attached_end(kh_mctx_t *c);
 void kh_mod_marks_free(kh_plan_t *p);
-/* The issuer as running text writes it: issuer.full_name, else derived
- * from issuer.name (kh_issuer_running_name); NULL if neither (malloc'd;
+/* The issuing bodies as running text writes them: each issuer's
+ * full_name, else derived from its name (kh_issuer_running_name); a joint
+ * plan's joined "A, B và C" (template appendix.joint_and). NULL if a name
+ * cannot be told, with *failed its index in p->issuers (malloc'd;
  * model_appendix.c). */
-char *kh_mod_issuer_running(const kh_plan_t *p);
+char *kh_mod_issuer_running(const kh_plan_t *p, const kh_template_t *t, size_t *failed);
+/* The front-matter node of p->issuers[i]'s name (issuer.name or the
+ * issuers item's), for a diagnostic; NULL if the file has none. */
+const kh_node_t *kh_mod_issuer_name_node(const kh_mctx_t *c, const kh_plan_t *p, size_t i);
 /* Frees those lines (any of them may be NULL / empty). */
 void kh_mod_frame_free(kh_plan_t *p);
 

@@ -97,16 +97,18 @@ void kh_mod_marks(kh_mctx_t *c)
     if (sscanf(date, "%4d-%2d-%2d", &y, &mo, &d) < 1)
         return;
     const char *type = S_scalar(at, "type"), *issuer = S_scalar(at, "issuer");
-    char *name = issuer ? S_dup(issuer) : kh_mod_issuer_running(p);
+    size_t failed = 0;
+    char *name = issuer ? S_dup(issuer) : kh_mod_issuer_running(p, c->tpl, &failed);
     if (!name) {
-        const kh_node_t *iss = kh_node_get(kh_node_get(fm, "issuer"), "name");
+        const kh_node_t *iss = kh_mod_issuer_name_node(c, p, failed);
         kh_mod_diag(c, iss ? iss->line : at->line, iss ? iss->col : at->col,
                     KH_SEV_ERROR, "attached-issuer",
                     "the \"(Kèm theo Quyết định số … của …)\" line names the deciding "
                     "body as running text writes it, which cannot be told from "
                     "'%s': give attached_to.issuer (Ủy ban nhân dân tỉnh Kon Tum) "
                     "or issuer.full_name",
-                    p->issuer ? p->issuer : "");
+                    failed < p->nissuers && p->issuers[failed].name
+                        ? p->issuers[failed].name : "");
         return;
     }
     /* "QĐ-UBND": the document's code, then the issuer's */

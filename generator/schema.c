@@ -55,6 +55,8 @@ struct kh_snode {
     bool single_line; /* x-single-line: true */
     int format;
     kh_snode_t *items;
+    char *same_as;          /* x-same-as: "issuer.name", a root path */
+    const kh_snode_t *ref;  /* ... resolved after compiling: checked as it */
 };
 
 struct kh_schema {
@@ -154,7 +156,7 @@ static const char *const kh_schema_keys[] = {
     "pattern", "minLength", "maxLength", "items", "minItems", "maxItems",
     "format", "description", "x-message", "minimum", "maximum",
     "exclusiveMinimum", "exclusiveMaximum", "x-single-line", "x-optional-with",
-    NULL};
+    "x-same-as", NULL};
 
 static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth);
 
@@ -286,6 +288,12 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
     }
     if ((v = kh_node_get(n, "items")))
         s->items = S_compile(c, v, depth + 1);
+    if ((v = kh_node_get(n, "x-same-as"))) {
+        if (v->kind != KH_NODE_SCALAR || n->n != 2)
+            S_bad(c, v, "x-same-as is a path (issuer.name) and the only key");
+        else
+            s->same_as = S_dup(v->text);
+    }
 }
 
 static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth)
@@ -332,7 +340,43 @@ static void S_free_node(kh_snode_t *s)
     free(s->pattern_src);
     free(s->message);
     S_free_node(s->items);
+    free(s->same_as);
     free(s);
+}
+
+/* Follows x-same-as: the schema a borrowing node stands for. */
+static const kh_snode_t *S_deref(const kh_snode_t *s)
+{
+    return s && s->ref ? s->ref : s;
+}
+
+/* Resolves every x-same-as under s against the root: a dotted path of
+ * property names ("issuer.name", "signer"), so one fact (the joint
+ * plan's issuers repeat the issuer's and the signer's fields) is written
+ * once in the schema. The target must not itself borrow. */
+static void S_resolve(kh_sload_t *c, kh_snode_t *root, kh_snode_t *s,
+                      const kh_node_t *at)
+{
+    if (!s)
+        return;
+    if (s->same_as) {
+        const kh_snode_t *t = root;
+        char *path = S_dup(s->same_as), *save = NULL;
+        for (char *k = strtok_r(path, ".", &save); k && t; k = strtok_r(NULL, ".", &save)) {
+            const kh_snode_t *next = NULL;
+            for (size_t i = 0; i < t->nprops && !next; i++)
+                if (!strcmp(t->props[i].name, k))
+                    next = t->props[i].schema;
+            t = next;
+        }
+        free(path);
+        if (!t || t->same_as || t == s)
+            S_bad(c, at, "x-same-as names no schema of its own");
+        s->ref = t;
+    }
+    for (size_t i = 0; i < s->nprops; i++)
+        S_resolve(c, root, s->props[i].schema, at);
+    S_resolve(c, root, s->items, at);
 }
 
 kh_schema_t *kh_schema_load(const char *path, kh_diag_list_t *diags)
@@ -345,6 +389,7 @@ kh_schema_t *kh_schema_load(const char *path, kh_diag_list_t *diags)
     if (!s)
         abort();
     s->root = S_compile(&c, doc, 0);
+    S_resolve(&c, s->root, s->root, doc);
     kh_node_free(doc);
     s->match = pcre2_match_data_create(16, NULL);
     if (!c.ok || !s->match) {
@@ -363,11 +408,12 @@ const kh_schema_node_t *kh_schema_child(const kh_schema_node_t *n, const char *k
 {
     if (!n)
         return NULL;
+    n = S_deref(n);
     if (!key)
-        return n->items;
+        return S_deref(n->items);
     for (size_t i = 0; i < n->nprops; i++)
         if (!strcmp(n->props[i].name, key))
-            return n->props[i].schema;
+            return S_deref(n->props[i].schema);
     return NULL;
 }
 
@@ -520,7 +566,19 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
 {
     char sub[256];
     for (size_t i = 0; i < s->nrequired; i++) {
-        if (kh_node_get(n, s->required[i]))
+        /* "issuer|issuers": any one of the keys will do; the first is
+         * named when none is there */
+        const char *req = s->required[i];
+        size_t first = strcspn(req, "|");
+        bool found = false;
+        for (const char *k = req; *k && !found; k += *k == '|') {
+            size_t len = strcspn(k, "|");
+            char key[128];
+            snprintf(key, sizeof key, "%.*s", (int)len, k);
+            found = kh_node_get(n, key) != NULL;
+            k += len;
+        }
+        if (found)
             continue;
         bool optional = false;
         for (size_t k = 0; k < s->noptional_with && !optional; k++)
@@ -528,7 +586,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
                        kh_node_get(n, s->optional_with[2 * k]);
         if (optional)
             continue;
-        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", s->required[i]);
+        snprintf(sub, sizeof sub, "%s%s%.*s", path, *path ? "." : "", (int)first, req);
         S_err(c, n, "required", "missing '%s'%s", sub, "");
     }
     for (size_t i = 0; i + 1 < n->n; i += 2) {
@@ -679,6 +737,7 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
 static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
                     const char *path)
 {
+    s = S_deref(s);
     unsigned have = S_node_types(n);
     /* `title:` with nothing after it: blank, like `title: "  "` */
     if (have == T_NULL && !n->text[0] && (s->types & T_STRING) &&

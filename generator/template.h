@@ -29,6 +29,7 @@ typedef struct {
 
 typedef struct {
     char *name, *doc_name, *doc_code;
+    char *joint_doc_code; /* a joint plan's (kế hoạch liên tịch): KHLT */
     double page_w, page_h; /* all lengths below in points */
     double margin_top, margin_bottom, margin_left, margin_right;
     char *font_file[KH_FONT_COUNT]; /* resolved paths */
@@ -38,6 +39,7 @@ typedef struct {
     char *national_title, *motto;
     double national_size, motto_size, place_date_size;
     double issuer_rule_ratio, rule_width, rule_gap, number_gap;
+    double joint_gap; /* between a joint plan's stacked header blocks */
     char *draft_blank, *number_label;
 
     double title_space_before, doc_name_size, title_size, title_rule_ratio,
@@ -80,6 +82,7 @@ typedef struct {
      * "Phụ lục I" (bold, normal case), the title (bold, upper case),
      * "(Kèm theo Kế hoạch số … ngày … của …)" (italic), a short rule. */
     char *appendix_label, *appendix_attached_doc;
+    char *appendix_joint_and; /* between a joint plan's bodies: " và " */
     double appendix_label_size, appendix_title_size, appendix_attached_size,
         appendix_rule_ratio, appendix_rule_gap, appendix_space_after;
 

@@ -99,11 +99,148 @@ static void S_attached(kh_vctx_t *c, const kh_node_t *fm)
                "");
 }
 
-static void S_signer(kh_vctx_t *c, const kh_node_t *fm)
+/* ---- signer chains (spec appendix-esign.md §3, decree Điều 13) ---- */
+
+/* A chain item's authority: its text before ". " (the schema's pattern
+ * checked the shape); "" when it is not text. */
+static size_t S_auth_len(const kh_node_t *it)
 {
-    const kh_node_t *sg = kh_node_get(fm, "signer");
+    return it->kind == KH_NODE_SCALAR ? strcspn(it->text, ".") : 0;
+}
+
+static bool S_auth_is(const kh_node_t *it, const char *a)
+{
+    size_t n = S_auth_len(it);
+    return n && strlen(a) == n && !strncmp(it->text, a, n);
+}
+
+/* True if name (after "TM. ") opens with an office's title rather than a
+ * collective body's name: TM. speaks for a body (ỦY BAN NHÂN DÂN, BAN
+ * CHẤP HÀNH, HỘI ĐỒNG …), KT./TL. for a head (Điều 13.1–13.2, PL I
+ * II.7.b). Titles: GIÁM ĐỐC, CHỦ TỊCH, CHÁNH …, PHÓ …, BÍ THƯ, CHỦ NHIỆM,
+ * THƯ KÝ and every "… TRƯỞNG" (BỘ TRƯỞNG, HIỆU TRƯỞNG, TRƯỞNG BAN). */
+static bool S_title_word(const char *name)
+{
+    static const char *const titles[] = {
+        "GIÁM ĐỐC", "TỔNG GIÁM ĐỐC", "CHỦ TỊCH", "CHÁNH ", "PHÓ ", "BÍ THƯ",
+        "CHỦ NHIỆM", "THƯ KÝ", "TỔNG THƯ KÝ", "TRƯỞNG"};
+    char *up = kh_text_upper(name);
+    bool title = false;
+    for (size_t i = 0; i < sizeof titles / sizeof *titles && !title; i++)
+        title = !strncmp(up, titles[i], strlen(titles[i]));
+    /* "BỘ TRƯỞNG", "HIỆU TRƯỞNG": the first or second word */
+    const char *w2 = strchr(up, ' ');
+    const char *tr = "TRƯỞNG";
+    size_t tl = strlen(tr);
+    if (!title && w2 && !strncmp(w2 + 1, tr, tl) && (!w2[1 + tl] || w2[1 + tl] == ' '))
+        title = true;
+    free(up);
+    return title;
+}
+
+/* The chains of authority lines Điều 13 allows (the spec's §3 table):
+ * TM, TM KT, KT, Q, TL, TL KT, TUQ. A chain is checked by the rules that
+ * say what is wrong first (signer-tm-first … signer-chain-repeat); one
+ * they let through and the table lacks is signer-chain. */
+static const char *const S_auths[] = {"TM", "KT", "TL", "Q", "TUQ"};
+static const char *const S_chains[] = {"TM", "TM KT", "KT", "Q", "TL", "TL KT", "TUQ"};
+
+static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
+{
+    const kh_node_t *ch = kh_node_get(sg, "chain");
+    if (!ch || ch->kind != KH_NODE_SEQ || !ch->n)
+        return;
     const kh_node_t *auth = kh_node_get(sg, "authority");
     const kh_node_t *obo = kh_node_get(sg, "on_behalf_of");
+    if (auth || obo) {
+        const kh_node_t *at = auth ? auth : obo;
+        S_diag(c, at->line, at->col, KH_SEV_ERROR, "signer-chain-authority",
+               "'%s.chain' gives the authority lines: leave out 'authority' and "
+               "'on_behalf_of' (write them as chain items: 'KT. GIÁM ĐỐC')", path);
+        return;
+    }
+    bool wrong = false;
+    char seq[64] = "";
+    for (size_t i = 0; i < ch->n; i++) {
+        const kh_node_t *it = ch->kids[i];
+        size_t al = S_auth_len(it);
+        bool known = false;
+        for (size_t k = 0; k < sizeof S_auths / sizeof *S_auths; k++)
+            known = known || S_auth_is(it, S_auths[k]);
+        if (!known || it->text[al] != '.')
+            return; /* not "AUTH. …": the schema's pattern says so */
+        snprintf(seq + strlen(seq), sizeof seq - strlen(seq), "%s%.*s", i ? " " : "",
+                 (int)al, it->text);
+        for (size_t k = 0; k < i && !wrong; k++)
+            if (S_auth_len(ch->kids[k]) == al && !strncmp(ch->kids[k]->text, it->text, al)) {
+                kh_diag_add(c->diags, c->src->path, it->line, it->col, KH_SEV_ERROR,
+                            "signer-chain-repeat",
+                            "'%.*s.' comes twice in the chain: each authority "
+                            "signs once (Điều 13)", (int)al, it->text);
+                wrong = true;
+            }
+        if (wrong)
+            break;
+        if (i > 0 && S_auth_is(ch->kids[i - 1], "TUQ")) {
+            S_diag(c, it->line, it->col, KH_SEV_ERROR, "signer-tuq-last",
+                   "nothing goes under 'TUQ.': an authorisation cannot be passed on "
+                   "(Điều 13.3), so the one authorised signs with their own title%s", "");
+            wrong = true;
+            break;
+        }
+        if (S_auth_is(it, "TM")) {
+            const char *name = it->text + al + 1;
+            while (*name == ' ')
+                name++;
+            if (i > 0) {
+                S_diag(c, it->line, it->col, KH_SEV_ERROR, "signer-tm-first",
+                       "'TM.' comes first in a chain: the body is named before who "
+                       "signs for it (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)%s", "");
+                wrong = true;
+                break;
+            }
+            if (S_title_word(name)) {
+                kh_diag_add(c->diags, c->src->path, it->line, it->col, KH_SEV_ERROR,
+                            "signer-tm-body",
+                            "'TM.' names a collective body (TM. ỦY BAN NHÂN DÂN, TM. "
+                            "BAN CHẤP HÀNH), not a title like '%s': a deputy signs "
+                            "'KT. %s'", name, name);
+                wrong = true;
+                break;
+            }
+        }
+    }
+    const kh_node_t *title = kh_node_get(sg, "title");
+    const kh_node_t *last = ch->kids[ch->n - 1];
+    if (!wrong) {
+        size_t i = 0;
+        while (i < sizeof S_chains / sizeof *S_chains && strcmp(S_chains[i], seq))
+            i++;
+        if (i == sizeof S_chains / sizeof *S_chains) {
+            S_diag(c, ch->line, ch->col, KH_SEV_ERROR, "signer-chain",
+                   "the chain '%s' is not one Điều 13 allows: TM., TM. then KT., "
+                   "KT., Q., TL., TL. then KT., or TUQ.", seq);
+            wrong = true;
+        }
+    }
+    if (!wrong && !title && !S_auth_is(last, "Q"))
+        S_diag(c, last->line, last->col, KH_SEV_ERROR,
+               S_auth_is(last, "KT") ? "signer-kt-title" : "signer-title",
+               S_auth_is(last, "KT")
+                   ? N_("'%s' needs 'title' under 'KT.': the deputy's own title "
+                        "(KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")
+                   : N_("'%s' needs 'title', the signer's office under the chain "
+                        "(only an acting head's 'Q. …' may stand alone)"),
+               path);
+}
+
+static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
+{
+    const kh_node_t *auth = kh_node_get(sg, "authority");
+    const kh_node_t *obo = kh_node_get(sg, "on_behalf_of");
+    S_chain(c, sg, path);
+    if (kh_node_get(sg, "chain"))
+        return;
     const char *a = auth && auth->kind == KH_NODE_SCALAR ? auth->text : NULL;
     bool needs = a && (!strcmp(a, "KT") || !strcmp(a, "TM") || !strcmp(a, "TL") ||
                        !strcmp(a, "TUQ"));
@@ -113,6 +250,63 @@ static void S_signer(kh_vctx_t *c, const kh_node_t *fm)
     if (!needs && obo)
         S_diag(c, obo->line, obo->col, KH_SEV_WARNING, "signer-authority",
                "'on_behalf_of' is printed only after KT, TM, TL or TUQ%s", "");
+}
+
+/* ---- joint plans (spec appendix-esign.md §2, practice) ---- */
+
+/* issuers: two or more bodies, exactly one lead, not with issuer or
+ * signer, codes that differ (the number joins them: KHLT-SYT-CĐYT); then
+ * each body's signer as a plan's. */
+static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
+{
+    const kh_node_t *list = kh_node_get(fm, "issuers");
+    if (!list) {
+        S_signer(c, kh_node_get(fm, "signer"), "signer");
+        return;
+    }
+    const kh_node_t *k;
+    if ((k = kh_node_key(fm, "issuer")))
+        S_diag(c, k->line, k->col, KH_SEV_ERROR, "joint-issuer",
+               "'%s' with 'issuers': a joint plan names every body, the lead's "
+               "too, in 'issuers'", "issuer");
+    if ((k = kh_node_key(fm, "signer")))
+        S_diag(c, k->line, k->col, KH_SEV_ERROR, "joint-issuer",
+               "'%s' with 'issuers': a joint plan gives each body's signer in "
+               "its 'issuers' item", "signer");
+    if (list->kind != KH_NODE_SEQ)
+        return;
+    const kh_node_t *key = kh_node_key(fm, "issuers");
+    if (list->n == 1)
+        S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-one",
+               "'issuers' lists one body: a joint plan has two or more; a plan "
+               "of one body gives 'issuer' and 'signer'%s", "");
+    const kh_node_t *lead = NULL;
+    for (size_t i = 0; i < list->n; i++) {
+        const kh_node_t *it = list->kids[i];
+        const kh_node_t *l = kh_node_get(it, "lead");
+        if (l && l->kind == KH_NODE_SCALAR && !strcmp(l->text, "true")) {
+            if (lead)
+                S_diag(c, l->line, l->col, KH_SEV_ERROR, "joint-lead",
+                       "a second body marked 'lead: true'%s: one body leads, comes "
+                       "first in the number and signs on the right", "");
+            else
+                lead = it;
+        }
+        const kh_node_t *code = kh_node_get(it, "code");
+        for (size_t j = 0; j < i && code && code->kind == KH_NODE_SCALAR; j++) {
+            const kh_node_t *o = kh_node_get(list->kids[j], "code");
+            if (o && o->kind == KH_NODE_SCALAR && !strcmp(o->text, code->text))
+                S_diag(c, code->line, code->col, KH_SEV_ERROR, "joint-code",
+                       "two bodies have the code '%s': the number joins the codes "
+                       "(KHLT-SYT-CĐYT), so each must tell its body", code->text);
+        }
+        if (it->kind == KH_NODE_MAP)
+            S_signer(c, kh_node_get(it, "signer"), "issuers item.signer");
+    }
+    if (!lead && list->n > 1)
+        S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-lead",
+               "no body is marked 'lead: true': the lead body (chủ trì) comes "
+               "first in the number and signs on the right%s", "");
 }
 
 /* A ' #' after a plain value starts a YAML comment, so the value stops
@@ -493,7 +687,7 @@ void kh_validate_plan(const kh_source_t *src, const kh_schema_t *schema,
     kh_schema_check(schema, fm, src->path, 2, diags);
     S_date_draft(c, fm);
     S_attached(c, fm);
-    S_signer(c, fm);
+    S_joint(c, fm);
     S_glyphs_front(c, fm);
     S_front_values(c, fm, kh_schema_root(schema), "", 0);
     kh_heads_t h = {0};

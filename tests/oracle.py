@@ -134,14 +134,40 @@ def _lines(value):
     return BR_TAG.sub(" ", value or "")
 
 
-def running_name_words(front):
-    """The issuer as running text writes it: issuer.full_name, else the
-    upper-case name matched in any case (UBND spelt out)."""
-    name = front["issuer"].get("full_name")
-    if name:
-        return _words(name)
-    up = _lines(front["issuer"]["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
-    return _words(up, True)
+def bodies(front):
+    """(issuer, signer) of each issuing body, the lead first: a plan's one,
+    or a joint plan's issuers (kế hoạch liên tịch)."""
+    if "issuers" not in front:
+        return [(front["issuer"], front.get("signer"))]
+    items = front["issuers"]
+    lead = [i for i in items if i.get("lead") is True][:1]
+    return [(i, i["signer"]) for i in lead + [i for i in items if i not in lead]]
+
+
+def symbol(front, tpl):
+    """The number's symbol after "/": KH-SYT, a joint plan's KHLT-SYT-CĐYT."""
+    code = tpl["joint_doc_code"] if "issuers" in front else tpl["doc_code"]
+    return "-".join([code] + [i["code"] for i, _ in bodies(front)])
+
+
+def running_name_words(front, tpl):
+    """The issuing bodies as running text writes them: each one's
+    full_name, else its upper-case name matched in any case (UBND spelt
+    out); a joint plan's joined "A, B và C"."""
+    name_words = []
+    all_ = bodies(front)
+    for k, (iss, _) in enumerate(all_):
+        if k + 1 < len(all_) and k:  # "A, B và C"
+            name_words[-1] = _word(name_words[-1] + ",", name_words[-1].upcased)
+        elif k:
+            name_words += _words(tpl["appendix"]["joint_and"])
+        name = iss.get("full_name")
+        if name:
+            name_words += _words(name)
+        else:
+            up = _lines(iss["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
+            name_words += _words(up, True)
+    return name_words
 
 
 def date_parts(date):
@@ -152,7 +178,7 @@ def date_parts(date):
     return day, month, parts[0]
 
 
-def attached_words(front):
+def attached_words(front, tpl):
     """A plan issued with a decision (attached_to, PL III Mẫu 1.3): "(Kèm
     theo Quyết định số 123/QĐ-UBND ngày … của <issuer>)"."""
     at = front["attached_to"]
@@ -162,7 +188,7 @@ def attached_words(front):
     day, month, year = date_parts(at["date"])
     words = _words("(Kèm theo %s số %s/%s ngày %s tháng %s năm %d của" % (
         at.get("type", "Quyết định"), num or "", at["code"], day, month, year))
-    name = _words(at["issuer"]) if at.get("issuer") else running_name_words(front)
+    name = _words(at["issuer"]) if at.get("issuer") else running_name_words(front, tpl)
     name[-1] = _word(name[-1] + ")", name[-1].upcased)
     return words + name
 
@@ -178,18 +204,18 @@ def mark_words(front):
 
 
 def header_words(front, tpl):
-    iss = front["issuer"]
-    words = _words(_lines(iss.get("parent", "")), True) + _words(_lines(iss["name"]), True)
+    words = []
+    for iss, _ in bodies(front):
+        words += _words(_lines(iss.get("parent", "")), True) + _words(_lines(iss["name"]), True)
     words += mark_words(front)
     if "attached_to" in front:  # Mẫu 1.3: no Số line, no place-date
         words += _words(tpl["header"]["national_title"]) + _words(tpl["header"]["motto"])
         words += _words(tpl["doc_name"]) + _words(_lines(front["title"]))
-        return words + attached_words(front)
+        return words + attached_words(front, tpl)
     num = front.get("number")
     if num is not None and re.fullmatch(r"\d", num):
         num = "0" + num
-    words += _words("%s%s/%s-%s" % (tpl["header"]["number_label"], num or "", tpl["doc_code"],
-                                     iss["code"]))
+    words += _words("%s%s/%s" % (tpl["header"]["number_label"], num or "", symbol(front, tpl)))
     words += _words(tpl["header"]["national_title"]) + _words(tpl["header"]["motto"])
     parts = str(front["date"]).split("-")
     day = "%02d" % int(parts[2]) if len(parts) > 2 else ""
@@ -220,10 +246,14 @@ def closing_words(front, tpl):
     for r in front["recipients"]:
         words += _words(c["item_prefix"] + r + c["item_end"])
     words += _words(c["item_prefix"] + c["archive_prefix"] + front["archive"] + c["last_item_end"])
-    s = front["signer"]
-    if s.get("authority"):
-        words += _words(s["authority"] + c["authority_separator"]) + _words(_lines(s["on_behalf_of"]), True)
-    words += _words(_lines(s["title"]), True) + _words(_lines(s["name"]))
+    for _, s in bodies(front):
+        for item in s.get("chain") or []:
+            auth, _, name = item.partition(".")
+            words += _words(auth + c["authority_separator"]) + _words(name.strip(), True)
+        if s.get("authority"):
+            words += _words(s["authority"] + c["authority_separator"]) + _words(_lines(s["on_behalf_of"]), True)
+        words += _words(_lines(s.get("title")), True) + _words(_lines(s.get("other_title")), True)
+        words += _words(_lines(s["name"]))
     return words
 
 
@@ -672,22 +702,16 @@ def appendix_words(front, tpl, app, i, n):
     words = _words(a["label"] + (" " + roman(i + 1) if n > 1 else ""))
     words += _words(app["title"], True)
     if "attached_to" in front:  # attached to the plan's decision, as the plan
-        return words + attached_words(front) + app["words"]
+        return words + attached_words(front, tpl) + app["words"]
     number = front.get("number")
     parts = [int(x) for x in str(front["date"]).split("-")]
-    sym = "%s/%s-%s" % (("%02d" % int(number)) if number else "", tpl["doc_code"],
-                        front["issuer"]["code"])
+    sym = "%s/%s" % (("%02d" % int(number)) if number else "", symbol(front, tpl))
     # the date as the header's place-date line gives it (a draft's blanks)
     day = "%02d" % parts[2] if len(parts) > 2 else ""
     month = (("%02d" if parts[1] <= 2 else "%d") % parts[1]) if len(parts) > 1 else ""
     words += _words("(Kèm theo %s số %s ngày %s tháng %s năm %d của" % (
         a["attached_doc"], sym, day, month, parts[0]))
-    name = front["issuer"].get("full_name")
-    if name:
-        name_words = _words(name)
-    else:
-        up = _lines(front["issuer"]["name"]).replace("UBND", "ỦY BAN NHÂN DÂN")
-        name_words = _words(up, True)
+    name_words = running_name_words(front, tpl)
     name_words[-1] = _word(name_words[-1] + ")", name_words[-1].upcased)
     return words + name_words + app["words"]
 

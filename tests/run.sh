@@ -46,6 +46,7 @@ for bin in $builds; do
     suite "offices ($bin)" /usr/bin/python3 tests/test_offices.py
     suite "header ($bin)" /usr/bin/python3 tests/test_header.py
     suite "addressees ($bin)" /usr/bin/python3 tests/test_addressees.py
+    suite "signers ($bin)" /usr/bin/python3 tests/test_signers.py
     suite "appendix ($bin)" /usr/bin/python3 tests/test_appendix_model.py
     suite "notes ($bin)" /usr/bin/python3 tests/test_notes.py
     suite "tables ($bin)" /usr/bin/python3 tests/test_tables.py

@@ -194,7 +194,8 @@ static void S_invariant(const kh_plan_t *p, const kh_layout_t *l,
     for (size_t i = 0; i < p->nrecipients; i++)
         S_field(stream, n, "recipient lost", p->recipients[i]);
     S_field(stream, n, "archive lost", p->archive);
-    S_field(stream, n, "signer name lost", p->signer_name);
+    for (size_t i = 0; i < p->nsigners; i++)
+        S_field(stream, n, "signer name lost", p->signers[i].name);
     free(stream);
 }
 
