@@ -122,6 +122,17 @@ void kh_lay_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
                     .thickness = width};
 }
 
+/* A signature slot x..x+w wide, from dy_top down h pt in the open box. */
+static void S_slot(kh_lctx_t *c, double x, double dy_top, double w, double h,
+                   unsigned signer)
+{
+    kh_op_t *op = S_stage(c);
+    /* y as for a rule: measured down in the box, here the bottom edge,
+     * which placing turns into the corner PDF rectangles start from */
+    *op = (kh_op_t){.kind = KH_OP_SLOT, .x = x, .y = dy_top + h, .w = w, .h = h,
+                    .signer = signer};
+}
+
 static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
 {
     kh_lay_line(c, x1, dy, x2, dy, c->tpl->rule_width);
@@ -1331,7 +1342,14 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p, double base)
     /* "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC" (the model's lines) */
     for (size_t i = 0; i < p->nsigner_lines; i++)
         y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_lines[i], true);
-    y += t->signature_room;
+    /* the signature space; a seal (plan->seal_mm, real size) fits in it
+     * with 1 mm to spare each side, so it never covers these lines */
+    const double mm = 72.0 / 25.4;
+    double room = t->signature_room;
+    if (p->seal_image && (p->seal_mm + 2) * mm > room)
+        room = (p->seal_mm + 2) * mm;
+    S_slot(c, x0, y, w, room, 0);
+    y += room;
     y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, p->signer_name, true);
     return y;
 }
@@ -1500,7 +1518,10 @@ static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
     double lo_x = KH_PRINTABLE_INSET, hi_x = c->page_w - KH_PRINTABLE_INSET;
     double lo_y = KH_PRINTABLE_INSET, hi_y = c->page_h - KH_PRINTABLE_INSET;
     double x0, x1, y0, y1, e = 0.01;
-    if (op->kind == KH_OP_RULE) {
+    if (op->kind == KH_OP_SLOT) {
+        x0 = op->x, x1 = op->x + op->w;
+        y0 = op->y, y1 = op->y + op->h;
+    } else if (op->kind == KH_OP_RULE) {
         x0 = op->x < op->x2 ? op->x : op->x2;
         x1 = op->x < op->x2 ? op->x2 : op->x;
         y0 = op->y < op->y2 ? op->y : op->y2;
@@ -1896,6 +1917,9 @@ void kh_layout_dump(const kh_layout_t *L, FILE *out)
             const kh_op_t *op = &L->pages[p].ops[i];
             if (op->kind == KH_OP_RULE)
                 fprintf(out, "rule %.2f %.2f %.2f %.2f\n", op->x, op->y, op->x2, op->y2);
+            else if (op->kind == KH_OP_SLOT)
+                fprintf(out, "slot %u %.2f %.2f %.2f %.2f\n", (unsigned)op->signer,
+                        op->x, op->y, op->w, op->h);
             else
                 fprintf(out, "text %s %.1f %.2f %.2f %.*s\n", F[op->font],
                         op->size, op->x, op->y, (int)op->len, L->text + op->text);

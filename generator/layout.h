@@ -26,9 +26,13 @@
 #include "model.h"
 #include "template.h"
 
-typedef enum { KH_OP_TEXT, KH_OP_RULE } kh_op_kind_t;
+/* KH_OP_SLOT draws nothing: it records where a signer's signature space
+ * (the room between the office lines and the name, cell 7c of the decree)
+ * fell, so that render --esign puts the signature and seal images and the
+ * PDF signature field there (pdf.c); it paginates with the closing. */
+typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_SLOT } kh_op_kind_t;
 
-/* One positioned word piece or rule. Kept compact (28 bytes): a long plan
+/* One positioned word piece, rule or signature slot. Kept compact (28 bytes): a long plan
  * has millions of them, and every page holds its own copy until the PDF is
  * written. Floats hold points to 1/10,000 pt on any paper this prints. */
 typedef struct {
@@ -45,6 +49,11 @@ typedef struct {
         };
         struct {         /* KH_OP_RULE: from (x, y) to (x2, y2) */
             float x2, y2, thickness;
+        };
+        struct {         /* KH_OP_SLOT: (x, y) its bottom-left corner */
+            float w, h;         /* pt */
+            uint32_t signer;    /* which signer's: 0 the plan's (the first
+                                   field, "Signature1") */
         };
     };
 } kh_op_t;

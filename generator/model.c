@@ -2065,6 +2065,7 @@ kh_plan_t *kh_plan_build(const kh_source_t *src, const kh_template_t *tpl,
     S_read_front(&c);
     if (c.ok)
         S_front_punct_all(&c);
+    kh_mod_esign(&c);
     /* the body is read even when the front matter failed: its diagnostics
      * then come in the same run (session.c keeps only those) */
     S_walk(&c);
@@ -2129,5 +2130,6 @@ void kh_plan_free(kh_plan_t *p)
     kh_mod_appendices_free(p);
     kh_mod_notes_free(p);
     kh_mod_frame_free(p);
+    kh_mod_esign_free(p);
     free(p);
 }

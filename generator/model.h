@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "image.h"
 #include "load.h"
 #include "template.h"
 
@@ -153,6 +154,14 @@ typedef struct {
     size_t naddressees;
     char *archive;
     char *authority, *on_behalf_of, *signer_title, *signer_name;
+    /* Electronic signing (spec appendix-esign.md §4; model_esign.c): the
+     * signer's signature and the body's seal, decoded, or NULL; printed only
+     * by render --esign. seal_mm: the seal's real diameter, mm (signer.seal_mm,
+     * else the PNG's pHYs), 0 without a seal. The layout makes the signature
+     * space at least that tall, so the seal never covers the lines around it,
+     * with --esign or without (the paper copy gets a real seal there). */
+    kh_image_t *signature_image, *seal_image;
+    double seal_mm;
     char *numbering[KH_MAX_LEVELS]; /* per-plan format overrides, or NULL */
     bool run_in_colon;  /* a level ≥ 2 heading ending in ':' runs into the
                            paragraph after it: the plan's run_in_colon, else

@@ -158,4 +158,12 @@ void kh_mod_frame(kh_plan_t *p, const kh_template_t *tpl);
 /* Frees those lines (any of them may be NULL / empty). */
 void kh_mod_frame_free(kh_plan_t *p);
 
+/* model_esign.c: the signer's images for electronic signing
+ * (plan->signature_image, seal_image, seal_mm), read from the files the
+ * front matter names; an error at the key for one that cannot serve
+ * (validate.c has reported it already, but a file may change between). */
+void kh_mod_esign(kh_mctx_t *c);
+/* Frees them. */
+void kh_mod_esign_free(kh_plan_t *p);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "font.h"
+#include "image.h"
 #include "layout.h"
 #include "model.h"
 #include "template.h"
@@ -18,6 +19,14 @@ typedef struct {
     long long created; /* seconds since the epoch (SOURCE_DATE_EPOCH) */
     bool pdfa;            /* PDF/A-1b: XMP, output intent, CIDSet, ID */
     const char *icc_path; /* the output intent's ICC profile (RGB) */
+    /* render --esign (spec appendix-esign.md §4): in each signature slot
+     * (KH_OP_SLOT) the signature image centred, the seal at seal_mm over
+     * its left third (either image may be NULL), and an empty signature
+     * field /FT /Sig named "Signature<signer + 1>" for signing software.
+     * Not with pdfa (PDF/A-1 forbids the transparency the images need). */
+    bool esign;
+    const kh_image_t *signature, *seal;
+    double seal_mm;       /* the seal's real diameter, mm */
 } kh_pdf_meta_t;
 
 /* Renders into memory. *out is malloc'd. Returns 0 or -1 (diagnostics). */
