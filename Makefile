@@ -108,9 +108,12 @@ build/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(SAN_OBJ)
 fuzz: deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-PLANS := $(wildcard plans/*.md)
+# plans/*-esign.md are prepared for electronic signing: rendered --esign
+PLANS := $(filter-out %-esign.md,$(wildcard plans/*.md))
+ESIGN_PLANS := $(wildcard plans/*-esign.md)
 demo: all | out
 	build/kehoach render -d out $(PLANS)
+	build/kehoach render --esign -d out $(ESIGN_PLANS)
 	@ls -l out/*.pdf
 
 build/fault.so: tests/fault/fault.c | build/obj

@@ -43,7 +43,7 @@ static void S_read(png_structp png, png_bytep out, size_t n)
 {
     kh_png_src_t *s = png_get_io_ptr(png);
     if (n > s->len - s->at)
-        png_error(png, "the file ends inside the image (truncated)");
+        png_error(png, "the file ends before the image does");
     memcpy(out, s->data + s->at, n);
     s->at += n;
 }
