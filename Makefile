@@ -3,7 +3,7 @@
 # named (otherwise).
 
 CC      ?= cc
-PKGS    := yaml-0.1 libcmark-gfm libpcre2-8
+PKGS    := yaml-0.1 libcmark-gfm libpcre2-8 libpng
 # libxml2: headers only; generator/xml.c loads the library on first use
 PKGS_HEADERS := libxml-2.0
 CFLAGS  ?= -O2 -g
@@ -15,7 +15,7 @@ LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extens
 
 LANGS := $(basename $(notdir $(wildcard po/*.po)))
 MO    := $(LANGS:%=build/locale/%/LC_MESSAGES/kehoach.mo)
-SRC  := diag.c files.c text.c load.c template.c schema.c validate.c wording.c model.c model_table.c model_appendix.c model_note.c model_frame.c model_marks.c xml.c font.c linebreak.c colwidth.c layout.c layout_table.c pdf.c session.c batch.c watch.c
+SRC  := diag.c files.c text.c load.c template.c schema.c validate.c wording.c model.c model_table.c model_appendix.c model_note.c model_frame.c model_marks.c model_esign.c xml.c font.c linebreak.c colwidth.c layout.c layout_table.c image.c pdf.c session.c batch.c watch.c
 OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -108,9 +108,12 @@ build/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(SAN_OBJ)
 fuzz: deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-PLANS := $(wildcard plans/*.md)
+# plans/*-esign.md are prepared for electronic signing: rendered --esign
+PLANS := $(filter-out %-esign.md,$(wildcard plans/*.md))
+ESIGN_PLANS := $(wildcard plans/*-esign.md)
 demo: all | out
 	build/kehoach render -d out $(PLANS)
+	build/kehoach render --esign -d out $(ESIGN_PLANS)
 	@ls -l out/*.pdf
 
 build/fault.so: tests/fault/fault.c | build/obj

@@ -50,7 +50,8 @@ static int S_render_one(kh_session_t *s, const kh_batch_opts_t *o,
                         const char *plan, FILE *msg)
 {
     char *out = kh_batch_output_path(o, plan);
-    kh_render_opts_t ro = {out, o->dump_layout, kh_source_date(), o->producer, o->pdfa};
+    kh_render_opts_t ro = {out, o->dump_layout, kh_source_date(), o->producer, o->pdfa,
+                           o->esign};
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;

@@ -14,6 +14,7 @@ typedef struct {
     bool progress;       /* a progress line (on a terminal) */
     const char *producer;
     bool pdfa;
+    bool esign;          /* --esign: session.h */
 } kh_batch_opts_t;
 
 /* Where a plan's PDF goes: -o, else DIR/NAME.pdf or ./NAME.pdf; a plan read

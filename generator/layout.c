@@ -122,6 +122,17 @@ void kh_lay_line(kh_lctx_t *c, double x1, double dy1, double x2, double dy2,
                     .thickness = width};
 }
 
+/* A signature slot x..x+w wide, from dy_top down h pt in the open box. */
+static void S_slot(kh_lctx_t *c, double x, double dy_top, double w, double h,
+                   unsigned signer)
+{
+    kh_op_t *op = S_stage(c);
+    /* y as for a rule: measured down in the box, here the bottom edge,
+     * which placing turns into the corner PDF rectangles start from */
+    *op = (kh_op_t){.kind = KH_OP_SLOT, .x = x, .y = dy_top + h, .w = w, .h = h,
+                    .signer = signer};
+}
+
 static void S_rule(kh_lctx_t *c, double x1, double x2, double dy)
 {
     kh_lay_line(c, x1, dy, x2, dy, c->tpl->rule_width);
@@ -752,7 +763,7 @@ static double S_circulation(kh_lctx_t *c, const kh_plan_t *p, size_t first)
     double down = c->margin_top + top < inset ? inset - (c->margin_top + top) : 0;
     for (size_t i = first; i < c->nstaged; i++) {
         c->staged[i].y += (float)down;
-        if (c->staged[i].kind != KH_OP_TEXT)
+        if (kh_op_has_end(&c->staged[i]))
             c->staged[i].y2 += (float)down;
     }
     double xr = t->margin_left - t->hdr_shift + t->hdr_left_w + t->hdr_right_w;
@@ -1450,6 +1461,17 @@ static double S_signer_text_h(kh_lctx_t *c, const kh_frame_signer_t *f, double w
     return h;
 }
 
+/* A signer's signature space, pt: the template's closing.signature_room_mm,
+ * or a seal's real height (its issuer's seal_mm) with 1 mm to spare above
+ * and below, so that the seal, with --esign or stamped on paper, never
+ * covers the lines around it (decree PL I Mục II.8.a: real size). */
+static double S_room(const kh_lctx_t *c, const kh_plan_t *p, const kh_frame_signer_t *f)
+{
+    const kh_issuer_t *o = &p->issuers[f - p->signers];
+    double room = c->tpl->signature_room, seal = (o->seal_mm + 2) * 72.0 / 25.4;
+    return o->seal_image && seal > room ? seal : room;
+}
+
 /* One signature block (f: the model's lines) centred in the cell [x, x +
  * w) of the closing, its first line's baseline at base (pt below the box
  * top): the authority lines and title ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ
@@ -1458,14 +1480,16 @@ static double S_signer_text_h(kh_lctx_t *c, const kh_frame_signer_t *f, double w
  * title (chức vụ khác, spec appendix-esign.md §3, II.7.c) and the name.
  * A second signer is a second cell: one call per signer. Returns the
  * bottom of the name (pt below the box top). */
-static double S_signature(kh_lctx_t *c, const kh_frame_signer_t *f, double x,
-                          double w, double base, double room)
+static double S_signature(kh_lctx_t *c, const kh_plan_t *p,
+                          const kh_frame_signer_t *f, double x, double w,
+                          double base, double room)
 {
     const kh_template_t *t = c->tpl;
     double cx = x + w / 2, size = t->signer_size;
     double y = base - kh_lay_baseline(c, size);
     for (size_t i = 0; i < f->nlines; i++)
         y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->lines[i], true);
+    S_slot(c, x, y, w, room, (unsigned)(f - p->signers));
     y += room;
     if (f->other_title)
         y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->other_title, true);
@@ -1489,12 +1513,13 @@ static double S_signature_rows(kh_lctx_t *c, const kh_plan_t *p)
          * the difference as more signature space */
         const kh_frame_signer_t *r = &p->signers[i];
         const kh_frame_signer_t *l = i + 1 < p->nsigners ? &p->signers[i + 1] : NULL;
-        double rh = S_signer_text_h(c, r, w), lh = l ? S_signer_text_h(c, l, w) : 0;
+        double rh = S_signer_text_h(c, r, w) + S_room(c, p, r);
+        double lh = l ? S_signer_text_h(c, l, w) + S_room(c, p, l) : 0;
         double most = rh > lh ? rh : lh;
-        double right = S_signature(c, r, c->left + w, w, y + base,
-                                   t->signature_room + most - rh);
-        double left = l ? S_signature(c, l, c->left, w, y + base,
-                                      t->signature_room + most - lh)
+        double right = S_signature(c, p, r, c->left + w, w, y + base,
+                                   S_room(c, p, r) + most - rh);
+        double left = l ? S_signature(c, p, l, c->left, w, y + base,
+                                      S_room(c, p, l) + most - lh)
                         : 0;
         y = right > left ? right : left;
         if (i + 2 < p->nsigners)
@@ -1535,8 +1560,9 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
     }
     size_t first = kh_lay_box_begin(c), box0 = c->nboxes;
     if (!p->joint)
-        sig = S_signature(c, &p->signers[0], c->left + t->closing_left_w,
-                          c->text_w - t->closing_left_w, base, t->signature_room);
+        sig = S_signature(c, p, &p->signers[0], c->left + t->closing_left_w,
+                          c->text_w - t->closing_left_w, base,
+                          S_room(c, p, &p->signers[0]));
     double x = c->left, w = t->closing_left_w;
     S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, t->closing_label,
                  first, base - kh_lay_baseline(c, t->label_size),
@@ -1678,7 +1704,10 @@ static bool S_on_page(const kh_lctx_t *c, const kh_op_t *op)
     double lo_x = KH_PRINTABLE_INSET, hi_x = c->page_w - KH_PRINTABLE_INSET;
     double lo_y = KH_PRINTABLE_INSET, hi_y = c->page_h - KH_PRINTABLE_INSET;
     double x0, x1, y0, y1, e = 0.01;
-    if (op->kind != KH_OP_TEXT) {
+    if (op->kind == KH_OP_SLOT) {
+        x0 = op->x, x1 = op->x + op->w;
+        y0 = op->y, y1 = op->y + op->h;
+    } else if (kh_op_has_end(op)) { /* a rule, a mark's box */
         x0 = op->x < op->x2 ? op->x : op->x2;
         x1 = op->x < op->x2 ? op->x2 : op->x;
         y0 = op->y < op->y2 ? op->y : op->y2;
@@ -1735,10 +1764,10 @@ static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
     for (size_t k = 0; k < b->op_count; k++) {
         kh_op_t op = c->staged[b->op_first + k];
         op.x += dx;
-        if (op.kind != KH_OP_TEXT)
+        if (kh_op_has_end(&op))
             op.x2 += dx;
         op.y = h - (top + op.y);
-        if (op.kind != KH_OP_TEXT)
+        if (kh_op_has_end(&op))
             op.y2 = h - (top + op.y2);
         if (!reported && !S_on_page(c, &op)) {
             const kh_layout_t *L = c->out;
@@ -2079,6 +2108,9 @@ void kh_layout_dump(const kh_layout_t *L, FILE *out)
             else if (op->kind == KH_OP_RECT)
                 fprintf(out, "rect %.2f %.2f %.2f %.2f %s\n", op->x, op->y, op->x2,
                         op->y2, op->color == KH_COLOR_RED ? "red" : "black");
+            else if (op->kind == KH_OP_SLOT)
+                fprintf(out, "slot %u %.2f %.2f %.2f %.2f\n", (unsigned)op->signer,
+                        op->x, op->y, op->w, op->h);
             else
                 fprintf(out, "text %s %.1f %.2f %.2f %.*s\n", F[op->font],
                         op->size, op->x, op->y, (int)op->len, L->text + op->text);

@@ -26,13 +26,17 @@
 #include "model.h"
 #include "template.h"
 
-typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_RECT } kh_op_kind_t;
+/* KH_OP_SLOT draws nothing: it records where a signer's signature space
+ * (the room between the office lines and the name, cell 7c of the decree)
+ * fell, so that render --esign puts the signature and seal images and the
+ * PDF signature field there (pdf.c); it paginates with the closing. */
+typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_RECT, KH_OP_SLOT } kh_op_kind_t;
 
 /* An op's colour: black, or the bright red (đỏ tươi) of the urgency and
  * secrecy stamps (spec appendix-esign.md §5). */
 typedef enum { KH_COLOR_BLACK, KH_COLOR_RED } kh_color_t;
 
-/* One positioned word piece or rule. Kept compact (28 bytes): a long plan
+/* One positioned word piece, rule or signature slot. Kept compact (28 bytes): a long plan
  * has millions of them, and every page holds its own copy until the PDF is
  * written. Floats hold points to 1/10,000 pt on any paper this prints. */
 typedef struct {
@@ -53,9 +57,21 @@ typedef struct {
                             (x, y) and (x2, y2), thickness wide */
             float x2, y2, thickness;
         };
+        struct {         /* KH_OP_SLOT: (x, y) its bottom-left corner */
+            float w, h;         /* pt */
+            uint32_t signer;    /* which signer's: 0 the plan's (the first
+                                   field, "Signature1") */
+        };
     };
 } kh_op_t;
 _Static_assert(sizeof(kh_op_t) == 28, "kh_op_t: millions of them in a long plan");
+
+/* True if op has a second corner (x2, y2) that moves with it: a rule or
+ * a mark's box (a slot has a width and height instead). */
+static inline bool kh_op_has_end(const kh_op_t *op)
+{
+    return op->kind == KH_OP_RULE || op->kind == KH_OP_RECT;
+}
 
 typedef struct {
     kh_op_t *ops;

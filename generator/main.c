@@ -39,6 +39,10 @@ static void S_usage(FILE *out)
             "  -j, --jobs=N          render N plans at a time (default: one per core)\n"
             "  -w, --watch           render again each time a plan is saved\n"
             "      --pdfa            write PDF/A-1b (for archiving)\n"
+            "      --esign           for electronic signing: draw the signer's\n"
+            "                        signature_image and seal_image and add an\n"
+            "                        empty PDF signature field (Signature1) over\n"
+            "                        the signature space (not with --pdfa)\n"
             "      --dump-layout     print the positioned text instead of a PDF\n"
             "  PLAN - reads standard input; its PDF goes to standard output\n"
             "  unless -o is given (-o - also writes to standard output).\n"
@@ -169,6 +173,7 @@ static int S_render(int argc, char **argv)
         {"watch", no_argument, NULL, 'w'},
         {"watch-count", required_argument, NULL, 'W'},
         {"pdfa", no_argument, NULL, 'A'},
+        {"esign", no_argument, NULL, 'E'},
         {"dump-layout", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -193,6 +198,7 @@ static int S_render(int argc, char **argv)
         case 'W': watch = true; watch_count = atoi(optarg); break;
         case 'L': o.dump_layout = true; break;
         case 'A': o.pdfa = true; break;
+        case 'E': o.esign = true; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
         default: S_try_help(); return KH_EXIT_USAGE;
         }
@@ -201,6 +207,12 @@ static int S_render(int argc, char **argv)
         fputs(optind >= argc ? _("kehoach: no plan given\n")
                              : _("kehoach: -o takes one plan and excludes -d\n"),
               stderr);
+        return KH_EXIT_USAGE;
+    }
+    /* PDF/A-1 forbids transparency, which the signature images need */
+    if (o.esign && o.pdfa) {
+        fputs(_("kehoach: --esign excludes --pdfa (PDF/A-1 forbids the "
+                "transparency of the signature and seal images)\n"), stderr);
         return KH_EXIT_USAGE;
     }
     /* "-": the plan on standard input, read once; its PDF goes to -o, or

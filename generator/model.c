@@ -369,6 +369,7 @@ static void S_read_issuer(kh_mctx_t *c, const kh_node_t *iss, const kh_node_t *s
     o->title = S_text_lines(c, sg, "title", P(sp, "title"), !o->nchain);
     o->other_title = S_text_lines(c, sg, "other_title", P(sp, "other_title"), false);
     o->name_signed = S_text_lines(c, sg, "name", P(sp, "name"), true);
+    kh_mod_esign_signer(c, sg, sp, o);
 #undef P
 }
 
@@ -2229,6 +2230,8 @@ void kh_plan_free(kh_plan_t *p)
         for (size_t k = 0; k < o->nchain; k++)
             free(o->chain[k]);
         free(o->chain);
+        kh_image_free(o->signature_image);
+        kh_image_free(o->seal_image);
     }
     free(p->issuers);
     for (size_t i = 0; i < p->nrecipients; i++)

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "image.h"
 #include "load.h"
 #include "template.h"
 
@@ -165,6 +166,15 @@ typedef struct {
     size_t nchain;
     char *authority, *on_behalf_of, *title, *other_title, *name_signed;
     int signer_line, signer_col; /* its signer: mapping, in the plan file */
+    /* Electronic signing (spec appendix-esign.md §4; model_esign.c): its
+     * signer's signature and the body's seal, decoded, or NULL; printed
+     * only by render --esign. seal_mm: the seal's real diameter, mm
+     * (signer.seal_mm, else the PNG's pHYs), 0 without a seal. The layout
+     * makes that signer's signature space at least that tall, so the seal
+     * never covers the lines around it, with --esign or without (the paper
+     * copy gets a real seal there). */
+    kh_image_t *signature_image, *seal_image;
+    double seal_mm;
 } kh_issuer_t;
 
 /* A header block of the left column (model_frame.c): each issuer's,

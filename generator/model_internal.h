@@ -177,4 +177,12 @@ const kh_node_t *kh_mod_issuer_name_node(const kh_mctx_t *c, const kh_plan_t *p,
 /* Frees those lines (any of them may be NULL / empty). */
 void kh_mod_frame_free(kh_plan_t *p);
 
+/* model_esign.c: one signer's images for electronic signing
+ * (o->signature_image, seal_image, seal_mm), read from the files its
+ * signer mapping sg names (path: "signer" or "issuers item.signer", for
+ * messages); an error at the key for one that cannot serve (validate.c has
+ * reported it already, but a file may change between). */
+void kh_mod_esign_signer(kh_mctx_t *c, const kh_node_t *sg, const char *path,
+                         kh_issuer_t *o);
+
 #endif

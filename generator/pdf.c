@@ -644,10 +644,240 @@ static int S_pdfa(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
     return S_output_intent(pdf, z, m, diags, file);
 }
 
+/* ---- electronic signing (spec appendix-esign.md §4) ---- */
+
+typedef struct {
+    HPDF_Dict *xobj;   /* 2 per signer: its signature's and its seal's
+                          XObjects, made on first use (owned by the doc;
+                          the array by kh_pdf_render) */
+    HPDF_Array fields; /* the AcroForm's /Fields */
+} kh_esign_t;
+
+typedef struct {
+    double x, y, w, h; /* pt, bottom-left corner */
+} kh_rect_t;
+
+/* An image XObject: its colours (DeviceRGB) and, as its /SMask, its alpha
+ * (DeviceGray), both compressed; interpolated, since it is scaled. */
+static HPDF_Dict S_image_xobject(HPDF_Doc pdf, kh_deflate_t *z, const kh_image_t *img)
+{
+    size_t n = (size_t)img->width * img->height;
+    unsigned char *rgb = malloc(n * 3), *alpha = malloc(n);
+    if (!rgb || !alpha)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        memcpy(rgb + 3 * i, img->rgba + 4 * i, 3);
+        alpha[i] = img->rgba[4 * i + 3];
+    }
+    HPDF_Dict mask = S_stream(pdf, z, alpha, n);
+    HPDF_Dict x = mask ? S_stream(pdf, z, rgb, n * 3) : NULL;
+    free(rgb);
+    free(alpha);
+    if (!x)
+        return NULL;
+    HPDF_Dict d[2] = {x, mask};
+    for (int k = 0; k < 2; k++) {
+        HPDF_Dict_AddName(d[k], "Type", "XObject");
+        HPDF_Dict_AddName(d[k], "Subtype", "Image");
+        HPDF_Dict_AddNumber(d[k], "Width", (HPDF_INT32)img->width);
+        HPDF_Dict_AddNumber(d[k], "Height", (HPDF_INT32)img->height);
+        HPDF_Dict_AddName(d[k], "ColorSpace", k ? "DeviceGray" : "DeviceRGB");
+        HPDF_Dict_AddNumber(d[k], "BitsPerComponent", 8);
+        HPDF_Dict_Add(d[k], "Interpolate", HPDF_Boolean_New(pdf->mmgr, HPDF_TRUE));
+    }
+    HPDF_Dict_Add(x, "SMask", mask);
+    return x;
+}
+
+#define KH_PT_MM (72.0 / 25.4)
+
+/* How far left the seal may reach beside a slot on page pg: past the
+ * right end of every word left of the slot whose line it would cover (the
+ * Nơi nhận lines), by 1 mm, and never past the page's leftmost word (the
+ * text area's edge); the slot's own left edge when nothing is there. */
+static double S_seal_floor(const kh_page_t *pg, const kh_op_t *slot, double y0,
+                           double y1)
+{
+    double floor = slot->x, edge = slot->x;
+    for (size_t i = 0; i < pg->nops; i++) {
+        const kh_op_t *op = &pg->ops[i];
+        if (op->kind == KH_OP_TEXT && op->x < edge)
+            edge = op->x;
+    }
+    floor = edge;
+    for (size_t i = 0; i < pg->nops; i++) {
+        const kh_op_t *op = &pg->ops[i];
+        /* a word's band: its descent to its ascent, generously */
+        if (op->kind != KH_OP_TEXT || op->x >= slot->x ||
+            op->y - 0.3 * op->size > y1 || op->y + op->size < y0)
+            continue;
+        double right = op->x + op->width + KH_PT_MM;
+        if (right > floor)
+            floor = right;
+    }
+    return floor < slot->x ? floor : slot->x;
+}
+
+/* Where the images go in a slot (decree PL I Mục II.7.d, II.8.a):
+ *  - the seal, seal_mm across (its real size), its height by its aspect;
+ *  - the signature centred in the slot: its real size when its PNG says
+ *    it (pHYs), else at most 60 × 18 mm (a handwritten signature's usual
+ *    size); made smaller, never larger, to fit the slot with 1 mm above
+ *    and below, and, with a seal, so narrow that the seal over its left
+ *    third stays clear of the words left of the slot (S_seal_floor): the
+ *    seal's left edge, cx − w/6 − seal, is then ≥ that floor, i.e.
+ *    w ≤ 6 × (cx − seal − floor); at least 20 mm wide all the same;
+ *  - the seal's right edge a third into the signature, the two centred
+ *    on the same height (the slot's middle). */
+static void S_esign_place(const kh_page_t *pg, const kh_op_t *slot,
+                          const kh_issuer_t *o, kh_rect_t *sig, kh_rect_t *seal)
+{
+    double mm = KH_PT_MM, seal_w = o->seal_image ? o->seal_mm * mm : 0;
+    double seal_h = o->seal_image ? seal_w * o->seal_image->height / o->seal_image->width : 0;
+    double cx = slot->x + slot->w / 2, cy = slot->y + slot->h / 2;
+    *sig = (kh_rect_t){cx, cy, 0, 0};
+    if (o->signature_image) {
+        const kh_image_t *g = o->signature_image;
+        double aspect = (double)g->height / g->width;
+        double w = g->mm_w > 0 ? g->mm_w * mm : 60 * mm, h = w * aspect;
+        if (g->mm_w <= 0 && h > 18 * mm)
+            h = 18 * mm, w = h / aspect;
+        double max_w = slot->w, max_h = slot->h - 2 * mm;
+        if (o->seal_image) {
+            double floor = S_seal_floor(pg, slot, cy - seal_h / 2, cy + seal_h / 2);
+            if (6 * (cx - seal_w - floor) < max_w)
+                max_w = 6 * (cx - seal_w - floor);
+        }
+        if (max_w < 20 * mm)
+            max_w = 20 * mm;
+        double f = 1;
+        if (w * f > max_w)
+            f = max_w / w;
+        if (h * f > max_h)
+            f = max_h / h;
+        w *= f, h *= f;
+        *sig = (kh_rect_t){cx - w / 2, cy - h / 2, w, h};
+    }
+    if (o->seal_image) {
+        double right = o->signature_image ? sig->x + sig->w / 3 : cx + seal_w / 2;
+        *seal = (kh_rect_t){right - seal_w, cy - seal_h / 2, seal_w, seal_h};
+    }
+}
+
+static void S_draw_image(kh_buf_t *b, const char *name, const kh_rect_t *r)
+{
+    kh_buf_puts(b, "q ");
+    S_num(b, r->w);
+    kh_buf_puts(b, " 0 0 ");
+    S_num(b, r->h);
+    kh_buf_puts(b, " ");
+    S_num(b, r->x);
+    kh_buf_puts(b, " ");
+    S_num(b, r->y);
+    kh_buf_printf(b, " cm /%s Do Q\n", name);
+}
+
+static HPDF_Array S_real_array(HPDF_Doc pdf, const double *v, int n)
+{
+    HPDF_Array a = HPDF_Array_New(pdf->mmgr);
+    for (int i = 0; a && i < n; i++)
+        HPDF_Array_AddReal(a, (HPDF_REAL)v[i]);
+    return a;
+}
+
+/* The empty signature field over the slot: a widget annotation that is
+ * also the field (/FT /Sig, no /V: unsigned), with an empty appearance,
+ * printed (/F 4), named Signature<signer + 1>. */
+static int S_sig_field(HPDF_Doc pdf, HPDF_Page page, const kh_op_t *slot,
+                       kh_esign_t *e)
+{
+    HPDF_Dict f = S_indirect_dict(pdf);
+    HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Dict form = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!f || !ap || !form)
+        return -1;
+    double bbox[4] = {0, 0, slot->w, slot->h};
+    form->filter = HPDF_STREAM_FILTER_NONE;
+    HPDF_Dict_AddName(form, "Type", "XObject");
+    HPDF_Dict_AddName(form, "Subtype", "Form");
+    HPDF_Dict_Add(form, "BBox", S_real_array(pdf, bbox, 4));
+    HPDF_Dict_Add(ap, "N", form);
+    char name[32];
+    snprintf(name, sizeof name, "Signature%u", (unsigned)slot->signer + 1);
+    double rect[4] = {slot->x, slot->y, slot->x + slot->w, slot->y + slot->h};
+    HPDF_Dict_AddName(f, "Type", "Annot");
+    HPDF_Dict_AddName(f, "Subtype", "Widget");
+    HPDF_Dict_AddName(f, "FT", "Sig");
+    HPDF_Dict_Add(f, "T", HPDF_String_New(pdf->mmgr, name, NULL));
+    HPDF_Dict_AddNumber(f, "F", 4);
+    HPDF_Dict_Add(f, "Rect", S_real_array(pdf, rect, 4));
+    HPDF_Dict_Add(f, "AP", ap);
+    HPDF_Dict_Add(f, "P", page);
+    HPDF_Array annots = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
+    if (!annots) {
+        annots = HPDF_Array_New(pdf->mmgr);
+        if (!annots || HPDF_Dict_Add(page, "Annots", annots) != HPDF_OK)
+            return -1;
+    }
+    if (!e->fields && !(e->fields = HPDF_Array_New(pdf->mmgr)))
+        return -1;
+    return HPDF_Array_Add(annots, f) == HPDF_OK &&
+                   HPDF_Array_Add(e->fields, f) == HPDF_OK ? 0 : -1;
+}
+
+/* A page's slots: the images drawn (over the text, as a seal is stamped
+ * on paper) into w's content, and the fields. */
+static int S_esign_page(HPDF_Doc pdf, kh_deflate_t *z, HPDF_Page page,
+                        const kh_page_t *pg, const kh_pdf_meta_t *m,
+                        kh_esign_t *e, kh_buf_t *content)
+{
+    for (size_t i = 0; i < pg->nops; i++) {
+        const kh_op_t *op = &pg->ops[i];
+        if (op->kind != KH_OP_SLOT)
+            continue;
+        kh_rect_t sig, seal;
+        if (op->signer >= m->nsigners)
+            return -1;
+        const kh_issuer_t *o = &m->signers[op->signer];
+        S_esign_place(pg, op, o, &sig, &seal);
+        const kh_image_t *img[2] = {o->signature_image, o->seal_image};
+        const kh_rect_t *at[2] = {&sig, &seal};
+        for (int k = 0; k < 2; k++) {
+            HPDF_Dict *x = &e->xobj[2 * op->signer + k];
+            if (!img[k])
+                continue;
+            if (!*x && !(*x = S_image_xobject(pdf, z, img[k])))
+                return -1;
+            const char *n = HPDF_Page_GetXObjectName(page, *x);
+            if (!n)
+                return -1;
+            S_draw_image(content, n, at[k]);
+        }
+        if (S_sig_field(pdf, page, op, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The AcroForm holding the fields: SigFlags 3 (signatures exist; append
+ * only, so that a signature is kept by later saves). */
+static int S_acroform(HPDF_Doc pdf, kh_esign_t *e)
+{
+    if (!e->fields)
+        return 0;
+    HPDF_Dict form = HPDF_Dict_New(pdf->mmgr);
+    if (!form)
+        return -1;
+    HPDF_Dict_Add(form, "Fields", e->fields);
+    HPDF_Dict_AddNumber(form, "SigFlags", 3);
+    return HPDF_Dict_Add(pdf->catalog, "AcroForm", form) == HPDF_OK ? 0 : -1;
+}
+
 /* ---- document ---- */
 
 static int S_pages(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
-                   kh_font_t **fonts, HPDF_Dict type0[KH_FONT_COUNT])
+                   kh_font_t **fonts, HPDF_Dict type0[KH_FONT_COUNT],
+                   const kh_pdf_meta_t *meta, kh_esign_t *e)
 {
     kh_buf_t content = {0};
     kh_writer_t w = {.content = &content, .fonts = fonts, .text = L->text};
@@ -664,6 +894,10 @@ static int S_pages(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
                                        : NULL;
         content.len = 0;
         S_page_content(&w, &L->pages[p]);
+        if (meta->esign && S_esign_page(pdf, z, page, &L->pages[p], meta, e, &content) != 0) {
+            rc = -1;
+            break;
+        }
         HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
         rc = S_write_compressed(z, attr->contents, attr->stream, content.data,
                                 content.len);
@@ -697,7 +931,15 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
     HPDF_Dict type0[KH_FONT_COUNT] = {0};
     for (int f = 0; f < KH_FONT_COUNT; f++)
         type0[f] = used[f] ? S_indirect_dict(pdf) : NULL;
-    int rc = S_pages(pdf, &z, L, fonts, type0);
+    kh_esign_t esign = {0};
+    if (meta->esign) {
+        pdf->pdf_version = HPDF_VER_14; /* soft masks */
+        if (!(esign.xobj = calloc(2 * meta->nsigners + 1, sizeof *esign.xobj)))
+            abort();
+    }
+    int rc = S_pages(pdf, &z, L, fonts, type0, meta, &esign);
+    if (rc == 0 && meta->esign)
+        rc = S_acroform(pdf, &esign);
     for (int f = 0; f < KH_FONT_COUNT && rc == 0; f++)
         if (used[f])
             rc = S_finish_font(pdf, &z, type0[f], fonts[f], meta->pdfa);
@@ -721,6 +963,7 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
                     (unsigned)err.error, (unsigned)err.detail);
     HPDF_Free(pdf);
     S_deflate_end(&z);
+    free(esign.xobj);
     return rc != 0 || err.error ? -1 : 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "font.h"
+#include "image.h"
 #include "layout.h"
 #include "model.h"
 #include "template.h"
@@ -18,6 +19,15 @@ typedef struct {
     long long created; /* seconds since the epoch (SOURCE_DATE_EPOCH) */
     bool pdfa;            /* PDF/A-1b: XMP, output intent, CIDSet, ID */
     const char *icc_path; /* the output intent's ICC profile (RGB) */
+    /* render --esign (spec appendix-esign.md §4): in each signature slot
+     * (KH_OP_SLOT, its signer an index into signers) that issuer's
+     * signature image centred, its seal at seal_mm over the signature's
+     * left third (either image may be NULL), and an empty signature field
+     * /FT /Sig named "Signature<signer + 1>" for signing software. Not
+     * with pdfa (PDF/A-1 forbids the transparency the images need). */
+    bool esign;
+    const kh_issuer_t *signers; /* the plan's issuers (borrowed) */
+    size_t nsigners;
 } kh_pdf_meta_t;
 
 /* Renders into memory. *out is malloc'd. Returns 0 or -1 (diagnostics). */

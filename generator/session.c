@@ -334,7 +334,8 @@ static int S_render(const kh_checked_t *k, const kh_render_opts_t *o,
     char subject[1024];
     snprintf(subject, sizeof subject, "%s %s", tpl->doc_name, k->plan->title);
     kh_pdf_meta_t meta = {k->plan->title, k->plan->issuer, subject, o->producer,
-                          o->created, o->pdfa, tpl->pdfa_icc};
+                          o->created, o->pdfa, tpl->pdfa_icc, o->esign,
+                          k->plan->issuers, k->plan->nissuers};
     return kh_pdf_render(k->layout, k->type->fonts, &meta, pdf, pdf_len, d,
                          src->path) == 0 ? KH_OK : KH_IO_ERROR;
 }
@@ -348,7 +349,7 @@ static bool S_output_ok(kh_session_t *s, const kh_checked_t *k,
 {
     const kh_template_t *t = k->type->tpl;
     const char *out = o->output;
-    size_t n = src->nappendix_files + 3 + KH_FONT_COUNT;
+    size_t n = src->nappendix_files + 3 + KH_FONT_COUNT + 2 * k->plan->nissuers;
     const char **in = calloc(n, sizeof *in);
     char *schema = S_path(s, "schemas", t->name, ".schema.yaml");
     if (!in)
@@ -361,6 +362,11 @@ static bool S_output_ok(kh_session_t *s, const kh_checked_t *k,
     for (int f = 0; f < KH_FONT_COUNT; f++)
         in[m++] = t->font_file[f];
     in[m++] = o->pdfa ? t->pdfa_icc : NULL;
+    for (size_t i = 0; i < k->plan->nissuers; i++) {
+        const kh_issuer_t *is = &k->plan->issuers[i];
+        in[m++] = is->signature_image ? is->signature_image->path : NULL;
+        in[m++] = is->seal_image ? is->seal_image->path : NULL;
+    }
     bool ok = kh_output_not_input(out, in, m, d);
     free(schema);
     free(in);
@@ -401,7 +407,7 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
     if (rc == KH_OK && kh_session_layout_hook)
         kh_session_layout_hook(k.plan, k.layout, k.type->fonts);
     if (rc == KH_OK && last == KH_STAGE_PDF) {
-        kh_render_opts_t o = {NULL, false, 0, "kehoach", false};
+        kh_render_opts_t o = {NULL, false, 0, "kehoach", false, false};
         rc = S_render(&k, &o, &src, pdf, pdf_len, d);
     }
     S_checked_free(&k);

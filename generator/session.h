@@ -49,6 +49,8 @@ typedef struct {
     long long created;   /* metadata date, seconds since the epoch */
     const char *producer;
     bool pdfa;           /* PDF/A-1b */
+    bool esign;          /* electronic signing: the signer's images and an
+                            empty signature field (pdf.h); not with pdfa */
 } kh_render_opts_t;
 
 /* Validates, then renders to opts->output atomically. Same return codes;

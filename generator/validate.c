@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "i18n.h"
+#include "image.h"
 #include "model.h"
 #include "text.h"
 
@@ -234,10 +235,57 @@ static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
                path);
 }
 
+/* Electronic signing (spec appendix-esign.md §4): the images the signer
+ * names are read and checked here whether or not render is given --esign,
+ * so that validate and render give one verdict and a plan checked today
+ * still signs tomorrow (image.c says what is refused). The seal prints at
+ * its real size: seal_mm, else the PNG's pHYs; neither is an error at
+ * seal_image. seal_mm without a seal prints nothing: an error too. */
+static void S_esign_images(kh_vctx_t *c, const kh_node_t *sg, const char *where)
+{
+    if (!sg || sg->kind != KH_NODE_MAP)
+        return;
+    static const char *const keys[] = {"signature_image", "seal_image"};
+    const kh_node_t *mm = kh_node_get(sg, "seal_mm");
+    for (int k = 0; k < 2; k++) {
+        const kh_node_t *v = kh_node_get(sg, keys[k]);
+        if (!v || v->kind != KH_NODE_SCALAR || !v->text[0])
+            continue; /* absent, or the schema's to report */
+        char key[64];
+        snprintf(key, sizeof key, "%s.%s", where, keys[k]);
+        if (c->src->in_memory) {
+            S_diag(c, v->line, v->col, KH_SEV_ERROR, "esign-image-file",
+                   N_("%s: a plan given in memory cannot name image files"), key);
+            continue;
+        }
+        char *path = kh_image_path(c->src, v->text);
+        kh_image_t *img = kh_image_load(path, key, c->src->path, v->line, v->col,
+                                        c->diags);
+        if (img && k == 1 && !mm && img->mm_w <= 0)
+            kh_diag_add(c->diags, c->src->path, v->line, v->col, KH_SEV_ERROR,
+                        "esign-seal-size", "%s: %s does not say its real size (no "
+                        "pHYs chunk): give %s.seal_mm, the seal's diameter in mm, so "
+                        "that it prints at its real size", key, path, where);
+        else if (img && k == 1 && !mm && (img->mm_w < 20 || img->mm_w > 50))
+            kh_diag_add(c->diags, c->src->path, v->line, v->col, KH_SEV_ERROR,
+                        "esign-seal-size", "%s: %s is %.1f mm wide by its pHYs "
+                        "chunk, not a seal's 20 to 50 mm: give %s.seal_mm, the "
+                        "seal's diameter in mm", key, path, img->mm_w, where);
+        kh_image_free(img);
+        free(path);
+    }
+    const kh_node_t *seal = kh_node_get(sg, "seal_image");
+    if (mm && !seal)
+        S_diag(c, mm->line, mm->col, KH_SEV_ERROR, "esign-seal-size",
+               N_("'seal_mm' sizes the seal image: without 'seal_image' it has "
+                  "nothing to size%s"), "");
+}
+
 static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
 {
     const kh_node_t *auth = kh_node_get(sg, "authority");
     const kh_node_t *obo = kh_node_get(sg, "on_behalf_of");
+    S_esign_images(c, sg, path);
     S_chain(c, sg, path);
     if (kh_node_get(sg, "chain"))
         return;
