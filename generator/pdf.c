@@ -693,8 +693,10 @@ static HPDF_Dict S_image_xobject(HPDF_Doc pdf, kh_deflate_t *z, const kh_image_t
 
 /* How far left the seal may reach beside a slot on page pg: past the
  * right end of every word left of the slot whose line it would cover (the
- * Nơi nhận lines), by 1 mm, and never past the page's leftmost word (the
- * text area's edge); the slot's own left edge when nothing is there. */
+ * Nơi nhận lines), by 1 mm; with no word there (a joint plan's left
+ * block), up to 10 mm into the margin left of the page's leftmost word,
+ * as a seal stamped on the left signer of a joint plan does, but never
+ * nearer the paper's edge than 15 mm. */
 static double S_seal_floor(const kh_page_t *pg, const kh_op_t *slot, double y0,
                            double y1)
 {
@@ -704,7 +706,9 @@ static double S_seal_floor(const kh_page_t *pg, const kh_op_t *slot, double y0,
         if (op->kind == KH_OP_TEXT && op->x < edge)
             edge = op->x;
     }
-    floor = edge;
+    floor = edge - 10 * KH_PT_MM;
+    if (floor < 15 * KH_PT_MM)
+        floor = 15 * KH_PT_MM < edge ? 15 * KH_PT_MM : edge;
     for (size_t i = 0; i < pg->nops; i++) {
         const kh_op_t *op = &pg->ops[i];
         /* a word's band: its descent to its ascent, generously */

@@ -177,6 +177,63 @@ def test_esign(tmp):
     check(r.returncode == 0, "the signed PDF passes qpdf --check", r.stdout.decode()[:300])
 
 
+def test_joint(tmp):
+    """A joint plan: each body's signer with images of its own, one slot,
+    one field and its own images per body; each image within its own
+    body's block, none over a word; pdfsig signs the partner's field."""
+    shutil.copytree(IMAGES, os.path.join(tmp, "images"))
+    text = open(os.path.join(ROOT, "plans", "kon-tum-2025-lien-tich.md"), encoding="utf-8").read()
+    imgs = "      signature_image: images/chu-ky.png\n      seal_image: images/con-dau.png\n"
+    text = text.replace("      name: Trần Văn Bình\n", "      name: Trần Văn Bình\n" + imgs)
+    text = text.replace("      name: Lê Thị Hoa\n", "      name: Lê Thị Hoa\n"
+                        "      signature_image: images/chu-ky.png\n")
+    src = os.path.join(tmp, "lien-tich.md")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(text)
+    r = run([KEHOACH, "validate", src])
+    check(r.returncode == 0 and not r.stderr, "joint: a plan with each signer's images validates",
+          r.stderr.decode()[:300])
+    pdf = os.path.join(tmp, "lien-tich.pdf")
+    r = run([KEHOACH, "render", "--esign", "-o", pdf, src])
+    check(r.returncode == 0, "joint: renders with --esign", r.stderr.decode()[:300])
+    if r.returncode:
+        return
+    sl = slots(src)
+    check(len(sl) == 2 and sl[0][0] == sl[1][0] and sl[0][1] > sl[1][1],
+          "joint: two slots on one page, the lead's (first) on the right", str(sl))
+    j, objs = qpdf_objects(pdf)
+    cat = [d for k, d in objs.values() if k == "value" and d.get("/Type") == "/Catalog"][0]
+    form = cat.get("/AcroForm", {})
+    fields = [objs.get(f, ("", {}))[1] for f in form.get("/Fields", [])]
+    rects = {f.get("/T"): f.get("/Rect", [0, 0, 0, 0]) for f in fields}
+    check(sorted(rects) == ["u:Signature1", "u:Signature2"]
+          and near(rects["u:Signature1"][0], sl[0][1], 0.01)
+          and near(rects["u:Signature2"][0], sl[1][1], 0.01),
+          "joint: two signature fields, Signature1 over the lead's space, Signature2 over the partner's",
+          str(rects))
+    drawn = drawn_images(pdf, tmp)
+    check(len(drawn) == 3, "joint: three images (the lead's signature and seal, the partner's signature)",
+          str(drawn))
+    # each image's centre within its own block's half of the text width
+    lead, partner = sl[0], sl[1]
+    def inside(d, s):
+        cx = d[1] + d[3] / 2
+        return s[1] - 30 * MM <= cx <= s[1] + s[3]
+    check(len(drawn) == 3 and inside(drawn[0], lead) and inside(drawn[1], lead)
+          and inside(drawn[2], partner) and not inside(drawn[2], lead),
+          "joint: each body's images in its own block", str(drawn))
+    check(len(drawn) == 3 and near(drawn[2][3], drawn[0][3], 0.5),
+          "joint: the left block's signature as wide as the lead's (its seal may reach into "
+          "the margin, no word there)", str(drawn))
+    page = lead[0]
+    height = 842
+    ws = words(pdf, page)
+    hit = [w[4] for d in drawn for w in ws if overlaps(d[1:], w, height)]
+    check(not hit, "joint: no image over a word", str(hit))
+    r = run(["qpdf", "--check", pdf])
+    check(r.returncode == 0, "joint: qpdf --check is clean", r.stdout.decode()[:300])
+
+
 def test_variants(tmp):
     shutil.copytree(IMAGES, os.path.join(tmp, "images"))
     # seal_mm wins over the PNG's pHYs
@@ -265,6 +322,8 @@ if __name__ == "__main__":
         test_esign(t)
     with tempfile.TemporaryDirectory() as t:
         test_variants(t)
+    with tempfile.TemporaryDirectory() as t:
+        test_joint(t)
     test_sample()
     test_images_reproducible()
     sys.exit(exit_status())
