@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <png.h>
 #include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,14 +125,30 @@ static const char *S_decode(const unsigned char *data, size_t len,
     return NULL;
 }
 
-/* True when some pixel lets what is under it show. */
-static bool S_transparent(const kh_image_t *img)
+/* Whether some pixel lets what is under it show (*see_through), and
+ * whether some pixel shows at all (*visible): a signature saved with its
+ * layer hidden is all transparent, and would sign with nothing to see. */
+static void S_alpha(const kh_image_t *img, bool *see_through, bool *visible)
 {
     size_t n = (size_t)img->width * img->height;
-    for (size_t i = 0; i < n; i++)
-        if (img->rgba[i * 4 + 3] < 255)
-            return true;
-    return false;
+    *see_through = *visible = false;
+    for (size_t i = 0; i < n && !(*see_through && *visible); i++) {
+        unsigned char a = img->rgba[i * 4 + 3];
+        *see_through = *see_through || a < 255;
+        *visible = *visible || a > 0;
+    }
+}
+
+/* The width and height the IHDR chunk gives (the first chunk, right after
+ * the signature: length, "IHDR", width, height, big-endian), read before
+ * libpng so that a picture too large is told as such, not as damaged. */
+static bool S_ihdr_size(const unsigned char *d, size_t len, uint32_t *w, uint32_t *h)
+{
+    if (len < 24 || memcmp(d + 12, "IHDR", 4) != 0)
+        return false;
+    *w = (uint32_t)d[16] << 24 | (uint32_t)d[17] << 16 | (uint32_t)d[18] << 8 | d[19];
+    *h = (uint32_t)d[20] << 24 | (uint32_t)d[21] << 16 | (uint32_t)d[22] << 8 | d[23];
+    return true;
 }
 
 kh_image_t *kh_image_load(const char *path, const char *key, const char *file,
@@ -141,8 +158,10 @@ kh_image_t *kh_image_load(const char *path, const char *key, const char *file,
     kh_diag_init(&io);
     int fd = kh_open_input(path, "esign-image-file", &io);
     if (fd < 0) {
+        /* a Windows path ("img\\sig.png") names no folder here */
         kh_diag_add(d, file, line, col, KH_SEV_ERROR, "esign-image-file",
-                    "%s: %s: %s", key, path, io.count ? io.items[0].message : "");
+                    "%s: %s: %s%s", key, path, io.count ? io.items[0].message : "",
+                    strchr(path, '\\') ? _(" (write '/' between folders, not '\\')") : "");
         kh_diag_free(&io);
         return NULL;
     }
@@ -170,9 +189,15 @@ kh_image_t *kh_image_load(const char *path, const char *key, const char *file,
         if (!(img = calloc(1, sizeof *img)))
             abort();
         kh_png_err_t e = {{0}};
-        bool alpha = false;
-        const char *why = S_decode((const unsigned char *)b.data, b.len, img, &e,
-                                   &alpha);
+        bool alpha = false, see_through = false, visible = false;
+        uint32_t pw, ph;
+        bool large = S_ihdr_size((const unsigned char *)b.data, b.len, &pw, &ph) &&
+                     (pw > KH_IMAGE_MAX_PX || ph > KH_IMAGE_MAX_PX);
+        const char *why = large ? "exceeds user limit"
+                                : S_decode((const unsigned char *)b.data, b.len, img,
+                                           &e, &alpha);
+        if (!why)
+            S_alpha(img, &see_through, &visible);
         if (why && strstr(why, "exceeds user limit")) {
             kh_diag_add(d, file, line, col, KH_SEV_ERROR, "esign-image-size",
                         "%s: %s is more than %d pixels wide or high: a signature "
@@ -180,7 +205,12 @@ kh_image_t *kh_image_load(const char *path, const char *key, const char *file,
         } else if (why) {
             kh_diag_add(d, file, line, col, KH_SEV_ERROR, "esign-image-format",
                         "%s: %s is a damaged PNG (%s)", key, path, why);
-        } else if (!alpha || !S_transparent(img)) {
+        } else if (!visible) {
+            kh_diag_add(d, file, line, col, KH_SEV_ERROR, "esign-image-alpha",
+                        "%s: %s is fully transparent: nothing of it would show "
+                        "(was it saved with its layer hidden?)", key, path);
+            why = "";
+        } else if (!alpha || !see_through) {
             kh_diag_add(d, file, line, col, KH_SEV_ERROR, "esign-image-alpha",
                         "%s: %s has no transparency (%s): printed over the "
                         "signature space it would hide the text under it; save "

@@ -693,7 +693,8 @@ static HPDF_Dict S_image_xobject(HPDF_Doc pdf, kh_deflate_t *z, const kh_image_t
 
 /* How far left the seal may reach beside a slot on page pg: past the
  * right end of every word left of the slot whose line it would cover (the
- * Nơi nhận lines), by 1 mm; with no word there (a joint plan's left
+ * Nơi nhận lines), by 1 mm, and past another signer's slot on its left
+ * (a joint plan's row); with no word there (a joint plan's left
  * block), up to 10 mm into the margin left of the page's leftmost word,
  * as a seal stamped on the left signer of a joint plan does, but never
  * nearer the paper's edge than 15 mm. */
@@ -711,6 +712,11 @@ static double S_seal_floor(const kh_page_t *pg, const kh_op_t *slot, double y0,
         floor = 15 * KH_PT_MM < edge ? 15 * KH_PT_MM : edge;
     for (size_t i = 0; i < pg->nops; i++) {
         const kh_op_t *op = &pg->ops[i];
+        /* another signer's block to the left (a joint plan's row): its
+         * slot holds that signer's images, which this seal must not cover */
+        if (op->kind == KH_OP_SLOT && op != slot && op->x < slot->x &&
+            op->y < y1 && op->y + op->h > y0 && op->x + op->w > floor)
+            floor = op->x + op->w < slot->x ? op->x + op->w : slot->x;
         /* a word's band: its descent to its ascent, generously */
         if (op->kind != KH_OP_TEXT || op->x >= slot->x ||
             op->y - 0.3 * op->size > y1 || op->y + op->size < y0)
@@ -728,9 +734,10 @@ static double S_seal_floor(const kh_page_t *pg, const kh_op_t *slot, double y0,
  *    it (pHYs), else at most 60 × 18 mm (a handwritten signature's usual
  *    size); made smaller, never larger, to fit the slot with 1 mm above
  *    and below, and, with a seal, so narrow that the seal over its left
- *    third stays clear of the words left of the slot (S_seal_floor): the
- *    seal's left edge, cx − w/6 − seal, is then ≥ that floor, i.e.
- *    w ≤ 6 × (cx − seal − floor); at least 20 mm wide all the same;
+ *    third stays clear of the words left of the slot (S_seal_floor) with
+ *    the signature moved right within the slot where centred it would
+ *    not (a joint plan's left block with a large seal); at least 20 mm
+ *    wide all the same;
  *  - the seal's right edge a third into the signature, the two centred
  *    on the same height (the slot's middle). */
 static void S_esign_place(const kh_page_t *pg, const kh_op_t *slot,
@@ -748,9 +755,13 @@ static void S_esign_place(const kh_page_t *pg, const kh_op_t *slot,
             h = 18 * mm, w = h / aspect;
         double max_w = slot->w, max_h = slot->h - 2 * mm;
         if (o->seal_image) {
+            /* the seal's left edge, x + w/3 − seal, stays right of the floor
+             * with the signature moved right as far as the slot allows (x =
+             * slot's right − w): w ≤ 3/2 × (right − seal − floor) */
             double floor = S_seal_floor(pg, slot, cy - seal_h / 2, cy + seal_h / 2);
-            if (6 * (cx - seal_w - floor) < max_w)
-                max_w = 6 * (cx - seal_w - floor);
+            double most = 1.5 * (slot->x + slot->w - seal_w - floor);
+            if (most < max_w)
+                max_w = most;
         }
         if (max_w < 20 * mm)
             max_w = 20 * mm;
@@ -765,6 +776,14 @@ static void S_esign_place(const kh_page_t *pg, const kh_op_t *slot,
     if (o->seal_image) {
         double right = o->signature_image ? sig->x + sig->w / 3 : cx + seal_w / 2;
         *seal = (kh_rect_t){right - seal_w, cy - seal_h / 2, seal_w, seal_h};
+        /* a large seal on a narrow signature may still pass the floor: the
+         * two move right together, as far as the slot allows */
+        double floor = S_seal_floor(pg, slot, seal->y, seal->y + seal->h);
+        double room = slot->x + slot->w - (o->signature_image ? sig->x + sig->w
+                                                              : seal->x + seal->w);
+        double dx = floor - seal->x < room ? floor - seal->x : room;
+        if (dx > 0)
+            seal->x += dx, sig->x += o->signature_image ? dx : 0;
     }
 }
 

@@ -333,11 +333,18 @@ static int S_render(const kh_checked_t *k, const kh_render_opts_t *o,
     const kh_template_t *tpl = k->type->tpl;
     char subject[1024];
     snprintf(subject, sizeof subject, "%s %s", tpl->doc_name, k->plan->title);
-    kh_pdf_meta_t meta = {k->plan->title, k->plan->issuer, subject, o->producer,
+    /* the author: the issuing body, a joint plan's every body, lead first */
+    kh_buf_t author = {0};
+    for (size_t i = 0; i < k->plan->nissuers; i++)
+        kh_buf_printf(&author, "%s%s", i ? ", " : "", k->plan->issuers[i].name);
+    kh_buf_put(&author, "", 0);
+    kh_pdf_meta_t meta = {k->plan->title, author.data, subject, o->producer,
                           o->created, o->pdfa, tpl->pdfa_icc, o->esign,
                           k->plan->issuers, k->plan->nissuers};
-    return kh_pdf_render(k->layout, k->type->fonts, &meta, pdf, pdf_len, d,
-                         src->path) == 0 ? KH_OK : KH_IO_ERROR;
+    int rc = kh_pdf_render(k->layout, k->type->fonts, &meta, pdf, pdf_len, d,
+                           src->path) == 0 ? KH_OK : KH_IO_ERROR;
+    kh_buf_free(&author);
+    return rc;
 }
 
 /* The output is none of the files this plan read besides the plan itself

@@ -92,6 +92,17 @@ static void S_attached(kh_vctx_t *c, const kh_node_t *fm)
                           "Nơi nhận and signature; remove it"),
                        keys[j]);
     }
+    /* a joint plan's signers, one in each issuers item */
+    const kh_node_t *list = kh_node_get(fm, "issuers");
+    for (size_t i = 0; list && list->kind == KH_NODE_SEQ && i < list->n; i++) {
+        const kh_node_t *k = kh_node_key(list->kids[i], "signer");
+        if (k)
+            S_diag(c, k->line, k->col, KH_SEV_ERROR, "attached-field",
+                   N_("'%s' is not printed in a plan issued with a decision "
+                      "(attached_to): the decision carries the number, date, "
+                      "Nơi nhận and signature; remove it"),
+                   "signer");
+    }
     const kh_node_t *d = kh_node_get(at, "date");
     if (kh_node_get(at, "number") && S_partial_date(d) && kh_date_valid(d->text, true))
         S_diag(c, d->line, d->col, KH_SEV_ERROR, "date-draft",
@@ -261,10 +272,16 @@ static void S_esign_images(kh_vctx_t *c, const kh_node_t *sg, const char *where)
         char *path = kh_image_path(c->src, v->text);
         kh_image_t *img = kh_image_load(path, key, c->src->path, v->line, v->col,
                                         c->diags);
+        if (img && k == 0 && img->mm_w > 0 && img->mm_w < 15)
+            kh_diag_add(c->diags, c->src->path, v->line, v->col, KH_SEV_WARNING,
+                        "esign-image-small", "%s: %s is %.1f mm wide by its pHYs "
+                        "chunk and prints at that size: a handwritten signature is "
+                        "some 30 to 60 mm wide (check the image's resolution)", key,
+                        path, img->mm_w);
         if (img && k == 1 && !mm && img->mm_w <= 0)
             kh_diag_add(c->diags, c->src->path, v->line, v->col, KH_SEV_ERROR,
                         "esign-seal-size", "%s: %s does not say its real size (no "
-                        "pHYs chunk): give %s.seal_mm, the seal's diameter in mm, so "
+                        "pHYs chunk in pixels per metre): give %s.seal_mm, the seal's diameter in mm, so "
                         "that it prints at its real size", key, path, where);
         else if (img && k == 1 && !mm && (img->mm_w < 20 || img->mm_w > 50))
             kh_diag_add(c->diags, c->src->path, v->line, v->col, KH_SEV_ERROR,
@@ -348,6 +365,12 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
                        "two bodies have the code '%s': the number joins the codes "
                        "(KHLT-SYT-CĐYT), so each must tell its body", code->text);
         }
+        /* each body signs its block; a plan issued with a decision has
+         * no signature (S_attached reports a signer given there) */
+        bool attached = kh_node_get(fm, "attached_to") != NULL;
+        if (it->kind == KH_NODE_MAP && !attached && !kh_node_get(it, "signer"))
+            kh_diag_add(c->diags, c->src->path, it->line, it->col, KH_SEV_ERROR,
+                        "required", "missing '%s'%s", "issuers item.signer", "");
         if (it->kind == KH_NODE_MAP)
             S_signer(c, kh_node_get(it, "signer"), "issuers item.signer");
     }

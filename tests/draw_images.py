@@ -141,6 +141,13 @@ def seal():
     return c
 
 
+def sig_small_rows(sig, rgb, k):
+    """The signature's RGBA rows, one pixel of every k × k (nearest)."""
+    rows = sig.rgba_rows(rgb)
+    return [bytes(b for x in range(0, (sig.w // k) * k, k) for b in rows[y][4 * x:4 * x + 4])
+            for y in range(0, (sig.h // k) * k, k)]
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
     plans = os.path.join(root, "plans", "images")
@@ -158,6 +165,13 @@ def main():
         os.path.join(bad, "chu-ky-nen-trang.png"): png(sig.w, sig.h, sig.rgb_on_white_rows(blue), 2),
         os.path.join(bad, "chu-ky-cat-ngang.png"): sig_png[:len(sig_png) * 3 // 5],
         os.path.join(bad, "khong-phai-png.png"): b"This is a text file, not a picture of a signature.\n",
+        # saved with its layer hidden: every pixel fully transparent
+        os.path.join(bad, "chu-ky-trong-suot.png"): png(sig.w, sig.h, [bytes(sig.w * 4)] * sig.h, 6),
+        # a valid picture one pixel wider than kehoach reads (3000)
+        os.path.join(bad, "chu-ky-qua-rong.png"): png(3001, 2, [bytes(3001 * 4)] * 2, 6),
+        # a real signature, but its pHYs makes it 4 × 1.6 mm on paper
+        os.path.join(bad, "chu-ky-qua-nho.png"): png(
+            sig.w // 24, sig.h // 24, sig_small_rows(sig, blue, 24), 6),
     }
     for path, data in files.items():
         with open(path, "wb") as f:

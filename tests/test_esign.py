@@ -233,6 +233,32 @@ def test_joint(tmp):
     r = run(["qpdf", "--check", pdf])
     check(r.returncode == 0, "joint: qpdf --check is clean", r.stdout.decode()[:300])
 
+    # 50 mm seals on both bodies: no block's images over the other's, the
+    # left seal at most 10 mm into the margin, no image over a word
+    text50 = text.replace("      seal_image: images/con-dau.png\n",
+                          "      seal_image: images/con-dau.png\n      seal_mm: 50\n")
+    text50 = text50.replace("      name: Lê Thị Hoa\n      signature_image: images/chu-ky.png\n",
+                            "      name: Lê Thị Hoa\n      signature_image: images/chu-ky.png\n"
+                            "      seal_image: images/con-dau.png\n      seal_mm: 50\n")
+    src50 = os.path.join(tmp, "lien-tich-50.md")
+    with open(src50, "w", encoding="utf-8") as f:
+        f.write(text50)
+    pdf50 = os.path.join(tmp, "lien-tich-50.pdf")
+    r = run([KEHOACH, "render", "--esign", "-o", pdf50, src50])
+    d = drawn_images(pdf50, tmp)
+    sl = slots(src50)
+    def apart(a, b):
+        return a[1] + a[3] <= b[1] + 0.01 or b[1] + b[3] <= a[1] + 0.01
+    check(r.returncode == 0 and len(d) == 4 and apart(d[1], d[2]) and apart(d[0], d[2]) and apart(d[1], d[3]),
+          "joint, 50 mm seals: the lead's seal clear of the partner's signature", str(d))
+    left_text = min(w[0] for w in words(pdf50, sl[0][0]))
+    check(len(d) == 4 and d[3][1] >= left_text - 10 * MM - 0.5,
+          "joint, 50 mm seals: the left seal at most 10 mm into the margin",
+          "%.1f vs text edge %.1f" % (d[3][1], left_text))
+    ws = words(pdf50, sl[0][0])
+    hit = [w[4] for x in d for w in ws if overlaps(x[1:], w, 842)]
+    check(r.returncode == 0 and not hit, "joint, 50 mm seals: no image over a word", str(hit))
+
 
 def test_variants(tmp):
     shutil.copytree(IMAGES, os.path.join(tmp, "images"))
