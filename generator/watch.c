@@ -19,12 +19,14 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "image.h"
 #include "session.h"
 
 /* Events closer than this belong to one save. */
 #define KH_SETTLE_MS 30
 
-/* A file a plan reads besides itself: an appendix file (`appendices:`). */
+/* A file a plan reads besides itself: an appendix file (`appendices:`),
+ * a signer's image. */
 typedef struct {
     char *base;
     int wd;
@@ -34,7 +36,8 @@ typedef struct {
     char *path, *dir, *base;
     int wd;
     bool dirty;
-    kh_dep_t *deps; /* its appendix files, as the last render read them */
+    kh_dep_t *deps; /* its appendix files and images, as the last render
+                       read them */
     size_t ndeps;
 } kh_watched_t;
 
@@ -47,30 +50,53 @@ static void S_free_deps(kh_watched_t *w)
     w->ndeps = 0;
 }
 
-/* Watches the directories of the appendix files src read, so that saving
- * one re-renders its plan (one that could not be read is not watched: the
- * plan's next save finds it). */
+/* Adds the directory of path to the watches as one of w's files. */
+static void S_watch_dep(int fd, kh_watched_t *w, const char *path)
+{
+    char *a = strdup(path), *b = strdup(path);
+    if (a && b) {
+        int wd = inotify_add_watch(fd, dirname(a), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
+        char *base = wd >= 0 ? strdup(basename(b)) : NULL;
+        if (base)
+            w->deps[w->ndeps++] = (kh_dep_t){base, wd};
+    }
+    free(a);
+    free(b);
+}
+
+/* The signer's image files a signer mapping names (its signature and
+ * seal: render checks them, with --esign or without), watched. */
+static void S_watch_images(int fd, kh_watched_t *w, const kh_source_t *src,
+                           const kh_node_t *sg)
+{
+    static const char *const keys[] = {"signature_image", "seal_image"};
+    for (int k = 0; k < 2; k++) {
+        const kh_node_t *v = kh_node_get(sg, keys[k]);
+        if (!v || v->kind != KH_NODE_SCALAR || !v->text[0])
+            continue;
+        char *path = kh_image_path(src, v->text);
+        S_watch_dep(fd, w, path);
+        free(path);
+    }
+}
+
+/* Watches the directories of the files src read besides itself — its
+ * appendix files, its signers' images — so that saving one re-renders
+ * its plan (one that could not be read is not watched: the plan's next
+ * save finds it). */
 static void S_watch_deps(int fd, kh_watched_t *w, const kh_source_t *src)
 {
     S_free_deps(w);
-    if (!src->nappendix_files)
-        return;
-    w->deps = calloc(src->nappendix_files, sizeof *w->deps);
+    const kh_node_t *issuers = kh_node_get(src->front, "issuers");
+    size_t nsigners = 1 + (issuers && issuers->kind == KH_NODE_SEQ ? issuers->n : 0);
+    w->deps = calloc(src->nappendix_files + 2 * nsigners, sizeof *w->deps);
     if (!w->deps)
         return;
-    for (size_t i = 0; i < src->nappendix_files; i++) {
-        char *a = strdup(src->appendix_files[i].path), *b = strdup(a ? a : "");
-        if (!a || !b) {
-            free(a);
-            free(b);
-            continue;
-        }
-        int wd = inotify_add_watch(fd, dirname(a), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE);
-        if (wd >= 0)
-            w->deps[w->ndeps++] = (kh_dep_t){strdup(basename(b)), wd};
-        free(a);
-        free(b);
-    }
+    for (size_t i = 0; i < src->nappendix_files; i++)
+        S_watch_dep(fd, w, src->appendix_files[i].path);
+    S_watch_images(fd, w, src, kh_node_get(src->front, "signer"));
+    for (size_t i = 0; i + 1 < nsigners; i++)
+        S_watch_images(fd, w, src, kh_node_get(issuers->kids[i], "signer"));
 }
 
 static double S_ms(void)

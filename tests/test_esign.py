@@ -260,6 +260,39 @@ def test_joint(tmp):
     check(r.returncode == 0 and not hit, "joint, 50 mm seals: no image over a word", str(hit))
 
 
+def test_watch(tmp):
+    """--watch renders again when a signer's image is saved: a picture
+    replaced by one without transparency is then refused, not left
+    standing in a stale PDF."""
+    import subprocess
+    import time
+    shutil.copytree(IMAGES, os.path.join(tmp, "images"))
+    src = write_plan(tmp, "w", "  signature_image: images/chu-ky.png\n")
+    log = open(os.path.join(tmp, "log"), "w+")
+    proc = subprocess.Popen([KEHOACH, "render", "--esign", "--watch-count=1", "-o", "w.pdf", "w.md"],
+                            stderr=log, cwd=tmp, env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
+
+    def wait(pred):
+        end = time.time() + 10
+        while time.time() < end and not pred():
+            time.sleep(0.05)
+        return pred()
+    try:
+        ok = wait(lambda: "watching" in open(log.name, encoding="utf-8").read())
+        bad = open(os.path.join(ROOT, "tests", "invalid", "images", "chu-ky-nen-trang.png"), "rb").read()
+        with open(os.path.join(tmp, "images", "chu-ky.png"), "wb") as f:
+            f.write(bad)
+        ok = ok and wait(lambda: "has errors" in open(log.name, encoding="utf-8").read())
+        check(ok and "esign-image-alpha" in open(log.name, encoding="utf-8").read(),
+              "watch: saving a signer's image renders again (a bad one refused)",
+              open(log.name, encoding="utf-8").read()[-300:])
+        check(proc.wait(timeout=10) == 0, "watch: stops after the render")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    del src
+
+
 def test_variants(tmp):
     shutil.copytree(IMAGES, os.path.join(tmp, "images"))
     # seal_mm wins over the PNG's pHYs
@@ -350,6 +383,8 @@ if __name__ == "__main__":
         test_variants(t)
     with tempfile.TemporaryDirectory() as t:
         test_joint(t)
+    with tempfile.TemporaryDirectory() as t:
+        test_watch(t)
     test_sample()
     test_images_reproducible()
     sys.exit(exit_status())
