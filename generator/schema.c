@@ -498,15 +498,6 @@ typedef struct {
     kh_diag_list_t *diags;
 } kh_check_t;
 
-static bool S_has_error_at(const kh_diag_list_t *d, int line, int col)
-{
-    for (size_t i = 0; i < d->count; i++)
-        if (d->items[i].severity == KH_SEV_ERROR && d->items[i].line == line &&
-            d->items[i].col == col)
-            return true;
-    return false;
-}
-
 static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
                   const char *fmt, const char *a, const char *b)
 {
@@ -790,7 +781,7 @@ static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
     }
     if (s->types && !(have & s->types)) {
         /* a rule may have explained this node already (recipient-mapping) */
-        if (!S_has_error_at(c->diags, n->line, n->col))
+        if (!kh_diag_has_error_at(c->diags, n->line, n->col))
             S_err(c, n, "type", "'%s' must be %s", path, S_type_words(s->types));
         return;
     }
