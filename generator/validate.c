@@ -313,7 +313,8 @@ static void S_esign_images(kh_vctx_t *c, const kh_node_t *sg, const char *where)
 
 /* The signer: a chain, or authority + on_behalf_of ("KT." + "GIÁM
  * ĐỐC"), checked alike by S_links; an acting head's "authority: Q" takes
- * its office from title ("Q. GIÁM ĐỐC", model_frame.c). An authority the
+ * its office from on_behalf_of, else from title ("Q. GIÁM ĐỐC",
+ * model_frame.c). An authority the
  * schema refused (its enum) was reported there: nothing more is said of
  * it or of its on_behalf_of. */
 static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
@@ -332,10 +333,12 @@ static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
     if (needs && !obo)
         S_diag(c, auth->line, auth->col, KH_SEV_ERROR, "signer-authority",
                "'authority: %s' needs 'on_behalf_of' (the head's title)", a);
-    if (!needs && obo)
+    if (!a && obo)
         S_diag(c, obo->line, obo->col, KH_SEV_WARNING, "signer-authority",
                "'on_behalf_of' is printed only after KT, TM, TL or TUQ%s", "");
-    if (needs && obo && obo->kind == KH_NODE_SCALAR &&
+    /* "Q." + on_behalf_of prints "Q. GIÁM ĐỐC" as a chain's "Q. GIÁM ĐỐC"
+     * does, a title then under it (signer-q-title) */
+    if (a && obo && obo->kind == KH_NODE_SCALAR &&
         !kh_diag_has_error_at(c->diags, obo->line, obo->col)) {
         S_link_t l = {a, strlen(a), obo->text, auth, obo};
         S_links(c, &l, 1, auth, kh_node_get(sg, "title"), false, path);
