@@ -29,6 +29,15 @@ bool kh_diag_full(const kh_diag_list_t *list, kh_severity_t sev)
     return same >= KH_MAX_DIAGS;
 }
 
+bool kh_diag_has_error_at(const kh_diag_list_t *list, int line, int col)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i].severity == KH_SEV_ERROR && list->items[i].line == line &&
+            list->items[i].col == col)
+            return true;
+    return false;
+}
+
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
 {

@@ -44,6 +44,12 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
  * (callers skip the work of finding its position). */
 bool kh_diag_full(const kh_diag_list_t *list, kh_severity_t sev);
 
+/* True if an error is already kept at line:col (of any file): a rule
+ * that would say the same thing again there stays silent (one error per
+ * mistake: the schema's type check after recipient-mapping, the chain
+ * rules after a chain item's pattern error). */
+bool kh_diag_has_error_at(const kh_diag_list_t *list, int line, int col);
+
 /* Orders the diagnostics by position (stable), for printing. */
 void kh_diag_sort(kh_diag_list_t *list);
 

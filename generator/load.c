@@ -274,14 +274,16 @@ static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
         n->end_col = (int)ev->end_mark.column + 1;
         return n;
     }
-    case YAML_SEQUENCE_START_EVENT:
-        return S_parse_collection(
-            c, S_node_new(KH_NODE_SEQ, &ev->start_mark, c->line_offset),
-            YAML_SEQUENCE_END_EVENT, depth);
-    case YAML_MAPPING_START_EVENT:
-        return S_parse_collection(
-            c, S_node_new(KH_NODE_MAP, &ev->start_mark, c->line_offset),
-            YAML_MAPPING_END_EVENT, depth);
+    case YAML_SEQUENCE_START_EVENT: {
+        kh_node_t *n = S_node_new(KH_NODE_SEQ, &ev->start_mark, c->line_offset);
+        n->flow = ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+        return S_parse_collection(c, n, YAML_SEQUENCE_END_EVENT, depth);
+    }
+    case YAML_MAPPING_START_EVENT: {
+        kh_node_t *n = S_node_new(KH_NODE_MAP, &ev->start_mark, c->line_offset);
+        n->flow = ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+        return S_parse_collection(c, n, YAML_MAPPING_END_EVENT, depth);
+    }
     case YAML_ALIAS_EVENT:
         kh_diag_add(c->diags, c->file, line, col, KH_SEV_ERROR, "yaml-alias",
                     "YAML aliases (*%s) are not allowed in plans",

@@ -28,6 +28,8 @@ typedef struct kh_node {
     char *text;      /* scalars: the value, NFC */
     bool quoted;     /* scalars: written in quotes or as a block */
     kh_scalar_style_t style; /* scalars */
+    bool flow;       /* seq/map: written in brackets ([a, b] / {k: v}), where
+                      * an unquoted ',' ends the item (rule flow-comma) */
     struct kh_node **kids; /* seq: items; map: key, value, key, value … */
     size_t n;        /* number of kids */
 } kh_node_t;

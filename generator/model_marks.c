@@ -9,16 +9,10 @@
  * Nơi nhận and no signature. The line is worded by wording.c's
  * kh_attached_line, the appendices' own (one wording for both).
  *
- * Marks: spec appendix-esign.md §5. Urgency (PL I Mục III.2.b): a
- * single-line box, HỎA TỐC 30 × 8 mm, THƯỢNG KHẨN 40 × 8 mm, KHẨN
- * 20 × 8 mm, upper case bold 13 pt (Mục V sample), bright red.
- * Secrecy (III.2.a leaves it to the state-secrets rules): Thông tư
- * 24/2020/TT-BCA as published summaries give it — TUYỆT MẬT 40 × 8 mm,
- * TỐI MẬT 30 × 8 mm, two borders 1 mm apart, bold 13 pt, red ink; MẬT
- * 20 × 8 mm follows the series (not read in the circular itself).
- * Circulation notes (III.2.c): a single-line box, upper case bold
- * 13–14 pt; no colour is given, so black; no size either: the text's
- * width and 2 mm each side, 8 mm high like the others. */
+ * Marks: spec appendix-esign.md §5. Their boxes, sizes and colours are
+ * the template's (`marks:` in templates/ke-hoach.yaml, where the spec's
+ * figures are given with their sources), so that another format can set
+ * its own; the words are the plan's. */
 #include "model_internal.h"
 
 #include <stdio.h>
@@ -44,46 +38,44 @@ static const char *S_scalar(const kh_node_t *map, const char *key)
     return v && v->kind == KH_NODE_SCALAR && v->text[0] ? v->text : NULL;
 }
 
-static const struct {
-    const char *text;
-    double w_mm;
-    bool dbl;
-} S_stamps[] = {
-    {"KHẨN", 20, false},     {"THƯỢNG KHẨN", 40, false},
-    {"HỎA TỐC", 30, false},  {"HOẢ TỐC", 30, false},
-    {"MẬT", 20, true},       {"TỐI MẬT", 30, true},
-    {"TUYỆT MẬT", 40, true},
-};
-
-/* The mark for key's value: its fixed stamp size when the decree (or the
- * circular) gives one, else the text's width. An unknown urgency or
- * secrecy value is the schema's enum error; here it gets no mark. */
-static void S_mark(const kh_node_t *fm, const char *key, bool red, bool fixed,
-                   kh_mark_t *m)
+/* The mark for key's value in the template's style: a stamp of fixed
+ * size when stamps lists one per value (urgency, secrecy), found by its
+ * text; else (stamps NULL: circulation) the note upper-cased in a box as
+ * wide as its text. A value the plan schema allows but the template
+ * lists no stamp for is an error (rule template) at the value: it would
+ * otherwise print no mark. An unknown value is the schema's enum error,
+ * reported before the model runs (session.c): not said twice. */
+static void S_mark(kh_mctx_t *c, const char *key, const kh_stamp_style_t *stamps,
+                   size_t n, const kh_stamp_style_t *plain, kh_mark_t *m)
 {
-    const char *v = S_scalar(fm, key);
-    if (!v)
+    const kh_node_t *v = kh_node_get(c->src->front, key);
+    if (!v || v->kind != KH_NODE_SCALAR || !v->text[0])
         return;
-    *m = (kh_mark_t){.h_mm = 8, .pad_mm = 2, .size = 13, .red = red};
-    if (!fixed) {
-        m->text = kh_text_upper(v);
+    const kh_stamp_style_t *st = plain;
+    for (size_t i = 0; stamps && i < n && st == plain; i++)
+        if (!strcmp(v->text, stamps[i].text))
+            st = &stamps[i];
+    if (stamps && st == plain) {
+        if (!kh_diag_has_error_at(c->diags, v->line, v->col))
+            kh_mod_diag(c, v->line, v->col, KH_SEV_ERROR, "template",
+                        "the template lists no stamp for '%s' (its marks: section): "
+                        "add one, or give a value it lists", v->text);
         return;
     }
-    for (size_t i = 0; i < sizeof S_stamps / sizeof *S_stamps; i++)
-        if (!strcmp(v, S_stamps[i].text)) {
-            m->text = S_dup(v);
-            m->w_mm = S_stamps[i].w_mm;
-            m->double_border = S_stamps[i].dbl;
-        }
+    *m = (kh_mark_t){.text = stamps ? S_dup(v->text) : kh_text_upper(v->text),
+                     .w_mm = stamps ? st->w_mm : 0, .h_mm = st->h_mm,
+                     .pad_mm = st->pad_mm, .size = st->size, .red = st->red,
+                     .double_border = st->double_border};
 }
 
 void kh_mod_marks(kh_mctx_t *c)
 {
     const kh_node_t *fm = c->src->front;
     kh_plan_t *p = c->plan;
-    S_mark(fm, "secrecy", true, true, &p->secrecy);
-    S_mark(fm, "urgency", true, true, &p->urgency);
-    S_mark(fm, "circulation", false, false, &p->circulation);
+    const kh_template_t *t = c->tpl;
+    S_mark(c, "secrecy", t->secrecy_stamps, t->nsecrecy_stamps, NULL, &p->secrecy);
+    S_mark(c, "urgency", t->urgency_stamps, t->nurgency_stamps, NULL, &p->urgency);
+    S_mark(c, "circulation", NULL, 0, &t->circulation_stamp, &p->circulation);
 
     const kh_node_t *at = kh_node_get(fm, "attached_to");
     if (!at)

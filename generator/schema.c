@@ -53,6 +53,7 @@ struct kh_snode {
     double minimum, maximum; /* numbers, when has_min / has_max */
     bool has_min, has_max, excl_min, excl_max;
     bool single_line; /* x-single-line: true */
+    bool names;       /* x-names: true: an array of names (rule flow-comma) */
     int format;
     kh_snode_t *items;
     char *same_as;          /* x-same-as: "issuer.name", a root path */
@@ -156,7 +157,7 @@ static const char *const kh_schema_keys[] = {
     "pattern", "minLength", "maxLength", "items", "minItems", "maxItems",
     "format", "description", "x-message", "minimum", "maximum",
     "exclusiveMinimum", "exclusiveMaximum", "x-single-line", "x-optional-with",
-    "x-same-as", NULL};
+    "x-same-as", "x-names", NULL};
 
 static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth);
 
@@ -258,6 +259,8 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
     S_compile_bounds(c, s, n);
     if ((v = kh_node_get(n, "x-single-line")))
         s->single_line = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "true");
+    if ((v = kh_node_get(n, "x-names")))
+        s->names = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "true");
     if ((v = kh_node_get(n, "type")))
         S_compile_types(c, s, v);
     if ((v = kh_node_get(n, "required")))
@@ -495,15 +498,6 @@ typedef struct {
     kh_diag_list_t *diags;
 } kh_check_t;
 
-static bool S_has_error_at(const kh_diag_list_t *d, int line, int col)
-{
-    for (size_t i = 0; i < d->count; i++)
-        if (d->items[i].severity == KH_SEV_ERROR && d->items[i].line == line &&
-            d->items[i].col == col)
-            return true;
-    return false;
-}
-
 static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
                   const char *fmt, const char *a, const char *b)
 {
@@ -617,9 +611,49 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
     }
 }
 
+/* True if text opens with a lower-case letter: one whose upper case
+ * differs from it ("thị xã", "ủy ban"; not "UBND", "3", "(a)"). */
+static bool S_opens_lower(const char *text)
+{
+    size_t i = 0, n = strlen(text);
+    if (!n)
+        return false;
+    uint32_t cp = kh_utf8_next(text, n, &i);
+    char one[8] = {0};
+    kh_utf8_encode(cp, one);
+    char *up = kh_text_upper(one);
+    bool lower = strcmp(up, one) != 0;
+    free(up);
+    return lower;
+}
+
+/* A list of names written on one line, [a, b, c] (a flow sequence): an
+ * unquoted ',' ends an item there, so "UBND các huyện, thị xã, thành phố"
+ * silently becomes three recipients. The names these lists hold (bodies,
+ * offices) open with a capital, so an item opening lower case is most
+ * likely the tail of a name cut at its comma: a warning at that item.
+ * Quoted items and block lists ("- …" lines) keep their commas. */
+static void S_flow_commas(kh_check_t *c, const kh_node_t *n, const char *path)
+{
+    for (size_t i = 1; i < n->n; i++) {
+        const kh_node_t *it = n->kids[i];
+        if (it->kind == KH_NODE_SCALAR && it->style == KH_STYLE_PLAIN &&
+            S_opens_lower(it->text))
+            kh_diag_add(c->diags, c->file, it->line, it->col, KH_SEV_WARNING,
+                        "flow-comma",
+                        "'%s' item '%.60s' opens lower case: in a one-line […] "
+                        "list an unquoted ',' ends an item, so this is likely the "
+                        "tail of the name before it; quote that name (\"UBND các "
+                        "huyện, thị xã\") or write the list as '- …' lines",
+                        path, it->text);
+    }
+}
+
 static void S_check_array(kh_check_t *c, const kh_snode_t *s,
                           const kh_node_t *n, const char *path)
 {
+    if (s->names && n->flow)
+        S_flow_commas(c, n, path);
     char num[32];
     if (s->min_items >= 0 && (long)n->n < s->min_items) {
         snprintf(num, sizeof num, "%ld", s->min_items);
@@ -747,7 +781,7 @@ static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
     }
     if (s->types && !(have & s->types)) {
         /* a rule may have explained this node already (recipient-mapping) */
-        if (!S_has_error_at(c->diags, n->line, n->col))
+        if (!kh_diag_has_error_at(c->diags, n->line, n->col))
             S_err(c, n, "type", "'%s' must be %s", path, S_type_words(s->types));
         return;
     }

@@ -306,6 +306,57 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
     }
 }
 
+/* One box of `marks:`: its keys as template.schema.yaml gives them;
+ * with_text for an urgency or secrecy stamp (text, width_mm), not for the
+ * circulation note's. */
+static void S_read_stamp(kh_tctx_t *c, const kh_node_t *e, bool with_text,
+                         kh_stamp_style_t *st)
+{
+    const kh_node_t *text = kh_node_get(e, "text"), *color = kh_node_get(e, "color");
+    bool ok = e && e->kind == KH_NODE_MAP && color && color->kind == KH_NODE_SCALAR &&
+              (!strcmp(color->text, "red") || !strcmp(color->text, "black")) &&
+              S_number(kh_node_get(e, "height_mm"), &st->h_mm) &&
+              S_number(kh_node_get(e, "padding_mm"), &st->pad_mm) &&
+              S_number(kh_node_get(e, "size"), &st->size) &&
+              S_bool(kh_node_get(e, "double_border"), &st->double_border);
+    if (with_text)
+        ok = ok && text && text->kind == KH_NODE_SCALAR && text->text[0] &&
+             S_number(kh_node_get(e, "width_mm"), &st->w_mm);
+    if (!ok) {
+        S_error(c, e ? e : c->root, "a mark in 'marks' needs %s height_mm, padding_mm, "
+                "size (numbers), color (red or black) and double_border (true or "
+                "false)%s", with_text ? "text, width_mm," : "", "");
+        return;
+    }
+    st->red = !strcmp(color->text, "red");
+    if (with_text)
+        st->text = S_dup(text->text);
+}
+
+/* marks: {urgency: [stamp …], secrecy: [stamp …], circulation: {…}} */
+static void S_read_marks(kh_tctx_t *c, kh_template_t *t)
+{
+    const kh_node_t *m = kh_node_get(c->root, "marks");
+    static const char *const keys[] = {"urgency", "secrecy"};
+    kh_stamp_style_t **lists[] = {&t->urgency_stamps, &t->secrecy_stamps};
+    size_t *counts[] = {&t->nurgency_stamps, &t->nsecrecy_stamps};
+    for (int k = 0; k < 2; k++) {
+        const kh_node_t *l = kh_node_get(m, keys[k]);
+        if (!l || l->kind != KH_NODE_SEQ || !l->n) {
+            S_error(c, l ? l : m ? m : c->root, "'%s' in marks must list a stamp "
+                    "for each value%s", keys[k], "");
+            return;
+        }
+        *lists[k] = calloc(l->n, sizeof **lists[k]);
+        if (!*lists[k])
+            abort();
+        for (size_t i = 0; i < l->n && c->ok; i++)
+            S_read_stamp(c, l->kids[i], true, &(*lists[k])[(*counts[k])++]);
+    }
+    if (c->ok)
+        S_read_stamp(c, kh_node_get(m, "circulation"), false, &t->circulation_stamp);
+}
+
 kh_template_t *kh_template_load(const char *path, const char *font_dir,
                                 kh_diag_list_t *diags)
 {
@@ -338,6 +389,8 @@ kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
         S_read_bullets(&c, t);
     if (c.ok)
         S_read_table_widths(&c, t);
+    if (c.ok)
+        S_read_marks(&c, t);
     if (!c.ok) {
         kh_template_free(t);
         return NULL;
@@ -365,6 +418,12 @@ void kh_template_free(kh_template_t *t)
         free(t->table_widths[i].mm);
     }
     free(t->table_widths);
+    for (size_t i = 0; i < t->nurgency_stamps; i++)
+        free(t->urgency_stamps[i].text);
+    for (size_t i = 0; i < t->nsecrecy_stamps; i++)
+        free(t->secrecy_stamps[i].text);
+    free(t->urgency_stamps);
+    free(t->secrecy_stamps);
     free(t->path);
     free(t->where);
     free(t);

@@ -21,6 +21,17 @@ typedef enum {
 
 typedef struct kh_table_widths kh_table_widths_t;
 
+/* A boxed mark of page 1 (template `marks:`, spec appendix-esign.md §5):
+ * for an urgency or secrecy value its text as the plan writes it and its
+ * fixed box; the circulation note's has text NULL and w_mm 0 (as wide as
+ * its text and pad_mm each side). Lengths in mm, size in pt. */
+typedef struct {
+    char *text;
+    double w_mm, h_mm, pad_mm, size;
+    bool red;           /* color: red (else black) */
+    bool double_border; /* a second border 1 mm inside the first */
+} kh_stamp_style_t;
+
 typedef struct {
     char *format; /* "{1:I}." */
     bool bold, italic, upper;
@@ -96,6 +107,12 @@ typedef struct {
      * item "." ; "KT" ". " "GIÁM ĐỐC" */
     char *item_prefix, *item_end, *last_item_end, *authority_separator;
     double label_size, item_size, signer_size, signature_room;
+
+    /* marks: (model_marks.c) the stamps per urgency and secrecy value, the
+     * circulation note's box */
+    kh_stamp_style_t *urgency_stamps, *secrecy_stamps;
+    size_t nurgency_stamps, nsecrecy_stamps;
+    kh_stamp_style_t circulation_stamp;
 
     double page_number_size, page_number_baseline;
     char *skeleton; /* the plan `kehoach new` writes */

@@ -113,17 +113,21 @@ static void S_attached(kh_vctx_t *c, const kh_node_t *fm)
 
 /* ---- signer chains (spec appendix-esign.md §3, decree Điều 13) ---- */
 
-/* A chain item's authority: its text before ". " (the schema's pattern
- * checked the shape); "" when it is not text. */
-static size_t S_auth_len(const kh_node_t *it)
-{
-    return it->kind == KH_NODE_SCALAR ? strcspn(it->text, ".") : 0;
-}
+/* One authority line of a signature block, "KT. GIÁM ĐỐC", however it was
+ * spelt: a `chain` item, or `authority` + `on_behalf_of`. Both spellings
+ * are turned into these and checked by S_links, so that a rule of Điều 13
+ * is written once. Pointers into the front matter's nodes. */
+typedef struct {
+    const char *auth;         /* "KT", "TM", "TL", "Q", "TUQ"; alen bytes */
+    size_t alen;
+    const char *name;         /* the body or head it speaks for */
+    const kh_node_t *at;      /* where the authority is written */
+    const kh_node_t *name_at; /* where the name is written */
+} S_link_t;
 
-static bool S_auth_is(const kh_node_t *it, const char *a)
+static bool S_link_is(const S_link_t *l, const char *a)
 {
-    size_t n = S_auth_len(it);
-    return n && strlen(a) == n && !strncmp(it->text, a, n);
+    return strlen(a) == l->alen && !strncmp(l->auth, a, l->alen);
 }
 
 /* True if name (after "TM. ") opens with an office's title rather than a
@@ -157,6 +161,82 @@ static bool S_title_word(const char *name)
 static const char *const S_auths[] = {"TM", "KT", "TL", "Q", "TUQ"};
 static const char *const S_chains[] = {"TM", "TM KT", "KT", "Q", "TL", "TL KT", "TUQ"};
 
+/* Checks a signature block's n authority lines, top down, and the title
+ * printed under them (under, NULL if none) by Điều 13 and the spec's §3
+ * table; whole is where a wrong sequence is reported. title_rules: whether
+ * a missing title is this function's to report (a chain's; with
+ * authority + on_behalf_of the schema requires the title). */
+static void S_links(kh_vctx_t *c, const S_link_t *l, size_t n, const kh_node_t *whole,
+                    const kh_node_t *under, bool title_rules, const char *path)
+{
+    char seq[64] = "";
+    for (size_t i = 0; i < n; i++) {
+        const S_link_t *it = &l[i];
+        snprintf(seq + strlen(seq), sizeof seq - strlen(seq), "%s%.*s", i ? " " : "",
+                 (int)it->alen, it->auth);
+        for (size_t k = 0; k < i; k++)
+            if (l[k].alen == it->alen && !strncmp(l[k].auth, it->auth, it->alen)) {
+                kh_diag_add(c->diags, c->src->path, it->at->line, it->at->col,
+                            KH_SEV_ERROR, "signer-chain-repeat",
+                            "'%.*s.' comes twice in the chain: each authority "
+                            "signs once (Điều 13)", (int)it->alen, it->auth);
+                return;
+            }
+        if (i > 0 && S_link_is(&l[i - 1], "TUQ")) {
+            S_diag(c, it->at->line, it->at->col, KH_SEV_ERROR, "signer-tuq-last",
+                   "nothing goes under 'TUQ.': an authorisation cannot be passed on "
+                   "(Điều 13.3), so the one authorised signs with their own title%s", "");
+            return;
+        }
+        if (S_link_is(it, "TM")) {
+            if (i > 0) {
+                S_diag(c, it->at->line, it->at->col, KH_SEV_ERROR, "signer-tm-first",
+                       "'TM.' comes first in a chain: the body is named before who "
+                       "signs for it (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)%s", "");
+                return;
+            }
+            if (S_title_word(it->name)) {
+                kh_diag_add(c->diags, c->src->path, it->name_at->line, it->name_at->col,
+                            KH_SEV_ERROR, "signer-tm-body",
+                            "'TM.' names a collective body (TM. ỦY BAN NHÂN DÂN, TM. "
+                            "BAN CHẤP HÀNH), not a title like '%s': a deputy signs "
+                            "'KT. %s'", it->name, it->name);
+                return;
+            }
+        }
+    }
+    size_t i = 0;
+    while (i < sizeof S_chains / sizeof *S_chains && strcmp(S_chains[i], seq))
+        i++;
+    if (i == sizeof S_chains / sizeof *S_chains) {
+        S_diag(c, whole->line, whole->col, KH_SEV_ERROR, "signer-chain",
+               "the chain '%s' is not one Điều 13 allows: TM., TM. then KT., "
+               "KT., Q., TL., TL. then KT., or TUQ.", seq);
+        return;
+    }
+    const S_link_t *last = &l[n - 1];
+    if (!under && title_rules && !S_link_is(last, "Q"))
+        S_diag(c, last->at->line, last->at->col, KH_SEV_ERROR,
+               S_link_is(last, "KT") ? "signer-kt-title" : "signer-title",
+               S_link_is(last, "KT")
+                   ? N_("'%s' needs 'title' under 'KT.': the deputy's own title "
+                        "(KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")
+                   : N_("'%s' needs 'title', the signer's office under the chain "
+                        "(only an acting head's 'Q. …' may stand alone)"),
+               path);
+    /* the spec's §3 table: the acting head signs "Q. GIÁM ĐỐC" alone; a
+     * title under it would print as a second office ("Q. GIÁM ĐỐC" /
+     * "PHÓ GIÁM ĐỐC") */
+    if (under && S_link_is(last, "Q"))
+        S_diag(c, under->line, under->col, KH_SEV_WARNING, "signer-q-title",
+               N_("'%s.title' prints under 'Q. …', but an acting head signs with "
+                  "the one line 'Q. GIÁM ĐỐC' (spec §3): leave out 'title'"),
+               path);
+}
+
+/* signer.chain: ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"]. An item the
+ * schema's pattern refused (not "AUTH. NAME") was reported there: the
+ * chain's shape is then not judged (one error per mistake). */
 static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
 {
     const kh_node_t *ch = kh_node_get(sg, "chain");
@@ -171,79 +251,29 @@ static void S_chain(kh_vctx_t *c, const kh_node_t *sg, const char *path)
                "'on_behalf_of' (write them as chain items: 'KT. GIÁM ĐỐC')", path);
         return;
     }
-    bool wrong = false;
-    char seq[64] = "";
-    for (size_t i = 0; i < ch->n; i++) {
+    S_link_t *l = calloc(ch->n, sizeof *l);
+    if (!l)
+        abort();
+    bool shaped = true;
+    for (size_t i = 0; i < ch->n && shaped; i++) {
         const kh_node_t *it = ch->kids[i];
-        size_t al = S_auth_len(it);
+        shaped = it->kind == KH_NODE_SCALAR &&
+                 !kh_diag_has_error_at(c->diags, it->line, it->col);
+        if (!shaped)
+            break;
+        size_t al = strcspn(it->text, ".");
         bool known = false;
         for (size_t k = 0; k < sizeof S_auths / sizeof *S_auths; k++)
-            known = known || S_auth_is(it, S_auths[k]);
-        if (!known || it->text[al] != '.')
-            return; /* not "AUTH. …": the schema's pattern says so */
-        snprintf(seq + strlen(seq), sizeof seq - strlen(seq), "%s%.*s", i ? " " : "",
-                 (int)al, it->text);
-        for (size_t k = 0; k < i && !wrong; k++)
-            if (S_auth_len(ch->kids[k]) == al && !strncmp(ch->kids[k]->text, it->text, al)) {
-                kh_diag_add(c->diags, c->src->path, it->line, it->col, KH_SEV_ERROR,
-                            "signer-chain-repeat",
-                            "'%.*s.' comes twice in the chain: each authority "
-                            "signs once (Điều 13)", (int)al, it->text);
-                wrong = true;
-            }
-        if (wrong)
-            break;
-        if (i > 0 && S_auth_is(ch->kids[i - 1], "TUQ")) {
-            S_diag(c, it->line, it->col, KH_SEV_ERROR, "signer-tuq-last",
-                   "nothing goes under 'TUQ.': an authorisation cannot be passed on "
-                   "(Điều 13.3), so the one authorised signs with their own title%s", "");
-            wrong = true;
-            break;
-        }
-        if (S_auth_is(it, "TM")) {
-            const char *name = it->text + al + 1;
-            while (*name == ' ')
-                name++;
-            if (i > 0) {
-                S_diag(c, it->line, it->col, KH_SEV_ERROR, "signer-tm-first",
-                       "'TM.' comes first in a chain: the body is named before who "
-                       "signs for it (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)%s", "");
-                wrong = true;
-                break;
-            }
-            if (S_title_word(name)) {
-                kh_diag_add(c->diags, c->src->path, it->line, it->col, KH_SEV_ERROR,
-                            "signer-tm-body",
-                            "'TM.' names a collective body (TM. ỦY BAN NHÂN DÂN, TM. "
-                            "BAN CHẤP HÀNH), not a title like '%s': a deputy signs "
-                            "'KT. %s'", name, name);
-                wrong = true;
-                break;
-            }
-        }
+            known = known || (strlen(S_auths[k]) == al && !strncmp(it->text, S_auths[k], al));
+        shaped = known && it->text[al] == '.';
+        const char *name = it->text + al + (it->text[al] == '.');
+        while (*name == ' ')
+            name++;
+        l[i] = (S_link_t){it->text, al, name, it, it};
     }
-    const kh_node_t *title = kh_node_get(sg, "title");
-    const kh_node_t *last = ch->kids[ch->n - 1];
-    if (!wrong) {
-        size_t i = 0;
-        while (i < sizeof S_chains / sizeof *S_chains && strcmp(S_chains[i], seq))
-            i++;
-        if (i == sizeof S_chains / sizeof *S_chains) {
-            S_diag(c, ch->line, ch->col, KH_SEV_ERROR, "signer-chain",
-                   "the chain '%s' is not one Điều 13 allows: TM., TM. then KT., "
-                   "KT., Q., TL., TL. then KT., or TUQ.", seq);
-            wrong = true;
-        }
-    }
-    if (!wrong && !title && !S_auth_is(last, "Q"))
-        S_diag(c, last->line, last->col, KH_SEV_ERROR,
-               S_auth_is(last, "KT") ? "signer-kt-title" : "signer-title",
-               S_auth_is(last, "KT")
-                   ? N_("'%s' needs 'title' under 'KT.': the deputy's own title "
-                        "(KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)")
-                   : N_("'%s' needs 'title', the signer's office under the chain "
-                        "(only an acting head's 'Q. …' may stand alone)"),
-               path);
+    if (shaped)
+        S_links(c, l, ch->n, ch, kh_node_get(sg, "title"), true, path);
+    free(l);
 }
 
 /* Electronic signing (spec appendix-esign.md §4): the images the signer
@@ -298,6 +328,12 @@ static void S_esign_images(kh_vctx_t *c, const kh_node_t *sg, const char *where)
                   "nothing to size%s"), "");
 }
 
+/* The signer: a chain, or authority + on_behalf_of ("KT." + "GIÁM
+ * ĐỐC"), checked alike by S_links; an acting head's "authority: Q" takes
+ * its office from on_behalf_of, else from title ("Q. GIÁM ĐỐC",
+ * model_frame.c). An authority the
+ * schema refused (its enum) was reported there: nothing more is said of
+ * it or of its on_behalf_of. */
 static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
 {
     const kh_node_t *auth = kh_node_get(sg, "authority");
@@ -306,15 +342,24 @@ static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
     S_chain(c, sg, path);
     if (kh_node_get(sg, "chain"))
         return;
+    if (auth && kh_diag_has_error_at(c->diags, auth->line, auth->col))
+        return;
     const char *a = auth && auth->kind == KH_NODE_SCALAR ? auth->text : NULL;
     bool needs = a && (!strcmp(a, "KT") || !strcmp(a, "TM") || !strcmp(a, "TL") ||
                        !strcmp(a, "TUQ"));
     if (needs && !obo)
         S_diag(c, auth->line, auth->col, KH_SEV_ERROR, "signer-authority",
                "'authority: %s' needs 'on_behalf_of' (the head's title)", a);
-    if (!needs && obo)
+    if (!a && obo)
         S_diag(c, obo->line, obo->col, KH_SEV_WARNING, "signer-authority",
                "'on_behalf_of' is printed only after KT, TM, TL or TUQ%s", "");
+    /* "Q." + on_behalf_of prints "Q. GIÁM ĐỐC" as a chain's "Q. GIÁM ĐỐC"
+     * does, a title then under it (signer-q-title) */
+    if (a && obo && obo->kind == KH_NODE_SCALAR &&
+        !kh_diag_has_error_at(c->diags, obo->line, obo->col)) {
+        S_link_t l = {a, strlen(a), obo->text, auth, obo};
+        S_links(c, &l, 1, auth, kh_node_get(sg, "title"), false, path);
+    }
 }
 
 /* ---- joint plans (spec appendix-esign.md §2, practice) ---- */

@@ -251,7 +251,10 @@ def closing_words(front, tpl):
             auth, _, name = item.partition(".")
             words += _words(auth + c["authority_separator"]) + _words(name.strip(), True)
         if s.get("authority"):
-            words += _words(s["authority"] + c["authority_separator"]) + _words(_lines(s["on_behalf_of"]), True)
+            # "KT. GIÁM ĐỐC"; an acting head's "Q." without on_behalf_of
+            # goes before the title: "Q. GIÁM ĐỐC"
+            words += _words(s["authority"] + c["authority_separator"])
+            words += _words(_lines(s.get("on_behalf_of")), True)
         words += _words(_lines(s.get("title")), True) + _words(_lines(s.get("other_title")), True)
         words += _words(_lines(s["name"]))
     return words

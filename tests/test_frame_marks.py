@@ -288,6 +288,48 @@ def test_small_top_margin(tmp):
           "small top margin: the note on the paper, the header below it", str((circ, nat)))
 
 
+def test_template_marks(tmp):
+    """The stamps' sizes, colours and borders and the circulation note's
+    box are the template's (marks:): another format's changes show."""
+    tpl = open(os.path.join(ROOT, "templates", "ke-hoach.yaml"), encoding="utf-8").read()
+    old = ("{text: THƯỢNG KHẨN, width_mm: 40, height_mm: 8, padding_mm: 2, size: 13, "
+           "color: red, double_border: false}")
+    check(old in tpl, "template marks: THƯỢNG KHẨN's stamp in the template")
+    tpl = tpl.replace(old, "{text: THƯỢNG KHẨN, width_mm: 45, height_mm: 10, padding_mm: 2, "
+                      "size: 12, color: black, double_border: true}")
+    old = "circulation: {height_mm: 8, padding_mm: 2, size: 13, color: black, double_border: false}"
+    check(old in tpl, "template marks: the circulation box in the template")
+    tpl = tpl.replace(old, "circulation: {height_mm: 9, padding_mm: 4, size: 14, color: red, "
+                      "double_border: false}")
+    d = khtest.data_copy(os.path.join(tmp, "data-marks"), tpl)
+    ops = dump(MARKS, env={"KEHOACH_DATA": d})
+    texts = {o[5]: o for o in ops if o[0] == "text"}
+    rs = rects(ops)
+    size = lambda r: ((r[2] - r[0]) / MM, (r[3] - r[1]) / MM)  # noqa: E731
+    urg = [r for r in rs if abs(size(r)[0] - 45) < 0.05 and abs(size(r)[1] - 10) < 0.05]
+    inner = [r for r in rs if abs(size(r)[0] - 43) < 0.05 and abs(size(r)[1] - 8) < 0.05]
+    check(len(urg) == 1 and urg[0][4] == "black" and len(inner) == 1,
+          "template marks: THƯỢNG KHẨN 45 × 10 mm, black, a second border", str(rs))
+    o = texts.get("THƯỢNG KHẨN")
+    check(o is not None and o[2] == "12.0", "template marks: THƯỢNG KHẨN at 12 pt", str(o))
+    circ = [r for r in rs if r[4] == "red" and abs(size(r)[1] - 9) < 0.05]
+    o = texts.get("LƯU HÀNH NỘI BỘ")
+    check(len(circ) == 1 and o is not None and o[2] == "14.0",
+          "template marks: the circulation note red, 9 mm high, 14 pt", str((rs, o)))
+    if circ and o:
+        # 4 mm each side of the text: the text starts 4 mm in
+        check(abs(float(o[3]) - circ[0][0] - 4 * MM) < 0.3,
+              "template marks: the circulation note's padding 4 mm",
+              "%.2f" % ((float(o[3]) - circ[0][0]) / MM))
+    # a value the plan schema allows but the template lists no stamp for
+    tpl = tpl.replace("    - {text: TỐI MẬT,", "    - {text: TỐI MẬT X,")
+    d = khtest.data_copy(os.path.join(tmp, "data-nostamp"), tpl)
+    r = run([KEHOACH, "validate", MARKS], env={"KEHOACH_DATA": d})
+    err = r.stderr.decode()
+    check(r.returncode == 1 and "the template lists no stamp for 'TỐI MẬT'" in err
+          and "[template]" in err, "template marks: a value without a stamp is an error", err[:300])
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_attached(tmp)
@@ -296,6 +338,7 @@ def main():
         test_urgent_sample(tmp)
         test_hoa_toc(tmp)
         test_small_top_margin(tmp)
+        test_template_marks(tmp)
     return exit_status()
 
 
