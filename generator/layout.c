@@ -1449,10 +1449,12 @@ static double S_signer_text_h(kh_lctx_t *c, const kh_frame_signer_t *f, double w
     kh_span_lines_t lines = {0};
     for (size_t i = 0; i <= f->nlines; i++) {
         const char *text = i < f->nlines ? f->lines[i] : f->other_title;
+        const unsigned char *cls = i < f->nlines ? f->line_breaks[i]
+                                                 : f->other_title_breaks;
         char *copy = text ? strdup(text) : NULL, *save = NULL;
         for (char *s = copy ? strtok_r(copy, "\n", &save) : NULL; s;
              s = strtok_r(NULL, "\n", &save)) {
-            S_wrap_balanced(c, KH_FONT_BOLD, size, s, NULL, w, &lines);
+            S_wrap_balanced(c, KH_FONT_BOLD, size, s, cls + (s - copy), w, &lines);
             h += lines.n * kh_lay_line_h(c, size);
         }
         free(copy);
@@ -1487,12 +1489,15 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p,
     const kh_template_t *t = c->tpl;
     double cx = x + w / 2, size = t->signer_size;
     double y = base - kh_lay_baseline(c, size);
+    double widest; /* unused */
     for (size_t i = 0; i < f->nlines; i++)
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->lines[i], true);
+        y += S_centered_lines(c, KH_FONT_BOLD, size, cx, w, y, f->lines[i], true,
+                              f->line_breaks[i], &widest);
     S_slot(c, x, y, w, room, (unsigned)(f - p->signers));
     y += room;
     if (f->other_title)
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->other_title, true);
+        y += S_centered_lines(c, KH_FONT_BOLD, size, cx, w, y, f->other_title, true,
+                              f->other_title_breaks, &widest);
     y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->name, true);
     return y;
 }
@@ -1563,23 +1568,43 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
         sig = S_signature(c, p, &p->signers[0], c->left + t->closing_left_w,
                           c->text_w - t->closing_left_w, base,
                           S_room(c, p, &p->signers[0]));
-    double x = c->left, w = t->closing_left_w;
+    /* a joint plan's list has nothing beside it: the whole text width, so
+     * each item stays one line as in the offices' joint plans (flush left
+     * under the signatures); else the left column beside the signature */
+    double x = c->left, w = p->joint ? c->text_w : t->closing_left_w;
     S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, t->closing_label,
                  first, base - kh_lay_baseline(c, t->label_size),
                  t->closing_space_before);
     if (c->nboxes == box0) /* an empty label: the signature's own box */
         kh_lay_box_end(c, first, 0, t->closing_space_before, false);
+    /* a page may break only between two items (cut: box box0 + j starts
+     * the second item or a later one): the label's lines go with the first
+     * item, and an item's wrapped lines are one unit that moves whole; the
+     * list itself flows on to the next page between items */
+    size_t *starts = malloc((p->nrecipient_lines + 1) * sizeof *starts);
+    if (!starts)
+        abort();
     c->line = rline, c->col = rcol;
-    for (size_t i = 0; i < p->nrecipient_lines; i++)
+    for (size_t i = 0; i < p->nrecipient_lines; i++) {
+        starts[i] = c->nboxes;
         S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, p->recipient_lines[i],
                      (size_t)-1, 0, 0);
+    }
+    bool *cut = calloc(c->nboxes - box0 + 1, sizeof *cut);
+    if (!cut)
+        abort();
+    for (size_t i = 1; i < p->nrecipient_lines; i++)
+        cut[starts[i] - box0] = true;
     /* keep the boxes the signature spans together, and no last line alone */
     double cum = 0;
     size_t last = c->nboxes - 1;
     for (size_t k = box0; k <= last; k++) {
         cum += c->boxes[k].height;
-        c->boxes[k].keep_with_next = k < last && (cum < sig - 0.01 || k + 2 == c->nboxes);
+        c->boxes[k].keep_with_next =
+            k < last && (cum < sig - 0.01 || k + 2 == c->nboxes || !cut[k + 1 - box0]);
     }
+    free(cut);
+    free(starts);
     if (cum < sig)
         c->boxes[last].height += sig - cum;
 }
