@@ -625,6 +625,16 @@ static bool S_wrap_breaks(kh_lctx_t *c, int font, double size, const char *s,
     return true;
 }
 
+/* True if one of the breaks between lines (spans of the line cls
+ * classes) falls at a gap cls calls KH_BREAK_BAD. */
+static bool S_bad_break(const unsigned char *cls, const kh_span_lines_t *lines)
+{
+    for (size_t l = 0; l + 1 < lines->n; l++)
+        if (cls[lines->v[l].start + lines->v[l].len] == KH_BREAK_BAD)
+            return true;
+    return false;
+}
+
 /* Smallest width that keeps the greedy line count: balanced lines (not
  * when a word had to be broken inside: then the greedy lines). With the
  * model's break classes (cls, for s; NULL: none), the lines that weigh
@@ -640,8 +650,22 @@ static void S_wrap_balanced(kh_lctx_t *c, int font, double size, const char *s,
     size_t n = out->n;
     if (n < 2)
         return;
-    if (cls && S_wrap_breaks(c, font, size, s, cls, width, n, out))
+    if (cls && S_wrap_breaks(c, font, size, s, cls, width, n, out)) {
+        /* a break inside a compound the greedy count forces ("PHÓ CHỦ
+         * TỊCH ỦY BAN NHÂN / DÂN TỈNH QUẢNG NGÃI"): one line more, when
+         * that avoids it ("PHÓ CHỦ TỊCH / ỦY BAN NHÂN DÂN / TỈNH …") */
+        if (S_bad_break(cls, out)) {
+            kh_span_lines_t more = {0};
+            if (S_wrap_breaks(c, font, size, s, cls, width, n + 1, &more) &&
+                !S_bad_break(cls, &more)) {
+                free(out->v);
+                *out = more;
+            } else {
+                free(more.v);
+            }
+        }
         return;
+    }
     double lo = width / (double)n, hi = width;
     for (int it = 0; it < 12; it++) { /* to 1/4096 of the width */
         double mid = (lo + hi) / 2;
@@ -794,6 +818,43 @@ static void S_marks(kh_lctx_t *c, const kh_plan_t *p)
     kh_lay_box_end(c, first, y - c_mark_gap, 0, true);
 }
 
+/* The number line as it wraps in its column (width, pt): a copy of s
+ * (malloc'd, the caller's) with a '\n' after the last hyphen of the
+ * symbol that lets the line fit, repeated while what is left is wider:
+ * "Số: 07/KHLT-SLĐTBXH-MTTQ-" / "HLHTN". The joined codes of a joint
+ * plan (spec appendix-esign.md §2) are one word to the line breaker,
+ * whose URL rule would break before a hyphen; no line of the symbol
+ * starts with "-". */
+static char *S_number_lines(kh_lctx_t *c, int font, double size, const char *s,
+                            double width)
+{
+    char *out = strdup(s);
+    if (!out)
+        abort();
+    const char *slash = strchr(out, '/');
+    size_t start = 0, n = strlen(out);
+    while (slash && kh_lay_width(c, font, out + start, n - start, size) > width + 0.001) {
+        size_t cut = 0;
+        for (size_t q = (size_t)(slash - out) + 1; q + 1 < n; q++)
+            if (q >= start && out[q] == '-' &&
+                kh_lay_width(c, font, out + start, q + 1 - start, size) <= width + 0.001)
+                cut = q + 1;
+        if (!cut)
+            break; /* the line breaker's own way */
+        /* the '\n' goes in, the rest moves on by one */
+        char *g = realloc(out, n + 2);
+        if (!g)
+            abort();
+        out = g;
+        memmove(out + cut + 1, out + cut, n - cut + 1);
+        out[cut] = '\n';
+        n++;
+        start = cut + 1;
+        slash = out + start - 1;
+    }
+    return out;
+}
+
 static void S_header(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
@@ -844,8 +905,11 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     double base = row + kh_lay_baseline(c, big);
     double bottom = row + kh_lay_line_h(c, big), top, w;
     top = base - kh_lay_baseline(c, t->number_size);
+    char *number = S_number_lines(c, KH_FONT_REGULAR, t->number_size,
+                                  p->number_line, t->hdr_left_w);
     top += S_centered_lines(c, KH_FONT_REGULAR, t->number_size, lcx,
-                            t->hdr_left_w, top, p->number_line, false, NULL, &w);
+                            t->hdr_left_w, top, number, false, NULL, &w);
+    free(number);
     bottom = top > bottom ? top : bottom;
     /* a place-date wider than its column breaks after the place's comma
      * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"); a place

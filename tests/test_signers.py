@@ -294,6 +294,88 @@ def test_recipient_units(tmp):
     check(flows, "recipient units: the long list flows across a page end")
 
 
+BREAKS = """---
+type: ke-hoach
+issuers:
+  - parent: UBND TỈNH QUẢNG NGÃI
+    name: SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI
+    code: SLĐTBXH
+    lead: true
+    signer:
+      chain: ["KT. TRƯỞNG BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH BỆNH TỈNH QUẢNG NGÃI"]
+      title: PHÓ TRƯỞNG BAN
+      other_title: PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+      name: Nguyễn Thị Phương Thảo
+  - parent: ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM TỈNH QUẢNG NGÃI
+    name: BAN THƯỜNG TRỰC
+    code: MTTQ
+    signer:
+      chain: ["TM. BAN CHẤP HÀNH<br>CÔNG ĐOÀN NGÀNH Y TẾ"]
+      title: CHỦ TỊCH
+      name: Công Tằng Tôn Nữ Thị Phương Thảo Nguyên
+  - name: HỘI LIÊN HIỆP THANH NIÊN VIỆT NAM TỈNH QUẢNG NGÃI
+    code: HLHTN
+    signer:
+      title: CHỦ TỊCH
+      name: Phạm Văn Cường
+number: 7
+place: Quảng Ngãi
+date: 2025-02-10
+title: Phối hợp tổ chức hoạt động năm 2025
+recipients:
+  - UBND tỉnh (báo cáo)
+archive: VT
+---
+Nội dung./.
+"""
+
+# a line ending in one of these words broke a compound or a body's name
+# ("HỘI LIÊN HIỆP THANH / NIÊN", "BAN CHỈ / ĐẠO", "ỦY BAN NHÂN / DÂN")
+TORN = ("THANH", "LIÊN", "CHỈ", "NHÂN", "ỦY", "MẶT", "TỔ", "KT.", "TM.", "CHỦ")
+
+
+def torn_lines(ps):
+    return [l[4] for p in ps for l in p
+            if l[4].split()[-1] in TORN or l[4].startswith("-") and "/" not in l[4] and
+            not l[4].startswith("- ") or "<BR>" in l[4].upper()]
+
+
+def test_breaks(tmp):
+    """Header and signer lines wrap between compounds, never inside one;
+    a joint number breaks after a hyphen; "<br>" in a chain item is a line
+    break; a long name wraps into balanced lines."""
+    ps = pages(render(tmp, "breaks", BREAKS))
+    lines = [l[4] for p in ps for l in p]
+    want = ["HỘI LIÊN HIỆP", "THANH NIÊN VIỆT NAM", "TỈNH QUẢNG NGÃI",
+            "Số: 07/KHLT-SLĐTBXH-MTTQ-", "HLHTN",
+            "TM. BAN CHẤP HÀNH", "CÔNG ĐOÀN NGÀNH Y TẾ",
+            "KT. TRƯỞNG BAN CHỈ ĐẠO", "PHÒNG, CHỐNG DỊCH BỆNH",
+            "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN"]
+    check(all(w in lines for w in want), "breaks: header, number, chain and other title "
+          "lines broken between compounds", [w for w in want if w not in lines])
+    check(not torn_lines(ps), "breaks: no line ends inside a compound or starts with '-'",
+          torn_lines(ps))
+    name = [l for l in lines if l.startswith("Công Tằng")]
+    rest = [l for l in lines if l.endswith("Thảo Nguyên")]
+    check(name and rest and abs(len(name[0]) - len(rest[0])) < 8 and name[0] != rest[0],
+          "breaks: a long name wraps into balanced lines", (name, rest))
+    # the same lines in a single signer's wider column
+    text = PLAN.replace("""signer:
+  authority: KT
+  on_behalf_of: GIÁM ĐỐC
+  title: PHÓ GIÁM ĐỐC
+""", """signer:
+  chain: ["KT. TRƯỞNG BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH BỆNH TỈNH QUẢNG NGÃI"]
+  title: PHÓ TRƯỞNG BAN
+  other_title: PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+""").replace("  parent: UBND TỈNH KON TUM\n  name: SỞ Y TẾ\n",
+             "  name: HỘI LIÊN HIỆP THANH NIÊN VIỆT NAM TỈNH QUẢNG NGÃI\n")
+    check("CHỈ ĐẠO" in text and "LIÊN HIỆP" in text, "breaks: the single-signer plan")
+    ps = pages(render(tmp, "breaks1", text))
+    check(not torn_lines(ps), "breaks (one signer): no line ends inside a compound",
+          torn_lines(ps))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_chain(tmp)
@@ -301,6 +383,7 @@ def main():
         test_joint_page_end(tmp)
         test_joint_recipients(tmp)
         test_recipient_units(tmp)
+        test_breaks(tmp)
     return exit_status()
 
 
