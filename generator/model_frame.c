@@ -147,7 +147,18 @@ static size_t S_match(const char *ph, char *const *up, size_t k, size_t n)
  * a place-date's "Thành phố Hồ Chí Minh" keeps whole as the issuer's
  * "THÀNH PHỐ HỒ CHÍ MINH" does. A '\n' (the clerk's own break) ends a
  * word like a space. */
+static unsigned char *S_breaks_at(const char *s, bool after_dash);
+
 static unsigned char *S_breaks(const char *s)
+{
+    return S_breaks_at(s, true);
+}
+
+/* after_dash: a break after " - " is welcome (the header's "SỞ LAO ĐỘNG
+ * - / THƯƠNG BINH VÀ XÃ HỘI"); false for a signer's line, which keeps
+ * "TỔ CHỨC - HÀNH CHÍNH" on one line as the body text does (no line of
+ * the signature ends at a dash). */
+static unsigned char *S_breaks_at(const char *s, bool after_dash)
 {
     if (!s)
         return NULL;
@@ -218,6 +229,8 @@ static unsigned char *S_breaks(const char *s)
                 /* a place's own dash ("BÀ RỊA - VŨNG TÀU"): a plain gap
                  * after it, the name goes on */
                 plain[j] = true;
+            } else if (dash && !after_dash) {
+                place = false; /* the line breaker keeps the dash joined */
             } else if (dash || (wl && (up[j][wl - 1] == ',' || up[j][wl - 1] == ';') &&
                                 j + 1 == k + step)) { /* "PHÒNG, CHỐNG" stays whole */
                 good[j] = true; /* "…, / …", "LAO ĐỘNG - / THƯƠNG BINH" */
@@ -325,8 +338,8 @@ static void S_signer(kh_frame_signer_t *f, const kh_issuer_t *o, const kh_templa
     if (!f->line_breaks)
         abort();
     for (size_t i = 0; i < f->nlines; i++)
-        f->line_breaks[i] = S_breaks(f->lines[i]);
-    f->other_title_breaks = S_breaks(f->other_title);
+        f->line_breaks[i] = S_breaks_at(f->lines[i], false);
+    f->other_title_breaks = S_breaks_at(f->other_title, false);
 }
 
 /* The closing (decree30.md, "Closing"): a signature block per body, the
