@@ -1602,11 +1602,12 @@ static double S_signature_rows(kh_lctx_t *c, const kh_plan_t *p)
  * One vbox per line of Nơi nhận (label, each recipient's lines, the
  * archive line); the signature is staged in the first box and the boxes
  * it spans are kept together, so the signature is never split, while a
- * long list flows on to the next page. The body's last line is kept with
+ * long list flows on to the next page between items (never inside one,
+ * never after the label alone). The body's last line is kept with
  * the closing (with the paragraph's widow rule: its last two lines), so
  * the closing never stands alone on a page. A joint plan's signatures
  * come first, in rows of their own (S_signature_rows), Nơi nhận under
- * them. */
+ * them, across the text width. */
 static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
