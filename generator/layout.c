@@ -625,6 +625,16 @@ static bool S_wrap_breaks(kh_lctx_t *c, int font, double size, const char *s,
     return true;
 }
 
+/* True if one of the breaks between lines (spans of the line cls
+ * classes) falls at a gap cls calls KH_BREAK_BAD. */
+static bool S_bad_break(const unsigned char *cls, const kh_span_lines_t *lines)
+{
+    for (size_t l = 0; l + 1 < lines->n; l++)
+        if (cls[lines->v[l].start + lines->v[l].len] == KH_BREAK_BAD)
+            return true;
+    return false;
+}
+
 /* Smallest width that keeps the greedy line count: balanced lines (not
  * when a word had to be broken inside: then the greedy lines). With the
  * model's break classes (cls, for s; NULL: none), the lines that weigh
@@ -640,8 +650,22 @@ static void S_wrap_balanced(kh_lctx_t *c, int font, double size, const char *s,
     size_t n = out->n;
     if (n < 2)
         return;
-    if (cls && S_wrap_breaks(c, font, size, s, cls, width, n, out))
+    if (cls && S_wrap_breaks(c, font, size, s, cls, width, n, out)) {
+        /* a break inside a compound the greedy count forces ("PHÓ CHỦ
+         * TỊCH ỦY BAN NHÂN / DÂN TỈNH QUẢNG NGÃI"): one line more, when
+         * that avoids it ("PHÓ CHỦ TỊCH / ỦY BAN NHÂN DÂN / TỈNH …") */
+        if (S_bad_break(cls, out)) {
+            kh_span_lines_t more = {0};
+            if (S_wrap_breaks(c, font, size, s, cls, width, n + 1, &more) &&
+                !S_bad_break(cls, &more)) {
+                free(out->v);
+                *out = more;
+            } else {
+                free(more.v);
+            }
+        }
         return;
+    }
     double lo = width / (double)n, hi = width;
     for (int it = 0; it < 12; it++) { /* to 1/4096 of the width */
         double mid = (lo + hi) / 2;
@@ -794,6 +818,43 @@ static void S_marks(kh_lctx_t *c, const kh_plan_t *p)
     kh_lay_box_end(c, first, y - c_mark_gap, 0, true);
 }
 
+/* The number line as it wraps in its column (width, pt): a copy of s
+ * (malloc'd, the caller's) with a '\n' after the last hyphen of the
+ * symbol that lets the line fit, repeated while what is left is wider:
+ * "Số: 07/KHLT-SLĐTBXH-MTTQ-" / "HLHTN". The joined codes of a joint
+ * plan (spec appendix-esign.md §2) are one word to the line breaker,
+ * whose URL rule would break before a hyphen; no line of the symbol
+ * starts with "-". */
+static char *S_number_lines(kh_lctx_t *c, int font, double size, const char *s,
+                            double width)
+{
+    char *out = strdup(s);
+    if (!out)
+        abort();
+    const char *slash = strchr(out, '/');
+    size_t start = 0, n = strlen(out);
+    while (slash && kh_lay_width(c, font, out + start, n - start, size) > width + 0.001) {
+        size_t cut = 0;
+        for (size_t q = (size_t)(slash - out) + 1; q + 1 < n; q++)
+            if (q >= start && out[q] == '-' &&
+                kh_lay_width(c, font, out + start, q + 1 - start, size) <= width + 0.001)
+                cut = q + 1;
+        if (!cut)
+            break; /* the line breaker's own way */
+        /* the '\n' goes in, the rest moves on by one */
+        char *g = realloc(out, n + 2);
+        if (!g)
+            abort();
+        out = g;
+        memmove(out + cut + 1, out + cut, n - cut + 1);
+        out[cut] = '\n';
+        n++;
+        start = cut + 1;
+        slash = out + start - 1;
+    }
+    return out;
+}
+
 static void S_header(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
@@ -844,8 +905,11 @@ static void S_header(kh_lctx_t *c, const kh_plan_t *p)
     double base = row + kh_lay_baseline(c, big);
     double bottom = row + kh_lay_line_h(c, big), top, w;
     top = base - kh_lay_baseline(c, t->number_size);
+    char *number = S_number_lines(c, KH_FONT_REGULAR, t->number_size,
+                                  p->number_line, t->hdr_left_w);
     top += S_centered_lines(c, KH_FONT_REGULAR, t->number_size, lcx,
-                            t->hdr_left_w, top, p->number_line, false, NULL, &w);
+                            t->hdr_left_w, top, number, false, NULL, &w);
+    free(number);
     bottom = top > bottom ? top : bottom;
     /* a place-date wider than its column breaks after the place's comma
      * ("Thành phố Hồ Chí Minh," / "ngày 28 tháng 11 năm 2025"); a place
@@ -1449,10 +1513,12 @@ static double S_signer_text_h(kh_lctx_t *c, const kh_frame_signer_t *f, double w
     kh_span_lines_t lines = {0};
     for (size_t i = 0; i <= f->nlines; i++) {
         const char *text = i < f->nlines ? f->lines[i] : f->other_title;
+        const unsigned char *cls = i < f->nlines ? f->line_breaks[i]
+                                                 : f->other_title_breaks;
         char *copy = text ? strdup(text) : NULL, *save = NULL;
         for (char *s = copy ? strtok_r(copy, "\n", &save) : NULL; s;
              s = strtok_r(NULL, "\n", &save)) {
-            S_wrap_balanced(c, KH_FONT_BOLD, size, s, NULL, w, &lines);
+            S_wrap_balanced(c, KH_FONT_BOLD, size, s, cls + (s - copy), w, &lines);
             h += lines.n * kh_lay_line_h(c, size);
         }
         free(copy);
@@ -1487,12 +1553,15 @@ static double S_signature(kh_lctx_t *c, const kh_plan_t *p,
     const kh_template_t *t = c->tpl;
     double cx = x + w / 2, size = t->signer_size;
     double y = base - kh_lay_baseline(c, size);
+    double widest; /* unused */
     for (size_t i = 0; i < f->nlines; i++)
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->lines[i], true);
+        y += S_centered_lines(c, KH_FONT_BOLD, size, cx, w, y, f->lines[i], true,
+                              f->line_breaks[i], &widest);
     S_slot(c, x, y, w, room, (unsigned)(f - p->signers));
     y += room;
     if (f->other_title)
-        y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->other_title, true);
+        y += S_centered_lines(c, KH_FONT_BOLD, size, cx, w, y, f->other_title, true,
+                              f->other_title_breaks, &widest);
     y += S_centered_block(c, KH_FONT_BOLD, size, cx, w, y, f->name, true);
     return y;
 }
@@ -1533,11 +1602,12 @@ static double S_signature_rows(kh_lctx_t *c, const kh_plan_t *p)
  * One vbox per line of Nơi nhận (label, each recipient's lines, the
  * archive line); the signature is staged in the first box and the boxes
  * it spans are kept together, so the signature is never split, while a
- * long list flows on to the next page. The body's last line is kept with
+ * long list flows on to the next page between items (never inside one,
+ * never after the label alone). The body's last line is kept with
  * the closing (with the paragraph's widow rule: its last two lines), so
  * the closing never stands alone on a page. A joint plan's signatures
  * come first, in rows of their own (S_signature_rows), Nơi nhận under
- * them. */
+ * them, across the text width. */
 static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
 {
     const kh_template_t *t = c->tpl;
@@ -1563,23 +1633,43 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
         sig = S_signature(c, p, &p->signers[0], c->left + t->closing_left_w,
                           c->text_w - t->closing_left_w, base,
                           S_room(c, p, &p->signers[0]));
-    double x = c->left, w = t->closing_left_w;
+    /* a joint plan's list has nothing beside it: the whole text width, so
+     * each item stays one line as in the offices' joint plans (flush left
+     * under the signatures); else the left column beside the signature */
+    double x = c->left, w = p->joint ? c->text_w : t->closing_left_w;
     S_left_lines(c, KH_FONT_BOLD_ITALIC, t->label_size, x, w, t->closing_label,
                  first, base - kh_lay_baseline(c, t->label_size),
                  t->closing_space_before);
     if (c->nboxes == box0) /* an empty label: the signature's own box */
         kh_lay_box_end(c, first, 0, t->closing_space_before, false);
+    /* a page may break only between two items (cut: box box0 + j starts
+     * the second item or a later one): the label's lines go with the first
+     * item, and an item's wrapped lines are one unit that moves whole; the
+     * list itself flows on to the next page between items */
+    size_t *starts = malloc((p->nrecipient_lines + 1) * sizeof *starts);
+    if (!starts)
+        abort();
     c->line = rline, c->col = rcol;
-    for (size_t i = 0; i < p->nrecipient_lines; i++)
+    for (size_t i = 0; i < p->nrecipient_lines; i++) {
+        starts[i] = c->nboxes;
         S_left_lines(c, KH_FONT_REGULAR, t->item_size, x, w, p->recipient_lines[i],
                      (size_t)-1, 0, 0);
+    }
+    bool *cut = calloc(c->nboxes - box0 + 1, sizeof *cut);
+    if (!cut)
+        abort();
+    for (size_t i = 1; i < p->nrecipient_lines; i++)
+        cut[starts[i] - box0] = true;
     /* keep the boxes the signature spans together, and no last line alone */
     double cum = 0;
     size_t last = c->nboxes - 1;
     for (size_t k = box0; k <= last; k++) {
         cum += c->boxes[k].height;
-        c->boxes[k].keep_with_next = k < last && (cum < sig - 0.01 || k + 2 == c->nboxes);
+        c->boxes[k].keep_with_next =
+            k < last && (cum < sig - 0.01 || k + 2 == c->nboxes || !cut[k + 1 - box0]);
     }
+    free(cut);
+    free(starts);
     if (cum < sig)
         c->boxes[last].height += sig - cum;
 }

@@ -294,15 +294,10 @@ static void S_read_numbering(kh_mctx_t *c, const kh_node_t *fm)
     }
 }
 
-/* A field the layout prints on several lines when asked (title, issuer
- * names, signer lines): "<br>" typed in it is a line break, as a YAML
- * block's line ends are, and as GitHub shows "<br>" in the body. */
-static char *S_text_lines(kh_mctx_t *c, const kh_node_t *map, const char *key,
-                          const char *path, bool required)
+/* Turns each "<br>" (also "<br/>", "<br />", any case) of t into '\n',
+ * in place (S_text_lines; a chain item). */
+static void S_br_lines(char *t)
 {
-    char *t = S_text(c, map, key, path, required);
-    if (!t)
-        return NULL;
     size_t out = 0;
     for (size_t i = 0; t[i];) {
         size_t k = 0;
@@ -322,6 +317,17 @@ static char *S_text_lines(kh_mctx_t *c, const kh_node_t *map, const char *key,
         }
     }
     t[out] = '\0';
+}
+
+/* A field the layout prints on several lines when asked (title, issuer
+ * names, signer lines): "<br>" typed in it is a line break, as a YAML
+ * block's line ends are, and as GitHub shows "<br>" in the body. */
+static char *S_text_lines(kh_mctx_t *c, const kh_node_t *map, const char *key,
+                          const char *path, bool required)
+{
+    char *t = S_text(c, map, key, path, required);
+    if (t)
+        S_br_lines(t);
     return t;
 }
 
@@ -360,7 +366,10 @@ static void S_read_issuer(kh_mctx_t *c, const kh_node_t *iss, const kh_node_t *s
         if (!g)
             abort();
         o->chain = g;
-        o->chain[o->nchain++] = S_printed(ch->kids[i]->text);
+        /* a chain item is a signer line as the title is: "<br>" breaks it
+         * ("TM. BAN CHẤP HÀNH<br>CÔNG ĐOÀN NGÀNH Y TẾ") */
+        o->chain[o->nchain] = S_printed(ch->kids[i]->text);
+        S_br_lines(o->chain[o->nchain++]);
     }
     o->authority = S_text(c, sg, "authority", P(sp, "authority"), false);
     o->on_behalf_of = S_text_lines(c, sg, "on_behalf_of", P(sp, "on_behalf_of"), false);

@@ -198,6 +198,12 @@ typedef struct {
     size_t nlines;      /* ≥ 1 */
     char *other_title;  /* or NULL */
     char *name;
+    /* where each line prefers to break when it wraps in its cell, as
+     * kh_frame_issuer_t's (one per byte, model_frame.c S_breaks):
+     * line_breaks[i] for lines[i]; NULL with a NULL other_title. The
+     * name has none: a person's name is no compound, its lines are only
+     * balanced */
+    unsigned char **line_breaks, *other_title_breaks;
     int line, col;      /* its signer: in the plan file (diagnostics) */
 } kh_frame_signer_t;
 

@@ -98,6 +98,33 @@ static const struct {
     {"ĐA KHOA", WORD}, {"PHÒNG CHỐNG", WORD}, {"BỆNH TẬT", WORD},
     {"KIỂM SOÁT", WORD}, {"DÂN SỐ", WORD}, {"THI ĐUA", WORD},
     {"KHEN THƯỞNG", WORD}, {"CHUYÊN MÔN", WORD}, {"NGHIỆP VỤ", WORD},
+    /* the Party, the Front, the unions, youth and health bodies, and the
+     * signers' offices (a chain's line, an other title) */
+    {"BAN CHỈ ĐẠO", BODY}, {"BAN CHẤP HÀNH", BODY}, {"BAN THƯỜNG VỤ", BODY},
+    {"BAN TỔ CHỨC", BODY}, {"BAN TUYÊN GIÁO", BODY}, {"BAN DÂN VẬN", BODY},
+    {"ỦY BAN KIỂM TRA", BODY}, {"ỦY BAN MẶT TRẬN TỔ QUỐC", BODY},
+    {"MẶT TRẬN TỔ QUỐC", BODY}, {"ĐOÀN THANH NIÊN", BODY},
+    {"HỘI LIÊN HIỆP", BODY}, {"LIÊN HIỆP", WORD}, {"HỘI CHỮ THẬP ĐỎ", BODY},
+    {"HỘI NÔNG DÂN", BODY}, {"HỘI CỰU CHIẾN BINH", BODY},
+    {"TRUNG TÂM Y TẾ", BODY}, {"TRẠM Y TẾ", BODY}, {"ĐẢNG BỘ", BODY},
+    {"CHI BỘ", BODY}, {"BỘ CHỈ HUY", BODY},
+    {"THANH NIÊN", WORD}, {"PHỤ NỮ", WORD}, {"NÔNG DÂN", WORD},
+    {"CỰU CHIẾN BINH", WORD}, {"CHỮ THẬP ĐỎ", WORD}, {"VIỆT NAM", WORD},
+    {"CỘNG SẢN", WORD}, {"TỔ QUỐC", WORD}, {"MẶT TRẬN", WORD},
+    {"CHỈ ĐẠO", WORD}, {"CHẤP HÀNH", WORD}, {"THƯỜNG VỤ", WORD},
+    {"THƯỜNG TRỰC", WORD}, {"TỔ CHỨC", WORD}, {"TUYÊN GIÁO", WORD},
+    {"DÂN VẬN", WORD}, {"KIỂM TRA", WORD}, {"CHỈ HUY", WORD},
+    {"CHỦ TỊCH", WORD}, {"PHÓ CHỦ TỊCH", WORD}, {"GIÁM ĐỐC", WORD},
+    {"PHÓ GIÁM ĐỐC", WORD}, {"BÍ THƯ", WORD}, {"PHÓ BÍ THƯ", WORD},
+    {"HIỆU TRƯỞNG", WORD}, {"CHÁNH VĂN PHÒNG", WORD},
+    {"PHÒNG, CHỐNG", WORD}, {"DỊCH BỆNH", WORD}, {"AN TOÀN", WORD},
+    {"VỆ SINH", WORD}, {"THỰC PHẨM", WORD}, {"AN NINH", WORD},
+    {"TRẬT TỰ", WORD}, {"HỌC SINH", WORD}, {"SINH VIÊN", WORD},
+    {"MẦM NON", WORD}, {"TIỂU HỌC", WORD}, {"TRUNG HỌC", WORD},
+    {"PHỔ THÔNG", WORD}, {"CƠ SỞ", WORD}, {"ĐẠI HỌC", WORD},
+    {"CAO ĐẲNG", WORD}, {"DẠY NGHỀ", WORD}, {"GIÁO DỤC NGHỀ NGHIỆP", WORD},
+    {"KHÁM BỆNH", WORD}, {"CHỮA BỆNH", WORD}, {"DƯỢC PHẨM", WORD},
+    {"BẢO HIỂM", WORD}, {"XÃ HỘI CHỦ NGHĨA", WORD}, {"CÁCH MẠNG", WORD},
 };
 
 /* The number of words of phrase ph that match up[k..n) (0: none). */
@@ -120,7 +147,18 @@ static size_t S_match(const char *ph, char *const *up, size_t k, size_t n)
  * a place-date's "Thành phố Hồ Chí Minh" keeps whole as the issuer's
  * "THÀNH PHỐ HỒ CHÍ MINH" does. A '\n' (the clerk's own break) ends a
  * word like a space. */
+static unsigned char *S_breaks_at(const char *s, bool after_dash);
+
 static unsigned char *S_breaks(const char *s)
+{
+    return S_breaks_at(s, true);
+}
+
+/* after_dash: a break after " - " is welcome (the header's "SỞ LAO ĐỘNG
+ * - / THƯƠNG BINH VÀ XÃ HỘI"); false for a signer's line, which keeps
+ * "TỔ CHỨC - HÀNH CHÍNH" on one line as the body text does (no line of
+ * the signature ends at a dash). */
+static unsigned char *S_breaks_at(const char *s, bool after_dash)
 {
     if (!s)
         return NULL;
@@ -151,6 +189,7 @@ static unsigned char *S_breaks(const char *s)
     if (!good || !bad || !plain)
         abort();
     bool place = false; /* inside a place's name, after a unit word */
+    bool authority = false; /* the line opens with "KT." … */
     for (size_t k = 0; k < n;) {
         size_t best = 0;
         int kind = WORD;
@@ -176,6 +215,11 @@ static unsigned char *S_breaks(const char *s)
             bad[k - 1] = true; /* "GIA / LAI" */
         }
         size_t step = best ? best : 1;
+        /* a signer line's authority stays with its office ("KT. / GIÁM
+         * ĐỐC" never: spec appendix-esign.md §3) */
+        static const char *const auth[] = {"TM.", "KT.", "TL.", "Q.", "TUQ."};
+        for (size_t j = 0; k == 0 && !best && n > 1 && j < sizeof auth / sizeof *auth; j++)
+            authority = authority || !strcmp(up[0], auth[j]);
         for (size_t j = k; j + 1 < k + step; j++)
             bad[j] = true; /* inside a phrase */
         for (size_t j = k; j < k + step; j++) {
@@ -185,7 +229,10 @@ static unsigned char *S_breaks(const char *s)
                 /* a place's own dash ("BÀ RỊA - VŨNG TÀU"): a plain gap
                  * after it, the name goes on */
                 plain[j] = true;
-            } else if (dash || (wl && (up[j][wl - 1] == ',' || up[j][wl - 1] == ';'))) {
+            } else if (dash && !after_dash) {
+                place = false; /* the line breaker keeps the dash joined */
+            } else if (dash || (wl && (up[j][wl - 1] == ',' || up[j][wl - 1] == ';') &&
+                                j + 1 == k + step)) { /* "PHÒNG, CHỐNG" stays whole */
                 good[j] = true; /* "…, / …", "LAO ĐỘNG - / THƯƠNG BINH" */
                 if (dash && j > 0)
                     good[j - 1] = true;
@@ -194,6 +241,8 @@ static unsigned char *S_breaks(const char *s)
         }
         k += step;
     }
+    if (authority)
+        good[0] = plain[0] = false, bad[0] = true;
     for (size_t k = 0; k + 1 < n; k++)
         cls[gap[k]] = good[k]    ? KH_BREAK_GOOD
                       : plain[k] ? KH_BREAK_PLAIN
@@ -283,6 +332,14 @@ static void S_signer(kh_frame_signer_t *f, const kh_issuer_t *o, const kh_templa
         abort();
     f->line = o->signer_line;
     f->col = o->signer_col;
+    /* a narrow cell (a joint plan's) wraps these as the header's names:
+     * never inside "ỦY BAN NHÂN DÂN" or "THANH NIÊN" */
+    f->line_breaks = calloc(f->nlines, sizeof *f->line_breaks);
+    if (!f->line_breaks)
+        abort();
+    for (size_t i = 0; i < f->nlines; i++)
+        f->line_breaks[i] = S_breaks_at(f->lines[i], false);
+    f->other_title_breaks = S_breaks_at(f->other_title, false);
 }
 
 /* The closing (decree30.md, "Closing"): a signature block per body, the
@@ -353,9 +410,13 @@ void kh_mod_frame_free(kh_plan_t *p)
     free(p->place_date_breaks);
     for (size_t i = 0; i < p->nsigners; i++) {
         kh_frame_signer_t *f = &p->signers[i];
-        for (size_t k = 0; k < f->nlines; k++)
+        for (size_t k = 0; k < f->nlines; k++) {
             free(f->lines[k]);
+            free(f->line_breaks ? f->line_breaks[k] : NULL);
+        }
         free(f->lines);
+        free(f->line_breaks);
+        free(f->other_title_breaks);
         free(f->other_title);
         free(f->name);
     }

@@ -198,11 +198,192 @@ def test_joint_page_end(tmp):
           sig_pages)
 
 
+SWEEP_FRONT = """---
+type: ke-hoach
+issuers:
+  - parent: UBND TỈNH QUẢNG NGÃI
+    name: SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI
+    code: SLĐTBXH
+    lead: true
+    signer:
+      title: GIÁM ĐỐC
+      name: Trần Văn Bình
+  - parent: LIÊN ĐOÀN LAO ĐỘNG TỈNH QUẢNG NGÃI
+    name: CÔNG ĐOÀN NGÀNH GIÁO DỤC
+    code: CĐGD
+    signer:
+      chain: ["TM. BAN CHẤP HÀNH"]
+      title: CHỦ TỊCH
+      name: Lê Thị Hoa
+number: 7
+place: Quảng Ngãi
+date: 2025-02-10
+title: Phối hợp tổ chức hoạt động năm 2025
+recipients:
+  - Công đoàn Giáo dục Việt Nam (báo cáo)
+  - Bộ Lao động - Thương binh và Xã hội (báo cáo)
+  - UBND tỉnh (báo cáo)
+  - Các trường trực thuộc
+archive: VT
+---
+Căn cứ chương trình phối hợp giữa hai cơ quan, các đơn vị thực hiện nhiệm vụ
+được giao, các đơn vị thực hiện nhiệm vụ được giao, báo cáo kết quả.
+
+# Nội dung
+
+"""
+
+
+def test_joint_recipients(tmp):
+    """A joint plan's Nơi nhận has nothing beside it: each item on one line
+    flush left across the text width (wider than the single signer's left
+    column), and the label never ends a page without its first item, at
+    every body length around a page end."""
+    items = ["- Công đoàn Giáo dục Việt Nam (báo cáo);",
+             "- Bộ Lao động - Thương binh và Xã hội (báo cáo);", "- UBND tỉnh (báo cáo);",
+             "- Các trường trực thuộc;", "- Lưu: VT."]
+    label_pages, split = set(), False
+    for n in range(0, 24):
+        text = SWEEP_FRONT + "".join("- Nội dung công việc số %d;\n" % i
+                                     for i in range(n)) + "\nKết thúc kế hoạch./.\n"
+        ps = pages(render(tmp, "jr%d" % n, text))
+        at = {t: [(i, l) for i, p in enumerate(ps) for l in p if l[4] == t]
+              for t in ["Nơi nhận:"] + items}
+        ok = all(len(v) == 1 for v in at.values())
+        check(ok, "joint recipients (%d items): the label and each item printed "
+              "whole on one line" % n, {t: len(v) for t, v in at.items()})
+        if not ok:
+            continue
+        label, first = at["Nơi nhận:"][0], at[items[0]][0]
+        check(label[0] == first[0], "joint recipients (%d items): 'Nơi nhận:' on the "
+              "page of its first item" % n, (label[0], first[0]))
+        check(all(abs(v[0][1][2] - LEFT) < 1 for v in at.values()),
+              "joint recipients (%d items): flush left" % n)
+        label_pages.add(label[0])
+        split = split or at[items[-1]][0][0] != first[0]
+    check(label_pages == {0, 1}, "joint recipients: the sweep crosses the page end",
+          label_pages)
+    check(split, "joint recipients: the list flows on between items once", label_pages)
+
+
+def test_recipient_units(tmp):
+    """Any plan: a recipient item that wraps in the Nơi nhận column moves
+    whole to the next page; a long list still flows on between items."""
+    long_item = "Bộ Lao động - Thương binh và Xã hội (báo cáo)"
+    recips = "".join("  - %s %d\n" % (long_item, i) for i in range(14))
+    base = PLAN.replace("recipients:\n  - Bộ Y tế (báo cáo)\n", "recipients:\n" + recips)
+    check(recips in base, "recipient units: the plan has the long list")
+    flows = False
+    for n in range(0, 30, 2):
+        text = base.replace("Nội dung.\n", "Nội dung.\n\n" + "- Việc cần làm;\n" * n)
+        ps = pages(render(tmp, "ru%d" % n, text))
+        # the Nơi nhận column's lines after the label, with their page
+        col, seen = [], False
+        for i, p in enumerate(ps):
+            for l in p:
+                seen = seen or l[4] == "Nơi nhận:"
+                if seen and l[4] != "Nơi nhận:" and l[2] < CLOSING_X - 1 and l[3] < CLOSING_X + 1:
+                    col.append((i, l[4]))
+        heads = [k for k, (_, t) in enumerate(col) if t.startswith("- ")]
+        check(len(heads) == 15 and len(col) > len(heads),
+              "recipient units (%d): every item printed, some wrapped" % n, col[:4])
+        bad = [(col[k - 1], col[k]) for k in range(1, len(col))
+               if not col[k][1].startswith("- ") and col[k][0] != col[k - 1][0]]
+        check(not bad, "recipient units (%d): no item split across pages" % n, bad)
+        flows = flows or len(set(pg for pg, _ in col)) > 1
+    check(flows, "recipient units: the long list flows across a page end")
+
+
+BREAKS = """---
+type: ke-hoach
+issuers:
+  - parent: UBND TỈNH QUẢNG NGÃI
+    name: SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI
+    code: SLĐTBXH
+    lead: true
+    signer:
+      chain: ["KT. TRƯỞNG BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH BỆNH TỈNH QUẢNG NGÃI"]
+      title: PHÓ TRƯỞNG BAN
+      other_title: PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+      name: Nguyễn Thị Phương Thảo
+  - parent: ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM TỈNH QUẢNG NGÃI
+    name: BAN THƯỜNG TRỰC
+    code: MTTQ
+    signer:
+      chain: ["TM. BAN CHẤP HÀNH<br>CÔNG ĐOÀN NGÀNH Y TẾ"]
+      title: CHỦ TỊCH
+      name: Công Tằng Tôn Nữ Thị Phương Thảo Nguyên
+  - name: HỘI LIÊN HIỆP THANH NIÊN VIỆT NAM TỈNH QUẢNG NGÃI
+    code: HLHTN
+    signer:
+      title: CHỦ TỊCH
+      name: Phạm Văn Cường
+number: 7
+place: Quảng Ngãi
+date: 2025-02-10
+title: Phối hợp tổ chức hoạt động năm 2025
+recipients:
+  - UBND tỉnh (báo cáo)
+archive: VT
+---
+Nội dung./.
+"""
+
+# a line ending in one of these words broke a compound or a body's name
+# ("HỘI LIÊN HIỆP THANH / NIÊN", "BAN CHỈ / ĐẠO", "ỦY BAN NHÂN / DÂN")
+TORN = ("THANH", "LIÊN", "CHỈ", "NHÂN", "ỦY", "MẶT", "TỔ", "KT.", "TM.", "CHỦ")
+
+
+def torn_lines(ps):
+    return [l[4] for p in ps for l in p
+            if l[4].split()[-1] in TORN or l[4].startswith("-") and "/" not in l[4] and
+            not l[4].startswith("- ") or "<BR>" in l[4].upper()]
+
+
+def test_breaks(tmp):
+    """Header and signer lines wrap between compounds, never inside one;
+    a joint number breaks after a hyphen; "<br>" in a chain item is a line
+    break; a long name wraps into balanced lines."""
+    ps = pages(render(tmp, "breaks", BREAKS))
+    lines = [l[4] for p in ps for l in p]
+    want = ["HỘI LIÊN HIỆP", "THANH NIÊN VIỆT NAM", "TỈNH QUẢNG NGÃI",
+            "Số: 07/KHLT-SLĐTBXH-MTTQ-", "HLHTN",
+            "TM. BAN CHẤP HÀNH", "CÔNG ĐOÀN NGÀNH Y TẾ",
+            "KT. TRƯỞNG BAN CHỈ ĐẠO", "PHÒNG, CHỐNG DỊCH BỆNH",
+            "PHÓ CHỦ TỊCH", "ỦY BAN NHÂN DÂN"]
+    check(all(w in lines for w in want), "breaks: header, number, chain and other title "
+          "lines broken between compounds", [w for w in want if w not in lines])
+    check(not torn_lines(ps), "breaks: no line ends inside a compound or starts with '-'",
+          torn_lines(ps))
+    name = [l for l in lines if l.startswith("Công Tằng")]
+    rest = [l for l in lines if l.endswith("Thảo Nguyên")]
+    check(name and rest and abs(len(name[0]) - len(rest[0])) < 8 and name[0] != rest[0],
+          "breaks: a long name wraps into balanced lines", (name, rest))
+    # the same lines in a single signer's wider column
+    text = PLAN.replace("""signer:
+  authority: KT
+  on_behalf_of: GIÁM ĐỐC
+  title: PHÓ GIÁM ĐỐC
+""", """signer:
+  chain: ["KT. TRƯỞNG BAN CHỈ ĐẠO PHÒNG, CHỐNG DỊCH BỆNH TỈNH QUẢNG NGÃI"]
+  title: PHÓ TRƯỞNG BAN
+  other_title: PHÓ CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI
+""").replace("  parent: UBND TỈNH KON TUM\n  name: SỞ Y TẾ\n",
+             "  name: HỘI LIÊN HIỆP THANH NIÊN VIỆT NAM TỈNH QUẢNG NGÃI\n")
+    check("CHỈ ĐẠO" in text and "LIÊN HIỆP" in text, "breaks: the single-signer plan")
+    ps = pages(render(tmp, "breaks1", text))
+    check(not torn_lines(ps), "breaks (one signer): no line ends inside a compound",
+          torn_lines(ps))
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_chain(tmp)
         test_joint(tmp)
         test_joint_page_end(tmp)
+        test_joint_recipients(tmp)
+        test_recipient_units(tmp)
+        test_breaks(tmp)
     return exit_status()
 
 
