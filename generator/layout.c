@@ -1585,8 +1585,13 @@ static double S_signature_rows(kh_lctx_t *c, const kh_plan_t *p)
         double rh = S_signer_text_h(c, r, w) + S_room(c, p, r);
         double lh = l ? S_signer_text_h(c, l, w) + S_room(c, p, l) : 0;
         double most = rh > lh ? rh : lh;
-        double right = S_signature(c, p, r, c->left + w, w, y + base,
-                                   S_room(c, p, r) + most - rh);
+        double right = l ? S_signature(c, p, r, c->left + w, w, y + base,
+                                       S_room(c, p, r) + most - rh)
+                         : 0;
+        /* a last row of one block stands centred (three bodies: two
+         * side by side, the third under them, not under the lead alone) */
+        if (!l)
+            right = S_signature(c, p, r, c->left + w / 2, w, y + base, S_room(c, p, r));
         double left = l ? S_signature(c, p, l, c->left, w, y + base,
                                       S_room(c, p, l) + most - lh)
                         : 0;
@@ -1603,7 +1608,8 @@ static double S_signature_rows(kh_lctx_t *c, const kh_plan_t *p)
  * archive line); the signature is staged in the first box and the boxes
  * it spans are kept together, so the signature is never split, while a
  * long list flows on to the next page between items (never inside one,
- * never after the label alone). The body's last line is kept with
+ * never after the label or its first item alone, never leaving its last
+ * two alone; a list of six lines or fewer stays whole). The body's last line is kept with
  * the closing (with the paragraph's widow rule: its last two lines), so
  * the closing never stands alone on a page. A joint plan's signatures
  * come first, in rows of their own (S_signature_rows), Nơi nhận under
@@ -1658,7 +1664,11 @@ static void S_closing(kh_lctx_t *c, const kh_plan_t *p)
     bool *cut = calloc(c->nboxes - box0 + 1, sizeof *cut);
     if (!cut)
         abort();
-    for (size_t i = 1; i < p->nrecipient_lines; i++)
+    /* and, so that no page holds a list's stray end: a list of up to six
+     * lines never parts; a longer one keeps its first two items with the
+     * label and its last three together */
+    size_t n = p->nrecipient_lines;
+    for (size_t i = 2; n > 6 && i + 3 <= n; i++)
         cut[starts[i] - box0] = true;
     /* keep the boxes the signature spans together, and no last line alone */
     double cum = 0;

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "wording.h"
 
@@ -513,10 +514,11 @@ void kh_mod_appendices_finish(kh_mctx_t *c)
                     KH_SEV_ERROR, "appendix-issuer",
                     "the appendices' \"(Kèm theo %s số … của …)\" line names the "
                     "issuer as running text writes it, which cannot be told from "
-                    "'%s': give it as issuer.full_name, the name as a sentence writes "
+                    "'%s': give it as %s, the name as a sentence writes "
                     "it (capitals only for its first word, its field's first words "
                     "and its proper names)",
-                    t->appendix_attached_doc, p->issuers[failed].name);
+                    t->appendix_attached_doc, p->issuers[failed].name,
+                    p->joint ? _("full_name in its issuers item") : "issuer.full_name");
         c->ok = false;
         return;
     }

@@ -125,6 +125,28 @@ static const struct {
     {"CAO ĐẲNG", WORD}, {"DẠY NGHỀ", WORD}, {"GIÁO DỤC NGHỀ NGHIỆP", WORD},
     {"KHÁM BỆNH", WORD}, {"CHỮA BỆNH", WORD}, {"DƯỢC PHẨM", WORD},
     {"BẢO HIỂM", WORD}, {"XÃ HỘI CHỦ NGHĨA", WORD}, {"CÁCH MẠNG", WORD},
+    /* the compounds of office names and titles (TRƯỞNG PHÒNG / QUẢN LÝ
+     * CHẤT LƯỢNG, CẢI CÁCH HÀNH CHÍNH, VIÊN CHỨC) */
+    {"QUẢN LÝ", WORD}, {"CHẤT LƯỢNG", WORD}, {"CẢI CÁCH", WORD},
+    {"HÀNH CHÍNH", WORD}, {"VIÊN CHỨC", WORD}, {"CÔNG CHỨC", WORD},
+    {"CHUYỂN ĐỔI", WORD}, {"KỸ THUẬT", WORD}, {"KẾ TOÁN", WORD},
+    {"ĐIỀU DƯỠNG", WORD}, {"DINH DƯỠNG", WORD}, {"TRUYỀN NHIỄM", WORD},
+    {"CẤP CỨU", WORD}, {"HỒI SỨC", WORD}, {"XÉT NGHIỆM", WORD},
+    {"CHẨN ĐOÁN", WORD}, {"HÌNH ẢNH", WORD}, {"PHỤC HỒI", WORD},
+    {"CHỨC NĂNG", WORD}, {"SỨC KHỎE", WORD}, {"SỨC KHOẺ", WORD},
+    {"SINH SẢN", WORD}, {"DỰ PHÒNG", WORD}, {"TÂM THẦN", WORD},
+    {"NỘI TIẾT", WORD}, {"LAO PHỔI", WORD}, {"DA LIỄU", WORD},
+    {"PHÁP Y", WORD}, {"GIÁM ĐỊNH", WORD}, {"KIỂM NGHIỆM", WORD},
+    {"MỸ PHẨM", WORD}, {"TRANG THIẾT BỊ", WORD}, {"THIẾT BỊ", WORD},
+    {"VẬT TƯ", WORD}, {"CÔNG TÁC", WORD}, {"XÃ HỘI HÓA", WORD},
+    {"THỐNG KÊ", WORD}, {"TỔNG HỢP", WORD}, {"HẠ TẦNG", WORD},
+    {"ĐỐI NGOẠI", WORD}, {"HỢP TÁC", WORD}, {"QUỐC TẾ", WORD},
+    {"PHÁP CHẾ", WORD}, {"TIẾP CÔNG DÂN", WORD}, {"CÔNG DÂN", WORD},
+    {"KHIẾU NẠI", WORD}, {"TỐ CÁO", WORD}, {"THAM MƯU", WORD},
+    {"TRUYỀN THỐNG", WORD}, {"SỐ HÓA", WORD}, {"ĐIỆN TỬ", WORD},
+    {"NỮ CÔNG", WORD}, {"ĐOÀN VIÊN", WORD}, {"HỘI VIÊN", WORD},
+    {"ĐẢNG VIÊN", WORD}, {"CHÍNH TRỊ", WORD}, {"TƯ TƯỞNG", WORD},
+    {"PHÁP LUẬT", WORD}, {"TUYÊN TRUYỀN", WORD}, {"VẬN ĐỘNG", WORD},
 };
 
 /* The number of words of phrase ph that match up[k..n) (0: none). */

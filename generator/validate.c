@@ -419,7 +419,14 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
         if (it->kind == KH_NODE_MAP)
             S_signer(c, kh_node_get(it, "signer"), "issuers item.signer");
     }
-    if (!lead && list->n > 1)
+    /* a lead typed wrong ("lead: yes") is the schema's type error already:
+     * one error for one mistake */
+    bool typo = false;
+    for (size_t i = 0; i < list->n; i++) {
+        const kh_node_t *l = kh_node_get(list->kids[i], "lead");
+        typo = typo || (l && kh_diag_has_error_at(c->diags, l->line, l->col));
+    }
+    if (!lead && !typo && list->n > 1)
         S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-lead",
                "no body is marked 'lead: true': the lead body (chủ trì) comes "
                "first in the number and signs on the right%s", "");

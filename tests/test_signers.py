@@ -238,7 +238,7 @@ def test_joint_recipients(tmp):
     """A joint plan's Nơi nhận has nothing beside it: each item on one line
     flush left across the text width (wider than the single signer's left
     column), and the label never ends a page without its first item, at
-    every body length around a page end."""
+    every body length around a page end; a short list stays whole."""
     items = ["- Công đoàn Giáo dục Việt Nam (báo cáo);",
              "- Bộ Lao động - Thương binh và Xã hội (báo cáo);", "- UBND tỉnh (báo cáo);",
              "- Các trường trực thuộc;", "- Lưu: VT."]
@@ -263,7 +263,8 @@ def test_joint_recipients(tmp):
         split = split or at[items[-1]][0][0] != first[0]
     check(label_pages == {0, 1}, "joint recipients: the sweep crosses the page end",
           label_pages)
-    check(split, "joint recipients: the list flows on between items once", label_pages)
+    check(not split, "joint recipients: a list of five lines never parts (no page holds "
+          "its stray end)", label_pages)
 
 
 def test_recipient_units(tmp):
@@ -290,6 +291,10 @@ def test_recipient_units(tmp):
         bad = [(col[k - 1], col[k]) for k in range(1, len(col))
                if not col[k][1].startswith("- ") and col[k][0] != col[k - 1][0]]
         check(not bad, "recipient units (%d): no item split across pages" % n, bad)
+        # no page holds the list's stray end: its last page at least three items
+        last_pg = col[-1][0] if col else 0
+        check(sum(1 for k in heads if col[k][0] == last_pg) >= 3,
+              "recipient units (%d): at least three items on the list's last page" % n)
         flows = flows or len(set(pg for pg, _ in col)) > 1
     check(flows, "recipient units: the long list flows across a page end")
 
@@ -359,6 +364,12 @@ def test_breaks(tmp):
     rest = [l for l in lines if l.endswith("Thảo Nguyên")]
     check(name and rest and abs(len(name[0]) - len(rest[0])) < 8 and name[0] != rest[0],
           "breaks: a long name wraps into balanced lines", (name, rest))
+    # three bodies: the third block alone in its row stands centred on the
+    # text, not under the lead's
+    third = [l for p in ps for l in p if l[4] == "Phạm Văn Cường"]
+    mid = (third[0][2] + third[0][3]) / 2 if third else 0
+    check(third and abs(mid - (LEFT + RIGHT) / 2) < 1,
+          "breaks: a third body's block centred in its row", (mid, (LEFT + RIGHT) / 2))
     # the same lines in a single signer's wider column
     text = PLAN.replace("""signer:
   authority: KT
@@ -374,6 +385,22 @@ def test_breaks(tmp):
     ps = pages(render(tmp, "breaks1", text))
     check(not torn_lines(ps), "breaks (one signer): no line ends inside a compound",
           torn_lines(ps))
+    # an office's title, an other title and a union's name (trial c)
+    text = PLAN.replace("""signer:
+  authority: KT
+  on_behalf_of: GIÁM ĐỐC
+  title: PHÓ GIÁM ĐỐC
+""", """signer:
+  chain: ["TL. GIÁM ĐỐC"]
+  title: TRƯỞNG PHÒNG QUẢN LÝ CHẤT LƯỢNG
+  other_title: TRƯỞNG BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ VÀ CẢI CÁCH HÀNH CHÍNH
+""").replace("  parent: UBND TỈNH KON TUM\n  name: SỞ Y TẾ\n",
+             "  name: CÔNG ĐOÀN VIÊN CHỨC VÀ LAO ĐỘNG NGÀNH Y TẾ TỈNH KON TUM\n")
+    ps = pages(render(tmp, "breaks2", text))
+    lines = [l[4] for p in ps for l in p]
+    bad = [l for l in lines if l.endswith((" QUẢN", " CẢI", " VIÊN", " CHẤT", " HÀNH", " CHUYỂN"))]
+    check(ps and "TL. GIÁM ĐỐC" in lines and not bad,
+          "breaks: QUẢN LÝ, CHẤT LƯỢNG, CẢI CÁCH, HÀNH CHÍNH, VIÊN CHỨC kept whole", bad)
 
 
 def main():
