@@ -51,7 +51,7 @@ static int S_render_one(kh_session_t *s, const kh_batch_opts_t *o,
 {
     char *out = kh_batch_output_path(o, plan);
     kh_render_opts_t ro = {out, o->dump_layout, kh_source_date(), o->producer, o->pdfa,
-                           o->esign};
+                           o->esign, o->separate_appendices};
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;
@@ -235,23 +235,62 @@ static int S_parallel(const kh_batch_opts_t *o, char **plans, int n, int jobs)
     return worst;
 }
 
+/* --separate-appendices: the appendix files' PDFs plan i would write,
+ * appended to outs (their plan to owner; out: the plan's PDF), from its front matter's
+ * `appendices:` (read here only for the names; the render reads it again
+ * and reports what is wrong with it). Returns the new count. */
+static int S_appendix_outputs(char *plan, const char *out,
+                              char ***outs, char ***owner, int m, int *cap)
+{
+    kh_source_t src = {0};
+    kh_diag_list_t quiet;
+    kh_diag_init(&quiet);
+    const kh_node_t *list = NULL;
+    if (strcmp(plan, "-") && kh_source_load(plan, &src, &quiet) == 0 && src.front)
+        list = kh_node_get(src.front, "appendices");
+    for (size_t i = 0; list && list->kind == KH_NODE_SEQ && i < list->n; i++) {
+        if (list->kids[i]->kind != KH_NODE_SCALAR || !list->kids[i]->text[0])
+            continue;
+        if (m + 1 >= *cap) {
+            *cap *= 2;
+            *outs = realloc(*outs, (size_t)*cap * sizeof **outs);
+            *owner = realloc(*owner, (size_t)*cap * sizeof **owner);
+            if (!*outs || !*owner)
+                abort();
+        }
+        (*owner)[m] = plan;
+        (*outs)[m++] = kh_appendix_output_path(out, list->kids[i]->text);
+    }
+    kh_source_free(&src);
+    kh_diag_free(&quiet);
+    return m;
+}
+
 int kh_batch_check_outputs(const kh_batch_opts_t *o, char **plans, int n)
 {
     if (o->dump_layout)
         return 0;
-    char **outs = calloc((size_t)n + 1, sizeof *outs);
-    if (!outs)
+    int cap = 2 * n + 2, m = n;
+    char **outs = calloc((size_t)cap, sizeof *outs);
+    char **owner = calloc((size_t)cap, sizeof *owner);
+    if (!outs || !owner)
         abort();
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         outs[i] = kh_batch_output_path(o, plans[i]);
+        owner[i] = plans[i];
+    }
+    if (o->separate_appendices)
+        for (int i = 0; i < n; i++)
+            m = S_appendix_outputs(plans[i], outs[i], &outs, &owner, m, &cap);
     kh_diag_list_t d;
     kh_diag_init(&d);
-    int refused = kh_check_outputs(plans, outs, n, &d);
+    int refused = kh_check_outputs(owner, outs, m, &d);
     kh_diag_print(&d, stderr, NULL, NULL, 0);
     kh_diag_free(&d);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < m; i++)
         free(outs[i]);
     free(outs);
+    free(owner);
     return refused;
 }
 

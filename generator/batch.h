@@ -15,6 +15,7 @@ typedef struct {
     const char *producer;
     bool pdfa;
     bool esign;          /* --esign: session.h */
+    bool separate_appendices; /* --separate-appendices: session.h */
 } kh_batch_opts_t;
 
 /* Where a plan's PDF goes: -o, else DIR/NAME.pdf or ./NAME.pdf; a plan read

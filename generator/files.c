@@ -206,3 +206,30 @@ bool kh_output_not_input(const char *out, const char *const *inputs, size_t n,
         }
     return true;
 }
+
+int kh_check_own_outputs(char *const *outs, int n, kh_diag_list_t *diags)
+{
+    int refused = 0;
+    for (int i = 0; i < n; i++) {
+        if (!S_output_ok(outs[i], diags)) {
+            refused++;
+            continue;
+        }
+        kh_file_id_t oi = S_output_id(outs[i]);
+        char *ci = S_canonical(outs[i]);
+        for (int j = 0; j < i; j++) {
+            char *cj = S_canonical(outs[j]);
+            bool same = S_same(oi, S_output_id(outs[j])) || (ci && cj && !strcmp(ci, cj));
+            free(cj);
+            if (same) {
+                kh_diag_add(diags, outs[i], 0, 0, KH_SEV_ERROR, "io",
+                            "would be written twice, also as %s: nothing written "
+                            "(give the appendix files different names)", outs[j]);
+                refused++;
+                break;
+            }
+        }
+        free(ci);
+    }
+    return refused;
+}

@@ -49,6 +49,12 @@ kh_file_id_t kh_input_id(const char *path);
 int kh_check_outputs(char *const *plans, char *const *outs, int n,
                      kh_diag_list_t *diags);
 
+/* Checks the files one plan writes (render --separate-appendices: its PDF
+ * and one per appendix file, never "-"): each a kind that can be written,
+ * and no two the same file (however spelt). Returns the number of
+ * refusals, each an "io" error naming the output. */
+int kh_check_own_outputs(char *const *outs, int n, kh_diag_list_t *diags);
+
 /* Checks an output against the other files a plan read (its appendix
  * files, the template, its schema and fonts: inputs[0..n), NULL entries
  * skipped), known only once the plan is loaded, just before it is

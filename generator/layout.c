@@ -1691,6 +1691,7 @@ static kh_page_t *S_new_page(kh_lctx_t *c)
     kh_layout_t *L = c->out;
     L->pages = kh_array_grow(L->pages, L->npages, &c->cap_pages, sizeof *L->pages, 8);
     memset(&L->pages[L->npages], 0, sizeof *L->pages);
+    L->pages[L->npages].section = c->cur_section;
     return &L->pages[L->npages++];
 }
 
@@ -1984,6 +1985,7 @@ static void S_use_section(kh_lctx_t *c, const kh_section_t *s)
     c->left = s->left, c->text_w = s->text_w;
     c->number_baseline = s->number_baseline;
     c->src = s->src;
+    c->cur_section = (size_t)(s - c->sections);
 }
 
 /* Fills pages section by section (the plan, then each appendix from a new
@@ -2117,8 +2119,22 @@ static void S_appendix(kh_lctx_t *c, const kh_plan_t *plan, const kh_appendix_t 
     double cx = c->left + c->text_w / 2;
     c->line = a->line, c->col = a->col;
     size_t first = kh_lay_box_begin(c);
+    double room = 0;
+    if (a->org_frame) {
+        /* the organisation's signature frame (spec appendix-esign.md §4,
+         * Mẫu 2.2): right-aligned with the text area, at its top, above
+         * the caption, with a thin border as the sample draws it */
+        double mm = 72.0 / 25.4, w = KH_ORG_FRAME_W_MM * mm, h = KH_ORG_FRAME_H_MM * mm;
+        double x = c->left + c->text_w - w;
+        S_slot(c, x, 0, w, h, KH_SLOT_ORG);
+        kh_op_t *box = S_stage(c);
+        *box = (kh_op_t){.kind = KH_OP_RECT, .x = x, .y = 0, .x2 = x + w, .y2 = h,
+                         .thickness = 0.5};
+        room = h + t->appendix_space_after;
+    }
     double size = t->appendix_label_size;
-    double y = S_centered_block(c, KH_FONT_BOLD, size, cx, c->text_w, 0, a->label, false);
+    double y = room + S_centered_block(c, KH_FONT_BOLD, size, cx, c->text_w, room,
+                                       a->label, false);
     if (a->title) {
         size = t->appendix_title_size;
         y += S_centered_block(c, KH_FONT_BOLD, size, cx, c->text_w, y, a->title, true);

@@ -32,6 +32,16 @@
  * PDF signature field there (pdf.c); it paginates with the closing. */
 typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_RECT, KH_OP_SLOT } kh_op_kind_t;
 
+/* A slot's signer that is no signer: the organisation's signature frame
+ * atop the first page of an appendix issued as a file of its own (render
+ * --separate-appendices --esign; spec appendix-esign.md §4, PL I Mục
+ * II.8.b, III.1.d, PL III Mẫu 2.2): the clerk signs it with the body's key,
+ * no image; the signing system writes "Số: …; ngày/tháng/năm; giờ: phút:
+ * giây" in it, 10 pt. The frame's size is Mẫu 2.2's. */
+#define KH_SLOT_ORG 0xFFFFFFFFu
+#define KH_ORG_FRAME_W_MM 76.9
+#define KH_ORG_FRAME_H_MM 8.7
+
 /* An op's colour: black, or the bright red (đỏ tươi) of the urgency and
  * secrecy stamps (spec appendix-esign.md §5). */
 typedef enum { KH_COLOR_BLACK, KH_COLOR_RED } kh_color_t;
@@ -77,6 +87,9 @@ typedef struct {
     kh_op_t *ops;
     size_t nops, cap;
     double width, height; /* the paper, pt: an appendix's may be turned */
+    size_t section;       /* 0: the plan's pages; k: appendix k - 1's
+                             (plan->appendices), so that a range of pages
+                             can be written as a file of its own */
 } kh_page_t;
 
 typedef struct {

@@ -84,6 +84,7 @@ typedef struct {
     kh_section_t *sections;
     size_t nsections, cap_sections;
     size_t sec_pages;    /* pages of the section being paged, so far */
+    size_t cur_section;  /* the index of that section in sections */
     double ascent[KH_FONT_COUNT], descent[KH_FONT_COUNT]; /* per 1000 em */
     int line, col;       /* source position of the block being laid out */
     int long_line, long_col; /* the last long-word warning's position */

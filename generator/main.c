@@ -43,6 +43,15 @@ static void S_usage(FILE *out)
             "                        signature_image and seal_image and add an\n"
             "                        empty PDF signature field (Signature1) over\n"
             "                        the signature space (not with --pdfa)\n"
+            "      --separate-appendices  write each file the plan's appendices:\n"
+            "                        lists as a PDF of its own beside the plan's,\n"
+            "                        OUT-NAME.pdf for OUT.pdf and NAME.md (the\n"
+            "                        plan's PDF then without them; appendices in\n"
+            "                        the plan's own file stay in its PDF); with\n"
+            "                        --esign each opens with an empty signature\n"
+            "                        field (SignatureAppendix) in a frame at the\n"
+            "                        top right of its first page, for the\n"
+            "                        organisation's key\n"
             "      --dump-layout     print the positioned text instead of a PDF\n"
             "  PLAN - reads standard input; its PDF goes to standard output\n"
             "  unless -o is given (-o - also writes to standard output).\n"
@@ -174,6 +183,7 @@ static int S_render(int argc, char **argv)
         {"watch-count", required_argument, NULL, 'W'},
         {"pdfa", no_argument, NULL, 'A'},
         {"esign", no_argument, NULL, 'E'},
+        {"separate-appendices", no_argument, NULL, 'S'},
         {"dump-layout", no_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -199,6 +209,7 @@ static int S_render(int argc, char **argv)
         case 'L': o.dump_layout = true; break;
         case 'A': o.pdfa = true; break;
         case 'E': o.esign = true; break;
+        case 'S': o.separate_appendices = true; break;
         case 'h': S_usage(stdout); return KH_EXIT_OK;
         default: S_try_help(); return KH_EXIT_USAGE;
         }
@@ -219,6 +230,10 @@ static int S_render(int argc, char **argv)
      * to standard output (it has no name to make DIR/NAME.pdf from) */
     int dashes = S_stdin_count(argc, argv);
     const char *why = dashes > 1 ? _("kehoach: standard input (-) can be read only once\n")
+                      : (dashes || (o.output && !strcmp(o.output, "-"))) &&
+                                o.separate_appendices
+                          ? _("kehoach: --separate-appendices writes several files: "
+                              "not from standard input nor to standard output\n")
                       : dashes && o.out_dir
                           ? _("kehoach: a plan from standard input (-) has no name for -d: use -o FILE\n")
                       : (dashes || (o.output && !strcmp(o.output, "-"))) && watch

@@ -120,6 +120,11 @@ typedef struct {
     char *attached;     /* "(Kèm theo Kế hoạch số 870/KH-SYT ngày … của Sở Y
                            tế)"; NULL until every appendix is read */
     bool landscape;     /* A4 turned: `<!-- landscape -->` after the heading */
+    bool org_frame;     /* its first page opens a file of its own signed by
+                           the organisation (render --separate-appendices
+                           --esign, set by session.c, not by the model):
+                           the layout puts the signature frame above the
+                           caption (KH_SLOT_ORG, layout.h) */
     const kh_source_t *src; /* the file its heading and blocks are in (the
                                plan's, or an appendix file's: owned by the
                                plan's source, src->appendix_files) */

@@ -810,7 +810,8 @@ static HPDF_Array S_real_array(HPDF_Doc pdf, const double *v, int n)
 
 /* The empty signature field over the slot: a widget annotation that is
  * also the field (/FT /Sig, no /V: unsigned), with an empty appearance,
- * printed (/F 4), named Signature<signer + 1>. */
+ * printed (/F 4), named Signature<signer + 1>, or SignatureAppendix for
+ * the organisation's frame atop a separate appendix (KH_SLOT_ORG). */
 static int S_sig_field(HPDF_Doc pdf, HPDF_Page page, const kh_op_t *slot,
                        kh_esign_t *e)
 {
@@ -826,7 +827,10 @@ static int S_sig_field(HPDF_Doc pdf, HPDF_Page page, const kh_op_t *slot,
     HPDF_Dict_Add(form, "BBox", S_real_array(pdf, bbox, 4));
     HPDF_Dict_Add(ap, "N", form);
     char name[32];
-    snprintf(name, sizeof name, "Signature%u", (unsigned)slot->signer + 1);
+    if (slot->signer == KH_SLOT_ORG)
+        snprintf(name, sizeof name, "SignatureAppendix");
+    else
+        snprintf(name, sizeof name, "Signature%u", (unsigned)slot->signer + 1);
     double rect[4] = {slot->x, slot->y, slot->x + slot->w, slot->y + slot->h};
     HPDF_Dict_AddName(f, "Type", "Annot");
     HPDF_Dict_AddName(f, "Subtype", "Widget");
@@ -859,6 +863,11 @@ static int S_esign_page(HPDF_Doc pdf, kh_deflate_t *z, HPDF_Page page,
         if (op->kind != KH_OP_SLOT)
             continue;
         kh_rect_t sig, seal;
+        if (op->signer == KH_SLOT_ORG) { /* no image: the field alone */
+            if (S_sig_field(pdf, page, op, e) != 0)
+                return -1;
+            continue;
+        }
         if (op->signer >= m->nsigners)
             return -1;
         const kh_issuer_t *o = &m->signers[op->signer];

@@ -252,12 +252,29 @@ static void S_body_diagnostics(const kh_source_t *src, const kh_template_t *tpl,
     kh_diag_free(&body);
 }
 
+/* render --separate-appendices --esign: the first appendix of each
+ * appendix file opens a PDF of its own, which the organisation signs in a
+ * frame atop its first page (spec appendix-esign.md §4); the layout
+ * reserves the frame there. An appendix in the plan's own file is in the
+ * plan's PDF, signed with it: no frame. */
+static void S_mark_frames(kh_plan_t *plan, const kh_source_t *src)
+{
+    const kh_source_t *prev = src;
+    for (size_t i = 0; i < plan->nappendices; i++) {
+        kh_appendix_t *a = &plan->appendices[i];
+        a->org_frame = a->src != src && a->src != prev;
+        prev = a->src;
+    }
+}
+
 /* load_rc: what loading returned; before: the error count before the plan
  * was loaded (loading itself reports some: control characters, bad
- * bytes). Fills k (free with S_checked_free) and returns KH_OK when the
- * plan has no error, KH_PLAN_ERROR or KH_IO_ERROR otherwise. */
+ * bytes). frames: S_mark_frames before the layout (render only: it moves
+ * no word that could turn a verdict, only appendix captions down on their
+ * own first pages). Fills k (free with S_checked_free) and returns KH_OK
+ * when the plan has no error, KH_PLAN_ERROR or KH_IO_ERROR otherwise. */
 static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
-                   size_t before, kh_checked_t *k, kh_diag_list_t *d)
+                   size_t before, bool frames, kh_checked_t *k, kh_diag_list_t *d)
 {
     *k = (kh_checked_t){0};
     if (load_rc == -2)
@@ -283,6 +300,8 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
         kh_font_reset_used(t->fonts[i]);
     k->plan = kh_plan_build(src, t->tpl, d);
     kh_source_drop_tree(src);
+    if (k->plan && frames)
+        S_mark_frames(k->plan, src);
     if (k->plan && d->errors == before)
         k->layout = kh_layout_build(k->plan, t->tpl, t->fonts, src, d);
     if (!k->layout || d->errors != before) {
@@ -298,7 +317,7 @@ int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
 {
     kh_checked_t k;
     size_t before = d->errors;
-    int rc = S_check(s, src, kh_source_load(path, src, d), before, &k, d);
+    int rc = S_check(s, src, kh_source_load(path, src, d), before, false, &k, d);
     S_checked_free(&k);
     return rc;
 }
@@ -321,27 +340,34 @@ int kh_session_validate_template(kh_session_t *s, const char *path,
     return ok ? KH_OK : KH_PLAN_ERROR;
 }
 
-/* The checked plan's layout → a dump, or PDF bytes in *pdf. */
-static int S_render(const kh_checked_t *k, const kh_render_opts_t *o,
+/* The checked plan's layout → a dump, or PDF bytes in *pdf. L: the
+ * layout, or a view of some of its pages (an appendix file's); title:
+ * the PDF's, NULL for the plan's. */
+static int S_render(const kh_checked_t *k, const kh_layout_t *L,
+                    const char *title, const kh_render_opts_t *o,
                     const kh_source_t *src, unsigned char **pdf,
                     size_t *pdf_len, kh_diag_list_t *d)
 {
     if (o->dump_layout) {
-        kh_layout_dump(k->layout, stdout);
+        kh_layout_dump(L, stdout);
         return KH_OK;
     }
     const kh_template_t *tpl = k->type->tpl;
     char subject[1024];
     snprintf(subject, sizeof subject, "%s %s", tpl->doc_name, k->plan->title);
+    /* each PDF embeds the glyphs its own pages use */
+    for (int i = 0; i < KH_FONT_COUNT; i++)
+        kh_font_reset_used(k->type->fonts[i]);
     /* the author: the issuing body, a joint plan's every body, lead first */
     kh_buf_t author = {0};
     for (size_t i = 0; i < k->plan->nissuers; i++)
         kh_buf_printf(&author, "%s%s", i ? ", " : "", k->plan->issuers[i].name);
     kh_buf_put(&author, "", 0);
-    kh_pdf_meta_t meta = {k->plan->title, author.data, subject, o->producer,
+    kh_pdf_meta_t meta = {title ? title : k->plan->title, author.data, subject,
+                          o->producer,
                           o->created, o->pdfa, tpl->pdfa_icc, o->esign,
                           k->plan->issuers, k->plan->nissuers};
-    int rc = kh_pdf_render(k->layout, k->type->fonts, &meta, pdf, pdf_len, d,
+    int rc = kh_pdf_render(L, k->type->fonts, &meta, pdf, pdf_len, d,
                            src->path) == 0 ? KH_OK : KH_IO_ERROR;
     kh_buf_free(&author);
     return rc;
@@ -352,11 +378,10 @@ static int S_render(const kh_checked_t *k, const kh_render_opts_t *o,
  * appendix files, template, schema, fonts and (--pdfa) colour profile. */
 static bool S_output_ok(kh_session_t *s, const kh_checked_t *k,
                         const kh_source_t *src, const kh_render_opts_t *o,
-                        kh_diag_list_t *d)
+                        const char *out, kh_diag_list_t *d)
 {
     const kh_template_t *t = k->type->tpl;
-    const char *out = o->output;
-    size_t n = src->nappendix_files + 3 + KH_FONT_COUNT + 2 * k->plan->nissuers;
+    size_t n = src->nappendix_files + 4 + KH_FONT_COUNT + 2 * k->plan->nissuers;
     const char **in = calloc(n, sizeof *in);
     char *schema = S_path(s, "schemas", t->name, ".schema.yaml");
     if (!in)
@@ -369,6 +394,9 @@ static bool S_output_ok(kh_session_t *s, const kh_checked_t *k,
     for (int f = 0; f < KH_FONT_COUNT; f++)
         in[m++] = t->font_file[f];
     in[m++] = o->pdfa ? t->pdfa_icc : NULL;
+    /* the plan itself: batch.c checks the plan's PDF against it, not the
+     * appendix files' PDFs */
+    in[m++] = out != o->output ? src->path : NULL;
     for (size_t i = 0; i < k->plan->nissuers; i++) {
         const kh_issuer_t *is = &k->plan->issuers[i];
         in[m++] = is->signature_image ? is->signature_image->path : NULL;
@@ -380,23 +408,116 @@ static bool S_output_ok(kh_session_t *s, const kh_checked_t *k,
     return ok;
 }
 
+char *kh_appendix_output_path(const char *output, const char *appendix)
+{
+    size_t n = strlen(output);
+    if (n > 4 && !strcmp(output + n - 4, ".pdf"))
+        n -= 4;
+    const char *base = strrchr(appendix, '/');
+    base = base ? base + 1 : appendix;
+    const char *dot = strrchr(base, '.');
+    size_t bn = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    char *out;
+    if (asprintf(&out, "%.*s-%.*s.pdf", (int)n, output, (int)bn, base) < 0)
+        abort();
+    return out;
+}
+
+/* One PDF of a render: a range of the layout's pages, where it goes. */
+typedef struct {
+    size_t from, to;    /* pages [from, to) */
+    char *path;         /* malloc'd */
+    char *title;        /* the PDF's title; NULL: the plan's (malloc'd) */
+    unsigned char *pdf;
+    size_t len;
+} kh_part_t;
+
+/* The PDFs render --separate-appendices makes (spec appendix-esign.md §4):
+ * the plan's (its pages and the appendices of its own file), then one per
+ * appendix file, in the `appendices:` order, each its appendices' pages
+ * (the layout starts each appendix on a page of its own, and the files'
+ * come after the body's). Without the option, one part: every page. */
+static size_t S_parts(const kh_checked_t *k, const kh_source_t *src,
+                      const kh_render_opts_t *o, kh_part_t *parts)
+{
+    const kh_layout_t *L = k->layout;
+    size_t n = 0;
+    parts[n++] = (kh_part_t){0, L->npages, strdup(o->output), NULL, NULL, 0};
+    if (!o->separate_appendices)
+        return n;
+    for (size_t p = 0; p < L->npages; p++) {
+        size_t sec = L->pages[p].section;
+        const kh_appendix_t *a = sec ? &k->plan->appendices[sec - 1] : NULL;
+        if (!a || a->src == src)
+            continue; /* the plan's own */
+        kh_part_t *last = &parts[n - 1];
+        if (n > 1 && k->plan->appendices[L->pages[last->from].section - 1].src == a->src) {
+            last->to = p + 1;
+            continue;
+        }
+        if (n == 1)
+            parts[0].to = p;
+        char *title;
+        if (asprintf(&title, "%s%s%s", a->label, a->title ? ": " : "",
+                     a->title ? a->title : "") < 0)
+            abort();
+        parts[n++] = (kh_part_t){p, p + 1, kh_appendix_output_path(o->output, a->src->path),
+                                 title, NULL, 0};
+    }
+    return n;
+}
+
 int kh_session_render(kh_session_t *s, const char *path,
                       const kh_render_opts_t *o, kh_source_t *src,
                       kh_diag_list_t *d)
 {
     kh_checked_t k;
     size_t before = d->errors;
-    int rc = S_check(s, src, kh_source_load(path, src, d), before, &k, d);
-    unsigned char *pdf = NULL;
-    size_t len = 0;
-    if (rc == KH_OK)
-        rc = S_render(&k, o, src, &pdf, &len, d);
-    if (rc == KH_OK && !o->dump_layout && !S_output_ok(s, &k, src, o, d))
+    int rc = S_check(s, src, kh_source_load(path, src, d), before,
+                     o->separate_appendices && o->esign, &k, d);
+    if (rc == KH_OK && o->dump_layout) {
+        rc = S_render(&k, k.layout, NULL, o, src, NULL, NULL, d);
+        S_checked_free(&k);
+        return rc;
+    }
+    kh_part_t *parts = NULL;
+    size_t nparts = 0;
+    if (rc == KH_OK) {
+        parts = calloc(src->nappendix_files + 1, sizeof *parts);
+        if (!parts)
+            abort();
+        nparts = S_parts(&k, src, o, parts);
+    }
+    /* every PDF made and every output checked before any is written: a
+     * plan's files are all written, or none */
+    char **paths = calloc(nparts + 1, sizeof *paths);
+    if (!paths)
+        abort();
+    for (size_t i = 0; i < nparts; i++)
+        paths[i] = parts[i].path;
+    if (rc == KH_OK && nparts > 1 && kh_check_own_outputs(paths, (int)nparts, d))
         rc = KH_IO_ERROR;
+    for (size_t i = 0; rc == KH_OK && i < nparts; i++) {
+        kh_layout_t view = *k.layout; /* its pages [from, to) */
+        view.pages = k.layout->pages + parts[i].from;
+        view.npages = parts[i].to - parts[i].from;
+        rc = S_render(&k, &view, parts[i].title, o, src, &parts[i].pdf, &parts[i].len, d);
+        if (rc == KH_OK && !S_output_ok(s, &k, src, o, parts[i].path, d))
+            rc = KH_IO_ERROR;
+    }
     S_checked_free(&k);
-    if (rc == KH_OK && !o->dump_layout && kh_write_atomic(o->output, pdf, len, d) != 0)
-        rc = KH_IO_ERROR;
-    free(pdf);
+    /* the appendices first, the plan's PDF last: a failed write leaves
+     * the plan's old PDF (whose date shows the render did not finish) */
+    for (size_t i = nparts; rc == KH_OK && i-- > 0;)
+        if (kh_write_atomic(parts[i].path, parts[i].pdf, parts[i].len, d) != 0)
+            rc = KH_IO_ERROR;
+    for (size_t i = 0; i < nparts; i++) {
+        free(parts[i].path);
+        free(parts[i].title);
+        free(parts[i].pdf);
+    }
+    free(parts);
+    free(paths);
     return rc;
 }
 
@@ -410,12 +531,12 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
     kh_checked_t k;
     size_t before = d->errors;
     int rc = S_check(s, &src, kh_source_load_mem(name, data, len, &src, d),
-                     before, &k, d);
+                     before, false, &k, d);
     if (rc == KH_OK && kh_session_layout_hook)
         kh_session_layout_hook(k.plan, k.layout, k.type->fonts);
     if (rc == KH_OK && last == KH_STAGE_PDF) {
-        kh_render_opts_t o = {NULL, false, 0, "kehoach", false, false};
-        rc = S_render(&k, &o, &src, pdf, pdf_len, d);
+        kh_render_opts_t o = {NULL, false, 0, "kehoach", false, false, false};
+        rc = S_render(&k, k.layout, NULL, &o, &src, pdf, pdf_len, d);
     }
     S_checked_free(&k);
     kh_source_free(&src);

@@ -51,7 +51,19 @@ typedef struct {
     bool pdfa;           /* PDF/A-1b */
     bool esign;          /* electronic signing: the signer's images and an
                             empty signature field (pdf.h); not with pdfa */
+    bool separate_appendices; /* each file of `appendices:` as a PDF of its
+                            own (kh_appendix_output_path), the plan's PDF
+                            without them; with esign, each opens with the
+                            organisation's signature frame (spec
+                            appendix-esign.md §4). Not with output "-". */
 } kh_render_opts_t;
+
+/* Where render --separate-appendices writes the appendix file `appendix`
+ * (as the front matter lists it) of the plan whose PDF goes to output:
+ * beside it, output less its ".pdf", "-", the file's base name less its
+ * extension, ".pdf" ("out/ke-hoach.pdf", "phu-luc/kinh-phi.md" →
+ * "out/ke-hoach-kinh-phi.pdf"). malloc'd. */
+char *kh_appendix_output_path(const char *output, const char *appendix);
 
 /* Validates, then renders to opts->output atomically. Same return codes;
  * an unwritable output is KH_IO_ERROR. src as for kh_session_validate. */

@@ -122,7 +122,7 @@ static int S_rerender(kh_session_t *s, const kh_batch_opts_t *o,
 {
     char *out = kh_batch_output_path(o, w->path);
     kh_render_opts_t ro = {out, false, kh_source_date(), o->producer, o->pdfa,
-                           o->esign};
+                           o->esign, o->separate_appendices};
     kh_diag_list_t d;
     kh_diag_init(&d);
     kh_source_t src;

@@ -53,6 +53,7 @@ for bin in $builds; do
     suite "appendix sample ($bin)" /usr/bin/python3 tests/test_appendix_sample.py
     suite "frame marks ($bin)" /usr/bin/python3 tests/test_frame_marks.py
     suite "esign ($bin)" /usr/bin/python3 tests/test_esign.py
+    suite "separate appendices ($bin)" /usr/bin/python3 tests/test_separate.py
 done
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
