@@ -23,7 +23,9 @@ typedef struct {
      * (KH_OP_SLOT, its signer an index into signers) that issuer's
      * signature image centred, its seal at seal_mm over the signature's
      * left third (either image may be NULL), and an empty signature field
-     * /FT /Sig named "Signature<signer + 1>" for signing software. Not
+     * /FT /Sig named "Signature<signer + 1>" for signing software; in
+     * the organisation's frame atop a separate appendix (signer
+     * KH_SLOT_ORG, layout.h) the field alone, "SignatureAppendix". Not
      * with pdfa (PDF/A-1 forbids the transparency the images need). */
     bool esign;
     const kh_issuer_t *signers; /* the plan's issuers (borrowed) */
