@@ -1050,18 +1050,18 @@ static int S_write_through(const char *path, const char *name,
     return err ? -1 : 0;
 }
 
-int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
-                    kh_diag_list_t *diags)
+/* The first half of an atomic write: the data in a temporary file beside
+ * the file path names (or, through a link, beside its target), *tmp and
+ * *target malloc'd for S_commit. Returns 1 when path is to be written
+ * through instead (standard output, a device, a FIFO: *tmp NULL), 0 when
+ * the temporary file is ready, -1 with an "io" diagnostic. */
+static int S_prepare(const char *path, const unsigned char *data, size_t len,
+                     char **tmp, char **target, kh_diag_list_t *diags)
 {
     struct stat st, lst;
-    if (!strcmp(path, "-")) {
-        if (fstat(STDOUT_FILENO, &st) != 0) {
-            kh_diag_add(diags, "<stdout>", 0, 0, KH_SEV_ERROR, "io",
-                        "cannot write the output: %s", strerror(errno));
-            return -1;
-        }
-        return S_write_through(NULL, "<stdout>", &st, data, len, diags);
-    }
+    *tmp = *target = NULL;
+    if (!strcmp(path, "-"))
+        return 1;
     bool exists = stat(path, &st) == 0;
     bool link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
     if (link && !exists) {
@@ -1071,52 +1071,112 @@ int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
     }
     if (exists && (!S_ISREG(st.st_mode) || !strncmp(path, "/dev/", 5) ||
                    !strncmp(path, "/proc/", 6)))
-        return S_write_through(path, path, &st, data, len, diags);
+        return 1;
     /* a symbolic link stays a link: the file it points to is replaced */
-    char *target = link ? realpath(path, NULL) : strdup(path);
-    if (!target) {
+    *target = link ? realpath(path, NULL) : strdup(path);
+    if (!*target) {
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
                     "cannot write the output: %s", strerror(errno));
         return -1;
     }
-    char *dcopy = strdup(target), *bcopy = strdup(target);
+    char *dcopy = strdup(*target), *bcopy = strdup(*target);
     if (!dcopy || !bcopy)
         abort();
-    char *tmp;
-    if (asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0)
+    if (asprintf(tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0)
         abort();
     free(dcopy);
     free(bcopy);
-    int rc = -1;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
-                    "cannot write the output: %s", strerror(errno));
-        free(tmp);
-        free(target);
-        return -1;
-    }
-    int saved = S_write_all(fd, data, len);
+    int fd = mkstemp(*tmp);
+    int saved = fd < 0 ? errno : S_write_all(fd, data, len);
     /* mkstemp makes the file 0600; an output PDF is an ordinary file */
     mode_t mask = umask(0);
     umask(mask);
-    if (!saved && fchmod(fd, 0666 & ~mask) == 0 && close(fd) == 0) {
-        fd = -1;
-        if (rename(tmp, target) == 0)
-            rc = 0;
-        else
-            saved = errno;
-    } else if (!saved) {
+    if (fd >= 0 && !saved && fchmod(fd, 0666 & ~mask) != 0)
         saved = errno;
-    }
+    if (fd >= 0 && close(fd) != 0 && !saved)
+        saved = errno;
+    if (!saved)
+        return 0;
     if (fd >= 0)
-        close(fd);
+        unlink(*tmp);
+    kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io", "cannot write the output: %s",
+                strerror(saved));
+    free(*tmp);
+    free(*target);
+    *tmp = *target = NULL;
+    return -1;
+}
+
+/* The second half: the temporary file renamed over the target. */
+static int S_commit(const char *path, char *tmp, char *target, kh_diag_list_t *diags)
+{
+    int rc = rename(tmp, target) == 0 ? 0 : -1;
     if (rc != 0) {
+        int e = errno;
         unlink(tmp);
-        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
-                    "cannot write the output: %s", strerror(saved ? saved : EIO));
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io", "cannot write the output: %s",
+                    strerror(e));
     }
     free(tmp);
     free(target);
+    return rc;
+}
+
+/* A file written through (S_prepare returned 1). */
+static int S_through(const char *path, const unsigned char *data, size_t len,
+                     kh_diag_list_t *diags)
+{
+    struct stat st;
+    if (!strcmp(path, "-")) {
+        if (fstat(STDOUT_FILENO, &st) != 0) {
+            kh_diag_add(diags, "<stdout>", 0, 0, KH_SEV_ERROR, "io",
+                        "cannot write the output: %s", strerror(errno));
+            return -1;
+        }
+        return S_write_through(NULL, "<stdout>", &st, data, len, diags);
+    }
+    if (stat(path, &st) != 0) {
+        kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "io",
+                    "cannot write the output: %s", strerror(errno));
+        return -1;
+    }
+    return S_write_through(path, path, &st, data, len, diags);
+}
+
+int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
+                    kh_diag_list_t *diags)
+{
+    return kh_write_atomic_all(&path, &data, &len, 1, diags);
+}
+
+int kh_write_atomic_all(const char *const *paths, const unsigned char *const *data,
+                        const size_t *lens, size_t n, kh_diag_list_t *diags)
+{
+    char **tmp = calloc(n + 1, sizeof *tmp), **target = calloc(n + 1, sizeof *target);
+    int *how = calloc(n + 1, sizeof *how);
+    if (!tmp || !target || !how)
+        abort();
+    int rc = 0;
+    size_t i = 0;
+    for (; i < n && rc == 0; i++)
+        if ((how[i] = S_prepare(paths[i], data[i], lens[i], &tmp[i], &target[i], diags)) < 0)
+            rc = -1;
+    if (rc != 0) { /* nothing written: the temporary files go */
+        for (size_t k = 0; k < i; k++)
+            if (tmp[k]) {
+                unlink(tmp[k]);
+                free(tmp[k]);
+                free(target[k]);
+            }
+    } else {
+        for (size_t k = 0; k < n; k++) {
+            int r = how[k] ? S_through(paths[k], data[k], lens[k], diags)
+                           : S_commit(paths[k], tmp[k], target[k], diags);
+            rc = r ? -1 : rc;
+        }
+    }
+    free(tmp);
+    free(target);
+    free(how);
     return rc;
 }

@@ -48,4 +48,13 @@ int kh_pdf_render(const kh_layout_t *layout, kh_font_t *fonts[KH_FONT_COUNT],
 int kh_write_atomic(const char *path, const unsigned char *data, size_t len,
                     kh_diag_list_t *diags);
 
+/* kh_write_atomic for n files that belong together (a plan's PDF and its
+ * appendix files' PDFs): every file's data is first written to its
+ * temporary file; only when all succeeded are they renamed into place
+ * (and the written-through ones written), so a full disk or an unwritable
+ * folder leaves every old file as it was. Renames that fail after others
+ * succeeded are reported like any other. Returns 0 or -1 (diagnostics). */
+int kh_write_atomic_all(const char *const *paths, const unsigned char *const *data,
+                        const size_t *lens, size_t n, kh_diag_list_t *diags);
+
 #endif

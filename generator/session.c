@@ -506,11 +506,18 @@ int kh_session_render(kh_session_t *s, const char *path,
             rc = KH_IO_ERROR;
     }
     S_checked_free(&k);
-    /* the appendices first, the plan's PDF last: a failed write leaves
-     * the plan's old PDF (whose date shows the render did not finish) */
-    for (size_t i = nparts; rc == KH_OK && i-- > 0;)
-        if (kh_write_atomic(parts[i].path, parts[i].pdf, parts[i].len, d) != 0)
+    if (rc == KH_OK) {
+        const unsigned char **data = calloc(nparts, sizeof *data);
+        size_t *lens = calloc(nparts, sizeof *lens);
+        if (!data || !lens)
+            abort();
+        for (size_t i = 0; i < nparts; i++)
+            data[i] = parts[i].pdf, lens[i] = parts[i].len;
+        if (kh_write_atomic_all((const char *const *)paths, data, lens, nparts, d) != 0)
             rc = KH_IO_ERROR;
+        free(data);
+        free(lens);
+    }
     for (size_t i = 0; i < nparts; i++) {
         free(parts[i].path);
         free(parts[i].title);

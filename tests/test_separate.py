@@ -226,6 +226,24 @@ def test_refused(tmp):
     # standard input or output: several files cannot go there
     r = run([KEHOACH, "render", "--separate-appendices", "-o", "-", plan])
     check(r.returncode == 2 and not r.stdout, "-o - refused with --separate-appendices", r.stderr.decode()[:200])
+    # a full disk while the second file is written: the first file's new
+    # PDF is not put in place either, the old files stay, no temporary file
+    r = run([KEHOACH, "render", "--separate-appendices", "-o", os.path.join(out, "kh.pdf"), plan])
+    names = listing(out)
+    size = os.path.getsize(os.path.join(out, "kh.pdf"))
+    for n in names:
+        with open(os.path.join(out, n), "w") as f:
+            f.write("old " + n)
+    fault = os.path.join(ROOT, "build", "fault.so")
+    plain = os.path.join(ROOT, "build", "kehoach")  # LD_PRELOAD: not under ASan
+    r = run([plain, "render", "--separate-appendices", "-o", os.path.join(out, "kh.pdf"), plan],
+            env={"LD_PRELOAD": fault, "KH_FAULT": "enospc", "KH_FAULT_AFTER": str(size + 100)})
+    kept = all(open(os.path.join(out, n), "rb").read() == b"old " + n.encode() for n in names)
+    check(r.returncode == 2 and listing(out) == names and kept and b"No space left" in r.stderr,
+          "a write that fails midway: exit 2, every old file kept, no temporary file",
+          (r.returncode, r.stderr.decode()[:300], listing(out)))
+    for n in names:
+        os.unlink(os.path.join(out, n))
     # an error in an appendix file: exit 1, nothing written (all or nothing)
     with open(os.path.join(src, "phu-luc", "phan-cong.md"), "a", encoding="utf-8") as f:
         f.write("\n![hình](a.png)\n")
