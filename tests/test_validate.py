@@ -158,10 +158,12 @@ def test_speed(tmp):
     t = time.time()
     r = run([KEHOACH, "validate", *many], timeout=60)
     dt = time.time() - t
-    # a loose bound: the sanitizer build is ~4x slower than the benchmark's
-    # (1.5 s for this mix in the optimised build, a fifth of it the 13-page
-    # appendix sample with its long tables)
-    check(r.returncode == 0 and dt < 10, "speed: 1,000 plans in one process in %.2f s" % dt)
+    # a loose bound against a blow-up, not a benchmark (make bench is):
+    # 3.1 s for this ten-plan mix in the optimised build on a busy machine,
+    # 7.3 s with ASan + UBSan (a tenth of the plans the 13-page appendix
+    # sample, a tenth the e-signed one whose two PNGs are decoded)
+    limit = 20 if "san" in os.path.basename(KEHOACH) else 10
+    check(r.returncode == 0 and dt < limit, "speed: 1,000 plans in one process in %.2f s" % dt)
 
 
 def main():
