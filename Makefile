@@ -3,7 +3,7 @@
 # named (otherwise).
 
 CC      ?= cc
-PKGS    := yaml-0.1 libcmark-gfm libpcre2-8 libpng
+PKGS    := yaml-0.1 libcmark-gfm libpcre2-8 libpng libutf8proc
 # libxml2: headers only; generator/xml.c loads the library on first use
 PKGS_HEADERS := libxml-2.0
 CFLAGS  ?= -O2 -g

@@ -280,25 +280,16 @@ static bool S_url_mark(char ch)
     return ch && strchr("/\\.?&=_-", ch) != NULL; /* '\\': Windows paths */
 }
 
-/* A combining mark or joiner: never separated from the letter before it
- * (text is NFC, but a mark with no precomposed form stays combining). */
-static bool S_combining(uint32_t cp)
-{
-    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
-           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-           (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
-           cp == 0x200C || cp == 0x200D;
-}
-
 /* Byte length of the grapheme (a character and its combining marks)
- * starting at s[i]. */
+ * starting at s[i]: a mark is never separated from the letter before it
+ * (text is NFC, but a mark with no precomposed form stays combining). */
 static size_t S_grapheme(const char *s, size_t n, size_t i)
 {
     size_t j = i;
     kh_utf8_next(s, n, &j);
     while (j < n) {
         size_t k = j;
-        if (!S_combining(kh_utf8_next(s, n, &k)))
+        if (!kh_combining(kh_utf8_next(s, n, &k)))
             break;
         j = k;
     }

@@ -444,7 +444,7 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
                  controls++ < KH_MAX_CHAR_REPORTS)
             kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "control-char",
                         "control character U+%04X in the text", (unsigned)cp);
-        if (cp >= 0x300 && cp < 0x370 && !mark_line)
+        if (!mark_line && !kh_nfc_inert(cp))
             mark_line = line, mark_col = col;
         if (cp == '\n')
             line++, col = 1;

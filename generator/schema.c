@@ -672,16 +672,14 @@ static void S_check_array(kh_check_t *c, const kh_snode_t *s,
 }
 
 /* True if s has nothing to print: only spaces, line ends, tabs, other
- * Unicode spaces (no-break, ideographic …) and zero-width characters. */
+ * Unicode spaces (no-break, ideographic …) and the invisible characters
+ * the model drops (zero-width space, soft hyphen …). */
 static bool S_blank(const char *s)
 {
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
         uint32_t cp = kh_utf8_next(s, n, &i);
-        if (!(cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 ||
-              cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200D) || cp == 0x2028 ||
-              cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x2060 ||
-              cp == 0x3000 || cp == 0xFEFF))
+        if (!kh_space(cp) && !kh_invisible_name(cp))
             return false;
     }
     return true;

@@ -1,11 +1,12 @@
-/* UTF-8, NFC and upper-casing.
+/* UTF-8, NFC and case mapping.
  *
  * Plans are typed on many keyboards: Vietnamese input methods produce either
  * precomposed letters (ệ) or a base letter followed by combining marks
  * (e + U+0323 + U+0302). Fonts place the marks of the decomposed form badly
- * and search breaks, so every input is normalised to NFC. Full Unicode NFC
- * tables are large; the generated tables here cover the Latin blocks, which
- * is everything Vietnamese uses. Other scripts pass through unchanged. */
+ * and search breaks, so every input is normalised to NFC. Normalisation,
+ * case mapping and character classes come from utf8proc (its Unicode
+ * tables, every script); this file keeps the UTF-8 loops and the fast
+ * paths for the text that needs nothing done. */
 #include "text.h"
 
 #include "i18n.h"
@@ -15,9 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unicode_tables.h"
-
-#define KH_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include <utf8proc.h>
 
 size_t kh_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
@@ -108,202 +107,155 @@ size_t kh_utf8_length(const char *s, size_t n)
     return count;
 }
 
+/* ---- character classes ---- */
+
+bool kh_combining(uint32_t cp)
+{
+    if (cp < 0x300) /* below the combining diacritics: none (ASCII fast) */
+        return false;
+    if (cp == 0x200C || cp == 0x200D)
+        return true;
+    utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC ||
+           c == UTF8PROC_CATEGORY_ME;
+}
+
+bool kh_letter(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+bool kh_space(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
+    utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+    return c == UTF8PROC_CATEGORY_ZS || c == UTF8PROC_CATEGORY_ZL ||
+           c == UTF8PROC_CATEGORY_ZP;
+}
+
 /* ---- normalisation ---- */
 
-static unsigned S_ccc(uint32_t cp)
+bool kh_nfc_inert(uint32_t cp)
 {
-    return cp >= 0x300 && cp < 0x370 ? kh_uc_ccc_0300[cp - 0x300] : 0;
+    if (cp < 0x300) /* nothing below the combining diacritics normalises */
+        return true;
+    /* The answer costs a few hundred instructions for a precomposed
+     * letter, and a Vietnamese text repeats a hundred or so letters: the
+     * ones found inert are
+     * remembered, by their low byte (a process renders one plan at a time;
+     * thread-local all the same). 0 is below U+0300: an empty slot. */
+    static _Thread_local uint32_t inert[256];
+    if (inert[cp & 0xFF] == cp)
+        return true;
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+    if (p->combining_class)
+        return false;
+    /* comb_index with the top bit set: the second of a composable pair */
+    if (p->comb_index != UINT16_MAX && (p->comb_index & 0x8000))
+        return false;
+    if (cp >= 0x1160 && cp <= 0x11FF) /* Hangul V and T jamo */
+        return false;
+    if (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) {
+        /* a canonical decomposition: inert if composing it gives cp back */
+        utf8proc_int32_t d[8];
+        int boundclass = 0;
+        utf8proc_ssize_t len = utf8proc_decompose_char(
+            (utf8proc_int32_t)cp, d, 8, UTF8PROC_DECOMPOSE, &boundclass);
+        if (len < 1 || len > 8)
+            return false;
+        len = utf8proc_normalize_utf32(d, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (len != 1 || d[0] != (utf8proc_int32_t)cp)
+            return false;
+    }
+    inert[cp & 0xFF] = cp;
+    return true;
 }
 
-/* Binary search: the table is sorted by composed code point. */
-static bool S_decompose_one(uint32_t cp, uint32_t *base, uint32_t *mark)
+/* Byte offset in s[0..n) of the first code point that is not inert (or
+ * of an invalid byte), n when there is none: then s is NFC. */
+static size_t S_nfc_start(const char *str, size_t n)
 {
-    size_t lo = 0, hi = KH_COUNT(kh_uc_decomp);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (kh_uc_decomp[mid].composed == cp) {
-            *base = kh_uc_decomp[mid].base;
-            *mark = kh_uc_decomp[mid].mark;
-            return true;
-        }
-        if (kh_uc_decomp[mid].composed < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
-}
-
-/* Composition is rare (only decomposed input reaches it): a scan will do. */
-static uint32_t S_compose(uint32_t base, uint32_t mark)
-{
-    for (size_t i = 0; i < KH_COUNT(kh_uc_decomp); i++)
-        if (kh_uc_decomp[i].base == base && kh_uc_decomp[i].mark == mark)
-            return kh_uc_decomp[i].composed;
-    return 0;
-}
-
-/* A starter and the marks after it, at most this many: longer runs of
- * marks are not text anyone types, and are passed through unsorted. */
-#define KH_NFC_MAX_CLUSTER 32
-
-typedef struct {
-    uint32_t cp[KH_NFC_MAX_CLUSTER];
-    size_t n;
-} kh_cluster_t;
-
-/* Decomposes the starter, sorts the marks by combining class (stable) and
- * composes again, honouring blocking. */
-static void S_normalise_cluster(kh_cluster_t *c)
-{
-    uint32_t base, mark, marks[KH_NFC_MAX_CLUSTER];
-    size_t nm = 0;
-    uint32_t start = c->cp[0];
-    while (S_decompose_one(start, &base, &mark) && nm < KH_NFC_MAX_CLUSTER) {
-        marks[nm++] = mark; /* collected innermost last: reverse below */
-        start = base;
-    }
-    for (size_t i = 0; i < nm / 2; i++) {
-        uint32_t t = marks[i];
-        marks[i] = marks[nm - 1 - i];
-        marks[nm - 1 - i] = t;
-    }
-    for (size_t i = 1; i < c->n && nm < KH_NFC_MAX_CLUSTER; i++)
-        marks[nm++] = c->cp[i];
-    for (size_t i = 1; i < nm; i++) { /* insertion sort: stable */
-        uint32_t m = marks[i];
-        size_t j = i;
-        while (j > 0 && S_ccc(marks[j - 1]) > S_ccc(m)) {
-            marks[j] = marks[j - 1];
-            j--;
-        }
-        marks[j] = m;
-    }
-    c->cp[0] = start;
-    c->n = 1;
-    unsigned last_ccc = 0;
-    for (size_t i = 0; i < nm; i++) {
-        unsigned ccc = S_ccc(marks[i]);
-        uint32_t composed = 0;
-        bool blocked = c->n > 1 && last_ccc >= ccc;
-        if (!blocked)
-            composed = S_compose(c->cp[0], marks[i]);
-        if (composed) {
-            c->cp[0] = composed;
-        } else {
-            c->cp[c->n++] = marks[i];
-            last_ccc = ccc;
-        }
-    }
-}
-
-static void S_put_cluster(kh_buf_t *out, const kh_cluster_t *c)
-{
-    char enc[4];
-    for (size_t i = 0; i < c->n; i++)
-        kh_buf_put(out, enc, kh_utf8_encode(c->cp[i], enc));
-}
-
-/* True if s has a combining diacritic (U+0300..U+036F: bytes CC 80..CD AF),
- * the only thing the tables here would change. */
-static bool S_has_marks(const char *s, size_t n)
-{
-    for (const char *p = s; (p = memchr(p, 0xCC, n - (size_t)(p - s))) != NULL; p++)
-        if (p + 1 < s + n && ((unsigned char)p[1] & 0xC0) == 0x80)
-            return true;
-    for (const char *p = s; (p = memchr(p, 0xCD, n - (size_t)(p - s))) != NULL; p++)
-        if (p + 1 < s + n && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0xAF)
-            return true;
-    return false;
-}
-
-char *kh_text_nfc(const char *s, size_t n, size_t *out_len)
-{
-    if (!S_has_marks(s, n)) { /* nearly all text: already composed */
-        char *copy = malloc(n + 1);
-        if (!copy)
-            abort();
-        memcpy(copy, s, n);
-        copy[n] = '\0';
-        if (out_len)
-            *out_len = n;
-        return copy;
-    }
-    kh_buf_t out = {0};
-    kh_cluster_t cl = {.n = 0};
+    const unsigned char *s = (const unsigned char *)str;
     for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t l = kh_utf8_decode(s + i, n - i, &cp);
-        if (!l) { /* invalid bytes: the caller checked; keep them as they are */
-            S_put_cluster(&out, &cl);
-            cl.n = 0;
-            kh_buf_put(&out, s + i, 1);
+        if (s[i] < 0x80) {
             i++;
             continue;
         }
-        i += l;
-        if (S_ccc(cp) && cl.n > 0 && cl.n < KH_NFC_MAX_CLUSTER) {
-            cl.cp[cl.n++] = cp;
+        /* two bytes led by C2..CB: U+0080..U+02FF, which NFC keeps */
+        if (s[i] >= 0xC2 && s[i] < 0xCC && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+            i += 2;
             continue;
         }
-        if (cl.n > 1)
-            S_normalise_cluster(&cl);
-        S_put_cluster(&out, &cl);
-        cl.cp[0] = cp;
-        cl.n = 1;
+        uint32_t cp;
+        size_t l = kh_utf8_decode(str + i, n - i, &cp);
+        if (!l || !kh_nfc_inert(cp))
+            return i;
+        i += l;
     }
-    if (cl.n > 1)
-        S_normalise_cluster(&cl);
-    S_put_cluster(&out, &cl);
-    if (!out.data)
-        kh_buf_put(&out, "", 0);
+    return n;
+}
+
+/* utf8proc_map's NFC (what utf8proc_NFC does, with a length), after the
+ * check that finds nearly all text already NFC: utf8proc_map decomposes
+ * and recomposes everything in two passes, and called on every text it
+ * took the Kon Tum render from 35.9 M to 48.7 M instructions. s[0..n) is
+ * valid UTF-8 (load.c checked it); should utf8proc refuse it all the
+ * same, the text is kept as it is. */
+char *kh_text_nfc(const char *s, size_t n, size_t *out_len)
+{
+    utf8proc_uint8_t *nfc = NULL;
+    utf8proc_ssize_t len = 0;
+    if (S_nfc_start(s, n) < n) {
+        len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &nfc,
+                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (len == UTF8PROC_ERROR_NOMEM)
+            abort(); /* no sensible recovery, as in kh_buf_put */
+    }
+    if (!nfc || len < 0) {
+        free(nfc);
+        nfc = malloc(n + 1);
+        if (!nfc)
+            abort();
+        memcpy(nfc, s, n);
+        nfc[n] = '\0';
+        len = (utf8proc_ssize_t)n;
+    }
     if (out_len)
-        *out_len = out.len;
-    return kh_buf_take(&out);
+        *out_len = (size_t)len;
+    return (char *)nfc;
 }
 
 bool kh_text_is_nfc(const char *s, size_t n)
 {
+    if (S_nfc_start(s, n) == n)
+        return true;
     size_t len;
     char *nfc = kh_text_nfc(s, n, &len);
-    bool same = nfc && len == n && memcmp(nfc, s, n) == 0;
+    bool same = len == n && memcmp(nfc, s, n) == 0;
     free(nfc);
     return same;
 }
 
 /* ---- case ---- */
 
+/* utf8proc's mappings, one code point for one: ß upper-cases to ẞ rather
+ * than growing to SS. ASCII, most of any text, is done here. */
 static uint32_t S_upper(uint32_t cp)
 {
-    if (cp >= 'a' && cp <= 'z')
-        return cp - 32;
-    if (cp < 0xDF)
-        return cp;
-    size_t lo = 0, hi = KH_COUNT(kh_uc_upper);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (kh_uc_upper[mid].lower == cp)
-            return kh_uc_upper[mid].upper;
-        if (kh_uc_upper[mid].lower < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return cp;
+    if (cp < 0x80)
+        return cp >= 'a' && cp <= 'z' ? cp - 32 : cp;
+    return (uint32_t)utf8proc_toupper((utf8proc_int32_t)cp);
 }
 
-/* The inverse of S_upper. The table is sorted by its lower-case column,
- * so this scans it; only short names (an issuer's) are lower-cased. */
 static uint32_t S_lower(uint32_t cp)
 {
-    if (cp >= 'A' && cp <= 'Z')
-        return cp + 32;
-    if (cp < 0xC0)
-        return cp;
-    for (size_t i = 0; i < KH_COUNT(kh_uc_upper); i++)
-        if (kh_uc_upper[i].upper == cp)
-            return kh_uc_upper[i].lower;
-    return cp;
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    return (uint32_t)utf8proc_tolower((utf8proc_int32_t)cp);
 }
 
 /* s with every code point mapped by map; invalid bytes copied as they are. */

@@ -1,5 +1,5 @@
-/* UTF-8 text utilities: decoding, NFC normalisation and Vietnamese case
- * mapping for the Latin blocks, and a growable byte buffer. */
+/* UTF-8 text utilities: decoding, NFC normalisation and case mapping
+ * (through utf8proc), and a growable byte buffer. */
 #ifndef KH_TEXT_H
 #define KH_TEXT_H
 
@@ -22,19 +22,40 @@ size_t kh_utf8_decode(const char *s, size_t n, uint32_t *cp);
  * checked at load time, where invalid bytes cannot occur. */
 uint32_t kh_utf8_next(const char *s, size_t n, size_t *i);
 
+/* True if cp is a combining mark (Unicode categories Mn, Mc, Me: U+0301,
+ * a variation selector) or a zero-width (non-)joiner U+200C/D: what
+ * stays with the character before it. */
+bool kh_combining(uint32_t cp);
+
+/* True if cp is a letter (Unicode categories Lu, Ll, Lt, Lm, Lo). */
+bool kh_letter(uint32_t cp);
+
+/* True if cp is a space or a line or paragraph separator (categories Zs,
+ * Zl, Zp: U+0020, U+00A0, U+3000 …) or a tab, CR or LF. */
+bool kh_space(uint32_t cp);
+
 /* Encodes cp into out (at least 4 bytes); returns the byte length. */
 size_t kh_utf8_encode(uint32_t cp, char *out);
 
 /* True if s[0..n) is valid UTF-8. */
 bool kh_utf8_valid(const char *s, size_t n);
 
-/* Returns a malloc'd NUL-terminated NFC copy of valid UTF-8 s[0..n) (the
- * composition covers Latin letters and the combining diacritics, which is
- * all Vietnamese needs); *out_len gets its length. NULL when out of memory. */
+/* Returns a malloc'd NUL-terminated NFC copy of valid UTF-8 s[0..n)
+ * (Unicode NFC, utf8proc's tables); *out_len (if not NULL) gets its
+ * length. Aborts when out of memory. */
 char *kh_text_nfc(const char *s, size_t n, size_t *out_len);
 
-/* True when s[0..n) is already in NFC (as far as kh_text_nfc knows). */
+/* True when s[0..n) is already in NFC. */
 bool kh_text_is_nfc(const char *s, size_t n);
+
+/* True if code point cp, wherever it stands, leaves NFC text NFC: a
+ * starter that composes with nothing before it and is its own NFC. All
+ * of ASCII and every Vietnamese letter (ệ, Đ) are; a combining mark
+ * (U+0301), a Hangul vowel jamo, a singleton (U+2126 OHM SIGN) or an
+ * excluded composite (U+0958) is not. Text of inert code points only is
+ * NFC: kh_text_nfc copies it, and the first code point that is not is
+ * where a "not in NFC" warning points. */
+bool kh_nfc_inert(uint32_t cp);
 
 /* A fill-in line at s[0..n) ("Họ và tên: ..........", "Số: ______"): a
  * run of '.', '_' and '…' (U+2026, counting three) of at least three
@@ -44,10 +65,13 @@ bool kh_text_is_nfc(const char *s, size_t n);
  * (layout.c). */
 size_t kh_fill_run(const char *s, size_t n);
 
-/* Returns a malloc'd upper-case copy of s (Vietnamese: đ → Đ, ơ → Ơ, ậ → Ậ). */
+/* Returns a malloc'd upper-case copy of NUL-terminated s (Vietnamese:
+ * đ → Đ, ơ → Ơ, ậ → Ậ): utf8proc's mappings, one code point for one
+ * (ß → ẞ, not SS); invalid bytes are copied as they are. Aborts when out of
+ * memory. */
 char *kh_text_upper(const char *s);
 
-/* Returns a malloc'd lower-case copy of s (Đ → đ, Ậ → ậ). */
+/* Returns a malloc'd lower-case copy of s (Đ → đ, Ậ → ậ), likewise. */
 char *kh_text_lower(const char *s);
 
 /* Invisible format characters that editors keep in pasted text but that

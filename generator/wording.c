@@ -156,7 +156,7 @@ static bool S_plain(const char *w, size_t n)
     for (size_t i = 0; i < n;) {
         uint32_t cp = kh_utf8_next(w, n, &i);
         bool ascii = cp >= 'A' && cp <= 'Z';
-        bool other = cp >= 0xC0 && cp != 0xD7 && cp < 0x2000;
+        bool other = cp >= 0x80 && kh_letter(cp);
         if (!ascii && !other)
             return false;
         bool v = (ascii && strchr("AEIOUY", (int)cp)) || (other && cp != 0x110 /* Đ */);

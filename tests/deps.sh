@@ -4,9 +4,9 @@
 # Three lists: what the program needs to run (kehoach's libraries; libxml2
 # is opened at run time when a plan holds HTML), what building it needs,
 # and what the tests, benchmarks and fuzzing need.
-RUNTIME="libyaml-0-2 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6
+RUNTIME="libyaml-0-2 libutf8proc2 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6
       libhpdf-2.3.0 libpcre2-8-0 libdeflate0 libxml2 libc-l10n libpng16-16"
-BUILD="gcc make pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+BUILD="gcc make pkg-config libyaml-dev libutf8proc-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
       libhpdf-dev libpcre2-dev libdeflate-dev libxml2-dev gettext libpng-dev"
 TEST="poppler-utils python3 python3-yaml python3-markdown-it valgrind hyperfine time
       clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free

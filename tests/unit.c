@@ -66,12 +66,18 @@ static void test_upper(void)
         {"ở ư ơ ậ ễ ỹ ỵ ẫ", "Ở Ư Ơ Ậ Ễ Ỹ Ỵ Ẫ"},
         {"thời gian, đối tượng", "THỜI GIAN, ĐỐI TƯỢNG"},
         {"abc 2025 (x)", "ABC 2025 (X)"},
+        {"ủy ban nhân dân", "ỦY BAN NHÂN DÂN"},
+        {"straße", "STRAẞE"},                 /* one code point for one */
+        {"\xC3(", "\xC3("},                   /* an invalid byte kept */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *u = kh_text_upper(cases[i][0]);
         check_str("upper: Vietnamese case mapping", u, cases[i][1]);
         free(u);
     }
+    char *l = kh_text_lower("ĐẮK LẮK, ỦY BAN");
+    check_str("lower: Vietnamese case mapping", l, "đắk lắk, ủy ban");
+    free(l);
 }
 
 static void test_nfc(void)
@@ -94,6 +100,33 @@ static void test_nfc(void)
     char *d = kh_text_nfc(q, strlen(q), NULL);
     check_str("nfc: uncomposable mark kept", d, q);
     free(d);
+    /* beyond the Latin blocks: a singleton and a Hangul syllable typed as
+     * jamo, which a table of Latin letters left as they were */
+    char *e = kh_text_nfc("\u2126 \u1100\u1161", strlen("\u2126 \u1100\u1161"), NULL);
+    check_str("nfc: OHM SIGN to omega, jamo to a syllable", e, "\u03A9 \uAC00");
+    free(e);
+    check(!kh_text_is_nfc("\u2126", 3), "nfc: a singleton is not NFC", "");
+    check(kh_nfc_inert('a') && kh_nfc_inert(0x1EC7) && kh_nfc_inert(0x0110) &&
+              kh_nfc_inert(0x1EC7), /* twice: the remembered answer */
+          "nfc: letters are inert", "");
+    check(!kh_nfc_inert(0x0301) && !kh_nfc_inert(0x2126) && !kh_nfc_inert(0x1161) &&
+              !kh_nfc_inert(0x0958) && !kh_nfc_inert(0x09BE),
+          "nfc: a mark, singleton, vowel jamo, excluded composite, composing vowel sign are not", "");
+}
+
+static void test_classes(void)
+{
+    check(kh_combining(0x0301) && kh_combining(0x0338) && kh_combining(0xFE0F) &&
+              kh_combining(0x200D) && kh_combining(0x0903) /* Devanagari, Mc */,
+          "classes: combining marks and joiners", "");
+    check(!kh_combining('a') && !kh_combining(0x1EC7) && !kh_combining(0x2019),
+          "classes: letters and quotes are no marks", "");
+    check(kh_letter('Q') && kh_letter(0x0110) && kh_letter(0x1EE8) && kh_letter(0x03A9) &&
+              !kh_letter('7') && !kh_letter(0x00D7) && !kh_letter(0x2013),
+          "classes: letters (Đ, Ứ, Ω) and not (7, ×, –)", "");
+    check(kh_space(' ') && kh_space('\t') && kh_space(0x00A0) && kh_space(0x3000) &&
+              kh_space(0x2028) && !kh_space(0x200B) && !kh_space('x'),
+          "classes: spaces (no-break, ideographic, line separator); zero-width is none", "");
 }
 
 static void test_utf8(void)
@@ -431,6 +464,7 @@ int main(int argc, char **argv)
     test_numbering();
     test_upper();
     test_nfc();
+    test_classes();
     test_utf8();
     test_dates();
     test_heading_prefix();
