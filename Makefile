@@ -31,7 +31,7 @@ mo: $(MO)
 deps:
 	@[ -n "$(NODEPS)" ] || sh tests/deps.sh build
 test-deps:
-	@[ -n "$(NODEPS)" ] || sh tests/deps.sh build test
+	@[ -n "$(NODEPS)" ] || sh tests/deps.sh build package test
 
 # Translations: po/LANG.po → build/locale (found beside build/kehoach), and
 # share/locale when installed. `make pot` refreshes the message template

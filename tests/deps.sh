@@ -2,6 +2,8 @@
 # Installs the Debian packages kehoach needs, when missing.
 # As root: apt-get install. Otherwise: says which packages to install.
 # Usage: sh tests/deps.sh [build|package|test]...  (default: build)
+#        sh tests/deps.sh --print runtime|build|package|test  (one list's
+#        names, nothing checked: action.yml installs --print build)
 #   build    what the program needs to run and to be built (`make`,
 #            `make install`, `make demo`): RUNTIME + BUILD
 #   package  also what `make deb` needs to make and check the Debian package
@@ -18,6 +20,14 @@ PACKAGE="debhelper dpkg-dev lintian"
 TEST="poppler-utils python3 python3-yaml python3-markdown-it valgrind hyperfine time
       clang libclang-rt-14-dev bc util-linux strace man-db icc-profiles-free
       libnss3-tools qpdf bash-completion"
+if [ "${1-}" = --print ]; then
+    case ${2-} in
+    runtime) echo $RUNTIME ;; build) echo $BUILD ;;
+    package) echo $PACKAGE ;; test) echo $TEST ;;
+    *) echo "tests/deps.sh: --print runtime, build, package or test" >&2; exit 2 ;;
+    esac
+    exit 0
+fi
 PKGS="$RUNTIME $BUILD"
 for level in ${*:-build}; do
     case $level in
