@@ -84,7 +84,7 @@ deb:
 	rm -rf build/deb build/kehoach_*.deb
 	mkdir -p build/deb/kehoach
 	tar -cf - --exclude=./build --exclude=./out --exclude=./.git . | tar -xf - -C build/deb/kehoach
-	cd build/deb/kehoach && dpkg-buildpackage -b -us -uc --no-sign >../build.log 2>&1 || \
+	cd build/deb/kehoach && dpkg-buildpackage -b -us -uc --no-sign -Jauto >../build.log 2>&1 || \
 	    { tail -40 ../build.log; exit 1; }
 	cp build/deb/kehoach_*.deb build/
 	lintian -I --fail-on error,warning build/kehoach_*.deb
