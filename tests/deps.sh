@@ -11,7 +11,8 @@
 # So `make install` and the package never pull test tools (valgrind,
 # clang, hyperfine). RUNTIME: kehoach's libraries (libxml2 is opened at run
 # time when a plan holds HTML; libc-l10n gives glibc's own Vietnamese).
-# BUILD is the package's Build-Depends (debian/control) less debhelper.
+# BUILD is debian/control's Build-Depends with gcc and make (build-essential)
+# and without debhelper (tests/test_package.py checks they agree).
 RUNTIME="libyaml-0-2 libcmark-gfm0.29.0.gfm.6 libcmark-gfm-extensions0.29.0.gfm.6
       libhpdf-2.3.0 libpcre2-8-0 libdeflate0 libxml2 libc-l10n libpng16-16"
 BUILD="gcc make pkg-config libyaml-dev libcmark-gfm-dev libcmark-gfm-extensions-dev

@@ -48,7 +48,24 @@ def excluded(path):
     return ex and not inc
 
 
+def build_depends():
+    """debian/control's Build-Depends and tests/deps.sh's build list agree
+    (the latter adds gcc and make, build-essential; debhelper is in its
+    package list)."""
+    import re
+    control = open(os.path.join(ROOT, "debian", "control"), encoding="utf-8").read()
+    m = re.search(r"^Build-Depends:(.*?)^\S", control, re.M | re.S)
+    bd = {re.sub(r"\s*\(.*", "", d).strip() for d in m.group(1).split(",")} if m else set()
+    bd.discard("")
+    deps = lambda lst: set(subprocess.run(["sh", os.path.join(ROOT, "tests", "deps.sh"), "--print", lst],
+                                          capture_output=True, text=True).stdout.split())
+    want = deps("build") - {"gcc", "make"}
+    check(bd - {"debhelper-compat"} == want and "debhelper-compat" in bd and "debhelper" in deps("package"),
+          "package: Build-Depends is tests/deps.sh's build list", (sorted(bd ^ want)))
+
+
 def main():
+    build_depends()
     if os.geteuid() != 0:
         skip("not root: dpkg -i needs root (the CI machine is)")
     for tool in ("dpkg", "dpkg-buildpackage", "dh", "lintian"):
