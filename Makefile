@@ -20,11 +20,18 @@ OBJ  := $(SRC:%.c=build/obj/%.o)
 SAN_OBJ := $(SRC:%.c=build/san/%.o)
 SAN  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all deps demo test bench fuzz golden pot install uninstall clean
+.PHONY: all deps test-deps mo demo test bench fuzz golden pot install uninstall deb clean
 all: deps build/kehoach $(MO)
+mo: $(MO)
 
+# tests/deps.sh's lists: `make`, `make install` and `make demo` need the
+# runtime and build packages only, `make deb` the packaging tools too, and
+# only `make test`, `make bench` and `make fuzz` pull the test tools.
+# NODEPS=1 skips the check (debian/rules: Build-Depends already did it).
 deps:
-	@sh tests/deps.sh
+	@[ -n "$(NODEPS)" ] || sh tests/deps.sh build
+test-deps:
+	@[ -n "$(NODEPS)" ] || sh tests/deps.sh build package test
 
 # Translations: po/LANG.po → build/locale (found beside build/kehoach), and
 # share/locale when installed. `make pot` refreshes the message template
@@ -51,29 +58,47 @@ PREFIX ?= /usr/local
 SHARE  := $(DESTDIR)$(PREFIX)/share
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/kehoach/templates \
-	    $(SHARE)/kehoach/schemas $(SHARE)/kehoach/fonts $(SHARE)/man/man1
+	    $(SHARE)/kehoach/schemas $(SHARE)/kehoach/fonts $(SHARE)/man/man1 \
+	    $(SHARE)/bash-completion/completions
 	install -m 755 build/kehoach $(DESTDIR)$(PREFIX)/bin/kehoach
 	install -m 644 templates/*.yaml $(SHARE)/kehoach/templates/
 	install -m 644 schemas/*.yaml $(SHARE)/kehoach/schemas/
 	install -m 644 fonts/*.ttf fonts/LICENSE $(SHARE)/kehoach/fonts/
 	install -m 644 docs/kehoach.1 $(SHARE)/man/man1/kehoach.1
+	install -m 644 completions/kehoach $(SHARE)/bash-completion/completions/kehoach
 	for l in $(LANGS); do \
 	    install -d $(SHARE)/locale/$$l/LC_MESSAGES && \
 	    install -m 644 build/locale/$$l/LC_MESSAGES/kehoach.mo $(SHARE)/locale/$$l/LC_MESSAGES/; \
 	done
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/kehoach $(SHARE)/kehoach $(SHARE)/man/man1/kehoach.1 \
+	    $(SHARE)/bash-completion/completions/kehoach \
 	    $(LANGS:%=$(SHARE)/locale/%/LC_MESSAGES/kehoach.mo)
 
+# make deb: the Debian package (debian/, debhelper), built from a copy of
+# the tree in build/deb so that dpkg-buildpackage's outputs, which go to the
+# parent folder, stay in build/; the .deb is copied to build/ and must be
+# lintian clean (errors and warnings fail; infos are shown).
+deb:
+	@[ -n "$(NODEPS)" ] || sh tests/deps.sh build package
+	rm -rf build/deb build/kehoach_*.deb
+	mkdir -p build/deb/kehoach
+	tar -cf - --exclude=./build --exclude=./out --exclude=./.git . | tar -xf - -C build/deb/kehoach
+	cd build/deb/kehoach && dpkg-buildpackage -b -us -uc --no-sign -Jauto >../build.log 2>&1 || \
+	    { tail -40 ../build.log; exit 1; }
+	cp build/deb/kehoach_*.deb build/
+	lintian -I --fail-on error,warning build/kehoach_*.deb
+	@ls -l build/kehoach_*.deb
+
 build/obj/%.o: generator/%.c generator/*.h | build/obj
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) -c $< -o $@
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 build/san/%.o: generator/%.c generator/*.h | build/san
 	$(CC) $(CPPFLAGS_ALL) -O1 -g $(SAN) -c $< -o $@
 build/obj build/san build/fuzz out:
 	mkdir -p $@
 
 build/kehoach: $(OBJ) build/obj/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 build/kehoach-san: $(SAN_OBJ) build/san/main.o
 	$(CC) $(SAN) -g -o $@ $^ $(LDLIBS_ALL)
 build/unit: $(OBJ) build/obj/unit.o
@@ -105,7 +130,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_OBJ)
 build/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/standalone.c $(SAN_OBJ)
 	$(CC) $(CPPFLAGS_ALL) $(FUZZ_DEFS) -O1 -g $(SAN) $< tests/fuzz/standalone.c $(SAN_OBJ) -o $@ $(LDLIBS_ALL)
 
-fuzz: deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+fuzz: test-deps $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
 	@bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # plans/*-esign.md are prepared for electronic signing: rendered --esign
@@ -121,7 +146,7 @@ build/fault.so: tests/fault/fault.c | build/obj
 
 # The whole suite, against the optimised build and once more against the
 # sanitizer build (ASan + UBSan), plus valgrind and the fuzz regressions.
-test: deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/unit-colwidth build/unit-colwidth-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
+test: test-deps build/kehoach $(MO) build/kehoach-san build/unit build/unit-san build/unit-colwidth build/unit-colwidth-san build/fault.so $(FUZZ_TARGETS:%=build/replay_%)
 	@bash tests/run.sh
 
 # Rewrites the golden layout dumps (tests/layout/NAME.dump) after an
@@ -130,7 +155,7 @@ golden: build/kehoach
 	@for f in tests/layout/*.md; do LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=0 \
 	    build/kehoach render --dump-layout $$f > $${f%.md}.dump 2>/dev/null || echo "failed: $$f"; done
 
-bench: all
+bench: test-deps all
 	@bash tests/bench.sh
 
 clean:

@@ -19,6 +19,8 @@ suite() { # name, command...
     echo "== $name"
     "$@" >"$log.out" 2>&1
     local rc=$?
+    # SKIP lines (a check that cannot run here, and why) are shown, not counted
+    grep '^SKIP' "$log.out"
     grep -E '^(PASS|FAIL)' "$log.out" | tee -a "$log" | grep '^FAIL' || true
     if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$log.out"; then
         echo "FAIL $name: exited $rc without a failing check" | tee -a "$log"
@@ -55,6 +57,11 @@ for bin in $builds; do
     suite "esign ($bin)" /usr/bin/python3 tests/test_esign.py
     suite "separate appendices ($bin)" /usr/bin/python3 tests/test_separate.py
 done
+# packaging and CI entries: once, against the optimised build
+export KEHOACH=build/kehoach
+suite completion /usr/bin/python3 tests/test_completion.py
+suite "CI entries" /usr/bin/python3 tests/test_ci_entries.py
+suite "Debian package" /usr/bin/python3 tests/test_package.py
 suite valgrind bash tests/valgrind.sh
 # kept fuzz crashers and the seed corpus through every fuzz target (ASan)
 for t in frontmatter model render; do
