@@ -1692,6 +1692,10 @@ static kh_page_t *S_new_page(kh_lctx_t *c)
     L->pages = kh_array_grow(L->pages, L->npages, &c->cap_pages, sizeof *L->pages, 8);
     memset(&L->pages[L->npages], 0, sizeof *L->pages);
     L->pages[L->npages].section = c->cur_section;
+    if (c->spare) { /* the last page's array, handed on and emptied */
+        L->pages[L->npages].ops = c->spare, L->pages[L->npages].cap = c->spare_cap;
+        c->spare = NULL, c->spare_cap = 0;
+    }
     return &L->pages[L->npages++];
 }
 
@@ -1701,10 +1705,17 @@ static void S_put(kh_page_t *pg, const kh_op_t *op)
     pg->ops[pg->nops++] = *op;
 }
 
-/* A finished page gives back the room its op list grew into: every page
- * of a long plan is kept until the PDF is written. */
-static void S_page_done(kh_page_t *pg)
+/* A finished page goes to the sink, and its op array is kept for the
+ * next page; without a sink, it gives back the room its op list grew
+ * into: every page of a long plan is kept until the PDF is written. */
+static void S_page_done(kh_lctx_t *c, kh_page_t *pg)
 {
+    if (c->sink) {
+        c->sink->page(c->sink->ctx, c->out, pg);
+        c->spare = pg->ops, c->spare_cap = pg->cap;
+        pg->ops = NULL, pg->nops = pg->cap = 0;
+        return;
+    }
     if (pg->nops && pg->nops < pg->cap) {
         kh_op_t *ops = realloc(pg->ops, pg->nops * sizeof *ops);
         if (ops)
@@ -1966,7 +1977,7 @@ static void S_foot_rest(kh_lctx_t *c)
             S_page_number(c, pg, c->sec_pages);
         size_t before = c->foot_next;
         S_foot_place(c, pg, 0, 0, top, top, avail);
-        S_page_done(pg);
+        S_page_done(c, pg);
         if (c->foot_next == before) { /* a line taller than a page */
             const kh_vbox_t *b = &c->foot[before];
             kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
@@ -2049,10 +2060,44 @@ static void S_paginate(kh_lctx_t *c)
         }
         S_close_table(c, pg, end, top);
         S_foot_place(c, pg, first, end, top, c->margin_top, avail);
-        S_page_done(pg);
+        S_page_done(c, pg);
         first = end;
     }
     S_foot_rest(c);
+}
+
+/* The fonts each section's text is in (kh_layout_t.section_fonts): its
+ * boxes', and the note lines its pages carry, [due before it, due after
+ * it), as S_paginate places them: every box once (a table's header row
+ * again, in the same fonts), every note line due by a section's end on
+ * its pages. Page numbers aside. */
+static void S_section_fonts(kh_lctx_t *c)
+{
+    kh_layout_t *L = c->out;
+    L->nsections = c->nsections;
+    L->section_fonts = calloc(c->nsections + 1, 1);
+    if (!L->section_fonts)
+        abort();
+    size_t due = 0;
+    for (size_t s = 0; s < c->nsections; s++) {
+        size_t end = s + 1 < c->nsections ? c->sections[s + 1].first_box : c->nboxes;
+        size_t from = due;
+        unsigned char m = 0;
+        for (size_t j = c->sections[s].first_box; j < end; j++) {
+            const kh_vbox_t *b = &c->boxes[j];
+            for (size_t k = 0; k < b->op_count; k++)
+                if (c->staged[b->op_first + k].kind == KH_OP_TEXT)
+                    m |= (unsigned char)(1u << c->staged[b->op_first + k].font);
+            due = S_foot_due(c, due, b);
+        }
+        for (size_t i = from; i < due && i < c->nfoot; i++) {
+            const kh_vbox_t *b = &c->foot[i];
+            for (size_t k = 0; k < b->op_count; k++)
+                if (c->staged[b->op_first + k].kind == KH_OP_TEXT)
+                    m |= (unsigned char)(1u << c->staged[b->op_first + k].font);
+        }
+        L->section_fonts[s] = m;
+    }
 }
 
 /* ---- sections and appendices ---- */
@@ -2161,6 +2206,14 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
                              kh_font_t *fonts[KH_FONT_COUNT],
                              const kh_source_t *src, kh_diag_list_t *diags)
 {
+    return kh_layout_build_to(plan, tpl, fonts, src, diags, NULL);
+}
+
+kh_layout_t *kh_layout_build_to(const kh_plan_t *plan, const kh_template_t *tpl,
+                                kh_font_t *fonts[KH_FONT_COUNT],
+                                const kh_source_t *src, kh_diag_list_t *diags,
+                                const kh_page_sink_t *sink)
+{
     kh_layout_t *L = calloc(1, sizeof *L);
     if (!L)
         abort();
@@ -2169,7 +2222,7 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .src = src, .diags = diags,
                    .ok = true, .out = L, .left = tpl->margin_left,
                    .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right,
-                   .off_line = -1};
+                   .off_line = -1, .sink = sink};
     for (int f = 0; f < KH_FONT_COUNT; f++) {
         kh_font_info_t fi;
         kh_font_info(fonts[f], &fi);
@@ -2185,8 +2238,11 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
         S_closing(&c, plan);
     for (size_t i = 0; i < plan->nappendices; i++)
         S_appendix(&c, plan, &plan->appendices[i]);
-    if (c.ok)
+    if (c.ok) {
+        S_section_fonts(&c);
         S_paginate(&c);
+    }
+    free(c.spare);
     free(c.staged);
     free(c.boxes);
     free(c.sections);
@@ -2208,6 +2264,7 @@ void kh_layout_free(kh_layout_t *L)
         free(L->pages[i].ops);
     free(L->pages);
     free(L->text);
+    free(L->section_fonts);
     free(L);
 }
 

@@ -104,6 +104,9 @@ typedef struct {
     size_t nnotes;
     size_t foot_next, foot_due;
     int note_max;       /* the highest note number placed in the open box */
+    const kh_page_sink_t *sink; /* NULL: pages kept in out->pages */
+    kh_op_t *spare;     /* with a sink: the last page's op array, reused */
+    size_t spare_cap;
 } kh_lctx_t;
 
 /* A growing list of pieces. */
