@@ -95,9 +95,14 @@ static size_t S_store_text(kh_lctx_t *c, const char *s, size_t n)
 
 static kh_op_t *S_stage(kh_lctx_t *c)
 {
-    c->staged = kh_array_grow(c->staged, c->nstaged, &c->capstaged,
-                              sizeof *c->staged, 256);
-    kh_op_t *op = &c->staged[c->nstaged++];
+    if (c->nstaged == c->nchunks * KH_STAGE_CHUNK) {
+        c->staged = kh_array_grow(c->staged, c->nchunks, &c->cap_chunks,
+                                  sizeof *c->staged, 16);
+        if (!(c->staged[c->nchunks] = malloc(KH_STAGE_CHUNK * sizeof **c->staged)))
+            abort();
+        c->nchunks++;
+    }
+    kh_op_t *op = kh_lay_op(c, c->nstaged++);
     memset(op, 0, sizeof *op);
     return op;
 }
@@ -750,13 +755,13 @@ static double S_stamp(kh_lctx_t *c, const kh_mark_t *m, double x, double dy,
         x -= w;
     size_t at = c->nstaged;
     kh_lay_line(c, x, dy, x + w, dy + h, 0.75);
-    c->staged[at].kind = KH_OP_RECT;
-    c->staged[at].color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
+    kh_lay_op(c, at)->kind = KH_OP_RECT;
+    kh_lay_op(c, at)->color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
     if (m->double_border) {
         at = c->nstaged;
         kh_lay_line(c, x + mm, dy + mm, x + w - mm, dy + h - mm, 0.5);
-        c->staged[at].kind = KH_OP_RECT;
-        c->staged[at].color = c->staged[at - 1].color;
+        kh_lay_op(c, at)->kind = KH_OP_RECT;
+        kh_lay_op(c, at)->color = kh_lay_op(c, at - 1)->color;
     }
     /* the glyph box (ascent to descent) centred: what pdftotext reports */
     double asc = c->ascent[KH_FONT_BOLD] * m->size / 1000,
@@ -764,7 +769,7 @@ static double S_stamp(kh_lctx_t *c, const kh_mark_t *m, double x, double dy,
     at = c->nstaged;
     S_text(c, KH_FONT_BOLD, m->size, x + (w - tw) / 2, dy + (h - asc - desc) / 2 + asc,
            m->text, n, tw, false);
-    c->staged[at].color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
+    kh_lay_op(c, at)->color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
     return w;
 }
 
@@ -786,9 +791,9 @@ static double S_circulation(kh_lctx_t *c, const kh_plan_t *p, size_t first)
     double top = -c_mark_gap - h; /* from the header's top */
     double down = c->margin_top + top < inset ? inset - (c->margin_top + top) : 0;
     for (size_t i = first; i < c->nstaged; i++) {
-        c->staged[i].y += (float)down;
-        if (kh_op_has_end(&c->staged[i]))
-            c->staged[i].y2 += (float)down;
+        kh_lay_op(c, i)->y += (float)down;
+        if (kh_op_has_end(kh_lay_op(c, i)))
+            kh_lay_op(c, i)->y2 += (float)down;
     }
     double xr = t->margin_left - t->hdr_shift + t->hdr_left_w + t->hdr_right_w;
     S_stamp(c, m, xr, top + down, true);
@@ -1874,7 +1879,7 @@ static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
      * row's line bands): the first says where, the rest would only repeat */
     bool reported = b->off_page || (b->line == c->off_line && b->col == c->off_col);
     for (size_t k = 0; k < b->op_count; k++) {
-        kh_op_t op = c->staged[b->op_first + k];
+        kh_op_t op = *kh_lay_op(c, b->op_first + k);
         op.x += dx;
         if (kh_op_has_end(&op))
             op.x2 += dx;
@@ -1999,6 +2004,42 @@ static void S_use_section(kh_lctx_t *c, const kh_section_t *s)
     c->cur_section = (size_t)(s - c->sections);
 }
 
+/* Before paging: keep_from[j] for every box j, the least op index boxes
+ * j… place (a box's ops need not follow the last box's: a box may hold
+ * ops staged before a box closed inside it), a table's header row
+ * counted with each of its rows, which repeat it on every page. */
+static void S_keep_from(kh_lctx_t *c)
+{
+    c->keep_from = malloc((c->nboxes + 1) * sizeof *c->keep_from);
+    if (!c->keep_from)
+        abort();
+    size_t least = c->nstaged;
+    c->keep_from[c->nboxes] = least;
+    for (size_t j = c->nboxes; j-- > 0;) {
+        const kh_vbox_t *b = &c->boxes[j];
+        if (b->op_count && b->op_first < least)
+            least = b->op_first;
+        if (b->header) {
+            const kh_vbox_t *h = &c->boxes[b->header - 1];
+            if (h->op_count && h->op_first < least)
+                least = h->op_first;
+        }
+        c->keep_from[j] = least;
+    }
+}
+
+/* Boxes [0, next) are on pages: the chunks wholly below every op still
+ * to be placed (and above the notes') are freed. */
+static void S_release(kh_lctx_t *c, size_t next)
+{
+    size_t lo = (c->notes_end + KH_STAGE_CHUNK - 1) / KH_STAGE_CHUNK;
+    size_t hi = c->keep_from[next] / KH_STAGE_CHUNK;
+    for (size_t k = lo; k < hi; k++) {
+        free(c->staged[k]);
+        c->staged[k] = NULL;
+    }
+}
+
 /* Fills pages section by section (the plan, then each appendix from a new
  * page with its own paper); page numbers count within a section and are
  * not printed on its first page (decree PL I Mục I.7; PL I Mục III.1.đ). */
@@ -2041,7 +2082,7 @@ static void S_paginate(kh_lctx_t *c)
             S_put(pg, &op);
             const kh_vbox_t *b = &c->boxes[first];
             for (size_t k = 0; k < b->op_count; k++) { /* the column edges */
-                const kh_op_t *e = &c->staged[b->op_first + k];
+                const kh_op_t *e = kh_lay_op(c, b->op_first + k);
                 /* those from the box's top: a merged cell's rules lower
                  * in the box (a row below in a rowspan group) are not */
                 if (e->kind != KH_OP_RULE || e->x != e->x2 || (e->y != 0 && e->y2 != 0))
@@ -2061,6 +2102,8 @@ static void S_paginate(kh_lctx_t *c)
         S_close_table(c, pg, end, top);
         S_foot_place(c, pg, first, end, top, c->margin_top, avail);
         S_page_done(c, pg);
+        if (c->sink) /* kept pages hold copies: the staged ops can go */
+            S_release(c, end);
         first = end;
     }
     S_foot_rest(c);
@@ -2086,15 +2129,15 @@ static void S_section_fonts(kh_lctx_t *c)
         for (size_t j = c->sections[s].first_box; j < end; j++) {
             const kh_vbox_t *b = &c->boxes[j];
             for (size_t k = 0; k < b->op_count; k++)
-                if (c->staged[b->op_first + k].kind == KH_OP_TEXT)
-                    m |= (unsigned char)(1u << c->staged[b->op_first + k].font);
+                if (kh_lay_op(c, b->op_first + k)->kind == KH_OP_TEXT)
+                    m |= (unsigned char)(1u << kh_lay_op(c, b->op_first + k)->font);
             due = S_foot_due(c, due, b);
         }
         for (size_t i = from; i < due && i < c->nfoot; i++) {
             const kh_vbox_t *b = &c->foot[i];
             for (size_t k = 0; k < b->op_count; k++)
-                if (c->staged[b->op_first + k].kind == KH_OP_TEXT)
-                    m |= (unsigned char)(1u << c->staged[b->op_first + k].font);
+                if (kh_lay_op(c, b->op_first + k)->kind == KH_OP_TEXT)
+                    m |= (unsigned char)(1u << kh_lay_op(c, b->op_first + k)->font);
         }
         L->section_fonts[s] = m;
     }
@@ -2230,6 +2273,7 @@ kh_layout_t *kh_layout_build_to(const kh_plan_t *plan, const kh_template_t *tpl,
     }
     S_section(&c, false, src);
     S_notes(&c, plan);
+    c.notes_end = c.nstaged;
     S_header(&c, plan);
     S_marks(&c, plan);
     S_title(&c, plan);
@@ -2240,10 +2284,14 @@ kh_layout_t *kh_layout_build_to(const kh_plan_t *plan, const kh_template_t *tpl,
         S_appendix(&c, plan, &plan->appendices[i]);
     if (c.ok) {
         S_section_fonts(&c);
+        S_keep_from(&c);
         S_paginate(&c);
     }
     free(c.spare);
+    for (size_t k = 0; k < c.nchunks; k++)
+        free(c.staged[k]);
     free(c.staged);
+    free(c.keep_from);
     free(c.boxes);
     free(c.sections);
     free(c.foot);
