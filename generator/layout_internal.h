@@ -117,7 +117,7 @@ typedef struct {
     size_t spare_cap;
 } kh_lctx_t;
 
-#define KH_STAGE_CHUNK ((size_t)1 << 14) /* ops: 448 KiB, its own mapping */
+#define KH_STAGE_CHUNK ((size_t)1 << 12) /* ops: 112 KiB, under malloc's mmap threshold, so reused */
 
 static inline kh_op_t *kh_lay_op(const kh_lctx_t *c, size_t i)
 {
