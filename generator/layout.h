@@ -47,8 +47,10 @@ typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_RECT, KH_OP_SLOT } kh_op_kind_t;
 typedef enum { KH_COLOR_BLACK, KH_COLOR_RED } kh_color_t;
 
 /* One positioned word piece, rule or signature slot. Kept compact (28 bytes): a long plan
- * has millions of them, and every page holds its own copy until the PDF is
- * written. Floats hold points to 1/10,000 pt on any paper this prints. */
+ * has millions of them, all staged before pagination (a page then holds
+ * its own copy until it goes to the PDF writer, or to the end with
+ * --dump-layout). Floats hold points to 1/10,000 pt on any paper this
+ * prints. */
 typedef struct {
     float x, y;          /* PDF user space: points from the bottom-left */
     unsigned char kind;  /* kh_op_kind_t: which member of the union is set */
