@@ -155,7 +155,11 @@ golden: build/kehoach
 	@for f in tests/layout/*.md; do LC_ALL=C.UTF-8 SOURCE_DATE_EPOCH=0 \
 	    build/kehoach render --dump-layout $$f > $${f%.md}.dump 2>/dev/null || echo "failed: $$f"; done
 
-bench: test-deps all
+# the floor a render is measured against (tests/floor.c): static, so that
+# it loads nothing
+build/floor: tests/floor.c | build/obj
+	$(CC) -std=c11 -O2 -Wall -Wextra -static -o $@ $<
+bench: test-deps all build/floor
 	@bash tests/bench.sh
 
 clean:

@@ -95,9 +95,14 @@ static size_t S_store_text(kh_lctx_t *c, const char *s, size_t n)
 
 static kh_op_t *S_stage(kh_lctx_t *c)
 {
-    c->staged = kh_array_grow(c->staged, c->nstaged, &c->capstaged,
-                              sizeof *c->staged, 256);
-    kh_op_t *op = &c->staged[c->nstaged++];
+    if (c->nstaged == c->nchunks * KH_STAGE_CHUNK) {
+        c->staged = kh_array_grow(c->staged, c->nchunks, &c->cap_chunks,
+                                  sizeof *c->staged, 16);
+        if (!(c->staged[c->nchunks] = malloc(KH_STAGE_CHUNK * sizeof **c->staged)))
+            abort();
+        c->nchunks++;
+    }
+    kh_op_t *op = kh_lay_op(c, c->nstaged++);
     memset(op, 0, sizeof *op);
     return op;
 }
@@ -741,13 +746,13 @@ static double S_stamp(kh_lctx_t *c, const kh_mark_t *m, double x, double dy,
         x -= w;
     size_t at = c->nstaged;
     kh_lay_line(c, x, dy, x + w, dy + h, 0.75);
-    c->staged[at].kind = KH_OP_RECT;
-    c->staged[at].color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
+    kh_lay_op(c, at)->kind = KH_OP_RECT;
+    kh_lay_op(c, at)->color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
     if (m->double_border) {
         at = c->nstaged;
         kh_lay_line(c, x + mm, dy + mm, x + w - mm, dy + h - mm, 0.5);
-        c->staged[at].kind = KH_OP_RECT;
-        c->staged[at].color = c->staged[at - 1].color;
+        kh_lay_op(c, at)->kind = KH_OP_RECT;
+        kh_lay_op(c, at)->color = kh_lay_op(c, at - 1)->color;
     }
     /* the glyph box (ascent to descent) centred: what pdftotext reports */
     double asc = c->ascent[KH_FONT_BOLD] * m->size / 1000,
@@ -755,7 +760,7 @@ static double S_stamp(kh_lctx_t *c, const kh_mark_t *m, double x, double dy,
     at = c->nstaged;
     S_text(c, KH_FONT_BOLD, m->size, x + (w - tw) / 2, dy + (h - asc - desc) / 2 + asc,
            m->text, n, tw, false);
-    c->staged[at].color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
+    kh_lay_op(c, at)->color = m->red ? KH_COLOR_RED : KH_COLOR_BLACK;
     return w;
 }
 
@@ -777,9 +782,9 @@ static double S_circulation(kh_lctx_t *c, const kh_plan_t *p, size_t first)
     double top = -c_mark_gap - h; /* from the header's top */
     double down = c->margin_top + top < inset ? inset - (c->margin_top + top) : 0;
     for (size_t i = first; i < c->nstaged; i++) {
-        c->staged[i].y += (float)down;
-        if (kh_op_has_end(&c->staged[i]))
-            c->staged[i].y2 += (float)down;
+        kh_lay_op(c, i)->y += (float)down;
+        if (kh_op_has_end(kh_lay_op(c, i)))
+            kh_lay_op(c, i)->y2 += (float)down;
     }
     double xr = t->margin_left - t->hdr_shift + t->hdr_left_w + t->hdr_right_w;
     S_stamp(c, m, xr, top + down, true);
@@ -1683,6 +1688,10 @@ static kh_page_t *S_new_page(kh_lctx_t *c)
     L->pages = kh_array_grow(L->pages, L->npages, &c->cap_pages, sizeof *L->pages, 8);
     memset(&L->pages[L->npages], 0, sizeof *L->pages);
     L->pages[L->npages].section = c->cur_section;
+    if (c->spare) { /* the last page's array, handed on and emptied */
+        L->pages[L->npages].ops = c->spare, L->pages[L->npages].cap = c->spare_cap;
+        c->spare = NULL, c->spare_cap = 0;
+    }
     return &L->pages[L->npages++];
 }
 
@@ -1692,10 +1701,17 @@ static void S_put(kh_page_t *pg, const kh_op_t *op)
     pg->ops[pg->nops++] = *op;
 }
 
-/* A finished page gives back the room its op list grew into: every page
- * of a long plan is kept until the PDF is written. */
-static void S_page_done(kh_page_t *pg)
+/* A finished page goes to the sink, and its op array is kept for the
+ * next page; without a sink, it gives back the room its op list grew
+ * into: every page of a long plan is kept until the PDF is written. */
+static void S_page_done(kh_lctx_t *c, kh_page_t *pg)
 {
+    if (c->sink) {
+        c->sink->page(c->sink->ctx, c->out, pg);
+        c->spare = pg->ops, c->spare_cap = pg->cap;
+        pg->ops = NULL, pg->nops = pg->cap = 0;
+        return;
+    }
     if (pg->nops && pg->nops < pg->cap) {
         kh_op_t *ops = realloc(pg->ops, pg->nops * sizeof *ops);
         if (ops)
@@ -1854,7 +1870,7 @@ static double S_place_box_at(kh_lctx_t *c, kh_page_t *pg, kh_vbox_t *b,
      * row's line bands): the first says where, the rest would only repeat */
     bool reported = b->off_page || (b->line == c->off_line && b->col == c->off_col);
     for (size_t k = 0; k < b->op_count; k++) {
-        kh_op_t op = c->staged[b->op_first + k];
+        kh_op_t op = *kh_lay_op(c, b->op_first + k);
         op.x += dx;
         if (kh_op_has_end(&op))
             op.x2 += dx;
@@ -1957,7 +1973,7 @@ static void S_foot_rest(kh_lctx_t *c)
             S_page_number(c, pg, c->sec_pages);
         size_t before = c->foot_next;
         S_foot_place(c, pg, 0, 0, top, top, avail);
-        S_page_done(pg);
+        S_page_done(c, pg);
         if (c->foot_next == before) { /* a line taller than a page */
             const kh_vbox_t *b = &c->foot[before];
             kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
@@ -1977,6 +1993,42 @@ static void S_use_section(kh_lctx_t *c, const kh_section_t *s)
     c->number_baseline = s->number_baseline;
     c->src = s->src;
     c->cur_section = (size_t)(s - c->sections);
+}
+
+/* Before paging: keep_from[j] for every box j, the least op index boxes
+ * j… place (a box's ops need not follow the last box's: a box may hold
+ * ops staged before a box closed inside it), a table's header row
+ * counted with each of its rows, which repeat it on every page. */
+static void S_keep_from(kh_lctx_t *c)
+{
+    c->keep_from = malloc((c->nboxes + 1) * sizeof *c->keep_from);
+    if (!c->keep_from)
+        abort();
+    size_t least = c->nstaged;
+    c->keep_from[c->nboxes] = least;
+    for (size_t j = c->nboxes; j-- > 0;) {
+        const kh_vbox_t *b = &c->boxes[j];
+        if (b->op_count && b->op_first < least)
+            least = b->op_first;
+        if (b->header) {
+            const kh_vbox_t *h = &c->boxes[b->header - 1];
+            if (h->op_count && h->op_first < least)
+                least = h->op_first;
+        }
+        c->keep_from[j] = least;
+    }
+}
+
+/* Boxes [0, next) are on pages: the chunks wholly below every op still
+ * to be placed (and above the notes') are freed. */
+static void S_release(kh_lctx_t *c, size_t next)
+{
+    size_t lo = (c->notes_end + KH_STAGE_CHUNK - 1) / KH_STAGE_CHUNK;
+    size_t hi = c->keep_from[next] / KH_STAGE_CHUNK;
+    for (size_t k = lo; k < hi; k++) {
+        free(c->staged[k]);
+        c->staged[k] = NULL;
+    }
 }
 
 /* Fills pages section by section (the plan, then each appendix from a new
@@ -2021,7 +2073,7 @@ static void S_paginate(kh_lctx_t *c)
             S_put(pg, &op);
             const kh_vbox_t *b = &c->boxes[first];
             for (size_t k = 0; k < b->op_count; k++) { /* the column edges */
-                const kh_op_t *e = &c->staged[b->op_first + k];
+                const kh_op_t *e = kh_lay_op(c, b->op_first + k);
                 /* those from the box's top: a merged cell's rules lower
                  * in the box (a row below in a rowspan group) are not */
                 if (e->kind != KH_OP_RULE || e->x != e->x2 || (e->y != 0 && e->y2 != 0))
@@ -2040,10 +2092,46 @@ static void S_paginate(kh_lctx_t *c)
         }
         S_close_table(c, pg, end, top);
         S_foot_place(c, pg, first, end, top, c->margin_top, avail);
-        S_page_done(pg);
+        S_page_done(c, pg);
+        if (c->sink) /* kept pages hold copies: the staged ops can go */
+            S_release(c, end);
         first = end;
     }
     S_foot_rest(c);
+}
+
+/* The fonts each section's text is in (kh_layout_t.section_fonts): its
+ * boxes', and the note lines its pages carry, [due before it, due after
+ * it), as S_paginate places them: every box once (a table's header row
+ * again, in the same fonts), every note line due by a section's end on
+ * its pages. Page numbers aside. */
+static void S_section_fonts(kh_lctx_t *c)
+{
+    kh_layout_t *L = c->out;
+    L->nsections = c->nsections;
+    L->section_fonts = calloc(c->nsections + 1, 1);
+    if (!L->section_fonts)
+        abort();
+    size_t due = 0;
+    for (size_t s = 0; s < c->nsections; s++) {
+        size_t end = s + 1 < c->nsections ? c->sections[s + 1].first_box : c->nboxes;
+        size_t from = due;
+        unsigned char m = 0;
+        for (size_t j = c->sections[s].first_box; j < end; j++) {
+            const kh_vbox_t *b = &c->boxes[j];
+            for (size_t k = 0; k < b->op_count; k++)
+                if (kh_lay_op(c, b->op_first + k)->kind == KH_OP_TEXT)
+                    m |= (unsigned char)(1u << kh_lay_op(c, b->op_first + k)->font);
+            due = S_foot_due(c, due, b);
+        }
+        for (size_t i = from; i < due && i < c->nfoot; i++) {
+            const kh_vbox_t *b = &c->foot[i];
+            for (size_t k = 0; k < b->op_count; k++)
+                if (kh_lay_op(c, b->op_first + k)->kind == KH_OP_TEXT)
+                    m |= (unsigned char)(1u << kh_lay_op(c, b->op_first + k)->font);
+        }
+        L->section_fonts[s] = m;
+    }
 }
 
 /* ---- sections and appendices ---- */
@@ -2152,6 +2240,14 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
                              kh_font_t *fonts[KH_FONT_COUNT],
                              const kh_source_t *src, kh_diag_list_t *diags)
 {
+    return kh_layout_build_to(plan, tpl, fonts, src, diags, NULL);
+}
+
+kh_layout_t *kh_layout_build_to(const kh_plan_t *plan, const kh_template_t *tpl,
+                                kh_font_t *fonts[KH_FONT_COUNT],
+                                const kh_source_t *src, kh_diag_list_t *diags,
+                                const kh_page_sink_t *sink)
+{
     kh_layout_t *L = calloc(1, sizeof *L);
     if (!L)
         abort();
@@ -2160,7 +2256,7 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     kh_lctx_t c = {.tpl = tpl, .fonts = fonts, .src = src, .diags = diags,
                    .ok = true, .out = L, .left = tpl->margin_left,
                    .text_w = tpl->page_w - tpl->margin_left - tpl->margin_right,
-                   .off_line = -1};
+                   .off_line = -1, .sink = sink};
     for (int f = 0; f < KH_FONT_COUNT; f++) {
         kh_font_info_t fi;
         kh_font_info(fonts[f], &fi);
@@ -2168,6 +2264,7 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
     }
     S_section(&c, false, src);
     S_notes(&c, plan);
+    c.notes_end = c.nstaged;
     S_header(&c, plan);
     S_marks(&c, plan);
     S_title(&c, plan);
@@ -2176,9 +2273,16 @@ kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
         S_closing(&c, plan);
     for (size_t i = 0; i < plan->nappendices; i++)
         S_appendix(&c, plan, &plan->appendices[i]);
-    if (c.ok)
+    if (c.ok) {
+        S_section_fonts(&c);
+        S_keep_from(&c);
         S_paginate(&c);
+    }
+    free(c.spare);
+    for (size_t k = 0; k < c.nchunks; k++)
+        free(c.staged[k]);
     free(c.staged);
+    free(c.keep_from);
     free(c.boxes);
     free(c.sections);
     free(c.foot);
@@ -2199,6 +2303,7 @@ void kh_layout_free(kh_layout_t *L)
         free(L->pages[i].ops);
     free(L->pages);
     free(L->text);
+    free(L->section_fonts);
     free(L);
 }
 

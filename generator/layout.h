@@ -47,8 +47,10 @@ typedef enum { KH_OP_TEXT, KH_OP_RULE, KH_OP_RECT, KH_OP_SLOT } kh_op_kind_t;
 typedef enum { KH_COLOR_BLACK, KH_COLOR_RED } kh_color_t;
 
 /* One positioned word piece, rule or signature slot. Kept compact (28 bytes): a long plan
- * has millions of them, and every page holds its own copy until the PDF is
- * written. Floats hold points to 1/10,000 pt on any paper this prints. */
+ * has millions of them, all staged before pagination (a page then holds
+ * its own copy until it goes to the PDF writer, or to the end with
+ * --dump-layout). Floats hold points to 1/10,000 pt on any paper this
+ * prints. */
 typedef struct {
     float x, y;          /* PDF user space: points from the bottom-left */
     unsigned char kind;  /* kh_op_kind_t: which member of the union is set */
@@ -94,14 +96,33 @@ typedef struct {
 
 typedef struct {
     double width, height; /* the template's paper (portrait), pt */
-    kh_page_t *pages;
+    kh_page_t *pages;     /* with a page sink (kh_layout_build_to), every
+                             page's ops are NULL once it was handed on */
     size_t npages;
     char *text; /* all text of all ops */
     size_t text_len;
     /* spacing statistics of justified lines, for tests and --dump-layout */
     size_t justified_lines;
     double max_ratio;
+    /* section_fonts[s], bit f: section s (kh_page_t.section) prints text
+     * in font f (kh_font_style_t), its page numbers aside (they are
+     * Regular, on every page but a section's first). Set before the first
+     * page goes to a sink, so that a PDF writer knows its fonts up front. */
+    unsigned char *section_fonts;
+    size_t nsections;
 } kh_layout_t;
+
+/* Where finished pages go as they are laid out (kh_layout_build_to): the
+ * PDF writer, or nothing (validate). page is called once a page, in
+ * order, with the layout (its text, which page numbers still extend, and
+ * section_fonts) and the page; the page's ops are borrowed for the call
+ * only: the layout frees them after it, which is what bounds memory on a
+ * long plan. A layout that fails after some pages went out fails all the
+ * same (NULL): the sink's work is to be thrown away. */
+typedef struct {
+    void (*page)(void *ctx, const kh_layout_t *layout, const kh_page_t *page);
+    void *ctx;
+} kh_page_sink_t;
 
 /* Lays out the plan. NULL with diagnostics (a character the fonts have no
  * glyph for, reported where it stands in src; off-page; page-limit) on
@@ -109,6 +130,12 @@ typedef struct {
 kh_layout_t *kh_layout_build(const kh_plan_t *plan, const kh_template_t *tpl,
                              kh_font_t *fonts[KH_FONT_COUNT],
                              const kh_source_t *src, kh_diag_list_t *diags);
+/* … the same, each finished page handed to sink as it is laid out, and
+ * not kept (sink NULL: every page kept, as kh_layout_build). */
+kh_layout_t *kh_layout_build_to(const kh_plan_t *plan, const kh_template_t *tpl,
+                                kh_font_t *fonts[KH_FONT_COUNT],
+                                const kh_source_t *src, kh_diag_list_t *diags,
+                                const kh_page_sink_t *sink);
 void kh_layout_free(kh_layout_t *layout);
 
 /* Writes every page's ops as text, one per line (tests read it). */

@@ -75,8 +75,16 @@ typedef struct {
     kh_layout_t *out;
     size_t text_cap;  /* allocated size of out->text */
     size_t cap_pages; /* allocated entries of out->pages */
-    kh_op_t *staged;
-    size_t nstaged, capstaged;
+    /* the staged ops, in chunks of KH_STAGE_CHUNK: an op's address stays
+     * put as more are staged, and pagination frees the chunks of boxes
+     * already on pages (on a long plan the ops are most of the memory);
+     * op i is kh_lay_op(c, i) */
+    kh_op_t **staged;
+    size_t nstaged, nchunks, cap_chunks;
+    size_t notes_end;   /* ops [0, notes_end): the notes', placed at any
+                           page's foot, so never freed */
+    size_t *keep_from;  /* while paging: keep_from[j], the least op index
+                           boxes j… (and their tables' header rows) use */
     kh_vbox_t *boxes;
     size_t nboxes, capboxes;
     double left, text_w; /* text area of the section being built or paged */
@@ -104,7 +112,17 @@ typedef struct {
     size_t nnotes;
     size_t foot_next, foot_due;
     int note_max;       /* the highest note number placed in the open box */
+    const kh_page_sink_t *sink; /* NULL: pages kept in out->pages */
+    kh_op_t *spare;     /* with a sink: the last page's op array, reused */
+    size_t spare_cap;
 } kh_lctx_t;
+
+#define KH_STAGE_CHUNK ((size_t)1 << 12) /* ops: 112 KiB, under malloc's mmap threshold, so reused */
+
+static inline kh_op_t *kh_lay_op(const kh_lctx_t *c, size_t i)
+{
+    return &c->staged[i / KH_STAGE_CHUNK][i % KH_STAGE_CHUNK];
+}
 
 /* A growing list of pieces. */
 typedef struct {

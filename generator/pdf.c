@@ -907,78 +907,178 @@ static int S_acroform(HPDF_Doc pdf, kh_esign_t *e)
 
 /* ---- document ---- */
 
-static int S_pages(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
-                   kh_font_t **fonts, HPDF_Dict type0[KH_FONT_COUNT],
-                   const kh_pdf_meta_t *meta, kh_esign_t *e)
+/* A PDF being written, page by page (pdf.h). The libharu objects are made
+ * in the same order whether the pages come all at once (kh_pdf_render) or
+ * one at a time as the layout finishes them, so the bytes are the same:
+ * the font dictionaries first (which fonts, known up front), then each
+ * page with its content and signature objects, then the AcroForm, the
+ * fonts' programs, the metadata and PDF/A's parts. */
+struct kh_pdf_doc {
+    kh_hpdf_err_t err; /* libharu's first error (S_on_error holds &err) */
+    HPDF_Doc pdf;
+    kh_deflate_t z;
+    kh_font_t **fonts;
+    kh_pdf_meta_t meta;          /* its strings borrowed */
+    bool used[KH_FONT_COUNT];    /* the fonts the pages print in */
+    bool seen[KH_FONT_COUNT];    /* … that a page so far did */
+    HPDF_Dict type0[KH_FONT_COUNT];
+    kh_esign_t esign;
+    kh_buf_t content;            /* one page's content, reused */
+    int rc;                      /* -1 once something failed */
+    bool started, ended;         /* font dictionaries made; pages ended */
+    kh_page_t *held;             /* pages kept (their ops copied) while */
+    size_t nheld, cap_held;      /* the fonts are not known yet */
+};
+
+/* The font dictionaries of the fonts used: before any page, as libharu
+ * numbers objects in the order they are made. */
+static void S_start(kh_pdf_doc_t *d)
 {
-    kh_buf_t content = {0};
-    kh_writer_t w = {.content = &content, .fonts = fonts, .text = L->text};
-    int rc = 0;
-    for (size_t p = 0; p < L->npages && rc == 0; p++) {
-        HPDF_Page page = HPDF_AddPage(pdf);
-        if (!page)
-            return -1;
-        HPDF_Page_SetWidth(page, (HPDF_REAL)L->pages[p].width);
-        HPDF_Page_SetHeight(page, (HPDF_REAL)L->pages[p].height);
-        for (int f = 0; f < KH_FONT_COUNT; f++)
-            w.font_names[f] = type0[f] ? HPDF_Page_GetLocalFontName(
-                                             page, (HPDF_Font)type0[f])
-                                       : NULL;
-        content.len = 0;
-        S_page_content(&w, &L->pages[p]);
-        if (meta->esign && S_esign_page(pdf, z, page, &L->pages[p], meta, e, &content) != 0) {
-            rc = -1;
-            break;
-        }
-        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-        rc = S_write_compressed(z, attr->contents, attr->stream, content.data,
-                                content.len);
+    d->started = true;
+    for (int f = 0; f < KH_FONT_COUNT; f++) {
+        kh_font_reset_used(d->fonts[f]); /* each PDF embeds its own glyphs */
+        d->type0[f] = d->used[f] ? S_indirect_dict(d->pdf) : NULL;
     }
-    kh_buf_free(&content);
-    return rc;
-}
-
-/* Only the fonts some page uses get a font dictionary and are embedded. */
-static void S_used_fonts(const kh_layout_t *L, bool used[KH_FONT_COUNT])
-{
-    memset(used, 0, KH_FONT_COUNT * sizeof *used);
-    for (size_t p = 0; p < L->npages; p++)
-        for (size_t i = 0; i < L->pages[p].nops; i++)
-            if (L->pages[p].ops[i].kind == KH_OP_TEXT)
-                used[L->pages[p].ops[i].font] = true;
-}
-
-int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
-                  const kh_pdf_meta_t *meta, unsigned char **out,
-                  size_t *out_len, kh_diag_list_t *diags, const char *file)
-{
-    kh_hpdf_err_t err = {0};
-    HPDF_Doc pdf = HPDF_New(S_on_error, &err);
-    if (!pdf)
-        abort();
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_NONE); /* we compress: S_deflate */
-    kh_deflate_t z = {0};
-    bool used[KH_FONT_COUNT];
-    S_used_fonts(L, used);
-    HPDF_Dict type0[KH_FONT_COUNT] = {0};
-    for (int f = 0; f < KH_FONT_COUNT; f++)
-        type0[f] = used[f] ? S_indirect_dict(pdf) : NULL;
-    kh_esign_t esign = {0};
-    if (meta->esign) {
-        pdf->pdf_version = HPDF_VER_14; /* soft masks */
-        if (!(esign.xobj = calloc(2 * meta->nsigners + 1, sizeof *esign.xobj)))
+    if (d->meta.esign) {
+        d->pdf->pdf_version = HPDF_VER_14; /* soft masks */
+        if (!(d->esign.xobj = calloc(2 * d->meta.nsigners + 1, sizeof *d->esign.xobj)))
             abort();
     }
-    int rc = S_pages(pdf, &z, L, fonts, type0, meta, &esign);
-    if (rc == 0 && meta->esign)
-        rc = S_acroform(pdf, &esign);
-    for (int f = 0; f < KH_FONT_COUNT && rc == 0; f++)
-        if (used[f])
-            rc = S_finish_font(pdf, &z, type0[f], fonts[f], meta->pdfa);
-    S_metadata(pdf, meta);
-    if (rc == 0 && meta->pdfa)
-        rc = S_pdfa(pdf, &z, L, meta, diags, file);
-    if (rc == 0 && !err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
+}
+
+static void S_write_page(kh_pdf_doc_t *d, const char *text, const kh_page_t *pg)
+{
+    if (d->rc != 0)
+        return;
+    HPDF_Page page = HPDF_AddPage(d->pdf);
+    if (!page) {
+        d->rc = -1;
+        return;
+    }
+    HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width);
+    HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height);
+    kh_writer_t w = {.content = &d->content, .fonts = d->fonts, .text = text};
+    for (int f = 0; f < KH_FONT_COUNT; f++)
+        w.font_names[f] = d->type0[f] ? HPDF_Page_GetLocalFontName(
+                                            page, (HPDF_Font)d->type0[f])
+                                      : NULL;
+    /* a font the section's fonts left out would have no dictionary: the
+     * layout's count (kh_layout_t.section_fonts) is wrong, and no PDF is
+     * better than a broken one */
+    for (size_t i = 0; i < pg->nops; i++)
+        if (pg->ops[i].kind == KH_OP_TEXT) {
+            if (!d->used[pg->ops[i].font]) {
+                d->rc = -1;
+                return;
+            }
+            d->seen[pg->ops[i].font] = true;
+        }
+    d->content.len = 0;
+    S_page_content(&w, pg);
+    if (d->meta.esign &&
+        S_esign_page(d->pdf, &d->z, page, pg, &d->meta, &d->esign, &d->content) != 0) {
+        d->rc = -1;
+        return;
+    }
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    d->rc = S_write_compressed(&d->z, attr->contents, attr->stream, d->content.data,
+                               d->content.len);
+}
+
+kh_pdf_doc_t *kh_pdf_begin(kh_font_t *fonts[KH_FONT_COUNT],
+                           const kh_pdf_meta_t *meta,
+                           const bool used[KH_FONT_COUNT])
+{
+    kh_pdf_doc_t *d = calloc(1, sizeof *d);
+    if (!d)
+        abort();
+    d->pdf = HPDF_New(S_on_error, &d->err);
+    if (!d->pdf)
+        abort();
+    HPDF_SetCompressionMode(d->pdf, HPDF_COMP_NONE); /* we compress: S_deflate */
+    d->fonts = fonts;
+    d->meta = *meta;
+    if (used) {
+        memcpy(d->used, used, sizeof d->used);
+        S_start(d);
+    }
+    return d;
+}
+
+void kh_pdf_page(kh_pdf_doc_t *d, const kh_layout_t *L, const kh_page_t *pg)
+{
+    if (d->ended) {
+        d->rc = -1;
+        return;
+    }
+    if (d->started) {
+        S_write_page(d, L->text, pg);
+        return;
+    }
+    d->held = kh_array_grow(d->held, d->nheld, &d->cap_held, sizeof *d->held, 8);
+    kh_page_t *h = &d->held[d->nheld++];
+    *h = *pg;
+    h->cap = pg->nops;
+    h->ops = malloc((pg->nops ? pg->nops : 1) * sizeof *h->ops);
+    if (!h->ops)
+        abort();
+    if (pg->nops)
+        memcpy(h->ops, pg->ops, pg->nops * sizeof *h->ops);
+}
+
+void kh_pdf_end_pages(kh_pdf_doc_t *d, const kh_layout_t *L)
+{
+    if (d->ended)
+        return;
+    if (!d->started) { /* the fonts only the held pages tell */
+        for (size_t p = 0; p < d->nheld; p++)
+            for (size_t i = 0; i < d->held[p].nops; i++)
+                if (d->held[p].ops[i].kind == KH_OP_TEXT)
+                    d->used[d->held[p].ops[i].font] = true;
+        S_start(d);
+        for (size_t p = 0; p < d->nheld; p++)
+            S_write_page(d, L->text, &d->held[p]);
+    }
+    for (size_t p = 0; p < d->nheld; p++)
+        free(d->held[p].ops);
+    free(d->held);
+    d->held = NULL, d->nheld = d->cap_held = 0;
+    d->ended = true;
+    for (int f = 0; f < KH_FONT_COUNT; f++)
+        if (d->used[f] != d->seen[f]) /* a font with a dictionary and no text */
+            d->rc = -1;
+    if (d->rc == 0 && d->meta.esign)
+        d->rc = S_acroform(d->pdf, &d->esign);
+    for (int f = 0; f < KH_FONT_COUNT && d->rc == 0; f++)
+        if (d->used[f])
+            d->rc = S_finish_font(d->pdf, &d->z, d->type0[f], d->fonts[f], d->meta.pdfa);
+    kh_buf_free(&d->content);
+}
+
+void kh_pdf_discard(kh_pdf_doc_t *d)
+{
+    if (!d)
+        return;
+    for (size_t p = 0; p < d->nheld; p++)
+        free(d->held[p].ops);
+    free(d->held);
+    kh_buf_free(&d->content);
+    HPDF_Free(d->pdf);
+    S_deflate_end(&d->z);
+    free(d->esign.xobj);
+    free(d);
+}
+
+int kh_pdf_finish(kh_pdf_doc_t *d, const kh_layout_t *L, unsigned char **out,
+                  size_t *out_len, kh_diag_list_t *diags, const char *file)
+{
+    kh_pdf_end_pages(d, L);
+    HPDF_Doc pdf = d->pdf;
+    int rc = d->rc;
+    S_metadata(pdf, &d->meta);
+    if (rc == 0 && d->meta.pdfa)
+        rc = S_pdfa(pdf, &d->z, L, &d->meta, diags, file);
+    if (rc == 0 && !d->err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
         HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
         *out = malloc(size ? size : 1);
         if (!*out)
@@ -989,14 +1089,29 @@ int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
     } else {
         rc = -1;
     }
-    if (err.error || (rc != 0 && !diags->errors))
+    if (d->err.error || (rc != 0 && !diags->errors))
         kh_diag_add(diags, file, 0, 0, KH_SEV_ERROR, "pdf",
                     "PDF library error 0x%04X (detail %u)",
-                    (unsigned)err.error, (unsigned)err.detail);
-    HPDF_Free(pdf);
-    S_deflate_end(&z);
-    free(esign.xobj);
-    return rc != 0 || err.error ? -1 : 0;
+                    (unsigned)d->err.error, (unsigned)d->err.detail);
+    bool failed = rc != 0 || d->err.error;
+    kh_pdf_discard(d);
+    return failed ? -1 : 0;
+}
+
+int kh_pdf_render(const kh_layout_t *L, kh_font_t *fonts[KH_FONT_COUNT],
+                  const kh_pdf_meta_t *meta, unsigned char **out,
+                  size_t *out_len, kh_diag_list_t *diags, const char *file)
+{
+    /* only the fonts some page uses get a font dictionary and are embedded */
+    bool used[KH_FONT_COUNT] = {false};
+    for (size_t p = 0; p < L->npages; p++)
+        for (size_t i = 0; i < L->pages[p].nops; i++)
+            if (L->pages[p].ops[i].kind == KH_OP_TEXT)
+                used[L->pages[p].ops[i].font] = true;
+    kh_pdf_doc_t *d = kh_pdf_begin(fonts, meta, used);
+    for (size_t p = 0; p < L->npages; p++)
+        kh_pdf_page(d, L, &L->pages[p]);
+    return kh_pdf_finish(d, L, out, out_len, diags, file);
 }
 
 /* ---- atomic write ---- */

@@ -32,7 +32,39 @@ typedef struct {
     size_t nsigners;
 } kh_pdf_meta_t;
 
-/* Renders into memory. *out is malloc'd. Returns 0 or -1 (diagnostics). */
+/* A PDF written page by page as the layout finishes them (a page sink,
+ * layout.h), so that no page's ops outlive it:
+ *   kh_pdf_begin  fonts (their used-glyph marks are reset and then set by
+ *                 this document's pages: one document at a time writes
+ *                 pages, from begin to kh_pdf_end_pages), meta (copied;
+ *                 its strings borrowed until finish), used: the fonts the
+ *                 pages print in, exactly (each gets a dictionary), or
+ *                 NULL when not known yet: the pages are then kept until
+ *                 kh_pdf_end_pages;
+ *   kh_pdf_page   one page, in order; L gives its text; pg is borrowed
+ *                 for the call;
+ *   kh_pdf_end_pages  no more pages: the fonts are embedded (subsets of
+ *                 the glyphs the pages used); the fonts are free for the
+ *                 next document after it;
+ *   kh_pdf_finish the PDF into memory, *out malloc'd; L: the whole layout
+ *                 (its text names a PDF/A file); 0, or -1 with a
+ *                 diagnostic; frees the document. kh_pdf_discard frees
+ *                 one not finished (a layout that failed).
+ * A failure on the way (libharu, a page in a font not in used) is kept
+ * and reported by finish. */
+typedef struct kh_pdf_doc kh_pdf_doc_t;
+kh_pdf_doc_t *kh_pdf_begin(kh_font_t *fonts[KH_FONT_COUNT],
+                           const kh_pdf_meta_t *meta,
+                           const bool used[KH_FONT_COUNT]);
+void kh_pdf_page(kh_pdf_doc_t *doc, const kh_layout_t *L, const kh_page_t *pg);
+void kh_pdf_end_pages(kh_pdf_doc_t *doc, const kh_layout_t *L);
+int kh_pdf_finish(kh_pdf_doc_t *doc, const kh_layout_t *L, unsigned char **out,
+                  size_t *out_len, kh_diag_list_t *diags, const char *file);
+void kh_pdf_discard(kh_pdf_doc_t *doc);
+
+/* Renders a layout whose pages were all kept into memory, the same bytes
+ * as the pages written one by one. *out is malloc'd. Returns 0 or -1
+ * (diagnostics). */
 int kh_pdf_render(const kh_layout_t *layout, kh_font_t *fonts[KH_FONT_COUNT],
                   const kh_pdf_meta_t *meta, unsigned char **out,
                   size_t *out_len, kh_diag_list_t *diags, const char *file);

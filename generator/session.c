@@ -272,9 +272,12 @@ static void S_mark_frames(kh_plan_t *plan, const kh_source_t *src)
  * bytes). frames: S_mark_frames before the layout (render only: it moves
  * no word that could turn a verdict, only appendix captions down on their
  * own first pages). Fills k (free with S_checked_free) and returns KH_OK
- * when the plan has no error, KH_PLAN_ERROR or KH_IO_ERROR otherwise. */
+ * when the plan has no error, KH_PLAN_ERROR or KH_IO_ERROR otherwise.
+ * sink: where the layout's pages go as they are finished (NULL: kept in
+ * k->layout, for --dump-layout and the tests' hooks). */
 static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
-                   size_t before, bool frames, kh_checked_t *k, kh_diag_list_t *d)
+                   size_t before, bool frames, const kh_page_sink_t *sink,
+                   kh_checked_t *k, kh_diag_list_t *d)
 {
     *k = (kh_checked_t){0};
     if (load_rc == -2)
@@ -303,7 +306,7 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
     if (k->plan && frames)
         S_mark_frames(k->plan, src);
     if (k->plan && d->errors == before)
-        k->layout = kh_layout_build(k->plan, t->tpl, t->fonts, src, d);
+        k->layout = kh_layout_build_to(k->plan, t->tpl, t->fonts, src, d, sink);
     if (!k->layout || d->errors != before) {
         S_checked_free(k);
         k->type = t;
@@ -312,12 +315,19 @@ static int S_check(kh_session_t *s, kh_source_t *src, int load_rc,
     return KH_OK;
 }
 
+/* validate's page sink: the pages are laid out and checked, then dropped */
+static void S_drop_page(void *ctx, const kh_layout_t *L, const kh_page_t *pg)
+{
+    (void)ctx, (void)L, (void)pg;
+}
+
 int kh_session_validate(kh_session_t *s, const char *path, kh_source_t *src,
                         kh_diag_list_t *d)
 {
     kh_checked_t k;
     size_t before = d->errors;
-    int rc = S_check(s, src, kh_source_load(path, src, d), before, false, &k, d);
+    kh_page_sink_t drop = {S_drop_page, NULL};
+    int rc = S_check(s, src, kh_source_load(path, src, d), before, false, &drop, &k, d);
     S_checked_free(&k);
     return rc;
 }
@@ -340,6 +350,24 @@ int kh_session_validate_template(kh_session_t *s, const char *path,
     return ok ? KH_OK : KH_PLAN_ERROR;
 }
 
+/* A PDF's metadata: title (NULL: the plan's); subject[1024] and *author
+ * (free with kh_buf_free) hold the strings it borrows. */
+static kh_pdf_meta_t S_meta(const kh_checked_t *k, const char *title,
+                            const kh_render_opts_t *o, char subject[1024],
+                            kh_buf_t *author)
+{
+    const kh_template_t *tpl = k->type->tpl;
+    snprintf(subject, 1024, "%s %s", tpl->doc_name, k->plan->title);
+    /* the author: the issuing body, a joint plan's every body, lead first */
+    for (size_t i = 0; i < k->plan->nissuers; i++)
+        kh_buf_printf(author, "%s%s", i ? ", " : "", k->plan->issuers[i].name);
+    kh_buf_put(author, "", 0);
+    return (kh_pdf_meta_t){title ? title : k->plan->title, author->data, subject,
+                           o->producer,
+                           o->created, o->pdfa, tpl->pdfa_icc, o->esign,
+                           k->plan->issuers, k->plan->nissuers};
+}
+
 /* The checked plan's layout → a dump, or PDF bytes in *pdf. L: the
  * layout, or a view of some of its pages (an appendix file's); title:
  * the PDF's, NULL for the plan's. */
@@ -352,21 +380,9 @@ static int S_render(const kh_checked_t *k, const kh_layout_t *L,
         kh_layout_dump(L, stdout);
         return KH_OK;
     }
-    const kh_template_t *tpl = k->type->tpl;
     char subject[1024];
-    snprintf(subject, sizeof subject, "%s %s", tpl->doc_name, k->plan->title);
-    /* each PDF embeds the glyphs its own pages use */
-    for (int i = 0; i < KH_FONT_COUNT; i++)
-        kh_font_reset_used(k->type->fonts[i]);
-    /* the author: the issuing body, a joint plan's every body, lead first */
     kh_buf_t author = {0};
-    for (size_t i = 0; i < k->plan->nissuers; i++)
-        kh_buf_printf(&author, "%s%s", i ? ", " : "", k->plan->issuers[i].name);
-    kh_buf_put(&author, "", 0);
-    kh_pdf_meta_t meta = {title ? title : k->plan->title, author.data, subject,
-                          o->producer,
-                          o->created, o->pdfa, tpl->pdfa_icc, o->esign,
-                          k->plan->issuers, k->plan->nissuers};
+    kh_pdf_meta_t meta = S_meta(k, title, o, subject, &author);
     int rc = kh_pdf_render(L, k->type->fonts, &meta, pdf, pdf_len, d,
                            src->path) == 0 ? KH_OK : KH_IO_ERROR;
     kh_buf_free(&author);
@@ -423,11 +439,12 @@ char *kh_appendix_output_path(const char *output, const char *appendix)
     return out;
 }
 
-/* One PDF of a render: a range of the layout's pages, where it goes. */
+/* One PDF of a render: the sections it holds, where it goes, and its
+ * document while the layout's pages come. */
 typedef struct {
-    size_t from, to;    /* pages [from, to) */
     char *path;         /* malloc'd */
     char *title;        /* the PDF's title; NULL: the plan's (malloc'd) */
+    kh_pdf_doc_t *doc;  /* begun at its first page */
     unsigned char *pdf;
     size_t len;
 } kh_part_t;
@@ -436,35 +453,96 @@ typedef struct {
  * the plan's (its pages and the appendices of its own file), then one per
  * appendix file, in the `appendices:` order, each its appendices' pages
  * (the layout starts each appendix on a page of its own, and the files'
- * come after the body's). Without the option, one part: every page. */
-static size_t S_parts(const kh_checked_t *k, const kh_source_t *src,
-                      const kh_render_opts_t *o, kh_part_t *parts)
+ * come after the body's). Without the option, one part: every page.
+ * part_of[s]: the part section s (kh_page_t.section: 0 the plan's, k
+ * appendix k - 1's) goes to. Returns the number of parts. */
+static size_t S_parts(const kh_plan_t *plan, const kh_source_t *src,
+                      const kh_render_opts_t *o, kh_part_t *parts, size_t *part_of)
 {
-    const kh_layout_t *L = k->layout;
     size_t n = 0;
-    parts[n++] = (kh_part_t){0, L->npages, strdup(o->output), NULL, NULL, 0};
-    if (!o->separate_appendices)
-        return n;
-    for (size_t p = 0; p < L->npages; p++) {
-        size_t sec = L->pages[p].section;
-        const kh_appendix_t *a = sec ? &k->plan->appendices[sec - 1] : NULL;
-        if (!a || a->src == src)
-            continue; /* the plan's own */
-        kh_part_t *last = &parts[n - 1];
-        if (n > 1 && k->plan->appendices[L->pages[last->from].section - 1].src == a->src) {
-            last->to = p + 1;
+    parts[n++] = (kh_part_t){strdup(o->output), NULL, NULL, NULL, 0};
+    part_of[0] = 0;
+    const kh_source_t *last = NULL; /* the appendix file of part n - 1 */
+    for (size_t i = 0; i < plan->nappendices; i++) {
+        const kh_appendix_t *a = &plan->appendices[i];
+        if (!o->separate_appendices || a->src == src) {
+            part_of[i + 1] = 0; /* the plan's own */
             continue;
         }
-        if (n == 1)
-            parts[0].to = p;
-        char *title;
-        if (asprintf(&title, "%s%s%s", a->label, a->title ? ": " : "",
-                     a->title ? a->title : "") < 0)
-            abort();
-        parts[n++] = (kh_part_t){p, p + 1, kh_appendix_output_path(o->output, a->src->path),
-                                 title, NULL, 0};
+        if (a->src != last) {
+            char *title;
+            if (asprintf(&title, "%s%s%s", a->label, a->title ? ": " : "",
+                         a->title ? a->title : "") < 0)
+                abort();
+            parts[n++] = (kh_part_t){kh_appendix_output_path(o->output, a->src->path),
+                                     title, NULL, NULL, 0};
+            last = a->src;
+        }
+        part_of[i + 1] = n - 1;
     }
     return n;
+}
+
+/* render's page sink: each page to its part's PDF as the layout finishes
+ * it. A part's document begins at its first page and ends its pages
+ * (embedding its fonts, which the next part's pages then mark afresh) at
+ * the first page of the next; all are finished once the layout is whole. */
+typedef struct {
+    const kh_checked_t *k; /* k->plan is set when the layout runs */
+    const kh_source_t *src;
+    const kh_render_opts_t *o;
+    kh_part_t *parts;      /* set at the first page */
+    size_t nparts;
+    size_t *part_of;       /* the part of each section */
+    size_t cur;            /* the part whose pages are coming; nparts: none */
+    kh_pdf_meta_t meta;    /* the plan's PDF's, made at the first page; */
+    char subject[1024];    /* … these hold its strings */
+    kh_buf_t author;
+} kh_stream_t;
+
+static void S_stream_page(void *ctx, const kh_layout_t *L, const kh_page_t *pg)
+{
+    kh_stream_t *st = ctx;
+    const kh_plan_t *plan = st->k->plan;
+    if (!st->parts) {
+        st->parts = calloc(st->src->nappendix_files + plan->nappendices + 2,
+                           sizeof *st->parts);
+        st->part_of = calloc(plan->nappendices + 1, sizeof *st->part_of);
+        if (!st->parts || !st->part_of)
+            abort();
+        st->nparts = S_parts(plan, st->src, st->o, st->parts, st->part_of);
+        st->cur = st->nparts;
+    }
+    size_t p = pg->section < L->nsections ? st->part_of[pg->section] : 0;
+    kh_part_t *part = &st->parts[p];
+    if (p != st->cur) {
+        if (st->cur < st->nparts)
+            kh_pdf_end_pages(st->parts[st->cur].doc, L);
+        st->cur = p;
+    }
+    if (!part->doc) {
+        /* its fonts: its sections', and Regular for the page numbers when
+         * a section of it has a second page, which no page tells yet
+         * unless Regular is there anyway; otherwise the pages are kept
+         * until the part ends and counted then */
+        unsigned char mask = 0;
+        for (size_t s = 0; s < L->nsections; s++)
+            if (st->part_of[s] == p)
+                mask |= L->section_fonts[s];
+        bool used[KH_FONT_COUNT];
+        for (int f = 0; f < KH_FONT_COUNT; f++)
+            used[f] = mask >> f & 1;
+        /* the same author and subject for every part: made once, kept
+         * (each document borrows them) until the render ends */
+        if (!st->author.data)
+            st->meta = S_meta(st->k, NULL, st->o, st->subject, &st->author);
+        kh_pdf_meta_t meta = st->meta;
+        if (part->title)
+            meta.title = part->title;
+        part->doc = kh_pdf_begin(st->k->type->fonts, &meta,
+                                 used[KH_FONT_REGULAR] ? used : NULL);
+    }
+    kh_pdf_page(part->doc, L, pg);
 }
 
 int kh_session_render(kh_session_t *s, const char *path,
@@ -473,21 +551,20 @@ int kh_session_render(kh_session_t *s, const char *path,
 {
     kh_checked_t k;
     size_t before = d->errors;
-    int rc = S_check(s, src, kh_source_load(path, src, d), before,
-                     o->separate_appendices && o->esign, &k, d);
-    if (rc == KH_OK && o->dump_layout) {
-        rc = S_render(&k, k.layout, NULL, o, src, NULL, NULL, d);
+    int load_rc = kh_source_load(path, src, d);
+    bool frames = o->separate_appendices && o->esign;
+    if (o->dump_layout) { /* every page kept, then dumped */
+        int rc = S_check(s, src, load_rc, before, frames, NULL, &k, d);
+        if (rc == KH_OK)
+            rc = S_render(&k, k.layout, NULL, o, src, NULL, NULL, d);
         S_checked_free(&k);
         return rc;
     }
-    kh_part_t *parts = NULL;
-    size_t nparts = 0;
-    if (rc == KH_OK) {
-        parts = calloc(src->nappendix_files + 1, sizeof *parts);
-        if (!parts)
-            abort();
-        nparts = S_parts(&k, src, o, parts);
-    }
+    kh_stream_t st = {.k = &k, .src = src, .o = o};
+    kh_page_sink_t sink = {S_stream_page, &st};
+    int rc = S_check(s, src, load_rc, before, frames, &sink, &k, d);
+    kh_part_t *parts = st.parts;
+    size_t nparts = rc == KH_OK ? st.nparts : 0;
     /* every PDF made and every output checked before any is written: a
      * plan's files are all written, or none */
     char **paths = calloc(nparts + 1, sizeof *paths);
@@ -498,10 +575,11 @@ int kh_session_render(kh_session_t *s, const char *path,
     if (rc == KH_OK && nparts > 1 && kh_check_own_outputs(paths, (int)nparts, d))
         rc = KH_IO_ERROR;
     for (size_t i = 0; rc == KH_OK && i < nparts; i++) {
-        kh_layout_t view = *k.layout; /* its pages [from, to) */
-        view.pages = k.layout->pages + parts[i].from;
-        view.npages = parts[i].to - parts[i].from;
-        rc = S_render(&k, &view, parts[i].title, o, src, &parts[i].pdf, &parts[i].len, d);
+        kh_pdf_doc_t *doc = parts[i].doc;
+        parts[i].doc = NULL;
+        if (!doc || kh_pdf_finish(doc, k.layout, &parts[i].pdf, &parts[i].len, d,
+                                  src->path) != 0)
+            rc = KH_IO_ERROR;
         if (rc == KH_OK && !S_output_ok(s, &k, src, o, parts[i].path, d))
             rc = KH_IO_ERROR;
     }
@@ -518,12 +596,15 @@ int kh_session_render(kh_session_t *s, const char *path,
         free(data);
         free(lens);
     }
-    for (size_t i = 0; i < nparts; i++) {
+    for (size_t i = 0; parts && i < st.nparts; i++) {
+        kh_pdf_discard(parts[i].doc);
         free(parts[i].path);
         free(parts[i].title);
         free(parts[i].pdf);
     }
     free(parts);
+    free(st.part_of);
+    kh_buf_free(&st.author);
     free(paths);
     return rc;
 }
@@ -538,7 +619,7 @@ int kh_session_run_mem(kh_session_t *s, const char *name, const char *data,
     kh_checked_t k;
     size_t before = d->errors;
     int rc = S_check(s, &src, kh_source_load_mem(name, data, len, &src, d),
-                     before, false, &k, d);
+                     before, false, NULL, &k, d);
     if (rc == KH_OK && kh_session_layout_hook)
         kh_session_layout_hook(k.plan, k.layout, k.type->fonts);
     if (rc == KH_OK && last == KH_STAGE_PDF) {

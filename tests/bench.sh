@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: whole-process render time of each sample plan (median of 30
 # runs, hyperfine), peak RSS (GNU time), PDF size, and an instruction count
-# (callgrind: repeatable on a noisy machine) for the Kon Tum plan.
+# (callgrind: repeatable on a noisy machine) for the Kon Tum plan; the Kon
+# Tum render against the floor (tests/floor.c, issue 12) in one paired run,
+# and the peak RSS of a 1,000-page plan.
 set -eu
 cd "$(dirname "$0")/.."
 bin=build/kehoach
@@ -46,6 +48,19 @@ hyperfine -N --style none --warmup 1 --runs 5 --export-json "$tmp/long.json" \
 hyperfine -N --style none --warmup 3 --runs 20 --export-json "$tmp/short.json" \
     "$bin render -o $tmp/short.pdf plans/kon-tum-70-nam.md" >/dev/null 2>&1
 long_pages=$(pdfinfo "$tmp/long.pdf" | awk '/^Pages:/{print $2}')
+# the floor (issue 12): a static program that maps the four fonts and
+# writes and renames a file of the Kon Tum PDF's size; one hyperfine run
+# with both commands, so that both see the same machine
+kt_size=$(stat -c %s "$tmp/short.pdf")
+hyperfine -N --style none --warmup 20 --runs 200 --export-json "$tmp/floor.json" \
+    "build/floor fonts $tmp/floor.pdf $kt_size" \
+    "$bin render -o $tmp/short.pdf plans/kon-tum-70-nam.md" >/dev/null 2>&1
+/usr/bin/python3 -c 'import json,sys
+f,r=[x["median"]*1000 for x in json.load(open(sys.argv[1]))["results"]]
+print("render / floor = %.1fx (Kon Tum %.2f ms, floor %.2f ms, medians of 200, paired run)" % (r/f, r, f))' \
+    "$tmp/floor.json"
+long_kb=$(/usr/bin/time -f %M "$bin" render -o "$tmp/long.pdf" "$tmp/long.md" 2>&1 >/dev/null | tail -1)
+printf '%s-page plan: peak RSS %.1f MiB\n' "$long_pages" "$(echo "$long_kb / 1024" | bc -l)"
 short_pages=$(pdfinfo "$tmp/short.pdf" | awk '/^Pages:/{print $2}')
 /usr/bin/python3 -c 'import json,sys
 l=json.load(open(sys.argv[1]))["results"][0]["median"]*1000

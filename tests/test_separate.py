@@ -252,8 +252,38 @@ def test_refused(tmp):
           (r.returncode, r.stderr.decode()[:300], listing(out)))
 
 
+def test_bold_appendix(tmp):
+    """An appendix file printed in bold and italic alone over two pages:
+    its PDF's fonts are known only once its pages are (the page number,
+    Regular, on the second), so its pages are kept until it ends and the
+    Regular font is embedded with the others (issue 12: pages go to the
+    PDF as they are laid out, each PDF's fonts named before its first)."""
+    plan = copy_plan(tmp)
+    bold = "**Các đơn vị trực thuộc tổ chức triển khai thực hiện nhiệm vụ được giao " \
+           "theo đúng tiến độ và báo cáo kết quả về Sở Y tế.**\n\n"
+    with open(os.path.join(os.path.dirname(plan), "phu-luc", "kinh-phi.md"), "w",
+              encoding="utf-8") as f:
+        f.write("# Phụ lục II: Dự toán kinh phí\n\n" + bold * 60)
+    out = os.path.join(tmp, "kh.pdf")
+    for esign in ([], ["--esign"]):
+        r = run([KEHOACH, "render", "--separate-appendices"] + esign + ["-o", out, plan])
+        check(r.returncode == 0, "render of an all-bold appendix file exits 0 %s" % esign,
+              r.stderr.decode()[:300])
+        app = os.path.join(tmp, "kh-kinh-phi.pdf")
+        n = pages(app)
+        check(n >= 2, "the all-bold appendix takes two pages or more", n)
+        fonts = run(["pdffonts", app]).stdout.decode()
+        names = set(re.findall(r"\+(LiberationSerif[-\w]*)", fonts))
+        check(names == {"LiberationSerif", "LiberationSerif-Bold", "LiberationSerif-Italic"},
+              "Regular (page numbers), Bold and Italic embedded, nothing else", fonts)
+        check(lines(app, 2)[0] == "2", "page 2 numbered", lines(app, 2)[:2])
+        check(run(["qpdf", "--check", app]).returncode == 0, "qpdf --check passes")
+        check(pages(out) >= 1 and "Dự toán" not in " ".join(lines(out)),
+              "the plan's PDF without the appendix")
+
+
 if __name__ == "__main__":
-    for t in (test_split, test_esign, test_refused):
+    for t in (test_split, test_esign, test_refused, test_bold_appendix):
         with tempfile.TemporaryDirectory() as d:
             t(d)
     sys.exit(exit_status())
