@@ -41,6 +41,15 @@ bool kh_diag_has_error_at(const kh_diag_list_t *list, int line, int col)
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(list, file, line, col, sev, rule, fmt, ap);
+    va_end(ap);
+}
+
+void kh_diag_addv(kh_diag_list_t *list, const char *file, int line, int col,
+                  kh_severity_t sev, const char *rule, const char *fmt, va_list ap)
+{
     if (sev == KH_SEV_ERROR)
         list->errors++;
     if (kh_diag_full(list, sev)) {
@@ -55,13 +64,10 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
         list->items = items;
         list->cap = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
     char *msg = NULL;
     /* every diagnostic's format is a message id: translated here, once */
     if (vasprintf(&msg, gettext(fmt), ap) < 0)
         msg = NULL;
-    va_end(ap);
     kh_diag_t *d = &list->items[list->count++];
     list->kept_errors += sev == KH_SEV_ERROR;
     d->file = strdup(file ? file : "");

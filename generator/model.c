@@ -181,10 +181,15 @@ static const kh_xml_t *S_xml(kh_mctx_t *c, int line, int col)
 }
 
 static void S_err(kh_mctx_t *c, const kh_node_t *at, const char *rule,
-                  const char *fmt, const char *arg)
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void S_err(kh_mctx_t *c, const kh_node_t *at, const char *rule,
+                  const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
-                KH_SEV_ERROR, rule, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
+                 KH_SEV_ERROR, rule, fmt, ap);
+    va_end(ap);
     c->ok = false;
 }
 
@@ -253,8 +258,7 @@ static void S_read_recipients(kh_mctx_t *c, const kh_node_t *fm)
         if (it->kind != KH_NODE_SCALAR) {
             S_err(c, it, "recipient-mapping",
                   "this recipient is not text (an unquoted ': ' makes it a "
-                  "mapping): quote it%s; the 'Lưu' line goes in 'archive:'",
-                  "");
+                  "mapping): quote it; the 'Lưu' line goes in 'archive:'");
             continue;
         }
         c->plan->recipients[c->plan->nrecipients++] = S_printed(it->text);
@@ -442,8 +446,7 @@ static void S_read_front(kh_mctx_t *c)
     kh_plan_t *p = c->plan;
     p->run_in_colon = c->tpl->run_in_colon;
     if (!fm || fm->kind != KH_NODE_MAP) {
-        S_err(c, fm, "front-matter", "the front matter must be a YAML mapping%s",
-              "");
+        S_err(c, fm, "front-matter", "the front matter must be a YAML mapping");
         return;
     }
     /* a plan issued with a decision (attached_to) has no place, date,
@@ -488,9 +491,12 @@ int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte)
 }
 
 void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
-                 const char *rule, const char *fmt, const char *arg)
+                 const char *rule, const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->src->path, line, col, sev, rule, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->src->path, line, col, sev, rule, fmt, ap);
+    va_end(ap);
     if (sev == KH_SEV_ERROR)
         c->ok = false;
 }
@@ -1046,13 +1052,13 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
                 kh_mod_diag(c, line, col, KH_SEV_WARNING, "hyphenated-break",
                        "a word is cut by a hyphen at this line break (as PDFs lay text "
-                       "out): it prints as two words ('nghi- ệp'); join the lines%s", "");
+                       "out): it prints as two words ('nghi- ệp'); join the lines");
             } else if (S_separate_line(n)) {
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
                 kh_mod_diag(c, line, col, KH_SEV_WARNING, "joined-lines",
                        "this line is joined to the one before it (Markdown makes one "
                        "paragraph of lines with no blank line between them); leave a "
-                       "blank line before it, or end the line before with '\\'%s", "");
+                       "blank line before it, or end the line before with '\\'");
             }
             S_print(&st, " ", 1);
             st.space = true;
@@ -1126,8 +1132,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                 S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
                 kh_mod_diag(c, line, col, KH_SEV_WARNING, "strikethrough",
                             "struck-through text is printed as plain text: the "
-                            "strike%s is dropped (delete the text, or say so in words)",
-                            "");
+                            "strike is dropped (delete the text, or say so in words)");
             }
             break;
         }
@@ -1328,7 +1333,7 @@ static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
     int line, col;
     kh_mod_node_pos(c, n, &line, &col);
     kh_mod_diag(c, line, col, KH_SEV_WARNING, "code-block", "a code block is printed "
-           "line by line as plain text%s", "");
+           "line by line as plain text");
     if (!lit || !lit[0])
         return;
     kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, line, col);
@@ -1351,7 +1356,7 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
     kh_mod_node_pos(c, n, &line0, &col);
     kh_mod_diag(c, line0, col, KH_SEV_WARNING, "indented-code", "this text is "
            "indented by 4 spaces or more, which Markdown reads as code; it is "
-           "printed as a paragraph (remove the indent)%s", "");
+           "printed as a paragraph (remove the indent)");
     kh_buf_t text = {0};
     size_t *shift = NULL, nshift = 0, cap = 0;
     int line = line0, part_line = 0;
@@ -1568,8 +1573,8 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         /* as ~~struck~~: the strike is the one thing kehoach cannot say */
         kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
                     KH_SEV_WARNING, "strikethrough", "struck-through text is printed as "
-                    "plain text: the strike%s is dropped (delete the text, or say so in "
-                    "words)", "");
+                    "plain text: the strike is dropped (delete the text, or say so in "
+                    "words)");
         plain = true;
     }
     /* an element with no text (Word's empty <o:p>) drops nothing */
@@ -1728,7 +1733,7 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
         if (h.fatal == 2) /* libxml2 stops at 256 levels */
             kh_mod_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
                    "nested deeper than kehoach reads: the text inside would be "
-                   "lost (flatten them)%s", "");
+                   "lost (flatten them)");
         else
             kh_mod_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
                    KH_SEV_ERROR, "html", "this HTML cannot be read whole, its "
@@ -1946,7 +1951,7 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
     if (S_number_only(text))
         kh_mod_diag(c, b->line, b->col, KH_SEV_ERROR, "heading-number-only",
                "this heading is only a number: the number comes from its place, "
-               "so nothing of it would print; write the heading's text%s", "");
+               "so nothing of it would print; write the heading's text");
     S_strip_number(text);
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);

@@ -133,9 +133,8 @@ void kh_mod_attached_end(kh_mctx_t *c)
     if (!ends)
         kh_mod_diag(c, b->line, b->col, KH_SEV_WARNING, "attached-end",
                     "a plan issued with a decision has no signature: its content "
-                    "ends with \"./.\" (Nghị định 30/2020, Phụ lục III, Mẫu 1.3)%s; "
-                    "end its last paragraph with it",
-                    "");
+                    "ends with \"./.\" (Nghị định 30/2020, Phụ lục III, Mẫu 1.3); "
+                    "end its last paragraph with it");
 }
 
 void kh_mod_marks_free(kh_plan_t *p)

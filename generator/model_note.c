@@ -182,7 +182,7 @@ static void S_fill(kh_mctx_t *c, size_t at)
         if (blocks[i].kind == KH_BLOCK_TABLE)
             kh_mod_diag(c, blocks[i].line, blocks[i].col, KH_SEV_ERROR, "footnote",
                         "a table inside a footnote cannot be printed at the foot "
-                        "of a page%s; put it in the body or an appendix", "");
+                        "of a page; put it in the body or an appendix");
     }
     note->blocks = blocks;
     note->nblocks = nblocks;

@@ -395,7 +395,7 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
         int col = S_node_col(h, n);
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "nesting",
                     "HTML elements nested deeper than kehoach reads in a table "
-                    "cell: the text inside would be lost (flatten them)%s", "");
+                    "cell: the text inside would be lost (flatten them)");
         return;
     }
     bool bold = S_nm_any(n, (const char *const[]){"b", "strong", "th", NULL});
@@ -411,8 +411,8 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
         /* as ~~struck~~ in a paragraph: the strike is dropped */
         int col = S_node_col(h, n);
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_WARNING, "strikethrough",
-                    "struck-through text is printed as plain text: the strike%s is "
-                    "dropped (delete the text, or say so in words)", "");
+                    "struck-through text is printed as plain text: the strike is "
+                    "dropped (delete the text, or say so in words)");
         known = true;
     }
     /* an element without text (Word's empty <o:p>) drops nothing */
@@ -538,15 +538,15 @@ static void S_stray(kh_htab_t *h, xmlNode *k, int where)
     if (where == S_IN_TABLE)
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
                     "text in a <table> outside its rows would be lost: put it in a "
-                    "cell (<td>) of a row (<tr>)%s", "");
+                    "cell (<td>) of a row (<tr>)");
     else if (where == S_IN_ROWS)
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
                     "text between a table's rows would be lost: put it in a cell "
-                    "(<td>) of a row (<tr>)%s", "");
+                    "(<td>) of a row (<tr>)");
     else
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
                     "text in a table row outside its cells would be lost: put it "
-                    "in a cell (<td>)%s", "");
+                    "in a cell (<td>)");
 }
 
 /* The rows of the table in print order: thead, then the body rows (tbody
@@ -721,7 +721,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
     if (nrows == 0 || cols == 0) {
         if (nrows)
             kh_mod_diag(c, tline, tcol, KH_SEV_WARNING, "html",
-                        "this table has rows but no cells: nothing is printed%s", "");
+                        "this table has rows but no cells: nothing is printed");
         free(rows);
         return;
     }

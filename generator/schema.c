@@ -499,9 +499,14 @@ typedef struct {
 } kh_check_t;
 
 static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
-                  const char *fmt, const char *a, const char *b)
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
+                  const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->file, at->line, at->col, KH_SEV_ERROR, rule, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->file, at->line, at->col, KH_SEV_ERROR, rule, fmt, ap);
+    va_end(ap);
 }
 
 static bool S_is_null(const kh_node_t *n)
@@ -581,7 +586,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         if (optional)
             continue;
         snprintf(sub, sizeof sub, "%s%s%.*s", path, *path ? "." : "", (int)first, req);
-        S_err(c, n, "required", "missing '%s'%s", sub, "");
+        S_err(c, n, "required", "missing '%s'", sub);
     }
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const kh_node_t *k = n->kids[i];
@@ -654,15 +659,10 @@ static void S_check_array(kh_check_t *c, const kh_snode_t *s,
 {
     if (s->names && n->flow)
         S_flow_commas(c, n, path);
-    char num[32];
-    if (s->min_items >= 0 && (long)n->n < s->min_items) {
-        snprintf(num, sizeof num, "%ld", s->min_items);
-        S_err(c, n, "items", "'%s' needs at least %s item(s)", path, num);
-    }
-    if (s->max_items >= 0 && (long)n->n > s->max_items) {
-        snprintf(num, sizeof num, "%ld", s->max_items);
-        S_err(c, n, "items", "'%s' takes at most %s item(s)", path, num);
-    }
+    if (s->min_items >= 0 && (long)n->n < s->min_items)
+        S_err(c, n, "items", "'%s' needs at least %ld item(s)", path, s->min_items);
+    if (s->max_items >= 0 && (long)n->n > s->max_items)
+        S_err(c, n, "items", "'%s' takes at most %ld item(s)", path, s->max_items);
     if (!s->items)
         return;
     char sub[256];
@@ -690,21 +690,16 @@ static void S_check_range(kh_check_t *c, const kh_snode_t *s,
                           const kh_node_t *n, const char *path)
 {
     double v = strtod(n->text, NULL);
-    char bound[40];
-    if (s->has_min && (s->excl_min ? !(v > s->minimum) : !(v >= s->minimum))) {
-        snprintf(bound, sizeof bound, "%g", s->minimum);
+    if (s->has_min && (s->excl_min ? !(v > s->minimum) : !(v >= s->minimum)))
         kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "range",
-                    s->excl_min ? N_("'%s' must be greater than %s, not %.40s")
-                                : N_("'%s' must be at least %s, not %.40s"),
-                    path, bound, n->text);
-    } else if (s->has_max &&
-               (s->excl_max ? !(v < s->maximum) : !(v <= s->maximum))) {
-        snprintf(bound, sizeof bound, "%g", s->maximum);
+                    s->excl_min ? N_("'%s' must be greater than %g, not %.40s")
+                                : N_("'%s' must be at least %g, not %.40s"),
+                    path, s->minimum, n->text);
+    else if (s->has_max && (s->excl_max ? !(v < s->maximum) : !(v <= s->maximum)))
         kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "range",
-                    s->excl_max ? N_("'%s' must be less than %s, not %.40s")
-                                : N_("'%s' must be at most %s, not %.40s"),
-                    path, bound, n->text);
-    }
+                    s->excl_max ? N_("'%s' must be less than %g, not %.40s")
+                                : N_("'%s' must be at most %g, not %.40s"),
+                    path, s->maximum, n->text);
 }
 
 static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
@@ -714,12 +709,12 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
     /* minLength >= 1 means text is required: spaces alone are not text,
      * and would print as nothing */
     if (s->min_len >= 1 && S_blank(t)) {
-        S_err(c, n, "blank", "'%s' is blank: it needs text%s", path, "");
+        S_err(c, n, "blank", "'%s' is blank: it needs text", path);
         return;
     }
     if (s->single_line && strchr(t, '\n')) {
         S_err(c, n, "newline", "'%s' is printed on one line and cannot hold a "
-              "line break: write it on one line%s", path, "");
+              "line break: write it on one line", path);
         return;
     }
     if ((s->has_min || s->has_max) && (S_node_types(n) & T_NUMBER))
@@ -739,15 +734,12 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
         }
     }
     size_t chars = kh_utf8_length(t, strlen(t));
-    char num[32];
-    if (s->min_len >= 0 && (long)chars < s->min_len) {
-        snprintf(num, sizeof num, "%ld", s->min_len);
-        S_err(c, n, "length", "'%s' is too short (at least %s characters)", path, num);
-    }
-    if (s->max_len >= 0 && (long)chars > s->max_len) {
-        snprintf(num, sizeof num, "%ld", s->max_len);
-        S_err(c, n, "length", "'%s' is too long (at most %s characters)", path, num);
-    }
+    if (s->min_len >= 0 && (long)chars < s->min_len)
+        S_err(c, n, "length", "'%s' is too short (at least %ld characters)", path,
+              s->min_len);
+    if (s->max_len >= 0 && (long)chars > s->max_len)
+        S_err(c, n, "length", "'%s' is too long (at most %ld characters)", path,
+              s->max_len);
     if (s->pattern && pcre2_match(s->pattern, (PCRE2_SPTR)t, strlen(t), 0, 0,
                                   c->schema->match, NULL) < 0) {
         if (s->message)
@@ -774,7 +766,7 @@ static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
     /* `title:` with nothing after it: blank, like `title: "  "` */
     if (have == T_NULL && !n->text[0] && (s->types & T_STRING) &&
         !(s->types & T_NULL) && s->min_len >= 1) {
-        S_err(c, n, "blank", "'%s' is blank: it needs text%s", path, "");
+        S_err(c, n, "blank", "'%s' is blank: it needs text", path);
         return;
     }
     if (s->types && !(have & s->types)) {
