@@ -25,23 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "text.h"
 #include "wording.h"
 #include "xml.h"
-
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 /* A front-matter value as it prints: a copy without the invisible
  * characters (validate warns about each, invisible-char). */
 static char *S_printed(const char *s)
 {
-    char *d = S_dup(s);
+    char *d = kh_strdup(s);
     kh_text_drop_invisible(d, strlen(d));
     return d;
 }
@@ -103,6 +96,15 @@ void kh_number_format(const char *format, const int counters[KH_MAX_LEVELS],
     }
     snprintf(out, out_size, "%s", b.data ? b.data : "");
     kh_buf_free(&b);
+}
+
+void kh_number_next(int counters[KH_MAX_LEVELS], int level, const char *format,
+                    char *out, size_t out_size)
+{
+    counters[level - 1]++;
+    for (int i = level; i < KH_MAX_LEVELS; i++)
+        counters[i] = 0;
+    kh_number_format(format, counters, out, out_size);
 }
 
 size_t kh_heading_number_prefix(const char *s)
@@ -211,13 +213,6 @@ static char *S_text(kh_mctx_t *c, const kh_node_t *map, const char *key,
     return S_printed(v->text);
 }
 
-static int S_days_in(int year, int month)
-{
-    static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : D[month - 1];
-}
-
 static void S_read_date(kh_mctx_t *c, const kh_node_t *fm)
 {
     const kh_node_t *v = kh_node_get(fm, "date");
@@ -233,7 +228,7 @@ static void S_read_date(kh_mctx_t *c, const kh_node_t *fm)
                 : 0;
     if (n < 1 || n > 3 || p->year < 1900 || p->year > 2999 ||
         (n >= 2 && (p->month < 1 || p->month > 12)) ||
-        (n == 3 && (p->day < 1 || p->day > S_days_in(p->year, p->month)))) {
+        (n == 3 && (p->day < 1 || p->day > kh_days_in_month(p->year, p->month)))) {
         S_err(c, v, "date", "'date' must be a real date YYYY-MM-DD (drafts: "
               "YYYY-MM or YYYY), not '%s'", v->kind == KH_NODE_SCALAR ? v->text : "…");
         return;
@@ -294,7 +289,7 @@ static void S_read_numbering(kh_mctx_t *c, const kh_node_t *fm)
         if (n->kids[i]->kind != KH_NODE_SCALAR)
             S_err(c, n->kids[i], "type", "'%s' items must be text", "numbering");
         else
-            c->plan->numbering[i] = S_dup(n->kids[i]->text);
+            c->plan->numbering[i] = kh_strdup(n->kids[i]->text);
     }
 }
 
@@ -841,7 +836,7 @@ static char *S_html_attr(const kh_xml_t *x, const char *tag, const char *attr)
             continue;
         xmlChar *v = x->get_prop(n, (const xmlChar *)attr);
         if (v) {
-            value = S_dup((const char *)v);
+            value = kh_strdup((const char *)v);
             x->free(v);
         }
         break;
@@ -1284,11 +1279,8 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *block, int level)
     int li = level <= t->nheadings ? level - 1 : t->nheadings - 1;
     const kh_heading_style_t *hs = &t->headings[li];
     const char *fmt = kh_level_format(t, c->plan->numbering, level);
-    c->counters[level - 1]++;
-    for (int i = level; i < KH_MAX_LEVELS; i++)
-        c->counters[i] = 0;
     char label[64];
-    kh_number_format(fmt, c->counters, label, sizeof label);
+    kh_number_next(c->counters, level, fmt, label, sizeof label);
     unsigned add = S_level_look(t, c->plan, level, hs);
     kh_text_t *b = &block->para.text;
     for (size_t i = 0; i < b->nspans; i++) {
@@ -1617,7 +1609,7 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
     if (is_a && !h->in_a) {
         xmlChar *v = h->x->get_prop(n, (const xmlChar *)"href");
         free(h->href);
-        h->href = v ? S_dup((const char *)v) : NULL;
+        h->href = v ? kh_strdup((const char *)v) : NULL;
         h->x->free(v);
         h->in_a = true;
         h->a_text.len = 0;
@@ -1682,7 +1674,7 @@ static void S_html_error(void *ctx, xmlErrorPtr e)
  * Same length, line breaks kept: columns in diagnostics stay true. */
 static char *S_unprefix(const char *lit)
 {
-    char *s = S_dup(lit);
+    char *s = kh_strdup(lit);
     for (char *p = s; (p = strstr(p, "<![")) != NULL;) {
         if (strncasecmp(p + 3, "if", 2) && strncasecmp(p + 3, "endif", 5)) {
             p += 3;

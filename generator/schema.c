@@ -71,14 +71,6 @@ typedef struct {
     bool ok;
 } kh_sload_t;
 
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
 static void S_bad(kh_sload_t *c, const kh_node_t *at, const char *what)
 {
     kh_diag_add(c->diags, c->file, at ? at->line : 0, at ? at->col : 0,
@@ -111,7 +103,7 @@ static char **S_strings(kh_sload_t *c, const kh_node_t *n, size_t *count)
         if (n->kids[i]->kind != KH_NODE_SCALAR)
             S_bad(c, n->kids[i], "expected a string");
         else
-            out[(*count)++] = S_dup(n->kids[i]->text);
+            out[(*count)++] = kh_strdup(n->kids[i]->text);
     }
     return out;
 }
@@ -148,7 +140,7 @@ static void S_compile_pattern(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p)
         S_bad(c, p, what);
         return;
     }
-    s->pattern_src = S_dup(p->text);
+    s->pattern_src = kh_strdup(p->text);
 }
 
 /* Schema keys this reader knows; anything else is a mistake in the schema. */
@@ -188,7 +180,7 @@ static void S_compile_props(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p,
         abort();
     for (size_t i = 0; i + 1 < p->n; i += 2) {
         kh_sprop_t *pr = &s->props[s->nprops++];
-        pr->name = S_dup(p->kids[i]->kind == KH_NODE_SCALAR ? p->kids[i]->text : "");
+        pr->name = kh_strdup(p->kids[i]->kind == KH_NODE_SCALAR ? p->kids[i]->text : "");
         pr->schema = S_compile(c, p->kids[i + 1], depth + 1);
     }
 }
@@ -244,7 +236,7 @@ static void S_compile_optional_with(kh_sload_t *c, kh_snode_t *s, const kh_node_
             abort();
         s->optional_with = g;
         for (size_t k = 0; k < n; k++) {
-            g[2 * s->noptional_with] = S_dup(v->kids[i]->text);
+            g[2 * s->noptional_with] = kh_strdup(v->kids[i]->text);
             g[2 * s->noptional_with + 1] = names[k];
             s->noptional_with++;
         }
@@ -276,7 +268,7 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
     if ((v = kh_node_get(n, "pattern")))
         S_compile_pattern(c, s, v);
     if ((v = kh_node_get(n, "x-message")) && v->kind == KH_NODE_SCALAR)
-        s->message = S_dup(v->text);
+        s->message = kh_strdup(v->text);
     s->min_len = S_int(c, kh_node_get(n, "minLength"));
     s->max_len = S_int(c, kh_node_get(n, "maxLength"));
     s->min_items = S_int(c, kh_node_get(n, "minItems"));
@@ -295,7 +287,7 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
         if (v->kind != KH_NODE_SCALAR || n->n != 2)
             S_bad(c, v, "x-same-as is a path (issuer.name) and the only key");
         else
-            s->same_as = S_dup(v->text);
+            s->same_as = kh_strdup(v->text);
     }
 }
 
@@ -364,7 +356,7 @@ static void S_resolve(kh_sload_t *c, kh_snode_t *root, kh_snode_t *s,
         return;
     if (s->same_as) {
         const kh_snode_t *t = root;
-        char *path = S_dup(s->same_as), *save = NULL;
+        char *path = kh_strdup(s->same_as), *save = NULL;
         for (char *k = strtok_r(path, ".", &save); k && t; k = strtok_r(NULL, ".", &save)) {
             const kh_snode_t *next = NULL;
             for (size_t i = 0; i < t->nprops && !next; i++)
@@ -469,10 +461,11 @@ size_t kh_edit_distance(const char *a, const char *b, size_t max)
     return row[lb];
 }
 
-static int S_days_in(int y, int m)
+int kh_days_in_month(int year, int month)
 {
     static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : D[m - 1];
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : D[month - 1];
 }
 
 bool kh_date_valid(const char *s, bool partial)
@@ -481,7 +474,7 @@ bool kh_date_valid(const char *s, bool partial)
     size_t len = strlen(s);
     if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10)
         return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 &&
-               d <= S_days_in(y, m) && isdigit((unsigned char)s[5]) &&
+               d <= kh_days_in_month(y, m) && isdigit((unsigned char)s[5]) &&
                isdigit((unsigned char)s[8]);
     if (!partial)
         return false;

@@ -15,6 +15,7 @@
 
 #include "i18n.h"
 #include "load.h"
+#include "text.h"
 
 #define KH_MM (72.0 / 25.4) /* points per millimetre */
 #define KH_NFIELDS (sizeof kh_fields / sizeof kh_fields[0])
@@ -154,14 +155,6 @@ static bool S_bool(const kh_node_t *n, bool *out)
     return false;
 }
 
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
 static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
 {
     const kh_node_t *sec = f->section ? kh_node_get(c->root, f->section) : c->root;
@@ -180,7 +173,7 @@ static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
         if (v->kind != KH_NODE_SCALAR)
             S_error(c, v, "'%s' in %s must be text", f->key, where);
         else
-            *(char **)dst = S_dup(v->text);
+            *(char **)dst = kh_strdup(v->text);
         return;
     case F_BOOL:
         if (!S_bool(v, (bool *)dst))
@@ -229,7 +222,7 @@ static void S_read_headings(kh_tctx_t *c, kh_template_t *t)
             S_error(c, lv, "heading level needs a 'format'");
             continue;
         }
-        s->format = S_dup(fmt->text);
+        s->format = kh_strdup(fmt->text);
         if (!S_bool(kh_node_get(lv, "bold"), &s->bold) ||
             !S_bool(kh_node_get(lv, "italic"), &s->italic) ||
             !S_bool(kh_node_get(lv, "upper"), &s->upper) ||
@@ -250,7 +243,7 @@ static void S_read_bullets(kh_tctx_t *c, kh_template_t *t)
     }
     for (size_t i = 0; i < b->n && i < 3; i++)
         if (b->kids[i]->kind == KH_NODE_SCALAR)
-            t->bullets[t->nbullets++] = S_dup(b->kids[i]->text);
+            t->bullets[t->nbullets++] = kh_strdup(b->kids[i]->text);
 }
 
 /* table.widths (optional): a list of {header: [cell …], mm: [n …]} of the
@@ -289,7 +282,7 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
                         "each mm a number >= 0 (0: automatic)");
                 return;
             }
-            tw->header[k] = S_dup(h->kids[k]->text);
+            tw->header[k] = kh_strdup(h->kids[k]->text);
             tw->mm[k] = d;
         }
         /* Wider than the text of any page, landscape included: the layout
@@ -330,7 +323,7 @@ static void S_read_stamp(kh_tctx_t *c, const kh_node_t *e, bool with_text,
     }
     st->red = !strcmp(color->text, "red");
     if (with_text)
-        st->text = S_dup(text->text);
+        st->text = kh_strdup(text->text);
 }
 
 /* marks: {urgency: [stamp …], secrecy: [stamp …], circulation: {…}} */
@@ -373,7 +366,7 @@ kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
     if (!t)
         abort();
     kh_tctx_t c = {.file = path, .diags = diags, .root = root, .ok = true};
-    t->path = S_dup(path);
+    t->path = kh_strdup(path);
     t->where = calloc(KH_NFIELDS, sizeof *t->where);
     if (!t->where)
         abort();

@@ -298,6 +298,14 @@ void *kh_array_grow(void *items, size_t count, size_t *cap, size_t size,
     return p;
 }
 
+char *kh_strdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        abort();
+    return d;
+}
+
 void kh_buf_put(kh_buf_t *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {

@@ -95,6 +95,9 @@ size_t kh_utf8_length(const char *s, size_t n);
 void *kh_array_grow(void *items, size_t count, size_t *cap, size_t size,
                     size_t first);
 
+/* A malloc'd copy of s ("" for NULL); aborts when out of memory. */
+char *kh_strdup(const char *s);
+
 typedef struct {
     char *data;
     size_t len, cap;

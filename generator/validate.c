@@ -730,12 +730,9 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
                    "this section has no content");
         return;
     }
-    h->counters[level - 1]++;
-    for (int i = level; i < KH_MAX_LEVELS; i++)
-        h->counters[i] = 0;
     char want[64], written[64];
-    kh_number_format(kh_level_format(c->tpl, h->numbering, level), h->counters,
-                     want, sizeof want);
+    kh_number_next(h->counters, level, kh_level_format(c->tpl, h->numbering, level),
+                   want, sizeof want);
     if (want[0] && S_written_number(n, written, sizeof written) &&
         strcmp(written, want)) {
         kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING,
