@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "i18n.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -121,20 +122,13 @@ static const char *S_find_line(const char *src, size_t len, int line,
 /* Byte offset of the 1-based character column col in line (or len). */
 static size_t S_char_offset(const char *line, size_t len, int col)
 {
-    size_t i = 0;
-    for (int c = 1; i < len && c < col; c++)
-        do
-            i++;
-        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80);
-    return i;
+    return kh_utf8_offset(line, len, col > 1 ? (size_t)col - 1 : 0);
 }
 
 /* Prints the source line (or a window of it) and a caret under col. */
 static void S_print_excerpt(FILE *out, const char *line, size_t len, int col)
 {
-    size_t chars = 0;
-    for (size_t i = 0; i < len; i++)
-        chars += ((unsigned char)line[i] & 0xC0) != 0x80;
+    size_t chars = kh_utf8_length(line, len);
     int first = 1;
     if (chars > KH_EXCERPT_CHARS && col > KH_EXCERPT_CHARS / 2) {
         first = col - KH_EXCERPT_CHARS / 2;

@@ -472,19 +472,6 @@ static int S_file_line(const kh_mctx_t *c, int cmark_line)
     return kh_source_body_line(c->src, cmark_line);
 }
 
-/* The 1-based character column of byte offset byte in file line line. */
-int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte)
-{
-    size_t len;
-    const char *s = kh_source_line(c->src, line, &len);
-    if (byte > len)
-        byte = len;
-    int col = 1;
-    for (size_t i = 0; i < byte; i++)
-        col += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return col;
-}
-
 void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
                  const char *rule, const char *fmt, ...)
 {
@@ -513,7 +500,7 @@ void kh_mod_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col)
 {
     *line = S_file_line(c, cmark_node_get_start_line(n));
     int bc = cmark_node_get_start_column(n);
-    *col = kh_mod_char_col(c, *line, bc > 0 ? (size_t)bc - 1 : 0);
+    *col = kh_source_col(c->src, *line, bc > 0 ? (size_t)bc - 1 : 0);
 }
 
 /* Appends text with a style, merging with the previous span when equal.
@@ -682,7 +669,7 @@ static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra,
     }
     size_t byte;
     S_inl_byte(st, n, line, &byte);
-    *col = kh_mod_char_col(st->c, *line, byte + extra);
+    *col = kh_source_col(st->c->src, *line, byte + extra);
 }
 
 /* , ; : . ! ? ) ” % : marks typed right after the word they follow. */
@@ -730,12 +717,10 @@ static const char *S_strip_containers(const char *s, size_t *len);
  * "\\[^1]" typed to print as it is. */
 static bool S_escaped(const kh_mctx_t *c, int line, int col)
 {
-    size_t len, b = 0;
+    size_t len, b = kh_source_byte(c->src, line, col);
     const char *s = kh_source_line(c->src, line, &len);
-    for (int k = 1; s && b < len && k < col; b++)
-        k += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
     /* cmark-gfm puts an escaped character's node at its backslash */
-    return s && b <= len && ((b < len && s[b] == '\\') || (b > 0 && s[b - 1] == '\\'));
+    return (b < len && s[b] == '\\') || (b > 0 && s[b - 1] == '\\');
 }
 
 /* True if a line of the file opens with the definition "[^label]:"
@@ -1359,7 +1344,7 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
         bool blank = lead == l;
         if ((blank || !*p) && nshift) { /* a part ends */
             kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, part_line,
-                                   kh_mod_char_col(c, part_line, shift[0]));
+                                   kh_source_col(c->src, part_line, shift[0]));
             kh_origin_t o = {part_line, 1, shift, (int)nshift};
             S_reparsed(c, &b->para.text, text.data, text.len, 0, &o);
             text.len = 0;
@@ -1461,7 +1446,7 @@ static void S_html_footnote(kh_html_t *h, const char *label, size_t n)
         const char *t = kh_source_line(h->c->src, l, &len);
         const char *at = t ? memmem(t, len, label, n) : NULL;
         if (at) {
-            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
+            line = l, col = kh_source_col(h->c->src, l, (size_t)(at - t));
             break;
         }
     }
@@ -1517,7 +1502,7 @@ static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name,
     size_t nl = strlen((const char *)name);
     for (size_t i = 0; i + nl < len; i++)
         if (s[i] == '<' && !strncasecmp(s + i + 1, (const char *)name, nl))
-            return kh_mod_char_col(h->c, line, i);
+            return kh_source_col(h->c->src, line, i);
     return line == h->line0 ? h->col0 : 1;
 }
 
@@ -1870,7 +1855,7 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         bool footnote = t[1] == '^';
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
-        int col = kh_mod_char_col(c, l, (size_t)(t - s));
+        int col = kh_source_col(c->src, l, (size_t)(t - s));
         if (footnote) { /* cmark-gfm dropped it: nothing refers to it, or
                          * an earlier definition of its label is the one used */
             bool dup = false;
@@ -2101,9 +2086,7 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
         return;
     size_t len, vlen = strlen(v->text);
     const char *s = kh_source_line(c->src, v->line, &len);
-    size_t b = 0;
-    for (int col = 1; b < len && col < v->col; b++)
-        col += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
+    size_t b = kh_source_byte(c->src, v->line, v->col);
     if (b < len && (s[b] == '"' || s[b] == '\''))
         b++;
     if (b + vlen > len || memcmp(s + b, v->text, vlen))
@@ -2118,7 +2101,7 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
         if (m && v->text[i - 1] == ' ') {
             char mark[4] = {0};
             memcpy(mark, v->text + i, m);
-            kh_mod_diag(c, v->line, kh_mod_char_col(c, v->line, b + i - 1), KH_SEV_WARNING,
+            kh_mod_diag(c, v->line, kh_source_col(c->src, v->line, b + i - 1), KH_SEV_WARNING,
                    "space-before-punctuation",
                    "a space before '%s': the mark goes right after the word", mark);
         }

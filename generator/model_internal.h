@@ -44,8 +44,6 @@ typedef struct {
 
 /* ---- model.c ---- */
 
-/* The character column of byte offset byte in file line line. */
-int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte);
 /* Where node n starts in the file. */
 void kh_mod_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col);
 /* A diagnostic with one string argument; an error makes the plan fail. */

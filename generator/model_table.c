@@ -60,7 +60,7 @@ static void S_cell_pos(kh_mctx_t *c, cmark_node *cell, int row_line, int row_col
     while (b < len && (s[b] == ' ' || s[b] == '\t'))
         b++;
     out->line = line;
-    out->col = kh_mod_char_col(c, line, b);
+    out->col = kh_source_col(c->src, line, b);
 }
 
 /* A row's text past its last kept cell (last: that cell's node): GFM split
@@ -77,7 +77,7 @@ static bool S_dropped_text(kh_mctx_t *c, cmark_node *last, int *line, int *col)
     const char *s = kh_source_line(c->src, *line, &len);
     for (size_t b = (size_t)ec; b < len; b++) /* from the pipe after the cell */
         if (s[b] != ' ' && s[b] != '\t' && s[b] != '|') {
-            *col = kh_mod_char_col(c, *line, b);
+            *col = kh_source_col(c->src, *line, b);
             return true;
         }
     return false;
@@ -229,7 +229,7 @@ static int S_node_col(kh_htab_t *h, const xmlNode *n)
     for (size_t i = h->seek_byte; s && i + nl < len; i++)
         if (s[i] == '<' && !strncasecmp(s + i + 1, (const char *)n->name, nl)) {
             h->seek_byte = i + 1;
-            return kh_mod_char_col(h->c, line, i);
+            return kh_source_col(h->c->src, line, i);
         }
     return line == h->line0 ? h->col0 : 1;
 }
@@ -327,7 +327,7 @@ static void S_cell_note(kh_htab_t *h, const char *label, size_t n)
         const char *t = kh_source_line(h->c->src, l, &len);
         const char *at = t && from < len ? memmem(t + from, len - from, label, n) : NULL;
         if (at) {
-            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
+            line = l, col = kh_source_col(h->c->src, l, (size_t)(at - t));
             h->note_line = l, h->note_byte = (size_t)(at - t) + n;
             break;
         }

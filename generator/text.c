@@ -107,6 +107,16 @@ size_t kh_utf8_length(const char *s, size_t n)
     return count;
 }
 
+size_t kh_utf8_offset(const char *s, size_t n, size_t chars)
+{
+    size_t i = 0;
+    for (; i < n && chars; chars--)
+        do
+            i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80);
+    return i;
+}
+
 /* ---- character classes ---- */
 
 bool kh_combining(uint32_t cp)

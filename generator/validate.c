@@ -445,21 +445,11 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
  * after a key whose value is a list or a mapping, or on a line of its own,
  * cuts nothing. The comment is found in the source after the value's
  * end. */
-/* Bytes of the character at s (1 for a broken one: always moves on). */
-static size_t S_char_len(const char *s, size_t n)
-{
-    uint32_t cp;
-    size_t l = kh_utf8_decode(s, n, &cp);
-    return l ? l : 1;
-}
-
 static void S_comment_after(kh_vctx_t *c, const kh_node_t *v, const char *path)
 {
     size_t len;
     const char *l = kh_source_line(c->src, v->end_line, &len);
-    size_t i = 0;
-    for (int col = 1; col < v->end_col && i < len; col++) /* characters */
-        i += S_char_len(l + i, len - i);
+    size_t i = kh_source_byte(c->src, v->end_line, v->end_col);
     size_t sp = i;
     while (i < len && (l[i] == ' ' || l[i] == '\t'))
         i++;
@@ -469,9 +459,7 @@ static void S_comment_after(kh_vctx_t *c, const kh_node_t *v, const char *path)
     size_t shown = len - i;
     const char *ell = "";
     if (kh_utf8_length(l + i, shown) > 40) { /* a long note: its start */
-        shown = 0;
-        for (int k = 0; k < 40; k++)
-            shown += S_char_len(l + i + shown, len - i - shown);
+        shown = kh_utf8_offset(l + i, shown, 40);
         ell = "…";
     }
     kh_diag_add(c->diags, c->src->path, v->end_line, col, KH_SEV_WARNING,
@@ -633,22 +621,17 @@ static void S_glyphs_front(kh_vctx_t *c, const kh_node_t *n)
  * included: a placeholder left in a comment is harmless but rare. */
 static void S_placeholders(kh_vctx_t *c)
 {
-    const char *t = c->src->text, *end = t + c->src->len, *at = t;
-    int line = 1, col = 1; /* the position of at: counting goes forward only */
+    const char *t = c->src->text, *end = t + c->src->len;
+    kh_pos_t at = {t, 0, 1, 1}; /* counting goes forward only */
     for (const char *p = t; (p = memmem(p, (size_t)(end - p), "«", 2)); p += 2) {
         const char *q = memmem(p, (size_t)(end - p), "»", 2);
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!q || (nl && nl < q))
             continue;
-        for (; at < p; at++) {
-            if (*at == '\n')
-                line++, col = 1;
-            else if (((unsigned char)*at & 0xC0) != 0x80)
-                col++;
-        }
+        kh_pos_advance(&at, (size_t)(p - t));
         char what[200];
         snprintf(what, sizeof what, "%.*s", (int)(q + 2 - p) < 190 ? (int)(q + 2 - p) : 190, p);
-        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "placeholder",
+        kh_diag_add(c->diags, c->src->path, at.line, at.col, KH_SEV_ERROR, "placeholder",
                     "placeholder %s is not filled in", what);
     }
 }
@@ -751,27 +734,26 @@ static void S_quotes(kh_vctx_t *c, cmark_node *n)
 {
     int first = kh_source_body_line(c->src, cmark_node_get_start_line(n));
     int last = kh_source_body_line(c->src, cmark_node_get_end_line(n));
+    const char *text = c->src->text;
+    size_t last_len;
+    const char *end = kh_source_line(c->src, last, &last_len) + last_len;
     const char *t = kh_source_line(c->src, first, NULL);
-    const char *end = c->src->text + c->src->len;
-    int line = first;
-    int open_line = 0, open_col = 0, depth = 0, col = 1;
-    for (; t < end && line <= last; t++) {
-        if (*t == '\n') {
-            line++, col = 1;
+    kh_pos_t at = {text, (size_t)(t - text), first, 1};
+    int open_line = 0, open_col = 0, depth = 0;
+    for (; t + 3 <= end; t++) {
+        bool open = !strncmp(t, "“", 3);
+        if (!open && strncmp(t, "”", 3))
             continue;
-        }
-        if (!strncmp(t, "“", 3)) {
+        kh_pos_advance(&at, (size_t)(t - text));
+        if (open) {
             if (depth++ == 0)
-                open_line = line, open_col = col;
-        } else if (!strncmp(t, "”", 3)) {
-            if (depth == 0)
-                S_diag(c, line, col, KH_SEV_WARNING, "quotes",
-                       "closing quote ” without an opening “");
-            else
-                depth--;
+                open_line = at.line, open_col = at.col;
+        } else if (depth == 0) {
+            S_diag(c, at.line, at.col, KH_SEV_WARNING, "quotes",
+                   "closing quote ” without an opening “");
+        } else {
+            depth--;
         }
-        if (((unsigned char)*t & 0xC0) != 0x80)
-            col++;
     }
     if (depth > 0)
         S_diag(c, open_line, open_col, KH_SEV_WARNING, "quotes",
