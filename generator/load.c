@@ -607,6 +607,22 @@ int kh_source_col(const kh_source_t *src, int line, size_t byte)
     return 1 + (int)kh_utf8_length(s, byte < len ? byte : len);
 }
 
+bool kh_source_find(const kh_source_t *src, int line, size_t byte, int lines,
+                    const char *needle, size_t n, int *at_line, size_t *at_byte)
+{
+    for (int l = line; l < line + lines && l <= src->nlines; l++) {
+        size_t len, from = l == line ? byte : 0;
+        const char *t = kh_source_line(src, l, &len);
+        const char *at = from < len ? memmem(t + from, len - from, needle, n) : NULL;
+        if (at) {
+            *at_line = l;
+            *at_byte = (size_t)(at - t);
+            return true;
+        }
+    }
+    return false;
+}
+
 size_t kh_source_byte(const kh_source_t *src, int line, int col)
 {
     size_t len;

@@ -79,6 +79,13 @@ void kh_pos_advance(kh_pos_t *pos, size_t to);
  * (clamped to the line's end). */
 int kh_source_col(const kh_source_t *src, int line, size_t byte);
 
+/* Finds needle[0..n) in src from line:byte (byte: an offset in that line)
+ * on, within lines lines, no match spanning a line end. True with *at_line
+ * and *at_byte (in its line) set where it starts; false, and nothing set,
+ * when it is not there. */
+bool kh_source_find(const kh_source_t *src, int line, size_t byte, int lines,
+                    const char *needle, size_t n, int *at_line, size_t *at_byte);
+
 /* The byte offset in its line of line:col (col past the line's end: the
  * line's length): the inverse of kh_source_col. */
 size_t kh_source_byte(const kh_source_t *src, int line, int col);

@@ -1441,15 +1441,9 @@ static unsigned S_html_style(const kh_html_t *h)
 static void S_html_footnote(kh_html_t *h, const char *label, size_t n)
 {
     int line = h->cur_line, col = 1;
-    for (int l = h->cur_line; l < h->cur_line + 64 && l <= h->c->src->nlines; l++) {
-        size_t len;
-        const char *t = kh_source_line(h->c->src, l, &len);
-        const char *at = t ? memmem(t, len, label, n) : NULL;
-        if (at) {
-            line = l, col = kh_source_col(h->c->src, l, (size_t)(at - t));
-            break;
-        }
-    }
+    size_t b;
+    if (kh_source_find(h->c->src, h->cur_line, 0, 64, label, n, &line, &b))
+        col = kh_source_col(h->c->src, line, b);
     kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_WARNING, "footnote",
                 "footnote reference %.*s inside HTML is printed as typed (Markdown "
                 "is not read inside HTML, on GitHub either); write the number "

@@ -322,15 +322,10 @@ static void S_cell_note(kh_htab_t *h, const char *label, size_t n)
     int line = h->cur_line, col = 1;
     if (h->note_line < h->cur_line)
         h->note_line = h->cur_line, h->note_byte = 0;
-    for (int l = h->note_line; l < h->note_line + 64 && l <= h->c->src->nlines; l++) {
-        size_t len, from = l == h->note_line ? h->note_byte : 0;
-        const char *t = kh_source_line(h->c->src, l, &len);
-        const char *at = t && from < len ? memmem(t + from, len - from, label, n) : NULL;
-        if (at) {
-            line = l, col = kh_source_col(h->c->src, l, (size_t)(at - t));
-            h->note_line = l, h->note_byte = (size_t)(at - t) + n;
-            break;
-        }
+    size_t b;
+    if (kh_source_find(h->c->src, h->note_line, h->note_byte, 64, label, n, &line, &b)) {
+        col = kh_source_col(h->c->src, line, b);
+        h->note_line = line, h->note_byte = b + n;
     }
     kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_ERROR, "footnote",
                 "footnote reference %.*s in an HTML table cell would print as typed: "
