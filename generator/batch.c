@@ -181,25 +181,78 @@ static int S_read_some(kh_worker_t *w)
     return r < 0 && errno == EINTR ? 1 : (int)(r > 0);
 }
 
+/* Undoes a start that failed after started workers: each is told to
+ * stop (one byte on the gate each, read before any work), reaped, and its
+ * pipe closed, so a failed batch leaves no process and writes nothing. */
+static void S_stop_started(kh_worker_t *w, int started, int gate)
+{
+    int e = errno; /* the failure's, for the message */
+    for (int k = 0; k < started; k++)
+        (void)S_write_all(gate, "x", 1);
+    close(gate);
+    for (int k = 0; k < started; k++) {
+        while (waitpid(w[k].pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        close(w[k].fd);
+    }
+    errno = e;
+}
+
+/* Starts the workers: each waits at the gate until all have started (the
+ * gate closed: go) or one could not be (a byte on it: stop). Returns 0, or
+ * -1 with nothing left running or open. */
+static int S_start(const kh_batch_opts_t *o, char **plans, int n, int jobs,
+                   kh_worker_t *w)
+{
+    int gate[2];
+    if (pipe(gate) != 0)
+        return -1;
+    for (int k = 0; k < jobs; k++) {
+        int p[2];
+        if (pipe(p) != 0) {
+            S_stop_started(w, k, gate[1]);
+            close(gate[0]);
+            return -1;
+        }
+        w[k].pid = fork();
+        if (w[k].pid == 0) {
+            close(p[0]);
+            close(gate[1]);
+            for (int j = 0; j < k; j++)
+                close(w[j].fd);
+            char go;
+            ssize_t r;
+            while ((r = read(gate[0], &go, 1)) < 0 && errno == EINTR)
+                ;
+            if (r != 0)
+                _exit(KH_EXIT_USAGE);
+            close(gate[0]);
+            S_worker(o, plans, n, k, jobs, p[1]);
+        }
+        close(p[1]);
+        if (w[k].pid < 0) {
+            int e = errno;
+            close(p[0]);
+            errno = e;
+            S_stop_started(w, k, gate[1]);
+            close(gate[0]);
+            return -1;
+        }
+        w[k].fd = p[0];
+    }
+    close(gate[0]);
+    close(gate[1]); /* go */
+    return 0;
+}
+
 static int S_parallel(const kh_batch_opts_t *o, char **plans, int n, int jobs)
 {
     kh_worker_t w[KH_MAX_JOBS] = {{0}};
     fflush(NULL);
-    for (int k = 0; k < jobs; k++) {
-        int p[2];
-        if (pipe(p) != 0)
-            return KH_EXIT_USAGE;
-        w[k].pid = fork();
-        if (w[k].pid == 0) {
-            close(p[0]);
-            for (int j = 0; j < k; j++)
-                close(w[j].fd);
-            S_worker(o, plans, n, k, jobs, p[1]);
-        }
-        close(p[1]);
-        w[k].fd = p[0];
-        if (w[k].pid < 0)
-            return KH_EXIT_USAGE;
+    if (S_start(o, plans, n, jobs, w) != 0) {
+        fprintf(stderr, _("kehoach: cannot start the worker processes: %s\n"),
+                strerror(errno));
+        return KH_EXIT_USAGE;
     }
     int done = 0, worst = KH_EXIT_OK, open_pipes = jobs;
     S_progress(o, 0, n, "");

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "i18n.h"
+#include "text.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -41,6 +42,15 @@ bool kh_diag_has_error_at(const kh_diag_list_t *list, int line, int col)
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(list, file, line, col, sev, rule, fmt, ap);
+    va_end(ap);
+}
+
+void kh_diag_addv(kh_diag_list_t *list, const char *file, int line, int col,
+                  kh_severity_t sev, const char *rule, const char *fmt, va_list ap)
+{
     if (sev == KH_SEV_ERROR)
         list->errors++;
     if (kh_diag_full(list, sev)) {
@@ -55,13 +65,10 @@ void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
         list->items = items;
         list->cap = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
     char *msg = NULL;
     /* every diagnostic's format is a message id: translated here, once */
     if (vasprintf(&msg, gettext(fmt), ap) < 0)
         msg = NULL;
-    va_end(ap);
     kh_diag_t *d = &list->items[list->count++];
     list->kept_errors += sev == KH_SEV_ERROR;
     d->file = strdup(file ? file : "");
@@ -115,20 +122,13 @@ static const char *S_find_line(const char *src, size_t len, int line,
 /* Byte offset of the 1-based character column col in line (or len). */
 static size_t S_char_offset(const char *line, size_t len, int col)
 {
-    size_t i = 0;
-    for (int c = 1; i < len && c < col; c++)
-        do
-            i++;
-        while (i < len && ((unsigned char)line[i] & 0xC0) == 0x80);
-    return i;
+    return kh_utf8_offset(line, len, col > 1 ? (size_t)col - 1 : 0);
 }
 
 /* Prints the source line (or a window of it) and a caret under col. */
 static void S_print_excerpt(FILE *out, const char *line, size_t len, int col)
 {
-    size_t chars = 0;
-    for (size_t i = 0; i < len; i++)
-        chars += ((unsigned char)line[i] & 0xC0) != 0x80;
+    size_t chars = kh_utf8_length(line, len);
     int first = 1;
     if (chars > KH_EXCERPT_CHARS && col > KH_EXCERPT_CHARS / 2) {
         first = col - KH_EXCERPT_CHARS / 2;

@@ -35,10 +35,17 @@ typedef struct {
 void kh_diag_init(kh_diag_list_t *list);
 void kh_diag_free(kh_diag_list_t *list);
 
-/* Appends a diagnostic; message is printf-formatted. */
+/* Appends a diagnostic; fmt is a message id (translated here, once) and a
+ * printf format for the arguments that follow. file and rule are copied.
+ * Out of memory drops the diagnostic (it is still counted). */
 void kh_diag_add(kh_diag_list_t *list, const char *file, int line, int col,
                  kh_severity_t sev, const char *rule, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* kh_diag_add with the arguments as a va_list (for wrappers that add
+ * their own file or rule); ap is consumed. */
+void kh_diag_addv(kh_diag_list_t *list, const char *file, int line, int col,
+                  kh_severity_t sev, const char *rule, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
 
 /* True when a diagnostic of severity sev would only be counted, not kept
  * (callers skip the work of finding its position). */

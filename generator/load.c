@@ -419,15 +419,21 @@ kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
 static bool S_check_bytes(const char *path, const char *s, size_t n,
                           kh_diag_list_t *diags)
 {
-    int line = 1, col = 1, controls = 0, tabs = 0, mark_line = 0, mark_col = 0;
+    /* positions are counted only up to what is reported */
+    kh_pos_t at = {s, 0, 1, 1};
+    int controls = 0, tabs = 0, mark_line = 0, mark_col = 0;
     for (size_t i = 0; i < n;) {
         unsigned char b = (unsigned char)s[i];
         if (b >= 0x20 && b < 0x7F) { /* printable ASCII: most of any plan */
-            col++, i++;
+            i++;
             continue;
         }
         uint32_t cp;
         size_t l = kh_utf8_decode(s + i, n - i, &cp);
+        bool odd = !l || (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0);
+        if (odd || (!mark_line && !kh_nfc_inert(cp))) /* to be reported */
+            kh_pos_advance(&at, i);
+        int line = at.line, col = at.col;
         if (!l || cp == 0) {
             kh_diag_add(diags, path, line, col, KH_SEV_ERROR, "utf8",
                         l ? N_("NUL byte in the text")
@@ -446,10 +452,6 @@ static bool S_check_bytes(const char *path, const char *s, size_t n,
                         "control character U+%04X in the text", (unsigned)cp);
         if (!mark_line && !kh_nfc_inert(cp))
             mark_line = line, mark_col = col;
-        if (cp == '\n')
-            line++, col = 1;
-        else
-            col++;
         i += l;
     }
     if (mark_line && !kh_text_is_nfc(s, n))
@@ -585,6 +587,47 @@ const char *kh_source_line(const kh_source_t *src, int line, size_t *len)
         *len = (size_t)((nl ? nl : src->text + src->len) - start);
     }
     return start;
+}
+
+void kh_pos_advance(kh_pos_t *pos, size_t to)
+{
+    for (; pos->off < to; pos->off++) {
+        unsigned char b = (unsigned char)pos->text[pos->off];
+        if (b == '\n')
+            pos->line++, pos->col = 1;
+        else if ((b & 0xC0) != 0x80)
+            pos->col++;
+    }
+}
+
+int kh_source_col(const kh_source_t *src, int line, size_t byte)
+{
+    size_t len;
+    const char *s = kh_source_line(src, line, &len);
+    return 1 + (int)kh_utf8_length(s, byte < len ? byte : len);
+}
+
+bool kh_source_find(const kh_source_t *src, int line, size_t byte, int lines,
+                    const char *needle, size_t n, int *at_line, size_t *at_byte)
+{
+    for (int l = line; l < line + lines && l <= src->nlines; l++) {
+        size_t len, from = l == line ? byte : 0;
+        const char *t = kh_source_line(src, l, &len);
+        const char *at = from < len ? memmem(t + from, len - from, needle, n) : NULL;
+        if (at) {
+            *at_line = l;
+            *at_byte = (size_t)(at - t);
+            return true;
+        }
+    }
+    return false;
+}
+
+size_t kh_source_byte(const kh_source_t *src, int line, int col)
+{
+    size_t len;
+    const char *s = kh_source_line(src, line, &len);
+    return kh_utf8_offset(s, len, col > 1 ? (size_t)col - 1 : 0);
 }
 
 /* src->text from a file's bytes, as every source gets it (a plan, an

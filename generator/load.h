@@ -57,6 +57,39 @@ typedef struct kh_source {
  * line); *len gets its length without the newline when len is not NULL. */
 const char *kh_source_line(const kh_source_t *src, int line, size_t *len);
 
+/* ---- source positions ----
+ * A position is a 1-based line and a 1-based column in characters (code
+ * points, as editors count them); offsets are bytes into the text. These
+ * are the only place that arithmetic is written. */
+
+/* A position walking forward through text: off is a byte offset, line and
+ * col its position. */
+typedef struct {
+    const char *text;
+    size_t off;
+    int line, col;
+} kh_pos_t;
+
+/* Moves pos forward to byte offset to (nothing when to <= pos->off),
+ * counting line ends and characters: a scan that reports as it goes stays
+ * linear. */
+void kh_pos_advance(kh_pos_t *pos, size_t to);
+
+/* The 1-based character column of byte offset byte in 1-based line of src
+ * (clamped to the line's end). */
+int kh_source_col(const kh_source_t *src, int line, size_t byte);
+
+/* Finds needle[0..n) in src from line:byte (byte: an offset in that line)
+ * on, within lines lines, no match spanning a line end. True with *at_line
+ * and *at_byte (in its line) set where it starts; false, and nothing set,
+ * when it is not there. */
+bool kh_source_find(const kh_source_t *src, int line, size_t byte, int lines,
+                    const char *needle, size_t n, int *at_line, size_t *at_byte);
+
+/* The byte offset in its line of line:col (col past the line's end: the
+ * line's length): the inverse of kh_source_col. */
+size_t kh_source_byte(const kh_source_t *src, int line, int col);
+
 /* Parses Markdown as GitHub does: cmark-gfm with its strikethrough and
  * (if tables) table extensions; footnotes not yet. The caller frees the
  * tree (cmark_node_free); never NULL (aborts when out of memory). */

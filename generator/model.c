@@ -25,23 +25,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "text.h"
 #include "wording.h"
 #include "xml.h"
-
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s ? s : "");
-    if (!d)
-        abort();
-    return d;
-}
 
 /* A front-matter value as it prints: a copy without the invisible
  * characters (validate warns about each, invisible-char). */
 static char *S_printed(const char *s)
 {
-    char *d = S_dup(s);
+    char *d = kh_strdup(s);
     kh_text_drop_invisible(d, strlen(d));
     return d;
 }
@@ -103,6 +96,15 @@ void kh_number_format(const char *format, const int counters[KH_MAX_LEVELS],
     }
     snprintf(out, out_size, "%s", b.data ? b.data : "");
     kh_buf_free(&b);
+}
+
+void kh_number_next(int counters[KH_MAX_LEVELS], int level, const char *format,
+                    char *out, size_t out_size)
+{
+    counters[level - 1]++;
+    for (int i = level; i < KH_MAX_LEVELS; i++)
+        counters[i] = 0;
+    kh_number_format(format, counters, out, out_size);
 }
 
 size_t kh_heading_number_prefix(const char *s)
@@ -181,10 +183,15 @@ static const kh_xml_t *S_xml(kh_mctx_t *c, int line, int col)
 }
 
 static void S_err(kh_mctx_t *c, const kh_node_t *at, const char *rule,
-                  const char *fmt, const char *arg)
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void S_err(kh_mctx_t *c, const kh_node_t *at, const char *rule,
+                  const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
-                KH_SEV_ERROR, rule, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->src->path, at ? at->line : 1, at ? at->col : 1,
+                 KH_SEV_ERROR, rule, fmt, ap);
+    va_end(ap);
     c->ok = false;
 }
 
@@ -206,13 +213,6 @@ static char *S_text(kh_mctx_t *c, const kh_node_t *map, const char *key,
     return S_printed(v->text);
 }
 
-static int S_days_in(int year, int month)
-{
-    static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : D[month - 1];
-}
-
 static void S_read_date(kh_mctx_t *c, const kh_node_t *fm)
 {
     const kh_node_t *v = kh_node_get(fm, "date");
@@ -228,7 +228,7 @@ static void S_read_date(kh_mctx_t *c, const kh_node_t *fm)
                 : 0;
     if (n < 1 || n > 3 || p->year < 1900 || p->year > 2999 ||
         (n >= 2 && (p->month < 1 || p->month > 12)) ||
-        (n == 3 && (p->day < 1 || p->day > S_days_in(p->year, p->month)))) {
+        (n == 3 && (p->day < 1 || p->day > kh_days_in_month(p->year, p->month)))) {
         S_err(c, v, "date", "'date' must be a real date YYYY-MM-DD (drafts: "
               "YYYY-MM or YYYY), not '%s'", v->kind == KH_NODE_SCALAR ? v->text : "…");
         return;
@@ -253,8 +253,7 @@ static void S_read_recipients(kh_mctx_t *c, const kh_node_t *fm)
         if (it->kind != KH_NODE_SCALAR) {
             S_err(c, it, "recipient-mapping",
                   "this recipient is not text (an unquoted ': ' makes it a "
-                  "mapping): quote it%s; the 'Lưu' line goes in 'archive:'",
-                  "");
+                  "mapping): quote it; the 'Lưu' line goes in 'archive:'");
             continue;
         }
         c->plan->recipients[c->plan->nrecipients++] = S_printed(it->text);
@@ -290,7 +289,7 @@ static void S_read_numbering(kh_mctx_t *c, const kh_node_t *fm)
         if (n->kids[i]->kind != KH_NODE_SCALAR)
             S_err(c, n->kids[i], "type", "'%s' items must be text", "numbering");
         else
-            c->plan->numbering[i] = S_dup(n->kids[i]->text);
+            c->plan->numbering[i] = kh_strdup(n->kids[i]->text);
     }
 }
 
@@ -442,8 +441,7 @@ static void S_read_front(kh_mctx_t *c)
     kh_plan_t *p = c->plan;
     p->run_in_colon = c->tpl->run_in_colon;
     if (!fm || fm->kind != KH_NODE_MAP) {
-        S_err(c, fm, "front-matter", "the front matter must be a YAML mapping%s",
-              "");
+        S_err(c, fm, "front-matter", "the front matter must be a YAML mapping");
         return;
     }
     /* a plan issued with a decision (attached_to) has no place, date,
@@ -474,23 +472,13 @@ static int S_file_line(const kh_mctx_t *c, int cmark_line)
     return kh_source_body_line(c->src, cmark_line);
 }
 
-/* The 1-based character column of byte offset byte in file line line. */
-int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte)
-{
-    size_t len;
-    const char *s = kh_source_line(c->src, line, &len);
-    if (byte > len)
-        byte = len;
-    int col = 1;
-    for (size_t i = 0; i < byte; i++)
-        col += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return col;
-}
-
 void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
-                 const char *rule, const char *fmt, const char *arg)
+                 const char *rule, const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->src->path, line, col, sev, rule, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->src->path, line, col, sev, rule, fmt, ap);
+    va_end(ap);
     if (sev == KH_SEV_ERROR)
         c->ok = false;
 }
@@ -512,7 +500,7 @@ void kh_mod_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col)
 {
     *line = S_file_line(c, cmark_node_get_start_line(n));
     int bc = cmark_node_get_start_column(n);
-    *col = kh_mod_char_col(c, *line, bc > 0 ? (size_t)bc - 1 : 0);
+    *col = kh_source_col(c->src, *line, bc > 0 ? (size_t)bc - 1 : 0);
 }
 
 /* Appends text with a style, merging with the previous span when equal.
@@ -681,7 +669,7 @@ static void S_inl_pos(kh_inl_t *st, cmark_node *n, size_t extra,
     }
     size_t byte;
     S_inl_byte(st, n, line, &byte);
-    *col = kh_mod_char_col(st->c, *line, byte + extra);
+    *col = kh_source_col(st->c->src, *line, byte + extra);
 }
 
 /* , ; : . ! ? ) ” % : marks typed right after the word they follow. */
@@ -729,12 +717,10 @@ static const char *S_strip_containers(const char *s, size_t *len);
  * "\\[^1]" typed to print as it is. */
 static bool S_escaped(const kh_mctx_t *c, int line, int col)
 {
-    size_t len, b = 0;
+    size_t len, b = kh_source_byte(c->src, line, col);
     const char *s = kh_source_line(c->src, line, &len);
-    for (int k = 1; s && b < len && k < col; b++)
-        k += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
     /* cmark-gfm puts an escaped character's node at its backslash */
-    return s && b <= len && ((b < len && s[b] == '\\') || (b > 0 && s[b - 1] == '\\'));
+    return (b < len && s[b] == '\\') || (b > 0 && s[b - 1] == '\\');
 }
 
 /* True if a line of the file opens with the definition "[^label]:"
@@ -835,7 +821,7 @@ static char *S_html_attr(const kh_xml_t *x, const char *tag, const char *attr)
             continue;
         xmlChar *v = x->get_prop(n, (const xmlChar *)attr);
         if (v) {
-            value = S_dup((const char *)v);
+            value = kh_strdup((const char *)v);
             x->free(v);
         }
         break;
@@ -1046,13 +1032,13 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
                 kh_mod_diag(c, line, col, KH_SEV_WARNING, "hyphenated-break",
                        "a word is cut by a hyphen at this line break (as PDFs lay text "
-                       "out): it prints as two words ('nghi- ệp'); join the lines%s", "");
+                       "out): it prints as two words ('nghi- ệp'); join the lines");
             } else if (S_separate_line(n)) {
                 S_inl_pos(&st, cmark_node_next(n), 0, KH_SEV_WARNING, &line, &col);
                 kh_mod_diag(c, line, col, KH_SEV_WARNING, "joined-lines",
                        "this line is joined to the one before it (Markdown makes one "
                        "paragraph of lines with no blank line between them); leave a "
-                       "blank line before it, or end the line before with '\\'%s", "");
+                       "blank line before it, or end the line before with '\\'");
             }
             S_print(&st, " ", 1);
             st.space = true;
@@ -1126,8 +1112,7 @@ static void S_inlines_from(kh_mctx_t *c, kh_text_t *t, cmark_node *parent,
                 S_inl_pos(&st, n, 0, KH_SEV_WARNING, &line, &col);
                 kh_mod_diag(c, line, col, KH_SEV_WARNING, "strikethrough",
                             "struck-through text is printed as plain text: the "
-                            "strike%s is dropped (delete the text, or say so in words)",
-                            "");
+                            "strike is dropped (delete the text, or say so in words)");
             }
             break;
         }
@@ -1279,11 +1264,8 @@ static void S_style_heading(kh_mctx_t *c, kh_block_t *block, int level)
     int li = level <= t->nheadings ? level - 1 : t->nheadings - 1;
     const kh_heading_style_t *hs = &t->headings[li];
     const char *fmt = kh_level_format(t, c->plan->numbering, level);
-    c->counters[level - 1]++;
-    for (int i = level; i < KH_MAX_LEVELS; i++)
-        c->counters[i] = 0;
     char label[64];
-    kh_number_format(fmt, c->counters, label, sizeof label);
+    kh_number_next(c->counters, level, fmt, label, sizeof label);
     unsigned add = S_level_look(t, c->plan, level, hs);
     kh_text_t *b = &block->para.text;
     for (size_t i = 0; i < b->nspans; i++) {
@@ -1328,7 +1310,7 @@ static void S_fenced_code(kh_mctx_t *c, cmark_node *n)
     int line, col;
     kh_mod_node_pos(c, n, &line, &col);
     kh_mod_diag(c, line, col, KH_SEV_WARNING, "code-block", "a code block is printed "
-           "line by line as plain text%s", "");
+           "line by line as plain text");
     if (!lit || !lit[0])
         return;
     kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, line, col);
@@ -1351,7 +1333,7 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
     kh_mod_node_pos(c, n, &line0, &col);
     kh_mod_diag(c, line0, col, KH_SEV_WARNING, "indented-code", "this text is "
            "indented by 4 spaces or more, which Markdown reads as code; it is "
-           "printed as a paragraph (remove the indent)%s", "");
+           "printed as a paragraph (remove the indent)");
     kh_buf_t text = {0};
     size_t *shift = NULL, nshift = 0, cap = 0;
     int line = line0, part_line = 0;
@@ -1362,7 +1344,7 @@ static void S_indented_code(kh_mctx_t *c, cmark_node *n)
         bool blank = lead == l;
         if ((blank || !*p) && nshift) { /* a part ends */
             kh_block_t *b = S_open(c, KH_BLOCK_PARAGRAPH, part_line,
-                                   kh_mod_char_col(c, part_line, shift[0]));
+                                   kh_source_col(c->src, part_line, shift[0]));
             kh_origin_t o = {part_line, 1, shift, (int)nshift};
             S_reparsed(c, &b->para.text, text.data, text.len, 0, &o);
             text.len = 0;
@@ -1459,15 +1441,9 @@ static unsigned S_html_style(const kh_html_t *h)
 static void S_html_footnote(kh_html_t *h, const char *label, size_t n)
 {
     int line = h->cur_line, col = 1;
-    for (int l = h->cur_line; l < h->cur_line + 64 && l <= h->c->src->nlines; l++) {
-        size_t len;
-        const char *t = kh_source_line(h->c->src, l, &len);
-        const char *at = t ? memmem(t, len, label, n) : NULL;
-        if (at) {
-            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
-            break;
-        }
-    }
+    size_t b;
+    if (kh_source_find(h->c->src, h->cur_line, 0, 64, label, n, &line, &b))
+        col = kh_source_col(h->c->src, line, b);
     kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_WARNING, "footnote",
                 "footnote reference %.*s inside HTML is printed as typed (Markdown "
                 "is not read inside HTML, on GitHub either); write the number "
@@ -1520,7 +1496,7 @@ static int S_tag_col(const kh_html_t *h, int line, const xmlChar *name,
     size_t nl = strlen((const char *)name);
     for (size_t i = 0; i + nl < len; i++)
         if (s[i] == '<' && !strncasecmp(s + i + 1, (const char *)name, nl))
-            return kh_mod_char_col(h->c, line, i);
+            return kh_source_col(h->c->src, line, i);
     return line == h->line0 ? h->col0 : 1;
 }
 
@@ -1568,8 +1544,8 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
         /* as ~~struck~~: the strike is the one thing kehoach cannot say */
         kh_mod_diag(h->c, h->cur_line, S_tag_col(h, h->cur_line, n->name, KH_SEV_WARNING),
                     KH_SEV_WARNING, "strikethrough", "struck-through text is printed as "
-                    "plain text: the strike%s is dropped (delete the text, or say so in "
-                    "words)", "");
+                    "plain text: the strike is dropped (delete the text, or say so in "
+                    "words)");
         plain = true;
     }
     /* an element with no text (Word's empty <o:p>) drops nothing */
@@ -1612,7 +1588,7 @@ static bool S_html_enter(kh_html_t *h, xmlNode *n)
     if (is_a && !h->in_a) {
         xmlChar *v = h->x->get_prop(n, (const xmlChar *)"href");
         free(h->href);
-        h->href = v ? S_dup((const char *)v) : NULL;
+        h->href = v ? kh_strdup((const char *)v) : NULL;
         h->x->free(v);
         h->in_a = true;
         h->a_text.len = 0;
@@ -1677,7 +1653,7 @@ static void S_html_error(void *ctx, xmlErrorPtr e)
  * Same length, line breaks kept: columns in diagnostics stay true. */
 static char *S_unprefix(const char *lit)
 {
-    char *s = S_dup(lit);
+    char *s = kh_strdup(lit);
     for (char *p = s; (p = strstr(p, "<![")) != NULL;) {
         if (strncasecmp(p + 3, "if", 2) && strncasecmp(p + 3, "endif", 5)) {
             p += 3;
@@ -1728,7 +1704,7 @@ static void S_html_block(kh_mctx_t *c, cmark_node *n)
         if (h.fatal == 2) /* libxml2 stops at 256 levels */
             kh_mod_diag(c, h.cur_line, 1, KH_SEV_ERROR, "nesting", "HTML elements "
                    "nested deeper than kehoach reads: the text inside would be "
-                   "lost (flatten them)%s", "");
+                   "lost (flatten them)");
         else
             kh_mod_diag(c, h.fatal ? h.cur_line : h.line0, h.fatal ? 1 : h.col0,
                    KH_SEV_ERROR, "html", "this HTML cannot be read whole, its "
@@ -1873,7 +1849,7 @@ static void S_flush_defs(kh_mctx_t *c, int upto)
         bool footnote = t[1] == '^';
         if (!footnote && S_url_used(c, t + rl, len - rl))
             continue;
-        int col = kh_mod_char_col(c, l, (size_t)(t - s));
+        int col = kh_source_col(c->src, l, (size_t)(t - s));
         if (footnote) { /* cmark-gfm dropped it: nothing refers to it, or
                          * an earlier definition of its label is the one used */
             bool dup = false;
@@ -1946,7 +1922,7 @@ static cmark_node *S_heading(kh_mctx_t *c, cmark_node *n)
     if (S_number_only(text))
         kh_mod_diag(c, b->line, b->col, KH_SEV_ERROR, "heading-number-only",
                "this heading is only a number: the number comes from its place, "
-               "so nothing of it would print; write the heading's text%s", "");
+               "so nothing of it would print; write the heading's text");
     S_strip_number(text);
     S_style_heading(c, b, level);
     cmark_node *next = cmark_node_next(n);
@@ -2104,9 +2080,7 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
         return;
     size_t len, vlen = strlen(v->text);
     const char *s = kh_source_line(c->src, v->line, &len);
-    size_t b = 0;
-    for (int col = 1; b < len && col < v->col; b++)
-        col += ((unsigned char)s[b + 1] & 0xC0) != 0x80;
+    size_t b = kh_source_byte(c->src, v->line, v->col);
     if (b < len && (s[b] == '"' || s[b] == '\''))
         b++;
     if (b + vlen > len || memcmp(s + b, v->text, vlen))
@@ -2121,7 +2095,7 @@ static void S_front_punct(kh_mctx_t *c, const kh_node_t *v)
         if (m && v->text[i - 1] == ' ') {
             char mark[4] = {0};
             memcpy(mark, v->text + i, m);
-            kh_mod_diag(c, v->line, kh_mod_char_col(c, v->line, b + i - 1), KH_SEV_WARNING,
+            kh_mod_diag(c, v->line, kh_source_col(c->src, v->line, b + i - 1), KH_SEV_WARNING,
                    "space-before-punctuation",
                    "a space before '%s': the mark goes right after the word", mark);
         }

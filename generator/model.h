@@ -320,6 +320,13 @@ char *kh_number_line(const char *label, const char *number, const char *doc_code
 
 /* The number format for a heading level: the plan's override, else the
  * template's, else none (""). */
+/* Counts a heading of level (1..KH_MAX_LEVELS) in counters: its level's
+ * counter goes up and the deeper ones restart; its number under format
+ * goes into out (kh_number_format). Validate and model both count with
+ * it, so the number validate checks is the number printed. */
+void kh_number_next(int counters[KH_MAX_LEVELS], int level, const char *format,
+                    char *out, size_t out_size);
+
 const char *kh_level_format(const kh_template_t *tpl,
                             char *const overrides[KH_MAX_LEVELS], int level);
 

@@ -81,7 +81,7 @@ static char *S_heading_text(kh_mctx_t *c, cmark_node *n)
             kh_mod_diag(c, line, col, KH_SEV_ERROR, "footnote",
                         "a footnote reference in an appendix's title cannot be "
                         "printed: the caption stands apart from the text; put "
-                        "the reference%s in the appendix's first paragraph", "");
+                        "the reference in the appendix's first paragraph");
         } else if (c && (t == CMARK_NODE_HTML_INLINE || t == CMARK_NODE_LINK ||
                          t == CMARK_NODE_IMAGE)) {
             char what[40];
@@ -377,7 +377,7 @@ bool kh_mod_appendix_file_start(kh_mctx_t *c)
     if (!ok)
         kh_mod_diag(c, 1, 1, KH_SEV_ERROR, "appendix-heading",
                     "an appendix file starts with its heading, "
-                    "'# Phụ lục: title' (or '# Phụ lục I: title')%s", "");
+                    "'# Phụ lục: title' (or '# Phụ lục I: title')");
     return ok;
 }
 

@@ -44,13 +44,12 @@ typedef struct {
 
 /* ---- model.c ---- */
 
-/* The character column of byte offset byte in file line line. */
-int kh_mod_char_col(const kh_mctx_t *c, int line, size_t byte);
 /* Where node n starts in the file. */
 void kh_mod_node_pos(const kh_mctx_t *c, cmark_node *n, int *line, int *col);
 /* A diagnostic with one string argument; an error makes the plan fail. */
 void kh_mod_diag(kh_mctx_t *c, int line, int col, kh_severity_t sev,
-                 const char *rule, const char *fmt, const char *arg);
+                 const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 /* A new block of kind at node at's position, appended to the plan (a
  * waiting list-item marker goes in first: on a paragraph of its own
  * before a table). The pointer lives until the next block is opened. */

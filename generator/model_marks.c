@@ -23,14 +23,6 @@
 #include "text.h"
 #include "wording.h"
 
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
 /* A scalar's text, or NULL (the schema reports anything else). */
 static const char *S_scalar(const kh_node_t *map, const char *key)
 {
@@ -62,7 +54,7 @@ static void S_mark(kh_mctx_t *c, const char *key, const kh_stamp_style_t *stamps
                         "add one, or give a value it lists", v->text);
         return;
     }
-    *m = (kh_mark_t){.text = stamps ? S_dup(v->text) : kh_text_upper(v->text),
+    *m = (kh_mark_t){.text = stamps ? kh_strdup(v->text) : kh_text_upper(v->text),
                      .w_mm = stamps ? st->w_mm : 0, .h_mm = st->h_mm,
                      .pad_mm = st->pad_mm, .size = st->size, .red = st->red,
                      .double_border = st->double_border};
@@ -90,7 +82,7 @@ void kh_mod_marks(kh_mctx_t *c)
         return;
     const char *type = S_scalar(at, "type"), *issuer = S_scalar(at, "issuer");
     size_t failed = 0;
-    char *name = issuer ? S_dup(issuer) : kh_mod_issuer_running(p, c->tpl, &failed);
+    char *name = issuer ? kh_strdup(issuer) : kh_mod_issuer_running(p, c->tpl, &failed);
     if (!name) {
         const kh_node_t *iss = kh_mod_issuer_name_node(c, p, failed);
         kh_mod_diag(c, iss ? iss->line : at->line, iss ? iss->col : at->col,
@@ -133,9 +125,8 @@ void kh_mod_attached_end(kh_mctx_t *c)
     if (!ends)
         kh_mod_diag(c, b->line, b->col, KH_SEV_WARNING, "attached-end",
                     "a plan issued with a decision has no signature: its content "
-                    "ends with \"./.\" (Nghị định 30/2020, Phụ lục III, Mẫu 1.3)%s; "
-                    "end its last paragraph with it",
-                    "");
+                    "ends with \"./.\" (Nghị định 30/2020, Phụ lục III, Mẫu 1.3); "
+                    "end its last paragraph with it");
 }
 
 void kh_mod_marks_free(kh_plan_t *p)

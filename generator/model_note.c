@@ -52,7 +52,7 @@ static void S_unnumbered(kh_mctx_t *c)
         size_t len;
         const char *s = kh_source_line(c->src, line, &len);
         const char *at = s ? strstr(s, "[^") : NULL;
-        int col = at && (size_t)(at - s) < len ? kh_mod_char_col(c, line, (size_t)(at - s)) : 1;
+        int col = at && (size_t)(at - s) < len ? kh_source_col(c->src, line, (size_t)(at - s)) : 1;
         kh_buf_t b = {0};
         kh_buf_printf(&b, "[^%s]", label ? label : "");
         kh_mod_note_unused(c, line, col, b.data, b.len, false);
@@ -133,7 +133,7 @@ static void S_number(kh_mctx_t *c, cmark_node *def, int num)
     size_t len;
     const char *s = kh_source_line(c->src, line, &len);
     const char *l = s ? strstr(s, "[^") : NULL;
-    note->col = l && (size_t)(l - s) < len ? kh_mod_char_col(c, line, (size_t)(l - s)) : 1;
+    note->col = l && (size_t)(l - s) < len ? kh_source_col(c->src, line, (size_t)(l - s)) : 1;
 }
 
 /* Reads note at's text from its definition: its blocks, the number in
@@ -182,7 +182,7 @@ static void S_fill(kh_mctx_t *c, size_t at)
         if (blocks[i].kind == KH_BLOCK_TABLE)
             kh_mod_diag(c, blocks[i].line, blocks[i].col, KH_SEV_ERROR, "footnote",
                         "a table inside a footnote cannot be printed at the foot "
-                        "of a page%s; put it in the body or an appendix", "");
+                        "of a page; put it in the body or an appendix");
     }
     note->blocks = blocks;
     note->nblocks = nblocks;

@@ -60,7 +60,7 @@ static void S_cell_pos(kh_mctx_t *c, cmark_node *cell, int row_line, int row_col
     while (b < len && (s[b] == ' ' || s[b] == '\t'))
         b++;
     out->line = line;
-    out->col = kh_mod_char_col(c, line, b);
+    out->col = kh_source_col(c->src, line, b);
 }
 
 /* A row's text past its last kept cell (last: that cell's node): GFM split
@@ -77,7 +77,7 @@ static bool S_dropped_text(kh_mctx_t *c, cmark_node *last, int *line, int *col)
     const char *s = kh_source_line(c->src, *line, &len);
     for (size_t b = (size_t)ec; b < len; b++) /* from the pipe after the cell */
         if (s[b] != ' ' && s[b] != '\t' && s[b] != '|') {
-            *col = kh_mod_char_col(c, *line, b);
+            *col = kh_source_col(c->src, *line, b);
             return true;
         }
     return false;
@@ -229,7 +229,7 @@ static int S_node_col(kh_htab_t *h, const xmlNode *n)
     for (size_t i = h->seek_byte; s && i + nl < len; i++)
         if (s[i] == '<' && !strncasecmp(s + i + 1, (const char *)n->name, nl)) {
             h->seek_byte = i + 1;
-            return kh_mod_char_col(h->c, line, i);
+            return kh_source_col(h->c->src, line, i);
         }
     return line == h->line0 ? h->col0 : 1;
 }
@@ -322,15 +322,10 @@ static void S_cell_note(kh_htab_t *h, const char *label, size_t n)
     int line = h->cur_line, col = 1;
     if (h->note_line < h->cur_line)
         h->note_line = h->cur_line, h->note_byte = 0;
-    for (int l = h->note_line; l < h->note_line + 64 && l <= h->c->src->nlines; l++) {
-        size_t len, from = l == h->note_line ? h->note_byte : 0;
-        const char *t = kh_source_line(h->c->src, l, &len);
-        const char *at = t && from < len ? memmem(t + from, len - from, label, n) : NULL;
-        if (at) {
-            line = l, col = kh_mod_char_col(h->c, l, (size_t)(at - t));
-            h->note_line = l, h->note_byte = (size_t)(at - t) + n;
-            break;
-        }
+    size_t b;
+    if (kh_source_find(h->c->src, h->note_line, h->note_byte, 64, label, n, &line, &b)) {
+        col = kh_source_col(h->c->src, line, b);
+        h->note_line = line, h->note_byte = b + n;
     }
     kh_diag_add(h->c->diags, h->c->src->path, line, col, KH_SEV_ERROR, "footnote",
                 "footnote reference %.*s in an HTML table cell would print as typed: "
@@ -395,7 +390,7 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
         int col = S_node_col(h, n);
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "nesting",
                     "HTML elements nested deeper than kehoach reads in a table "
-                    "cell: the text inside would be lost (flatten them)%s", "");
+                    "cell: the text inside would be lost (flatten them)");
         return;
     }
     bool bold = S_nm_any(n, (const char *const[]){"b", "strong", "th", NULL});
@@ -411,8 +406,8 @@ static void S_cell_node(kh_htab_t *h, xmlNode *n, int depth)
         /* as ~~struck~~ in a paragraph: the strike is dropped */
         int col = S_node_col(h, n);
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_WARNING, "strikethrough",
-                    "struck-through text is printed as plain text: the strike%s is "
-                    "dropped (delete the text, or say so in words)", "");
+                    "struck-through text is printed as plain text: the strike is "
+                    "dropped (delete the text, or say so in words)");
         known = true;
     }
     /* an element without text (Word's empty <o:p>) drops nothing */
@@ -538,15 +533,15 @@ static void S_stray(kh_htab_t *h, xmlNode *k, int where)
     if (where == S_IN_TABLE)
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
                     "text in a <table> outside its rows would be lost: put it in a "
-                    "cell (<td>) of a row (<tr>)%s", "");
+                    "cell (<td>) of a row (<tr>)");
     else if (where == S_IN_ROWS)
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
                     "text between a table's rows would be lost: put it in a cell "
-                    "(<td>) of a row (<tr>)%s", "");
+                    "(<td>) of a row (<tr>)");
     else
         kh_mod_diag(h->c, h->cur_line, col, KH_SEV_ERROR, "html",
                     "text in a table row outside its cells would be lost: put it "
-                    "in a cell (<td>)%s", "");
+                    "in a cell (<td>)");
 }
 
 /* The rows of the table in print order: thead, then the body rows (tbody
@@ -721,7 +716,7 @@ void kh_mod_html_table(kh_mctx_t *c, const kh_xml_t *x, xmlNode *table, int line
     if (nrows == 0 || cols == 0) {
         if (nrows)
             kh_mod_diag(c, tline, tcol, KH_SEV_WARNING, "html",
-                        "this table has rows but no cells: nothing is printed%s", "");
+                        "this table has rows but no cells: nothing is printed");
         free(rows);
         return;
     }

@@ -71,14 +71,6 @@ typedef struct {
     bool ok;
 } kh_sload_t;
 
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
 static void S_bad(kh_sload_t *c, const kh_node_t *at, const char *what)
 {
     kh_diag_add(c->diags, c->file, at ? at->line : 0, at ? at->col : 0,
@@ -111,7 +103,7 @@ static char **S_strings(kh_sload_t *c, const kh_node_t *n, size_t *count)
         if (n->kids[i]->kind != KH_NODE_SCALAR)
             S_bad(c, n->kids[i], "expected a string");
         else
-            out[(*count)++] = S_dup(n->kids[i]->text);
+            out[(*count)++] = kh_strdup(n->kids[i]->text);
     }
     return out;
 }
@@ -148,7 +140,7 @@ static void S_compile_pattern(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p)
         S_bad(c, p, what);
         return;
     }
-    s->pattern_src = S_dup(p->text);
+    s->pattern_src = kh_strdup(p->text);
 }
 
 /* Schema keys this reader knows; anything else is a mistake in the schema. */
@@ -188,7 +180,7 @@ static void S_compile_props(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p,
         abort();
     for (size_t i = 0; i + 1 < p->n; i += 2) {
         kh_sprop_t *pr = &s->props[s->nprops++];
-        pr->name = S_dup(p->kids[i]->kind == KH_NODE_SCALAR ? p->kids[i]->text : "");
+        pr->name = kh_strdup(p->kids[i]->kind == KH_NODE_SCALAR ? p->kids[i]->text : "");
         pr->schema = S_compile(c, p->kids[i + 1], depth + 1);
     }
 }
@@ -244,7 +236,7 @@ static void S_compile_optional_with(kh_sload_t *c, kh_snode_t *s, const kh_node_
             abort();
         s->optional_with = g;
         for (size_t k = 0; k < n; k++) {
-            g[2 * s->noptional_with] = S_dup(v->kids[i]->text);
+            g[2 * s->noptional_with] = kh_strdup(v->kids[i]->text);
             g[2 * s->noptional_with + 1] = names[k];
             s->noptional_with++;
         }
@@ -276,7 +268,7 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
     if ((v = kh_node_get(n, "pattern")))
         S_compile_pattern(c, s, v);
     if ((v = kh_node_get(n, "x-message")) && v->kind == KH_NODE_SCALAR)
-        s->message = S_dup(v->text);
+        s->message = kh_strdup(v->text);
     s->min_len = S_int(c, kh_node_get(n, "minLength"));
     s->max_len = S_int(c, kh_node_get(n, "maxLength"));
     s->min_items = S_int(c, kh_node_get(n, "minItems"));
@@ -295,7 +287,7 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
         if (v->kind != KH_NODE_SCALAR || n->n != 2)
             S_bad(c, v, "x-same-as is a path (issuer.name) and the only key");
         else
-            s->same_as = S_dup(v->text);
+            s->same_as = kh_strdup(v->text);
     }
 }
 
@@ -364,7 +356,7 @@ static void S_resolve(kh_sload_t *c, kh_snode_t *root, kh_snode_t *s,
         return;
     if (s->same_as) {
         const kh_snode_t *t = root;
-        char *path = S_dup(s->same_as), *save = NULL;
+        char *path = kh_strdup(s->same_as), *save = NULL;
         for (char *k = strtok_r(path, ".", &save); k && t; k = strtok_r(NULL, ".", &save)) {
             const kh_snode_t *next = NULL;
             for (size_t i = 0; i < t->nprops && !next; i++)
@@ -469,10 +461,11 @@ size_t kh_edit_distance(const char *a, const char *b, size_t max)
     return row[lb];
 }
 
-static int S_days_in(int y, int m)
+int kh_days_in_month(int year, int month)
 {
     static const int D[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 29 : D[m - 1];
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : D[month - 1];
 }
 
 bool kh_date_valid(const char *s, bool partial)
@@ -481,7 +474,7 @@ bool kh_date_valid(const char *s, bool partial)
     size_t len = strlen(s);
     if (len == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10)
         return y >= 1900 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 &&
-               d <= S_days_in(y, m) && isdigit((unsigned char)s[5]) &&
+               d <= kh_days_in_month(y, m) && isdigit((unsigned char)s[5]) &&
                isdigit((unsigned char)s[8]);
     if (!partial)
         return false;
@@ -499,9 +492,14 @@ typedef struct {
 } kh_check_t;
 
 static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
-                  const char *fmt, const char *a, const char *b)
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void S_err(kh_check_t *c, const kh_node_t *at, const char *rule,
+                  const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->file, at->line, at->col, KH_SEV_ERROR, rule, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->file, at->line, at->col, KH_SEV_ERROR, rule, fmt, ap);
+    va_end(ap);
 }
 
 static bool S_is_null(const kh_node_t *n)
@@ -581,7 +579,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         if (optional)
             continue;
         snprintf(sub, sizeof sub, "%s%s%.*s", path, *path ? "." : "", (int)first, req);
-        S_err(c, n, "required", "missing '%s'%s", sub, "");
+        S_err(c, n, "required", "missing '%s'", sub);
     }
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const kh_node_t *k = n->kids[i];
@@ -654,15 +652,10 @@ static void S_check_array(kh_check_t *c, const kh_snode_t *s,
 {
     if (s->names && n->flow)
         S_flow_commas(c, n, path);
-    char num[32];
-    if (s->min_items >= 0 && (long)n->n < s->min_items) {
-        snprintf(num, sizeof num, "%ld", s->min_items);
-        S_err(c, n, "items", "'%s' needs at least %s item(s)", path, num);
-    }
-    if (s->max_items >= 0 && (long)n->n > s->max_items) {
-        snprintf(num, sizeof num, "%ld", s->max_items);
-        S_err(c, n, "items", "'%s' takes at most %s item(s)", path, num);
-    }
+    if (s->min_items >= 0 && (long)n->n < s->min_items)
+        S_err(c, n, "items", "'%s' needs at least %ld item(s)", path, s->min_items);
+    if (s->max_items >= 0 && (long)n->n > s->max_items)
+        S_err(c, n, "items", "'%s' takes at most %ld item(s)", path, s->max_items);
     if (!s->items)
         return;
     char sub[256];
@@ -690,21 +683,16 @@ static void S_check_range(kh_check_t *c, const kh_snode_t *s,
                           const kh_node_t *n, const char *path)
 {
     double v = strtod(n->text, NULL);
-    char bound[40];
-    if (s->has_min && (s->excl_min ? !(v > s->minimum) : !(v >= s->minimum))) {
-        snprintf(bound, sizeof bound, "%g", s->minimum);
+    if (s->has_min && (s->excl_min ? !(v > s->minimum) : !(v >= s->minimum)))
         kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "range",
-                    s->excl_min ? N_("'%s' must be greater than %s, not %.40s")
-                                : N_("'%s' must be at least %s, not %.40s"),
-                    path, bound, n->text);
-    } else if (s->has_max &&
-               (s->excl_max ? !(v < s->maximum) : !(v <= s->maximum))) {
-        snprintf(bound, sizeof bound, "%g", s->maximum);
+                    s->excl_min ? N_("'%s' must be greater than %g, not %.40s")
+                                : N_("'%s' must be at least %g, not %.40s"),
+                    path, s->minimum, n->text);
+    else if (s->has_max && (s->excl_max ? !(v < s->maximum) : !(v <= s->maximum)))
         kh_diag_add(c->diags, c->file, n->line, n->col, KH_SEV_ERROR, "range",
-                    s->excl_max ? N_("'%s' must be less than %s, not %.40s")
-                                : N_("'%s' must be at most %s, not %.40s"),
-                    path, bound, n->text);
-    }
+                    s->excl_max ? N_("'%s' must be less than %g, not %.40s")
+                                : N_("'%s' must be at most %g, not %.40s"),
+                    path, s->maximum, n->text);
 }
 
 static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
@@ -714,12 +702,12 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
     /* minLength >= 1 means text is required: spaces alone are not text,
      * and would print as nothing */
     if (s->min_len >= 1 && S_blank(t)) {
-        S_err(c, n, "blank", "'%s' is blank: it needs text%s", path, "");
+        S_err(c, n, "blank", "'%s' is blank: it needs text", path);
         return;
     }
     if (s->single_line && strchr(t, '\n')) {
         S_err(c, n, "newline", "'%s' is printed on one line and cannot hold a "
-              "line break: write it on one line%s", path, "");
+              "line break: write it on one line", path);
         return;
     }
     if ((s->has_min || s->has_max) && (S_node_types(n) & T_NUMBER))
@@ -739,15 +727,12 @@ static void S_check_scalar(kh_check_t *c, const kh_snode_t *s,
         }
     }
     size_t chars = kh_utf8_length(t, strlen(t));
-    char num[32];
-    if (s->min_len >= 0 && (long)chars < s->min_len) {
-        snprintf(num, sizeof num, "%ld", s->min_len);
-        S_err(c, n, "length", "'%s' is too short (at least %s characters)", path, num);
-    }
-    if (s->max_len >= 0 && (long)chars > s->max_len) {
-        snprintf(num, sizeof num, "%ld", s->max_len);
-        S_err(c, n, "length", "'%s' is too long (at most %s characters)", path, num);
-    }
+    if (s->min_len >= 0 && (long)chars < s->min_len)
+        S_err(c, n, "length", "'%s' is too short (at least %ld characters)", path,
+              s->min_len);
+    if (s->max_len >= 0 && (long)chars > s->max_len)
+        S_err(c, n, "length", "'%s' is too long (at most %ld characters)", path,
+              s->max_len);
     if (s->pattern && pcre2_match(s->pattern, (PCRE2_SPTR)t, strlen(t), 0, 0,
                                   c->schema->match, NULL) < 0) {
         if (s->message)
@@ -774,7 +759,7 @@ static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
     /* `title:` with nothing after it: blank, like `title: "  "` */
     if (have == T_NULL && !n->text[0] && (s->types & T_STRING) &&
         !(s->types & T_NULL) && s->min_len >= 1) {
-        S_err(c, n, "blank", "'%s' is blank: it needs text%s", path, "");
+        S_err(c, n, "blank", "'%s' is blank: it needs text", path);
         return;
     }
     if (s->types && !(have & s->types)) {

@@ -40,4 +40,7 @@ size_t kh_edit_distance(const char *a, const char *b, size_t max);
  * YYYY-MM too. */
 bool kh_date_valid(const char *s, bool partial);
 
+/* The number of days in month (1..12) of year, Gregorian leap years. */
+int kh_days_in_month(int year, int month);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "i18n.h"
 #include "load.h"
+#include "text.h"
 
 #define KH_MM (72.0 / 25.4) /* points per millimetre */
 #define KH_NFIELDS (sizeof kh_fields / sizeof kh_fields[0])
@@ -121,11 +122,15 @@ typedef struct {
     bool ok;
 } kh_tctx_t;
 
-static void S_error(kh_tctx_t *c, const kh_node_t *at, const char *fmt,
-                    const char *a, const char *b)
+static void S_error(kh_tctx_t *c, const kh_node_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void S_error(kh_tctx_t *c, const kh_node_t *at, const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->file, at ? at->line : 0, at ? at->col : 0,
-                KH_SEV_ERROR, "template", fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->file, at ? at->line : 0, at ? at->col : 0,
+                 KH_SEV_ERROR, "template", fmt, ap);
+    va_end(ap);
     c->ok = false;
 }
 
@@ -150,14 +155,6 @@ static bool S_bool(const kh_node_t *n, bool *out)
     return false;
 }
 
-static char *S_dup(const char *s)
-{
-    char *d = strdup(s);
-    if (!d)
-        abort();
-    return d;
-}
-
 static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
 {
     const kh_node_t *sec = f->section ? kh_node_get(c->root, f->section) : c->root;
@@ -176,7 +173,7 @@ static void S_read_field(kh_tctx_t *c, kh_template_t *t, const kh_field_t *f)
         if (v->kind != KH_NODE_SCALAR)
             S_error(c, v, "'%s' in %s must be text", f->key, where);
         else
-            *(char **)dst = S_dup(v->text);
+            *(char **)dst = kh_strdup(v->text);
         return;
     case F_BOOL:
         if (!S_bool(v, (bool *)dst))
@@ -213,8 +210,7 @@ static void S_read_headings(kh_tctx_t *c, kh_template_t *t)
 {
     const kh_node_t *h = kh_node_get(c->root, "headings");
     if (!h || h->kind != KH_NODE_SEQ || h->n == 0 || h->n > KH_MAX_LEVELS) {
-        S_error(c, h ? h : c->root, "'headings' must list 1 to 6 levels%s%s",
-                "", "");
+        S_error(c, h ? h : c->root, "'headings' must list 1 to 6 levels");
         return;
     }
     t->nheadings = (int)h->n;
@@ -223,17 +219,17 @@ static void S_read_headings(kh_tctx_t *c, kh_template_t *t)
         kh_heading_style_t *s = &t->headings[i];
         const kh_node_t *fmt = kh_node_get(lv, "format");
         if (!fmt || fmt->kind != KH_NODE_SCALAR) {
-            S_error(c, lv, "heading level needs a 'format'%s%s", "", "");
+            S_error(c, lv, "heading level needs a 'format'");
             continue;
         }
-        s->format = S_dup(fmt->text);
+        s->format = kh_strdup(fmt->text);
         if (!S_bool(kh_node_get(lv, "bold"), &s->bold) ||
             !S_bool(kh_node_get(lv, "italic"), &s->italic) ||
             !S_bool(kh_node_get(lv, "upper"), &s->upper) ||
             !S_number(kh_node_get(lv, "space_before_pt"), &s->space_before_pt))
             S_error(c, lv,
                     "heading level needs bold, italic, upper (true/false) "
-                    "and space_before_pt%s%s", "", "");
+                    "and space_before_pt");
     }
 }
 
@@ -242,12 +238,12 @@ static void S_read_bullets(kh_tctx_t *c, kh_template_t *t)
     const kh_node_t *b = kh_node_get(kh_node_get(c->root, "body"), "bullets");
     if (!b || b->kind != KH_NODE_SEQ || b->n == 0) {
         S_error(c, b ? b : c->root, "'bullets' in body must list the bullet "
-                "for each list depth%s%s", "", "");
+                "for each list depth");
         return;
     }
     for (size_t i = 0; i < b->n && i < 3; i++)
         if (b->kids[i]->kind == KH_NODE_SCALAR)
-            t->bullets[t->nbullets++] = S_dup(b->kids[i]->text);
+            t->bullets[t->nbullets++] = kh_strdup(b->kids[i]->text);
 }
 
 /* table.widths (optional): a list of {header: [cell …], mm: [n …]} of the
@@ -258,7 +254,7 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
     if (!w)
         return;
     if (w->kind != KH_NODE_SEQ) {
-        S_error(c, w, "'widths' in table must list {header: [...], mm: [...]}%s%s", "", "");
+        S_error(c, w, "'widths' in table must list {header: [...], mm: [...]}");
         return;
     }
     t->table_widths = calloc(w->n ? w->n : 1, sizeof *t->table_widths);
@@ -270,7 +266,7 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
         if (!h || !mm || h->kind != KH_NODE_SEQ || mm->kind != KH_NODE_SEQ ||
             h->n != mm->n || h->n == 0 || h->n > 32) {
             S_error(c, e, "each of table.widths needs 'header' and 'mm', lists of "
-                    "the same length (1 to 32 columns)%s%s", "", "");
+                    "the same length (1 to 32 columns)");
             return;
         }
         kh_table_widths_t *tw = &t->table_widths[t->ntable_widths++];
@@ -283,10 +279,10 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
             double d;
             if (h->kids[k]->kind != KH_NODE_SCALAR || !S_number(mm->kids[k], &d) || d < 0) {
                 S_error(c, mm->kids[k], "table.widths: each header cell is text and "
-                        "each mm a number >= 0 (0: automatic)%s%s", "", "");
+                        "each mm a number >= 0 (0: automatic)");
                 return;
             }
-            tw->header[k] = S_dup(h->kids[k]->text);
+            tw->header[k] = kh_strdup(h->kids[k]->text);
             tw->mm[k] = d;
         }
         /* Wider than the text of any page, landscape included: the layout
@@ -295,12 +291,9 @@ static void S_read_table_widths(kh_tctx_t *c, kh_template_t *t)
         for (size_t k = 0; k < tw->ncols; k++)
             sum += tw->mm[k];
         if (sum > land + 0.05) {
-            char a[32], b[32];
-            snprintf(a, sizeof a, "%.1f", sum);
-            snprintf(b, sizeof b, "%.1f", land);
-            S_error(c, mm, "table.widths: the widths add up to %s mm, more than the "
-                    "%s mm of text width of a landscape page (the widest kehoach "
-                    "sets): make them narrower", a, b);
+            S_error(c, mm, "table.widths: the widths add up to %.1f mm, more than the "
+                    "%.1f mm of text width of a landscape page (the widest kehoach "
+                    "sets): make them narrower", sum, land);
             return;
         }
     }
@@ -325,12 +318,12 @@ static void S_read_stamp(kh_tctx_t *c, const kh_node_t *e, bool with_text,
     if (!ok) {
         S_error(c, e ? e : c->root, "a mark in 'marks' needs %s height_mm, padding_mm, "
                 "size (numbers), color (red or black) and double_border (true or "
-                "false)%s", with_text ? "text, width_mm," : "", "");
+                "false)", with_text ? "text, width_mm," : "");
         return;
     }
     st->red = !strcmp(color->text, "red");
     if (with_text)
-        st->text = S_dup(text->text);
+        st->text = kh_strdup(text->text);
 }
 
 /* marks: {urgency: [stamp …], secrecy: [stamp …], circulation: {…}} */
@@ -344,7 +337,7 @@ static void S_read_marks(kh_tctx_t *c, kh_template_t *t)
         const kh_node_t *l = kh_node_get(m, keys[k]);
         if (!l || l->kind != KH_NODE_SEQ || !l->n) {
             S_error(c, l ? l : m ? m : c->root, "'%s' in marks must list a stamp "
-                    "for each value%s", keys[k], "");
+                    "for each value", keys[k]);
             return;
         }
         *lists[k] = calloc(l->n, sizeof **lists[k]);
@@ -373,12 +366,12 @@ kh_template_t *kh_template_from_tree(const kh_node_t *root, const char *path,
     if (!t)
         abort();
     kh_tctx_t c = {.file = path, .diags = diags, .root = root, .ok = true};
-    t->path = S_dup(path);
+    t->path = kh_strdup(path);
     t->where = calloc(KH_NFIELDS, sizeof *t->where);
     if (!t->where)
         abort();
     if (root->kind != KH_NODE_MAP)
-        S_error(&c, root, "a template is a YAML mapping%s%s", "", "");
+        S_error(&c, root, "a template is a YAML mapping");
     for (size_t i = 0; i < sizeof kh_fields / sizeof kh_fields[0]; i++)
         S_read_field(&c, t, &kh_fields[i]);
     if (c.ok)

@@ -107,6 +107,16 @@ size_t kh_utf8_length(const char *s, size_t n)
     return count;
 }
 
+size_t kh_utf8_offset(const char *s, size_t n, size_t chars)
+{
+    size_t i = 0;
+    for (; i < n && chars; chars--)
+        do
+            i++;
+        while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80);
+    return i;
+}
+
 /* ---- character classes ---- */
 
 bool kh_combining(uint32_t cp)
@@ -296,6 +306,14 @@ void *kh_array_grow(void *items, size_t count, size_t *cap, size_t size,
         abort(); /* no sensible recovery from a failed small allocation */
     *cap = n;
     return p;
+}
+
+char *kh_strdup(const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        abort();
+    return d;
 }
 
 void kh_buf_put(kh_buf_t *b, const char *s, size_t n)

@@ -88,12 +88,18 @@ size_t kh_text_drop_invisible(char *s, size_t n);
 
 /* Number of code points in s[0..n). */
 size_t kh_utf8_length(const char *s, size_t n);
+/* Byte offset in s[0..n) of the code point after the first chars ones
+ * (n when s has fewer): the inverse of kh_utf8_length. */
+size_t kh_utf8_offset(const char *s, size_t n, size_t chars);
 
 /* Makes room for one more element in an array of count elements of size
  * bytes with capacity *cap, doubling (from first) when full: appends stay
  * linear. Returns the (possibly moved) array; aborts when out of memory. */
 void *kh_array_grow(void *items, size_t count, size_t *cap, size_t size,
                     size_t first);
+
+/* A malloc'd copy of s ("" for NULL); aborts when out of memory. */
+char *kh_strdup(const char *s);
 
 typedef struct {
     char *data;

@@ -29,10 +29,17 @@ typedef struct {
     unsigned char seen_ok[0x2000 / 8]; /* code points known to have glyphs */
 } kh_vctx_t;
 
+/* A diagnostic in the plan's file; fmt is a message id and printf format. */
 static void S_diag(kh_vctx_t *c, int line, int col, kh_severity_t sev,
-                   const char *rule, const char *msg, const char *arg)
+                   const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void S_diag(kh_vctx_t *c, int line, int col, kh_severity_t sev,
+                   const char *rule, const char *fmt, ...)
 {
-    kh_diag_add(c->diags, c->src->path, line, col, sev, rule, msg, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    kh_diag_addv(c->diags, c->src->path, line, col, sev, rule, fmt, ap);
+    va_end(ap);
 }
 
 /* ---- front matter rules ---- */
@@ -48,10 +55,9 @@ static void S_recipients(kh_vctx_t *c, const kh_node_t *fm)
         bool archive = key && !strncmp(key, "Lưu", strlen("Lưu"));
         S_diag(c, it->line, it->col, KH_SEV_ERROR, "recipient-mapping",
                archive ? N_("this recipient is not text (an unquoted ': ' makes it "
-                            "a mapping): quote it%s; the 'Lưu' line goes in 'archive:'")
+                            "a mapping): quote it; the 'Lưu' line goes in 'archive:'")
                        : N_("this recipient is not text (an unquoted ': ' makes it "
-                            "a mapping): quote it%s"),
-               "");
+                            "a mapping): quote it"));
     }
 }
 
@@ -67,7 +73,7 @@ static void S_date_draft(kh_vctx_t *c, const kh_node_t *fm)
         kh_date_valid(d->text, true))
         S_diag(c, d->line, d->col, KH_SEV_ERROR, "date-draft",
                "a numbered plan needs its full date YYYY-MM-DD (only drafts, "
-               "without 'number', may leave out the day or month)%s", "");
+               "without 'number', may leave out the day or month)");
 }
 
 /* A plan issued with a decision (attached_to; PL III Mẫu 1.3, spec
@@ -107,8 +113,7 @@ static void S_attached(kh_vctx_t *c, const kh_node_t *fm)
     if (kh_node_get(at, "number") && S_partial_date(d) && kh_date_valid(d->text, true))
         S_diag(c, d->line, d->col, KH_SEV_ERROR, "date-draft",
                N_("a numbered decision needs its full date YYYY-MM-DD (only a "
-                  "draft, without 'number', may leave out the day or month)%s"),
-               "");
+                  "draft, without 'number', may leave out the day or month)"));
 }
 
 /* ---- signer chains (spec appendix-esign.md §3, decree Điều 13) ---- */
@@ -185,14 +190,14 @@ static void S_links(kh_vctx_t *c, const S_link_t *l, size_t n, const kh_node_t *
         if (i > 0 && S_link_is(&l[i - 1], "TUQ")) {
             S_diag(c, it->at->line, it->at->col, KH_SEV_ERROR, "signer-tuq-last",
                    "nothing goes under 'TUQ.': an authorisation cannot be passed on "
-                   "(Điều 13.3), so the one authorised signs with their own title%s", "");
+                   "(Điều 13.3), so the one authorised signs with their own title");
             return;
         }
         if (S_link_is(it, "TM")) {
             if (i > 0) {
                 S_diag(c, it->at->line, it->at->col, KH_SEV_ERROR, "signer-tm-first",
                        "'TM.' comes first in a chain: the body is named before who "
-                       "signs for it (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)%s", "");
+                       "signs for it (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH)");
                 return;
             }
             if (S_title_word(it->name)) {
@@ -325,7 +330,7 @@ static void S_esign_images(kh_vctx_t *c, const kh_node_t *sg, const char *where)
     if (mm && !seal)
         S_diag(c, mm->line, mm->col, KH_SEV_ERROR, "esign-seal-size",
                N_("'seal_mm' sizes the seal image: without 'seal_image' it has "
-                  "nothing to size%s"), "");
+                  "nothing to size"));
 }
 
 /* The signer: a chain, or authority + on_behalf_of ("KT." + "GIÁM
@@ -352,7 +357,7 @@ static void S_signer(kh_vctx_t *c, const kh_node_t *sg, const char *path)
                "'authority: %s' needs 'on_behalf_of' (the head's title)", a);
     if (!a && obo)
         S_diag(c, obo->line, obo->col, KH_SEV_WARNING, "signer-authority",
-               "'on_behalf_of' is printed only after KT, TM, TL or TUQ%s", "");
+               "'on_behalf_of' is printed only after KT, TM, TL or TUQ");
     /* "Q." + on_behalf_of prints "Q. GIÁM ĐỐC" as a chain's "Q. GIÁM ĐỐC"
      * does, a title then under it (signer-q-title) */
     if (a && obo && obo->kind == KH_NODE_SCALAR &&
@@ -389,7 +394,7 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
     if (list->n == 1)
         S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-one",
                "'issuers' lists one body: a joint plan has two or more; a plan "
-               "of one body gives 'issuer' and 'signer'%s", "");
+               "of one body gives 'issuer' and 'signer'");
     const kh_node_t *lead = NULL;
     for (size_t i = 0; i < list->n; i++) {
         const kh_node_t *it = list->kids[i];
@@ -397,8 +402,8 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
         if (l && l->kind == KH_NODE_SCALAR && !strcmp(l->text, "true")) {
             if (lead)
                 S_diag(c, l->line, l->col, KH_SEV_ERROR, "joint-lead",
-                       "a second body marked 'lead: true'%s: one body leads, comes "
-                       "first in the number and signs on the right", "");
+                       "a second body marked 'lead: true': one body leads, comes "
+                       "first in the number and signs on the right");
             else
                 lead = it;
         }
@@ -415,7 +420,7 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
         bool attached = kh_node_get(fm, "attached_to") != NULL;
         if (it->kind == KH_NODE_MAP && !attached && !kh_node_get(it, "signer"))
             kh_diag_add(c->diags, c->src->path, it->line, it->col, KH_SEV_ERROR,
-                        "required", "missing '%s'%s", "issuers item.signer", "");
+                        "required", "missing '%s'", "issuers item.signer");
         if (it->kind == KH_NODE_MAP)
             S_signer(c, kh_node_get(it, "signer"), "issuers item.signer");
     }
@@ -429,7 +434,7 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
     if (!lead && !typo && list->n > 1)
         S_diag(c, key->line, key->col, KH_SEV_ERROR, "joint-lead",
                "no body is marked 'lead: true': the lead body (chủ trì) comes "
-               "first in the number and signs on the right%s", "");
+               "first in the number and signs on the right");
 }
 
 /* A ' #' after a plain value starts a YAML comment, so the value stops
@@ -440,21 +445,11 @@ static void S_joint(kh_vctx_t *c, const kh_node_t *fm)
  * after a key whose value is a list or a mapping, or on a line of its own,
  * cuts nothing. The comment is found in the source after the value's
  * end. */
-/* Bytes of the character at s (1 for a broken one: always moves on). */
-static size_t S_char_len(const char *s, size_t n)
-{
-    uint32_t cp;
-    size_t l = kh_utf8_decode(s, n, &cp);
-    return l ? l : 1;
-}
-
 static void S_comment_after(kh_vctx_t *c, const kh_node_t *v, const char *path)
 {
     size_t len;
     const char *l = kh_source_line(c->src, v->end_line, &len);
-    size_t i = 0;
-    for (int col = 1; col < v->end_col && i < len; col++) /* characters */
-        i += S_char_len(l + i, len - i);
+    size_t i = kh_source_byte(c->src, v->end_line, v->end_col);
     size_t sp = i;
     while (i < len && (l[i] == ' ' || l[i] == '\t'))
         i++;
@@ -464,9 +459,7 @@ static void S_comment_after(kh_vctx_t *c, const kh_node_t *v, const char *path)
     size_t shown = len - i;
     const char *ell = "";
     if (kh_utf8_length(l + i, shown) > 40) { /* a long note: its start */
-        shown = 0;
-        for (int k = 0; k < 40; k++)
-            shown += S_char_len(l + i + shown, len - i - shown);
+        shown = kh_utf8_offset(l + i, shown, 40);
         ell = "…";
     }
     kh_diag_add(c->diags, c->src->path, v->end_line, col, KH_SEV_WARNING,
@@ -628,22 +621,17 @@ static void S_glyphs_front(kh_vctx_t *c, const kh_node_t *n)
  * included: a placeholder left in a comment is harmless but rare. */
 static void S_placeholders(kh_vctx_t *c)
 {
-    const char *t = c->src->text, *end = t + c->src->len, *at = t;
-    int line = 1, col = 1; /* the position of at: counting goes forward only */
+    const char *t = c->src->text, *end = t + c->src->len;
+    kh_pos_t at = {t, 0, 1, 1}; /* counting goes forward only */
     for (const char *p = t; (p = memmem(p, (size_t)(end - p), "«", 2)); p += 2) {
         const char *q = memmem(p, (size_t)(end - p), "»", 2);
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!q || (nl && nl < q))
             continue;
-        for (; at < p; at++) {
-            if (*at == '\n')
-                line++, col = 1;
-            else if (((unsigned char)*at & 0xC0) != 0x80)
-                col++;
-        }
+        kh_pos_advance(&at, (size_t)(p - t));
         char what[200];
         snprintf(what, sizeof what, "%.*s", (int)(q + 2 - p) < 190 ? (int)(q + 2 - p) : 190, p);
-        kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_ERROR, "placeholder",
+        kh_diag_add(c->diags, c->src->path, at.line, at.col, KH_SEV_ERROR, "placeholder",
                     "placeholder %s is not filled in", what);
     }
 }
@@ -722,15 +710,12 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
         memset(h->counters, 0, sizeof h->counters);
         if (!next || kh_appendix_heading(next))
             S_diag(c, line, col, KH_SEV_WARNING, "empty-section",
-                   "this section has no content%s", "");
+                   "this section has no content");
         return;
     }
-    h->counters[level - 1]++;
-    for (int i = level; i < KH_MAX_LEVELS; i++)
-        h->counters[i] = 0;
     char want[64], written[64];
-    kh_number_format(kh_level_format(c->tpl, h->numbering, level), h->counters,
-                     want, sizeof want);
+    kh_number_next(h->counters, level, kh_level_format(c->tpl, h->numbering, level),
+                   want, sizeof want);
     if (want[0] && S_written_number(n, written, sizeof written) &&
         strcmp(written, want)) {
         kh_diag_add(c->diags, c->src->path, line, col, KH_SEV_WARNING,
@@ -740,7 +725,7 @@ static void S_heading(kh_vctx_t *c, kh_heads_t *h, cmark_node *n)
     if (!next || (cmark_node_get_type(next) == CMARK_NODE_HEADING &&
                   cmark_node_get_heading_level(next) <= level))
         S_diag(c, line, col, KH_SEV_WARNING, "empty-section",
-               "this section has no content%s", "");
+               "this section has no content");
 }
 
 /* “ ” must pair up within a paragraph: reports a closing quote with no
@@ -749,31 +734,30 @@ static void S_quotes(kh_vctx_t *c, cmark_node *n)
 {
     int first = kh_source_body_line(c->src, cmark_node_get_start_line(n));
     int last = kh_source_body_line(c->src, cmark_node_get_end_line(n));
+    const char *text = c->src->text;
+    size_t last_len;
+    const char *end = kh_source_line(c->src, last, &last_len) + last_len;
     const char *t = kh_source_line(c->src, first, NULL);
-    const char *end = c->src->text + c->src->len;
-    int line = first;
-    int open_line = 0, open_col = 0, depth = 0, col = 1;
-    for (; t < end && line <= last; t++) {
-        if (*t == '\n') {
-            line++, col = 1;
+    kh_pos_t at = {text, (size_t)(t - text), first, 1};
+    int open_line = 0, open_col = 0, depth = 0;
+    for (; t + 3 <= end; t++) {
+        bool open = !strncmp(t, "“", 3);
+        if (!open && strncmp(t, "”", 3))
             continue;
-        }
-        if (!strncmp(t, "“", 3)) {
+        kh_pos_advance(&at, (size_t)(t - text));
+        if (open) {
             if (depth++ == 0)
-                open_line = line, open_col = col;
-        } else if (!strncmp(t, "”", 3)) {
-            if (depth == 0)
-                S_diag(c, line, col, KH_SEV_WARNING, "quotes",
-                       "closing quote ” without an opening “%s", "");
-            else
-                depth--;
+                open_line = at.line, open_col = at.col;
+        } else if (depth == 0) {
+            S_diag(c, at.line, at.col, KH_SEV_WARNING, "quotes",
+                   "closing quote ” without an opening “");
+        } else {
+            depth--;
         }
-        if (((unsigned char)*t & 0xC0) != 0x80)
-            col++;
     }
     if (depth > 0)
         S_diag(c, open_line, open_col, KH_SEV_WARNING, "quotes",
-               "opening quote “ never closed in this paragraph%s", "");
+               "opening quote “ never closed in this paragraph");
 }
 
 static void S_body(kh_vctx_t *c, kh_heads_t *h)

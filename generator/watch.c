@@ -148,6 +148,8 @@ static int S_add_watches(int fd, kh_watched_t *w, char **plans, int n)
 {
     for (int i = 0; i < n; i++) {
         char *a = strdup(plans[i]), *b = strdup(plans[i]);
+        if (!a || !b)
+            abort(); /* out of memory, as everywhere */
         w[i] = (kh_watched_t){strdup(plans[i]), strdup(dirname(a)),
                               strdup(basename(b)), -1, false, NULL, 0};
         free(a);
@@ -184,11 +186,14 @@ int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events
 {
     if (kh_batch_check_outputs(o, plans, n))
         return KH_EXIT_USAGE;
+    /* one way out: whatever was made is freed there, whichever step failed */
+    int rc = KH_EXIT_USAGE;
+    kh_session_t *s = NULL;
     int fd = inotify_init1(IN_CLOEXEC);
     kh_watched_t *w = calloc((size_t)n, sizeof *w);
     if (fd < 0 || !w || S_add_watches(fd, w, plans, n) != 0)
-        return 2;
-    kh_session_t *s = kh_session_new(o->data_dir);
+        goto done;
+    s = kh_session_new(o->data_dir);
     for (int i = 0; i < n; i++)
         S_rerender(s, o, &w[i], fd);
     fprintf(stderr, _("kehoach: watching %d plan(s); Ctrl+C to stop\n"), n);
@@ -214,14 +219,17 @@ int kh_batch_watch(const kh_batch_opts_t *o, char **plans, int n, int max_events
             renders++;
         }
     }
+    rc = KH_EXIT_OK;
+done:
     kh_session_free(s);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; w && i < n; i++) { /* calloc'd: entries not reached are NULL */
         free(w[i].path);
         free(w[i].dir);
         free(w[i].base);
         S_free_deps(&w[i]);
     }
     free(w);
-    close(fd);
-    return 0;
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }

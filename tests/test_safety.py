@@ -46,6 +46,56 @@ def test_injected(tmp):
           and open(out, "rb").read() == before, "read-only directory (injected): exit 2, PDF kept", r.stderr.decode())
 
 
+def orphans():
+    """Waits for every process left to this one (a subreaper, below) and
+    returns how many there were."""
+    n = 0
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return n
+        n += 1
+
+
+def test_batch_start(tmp):
+    """A batch whose worker processes cannot all be started: it says so,
+    exits 2, and leaves no worker behind and no PDF written (the workers
+    already started are stopped before any work, and reaped). This process
+    is a subreaper for the test, so a worker kehoach left would come here."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_CHILD_SUBREAPER = 36
+    check(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0, "batch start: subreaper set")
+    plans = [os.path.join(ROOT, "plans", p) for p in
+             ("kon-tum-70-nam.md", "dong-nai-2024.md", "gia-lai-thi-dua-2025.md")]
+    try:
+        for fault, after, what in (("fork", 1, "the second worker's fork fails"),
+                                   ("fork", 2, "the third worker's fork fails"),
+                                   ("pipe", 2, "the second worker's pipe fails"),
+                                   ("pipe", 0, "the first pipe fails")):
+            out = os.path.join(tmp, "%s%d" % (fault, after))
+            os.mkdir(out)
+            r = run([PLAIN, "render", "-j", "3", "-d", out] + plans,
+                    env={"LD_PRELOAD": FAULT, "KH_FAULT": fault, "KH_FAULT_AFTER": str(after)})
+            err = r.stderr.decode()
+            left = orphans()
+            check(r.returncode == 2 and "cannot start the worker processes" in err,
+                  "batch start, %s: exit 2, clear error" % what, "%d %s" % (r.returncode, err))
+            check(left == 0, "batch start, %s: no worker left behind" % what, "%d left" % left)
+            check(os.listdir(out) == [], "batch start, %s: no output written" % what,
+                  str(os.listdir(out)))
+        # the same batch with every fork allowed renders all three
+        out = os.path.join(tmp, "all")
+        os.mkdir(out)
+        r = run([PLAIN, "render", "-j", "3", "-d", out] + plans,
+                env={"LD_PRELOAD": FAULT, "KH_FAULT": "fork", "KH_FAULT_AFTER": "3"})
+        check(r.returncode == 0 and len(os.listdir(out)) == 3 and orphans() == 0,
+              "batch start: three forks allowed, three PDFs", r.stderr.decode())
+    finally:
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+
+
 def unshare_ok():
     if os.geteuid() != 0 or not shutil.which("unshare"):
         return False
@@ -158,7 +208,8 @@ def test_bounds(tmp):
 
 def main():
     with tempfile.TemporaryDirectory() as tmp:
-        for name, fn in (("inj", test_injected), ("mnt", test_real_mounts), ("font", test_fonts),
+        for name, fn in (("inj", test_injected), ("batch", test_batch_start),
+                         ("mnt", test_real_mounts), ("font", test_fonts),
                          ("bounds", test_bounds)):
             d = os.path.join(tmp, name)
             os.mkdir(d)

@@ -78,6 +78,17 @@ def wait_for(pred, seconds):
     return False
 
 
+def test_watch_refused(tmp):
+    """A plan whose folder cannot be watched: a clear error, exit 2, and
+    (under ASan) nothing leaked though another plan was already watched."""
+    r = run([KEHOACH, "render", "--watch", "-d", tmp, os.path.join(ROOT, "plans", "kon-tum-70-nam.md"),
+             os.path.join(tmp, "missing", "plan.md")])
+    err = r.stderr.decode()
+    check(r.returncode == 2 and "cannot watch" in err and "LeakSanitizer" not in err,
+          "watch: a folder that cannot be watched: exit 2, clear error, nothing leaked", err[-600:])
+    check(os.listdir(tmp) == [], "watch: refused before any render", str(os.listdir(tmp)))
+
+
 def test_watch(tmp):
     plan = os.path.join(tmp, "kt.md")
     shutil.copy(KON_TUM, plan)
@@ -216,6 +227,7 @@ def test_pdfa(tmp):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in (("new", test_new), ("batch", test_batch), ("watch", test_watch),
+                         ("watch-refused", test_watch_refused),
                          ("install", test_install), ("pdfa", test_pdfa)):
             d = os.path.join(tmp, name)
             os.mkdir(d)

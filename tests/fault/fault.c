@@ -2,7 +2,10 @@
  * program's own calls fail as a full or read-only disk would.
  *   KH_FAULT=enospc KH_FAULT_AFTER=N  write() to files fails with ENOSPC
  *                                     once N bytes have been written
- *   KH_FAULT=erofs                    mkstemp() fails with EROFS */
+ *   KH_FAULT=erofs                    mkstemp() fails with EROFS
+ *   KH_FAULT=fork KH_FAULT_AFTER=N    fork() fails with EAGAIN after N
+ *                                     successful forks (a batch's workers)
+ *   KH_FAULT=pipe KH_FAULT_AFTER=N    pipe() fails with EMFILE after N */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
@@ -53,4 +56,37 @@ int mkstemp(char *template)
         return -1;
     }
     return real(template);
+}
+
+/* The number of calls of a kind let through before they fail. */
+static int S_calls_left(void)
+{
+    const char *after = getenv("KH_FAULT_AFTER");
+    return after ? atoi(after) : 0;
+}
+
+pid_t fork(void)
+{
+    static pid_t (*real)(void);
+    static int calls;
+    if (!real)
+        real = (pid_t(*)(void))dlsym(RTLD_NEXT, "fork");
+    if (!strcmp(S_mode(), "fork") && calls++ >= S_calls_left()) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return real();
+}
+
+int pipe(int fds[2])
+{
+    static int (*real)(int[2]);
+    static int calls;
+    if (!real)
+        real = (int (*)(int[2]))dlsym(RTLD_NEXT, "pipe");
+    if (!strcmp(S_mode(), "pipe") && calls++ >= S_calls_left()) {
+        errno = EMFILE;
+        return -1;
+    }
+    return real(fds);
 }
