@@ -1978,7 +1978,7 @@ static void S_foot_rest(kh_lctx_t *c)
             const kh_vbox_t *b = &c->foot[before];
             kh_diag_add(c->diags, c->src->path, b->line, b->col, KH_SEV_ERROR,
                         "off-page", "a line of this footnote is taller than a "
-                        "page%s", "");
+                        "page");
             c->ok = false;
         }
     }
