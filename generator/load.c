@@ -462,6 +462,29 @@ static int S_read_file(const char *path, char **data, size_t *len,
     return 0;
 }
 
+/* True if s[0..n) is valid UTF-8 without a NUL byte. A multi-byte
+ * sequence has no ASCII byte in it, so each run of non-ASCII bytes is
+ * checked on its own (kh_utf8_valid) and the ASCII between, most of a
+ * template or schema, with one comparison a byte. */
+static bool S_utf8_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)s[i] - 1u < 0x7Fu) { /* 0x01..0x7F */
+            i++;
+            continue;
+        }
+        if (!s[i])
+            return false;
+        size_t j = i + 1;
+        while (j < n && (unsigned char)s[j] >= 0x80)
+            j++;
+        if (!kh_utf8_valid(s + i, j - i))
+            return false;
+        i = j;
+    }
+    return true;
+}
+
 kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
 {
     char *data;
@@ -470,7 +493,7 @@ kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
         return NULL;
     kh_node_t *root = NULL;
     size_t before = diags->errors;
-    if (!kh_utf8_valid(data, len) || memchr(data, '\0', len))
+    if (!S_utf8_text(data, len))
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "utf8",
                     "not valid UTF-8 text");
     else
