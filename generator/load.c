@@ -72,27 +72,34 @@ static void S_arena_free(kh_arena_t *a)
     free(a);
 }
 
+/* Starts a new block able to hold n bytes (a multiple of the alignment). */
+static void *S_arena_grow(kh_arena_t *a, size_t n)
+{
+    kh_arena_block_t *b = a->head;
+    size_t cap = b ? b->cap * 2 : KH_ARENA_FIRST;
+    if (cap > KH_ARENA_MAX)
+        cap = KH_ARENA_MAX;
+    if (cap < n)
+        cap = n;
+    kh_arena_block_t *nb = malloc(sizeof *nb + cap);
+    if (!nb)
+        abort();
+    nb->cap = cap;
+    nb->used = n;
+    nb->next = b;
+    a->head = nb;
+    return nb->data;
+}
+
 /* n bytes, aligned for any type, uninitialised; aborts when out of memory
  * (as kh_buf_put does). */
-static void *S_arena_alloc(kh_arena_t *a, size_t n)
+static inline void *S_arena_alloc(kh_arena_t *a, size_t n)
 {
-    const size_t align = sizeof(max_align_t);
+    const size_t align = _Alignof(max_align_t);
     n = (n + align - 1) & ~(align - 1);
     kh_arena_block_t *b = a->head;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = b ? b->cap * 2 : KH_ARENA_FIRST;
-        if (cap > KH_ARENA_MAX)
-            cap = KH_ARENA_MAX;
-        if (cap < n)
-            cap = n;
-        kh_arena_block_t *nb = malloc(sizeof *nb + cap);
-        if (!nb)
-            abort();
-        nb->cap = cap;
-        nb->used = 0;
-        nb->next = b;
-        a->head = b = nb;
-    }
+    if (!b || b->cap - b->used < n)
+        return S_arena_grow(a, n);
     void *p = (char *)b->data + b->used;
     b->used += n;
     return p;
@@ -465,10 +472,17 @@ static int S_read_file(const char *path, char **data, size_t *len,
 /* True if s[0..n) is valid UTF-8 without a NUL byte. A multi-byte
  * sequence has no ASCII byte in it, so each run of non-ASCII bytes is
  * checked on its own (kh_utf8_valid) and the ASCII between, most of a
- * template or schema, with one comparison a byte. */
+ * template or schema, eight bytes at a time. */
 static bool S_utf8_text(const char *s, size_t n)
 {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, s + i, 8),
+                           !((w | ((w - ones) & ~w)) & highs))) {
+            i += 8; /* eight bytes, none 0x00 and none 0x80 or above */
+            continue;
+        }
         if ((unsigned char)s[i] - 1u < 0x7Fu) { /* 0x01..0x7F */
             i++;
             continue;
