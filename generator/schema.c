@@ -575,6 +575,36 @@ static const char *S_type_words(unsigned types)
 static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
                     const char *path);
 
+/* True if mapping n has the key k[0..len) (k need not end there); as
+ * kh_node_get, without first copying the key out. */
+static bool S_has_key(const kh_node_t *n, const char *k, size_t len)
+{
+    for (size_t i = 0; n->kind == KH_NODE_MAP && i + 1 < n->n; i += 2) {
+        const kh_node_t *key = n->kids[i];
+        if (key->kind == KH_NODE_SCALAR && !strncmp(key->text, k, len) &&
+            !key->text[len])
+            return true;
+    }
+    return false;
+}
+
+/* out (cap bytes) = path "." key, or key alone under the root; cut at
+ * cap - 1 bytes as snprintf would. Every property checked gets one, so
+ * this is a copy, not a formatted print. */
+static void S_sub_path(char *out, size_t cap, const char *path, const char *key)
+{
+    size_t at = 0;
+    const char *parts[] = {path, *path ? "." : "", key};
+    for (size_t p = 0; p < 3; p++) {
+        size_t len = strlen(parts[p]);
+        if (len > cap - 1 - at)
+            len = cap - 1 - at;
+        memcpy(out + at, parts[p], len);
+        at += len;
+    }
+    out[at] = '\0';
+}
+
 static void S_check_object(kh_check_t *c, const kh_snode_t *s,
                            const kh_node_t *n, const char *path)
 {
@@ -587,9 +617,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         bool found = false;
         for (const char *k = req; *k && !found; k += *k == '|') {
             size_t len = strcspn(k, "|");
-            char key[128];
-            snprintf(key, sizeof key, "%.*s", (int)len, k);
-            found = kh_node_get(n, key) != NULL;
+            found = S_has_key(n, k, len < 127 ? len : 127);
             k += len;
         }
         if (found)
@@ -610,7 +638,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         for (size_t j = 0; j < s->nprops && !ps; j++)
             if (!strcmp(s->props[j].name, key))
                 ps = s->props[j].schema;
-        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+        S_sub_path(sub, sizeof sub, path, key);
         if (ps) {
             S_check(c, ps, n->kids[i + 1], sub);
             continue;
