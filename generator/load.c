@@ -17,6 +17,7 @@
 #include "load.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,15 +41,74 @@
 
 /* ---- YAML tree ---- */
 
+/* A tree's memory: nodes, scalar texts and kids arrays are carved from a
+ * few big blocks and freed at once with the root. A template and the two
+ * schemas are some 4,000 nodes; one calloc, one strdup and a realloc or
+ * two per node, and the matching frees, cost more than libyaml's parse of
+ * the same text. */
+typedef struct kh_arena_block {
+    struct kh_arena_block *next;
+    size_t used, cap;
+    max_align_t data[]; /* cap bytes */
+} kh_arena_block_t;
+
+typedef struct kh_arena {
+    kh_arena_block_t *head; /* the block being filled; older ones follow */
+} kh_arena_t;
+
+/* First block size (bytes); each new block doubles, up to 256 KiB, so a
+ * small front matter stays small and a big file needs few blocks. */
+#define KH_ARENA_FIRST 4096u
+#define KH_ARENA_MAX (256u * 1024)
+
+static void S_arena_free(kh_arena_t *a)
+{
+    if (!a)
+        return;
+    for (kh_arena_block_t *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+/* Starts a new block able to hold n bytes (a multiple of the alignment). */
+static void *S_arena_grow(kh_arena_t *a, size_t n)
+{
+    kh_arena_block_t *b = a->head;
+    size_t cap = b ? b->cap * 2 : KH_ARENA_FIRST;
+    if (cap > KH_ARENA_MAX)
+        cap = KH_ARENA_MAX;
+    if (cap < n)
+        cap = n;
+    kh_arena_block_t *nb = malloc(sizeof *nb + cap);
+    if (!nb)
+        abort();
+    nb->cap = cap;
+    nb->used = n;
+    nb->next = b;
+    a->head = nb;
+    return nb->data;
+}
+
+/* n bytes, aligned for any type, uninitialised; aborts when out of memory
+ * (as kh_buf_put does). */
+static inline void *S_arena_alloc(kh_arena_t *a, size_t n)
+{
+    const size_t align = _Alignof(max_align_t);
+    n = (n + align - 1) & ~(align - 1);
+    kh_arena_block_t *b = a->head;
+    if (!b || b->cap - b->used < n)
+        return S_arena_grow(a, n);
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
 void kh_node_free(kh_node_t *node)
 {
-    if (!node)
-        return;
-    for (size_t i = 0; i < node->n; i++)
-        kh_node_free(node->kids[i]);
-    free(node->kids);
-    free(node->text);
-    free(node);
+    if (node)
+        S_arena_free(node->arena); /* NULL for a node inside a tree */
 }
 
 kh_node_t *kh_node_key(const kh_node_t *map, const char *key)
@@ -75,32 +135,52 @@ kh_node_t *kh_node_get(const kh_node_t *map, const char *key)
     return NULL;
 }
 
-static void S_node_append(kh_node_t *parent, kh_node_t *kid)
+static void S_node_append(kh_arena_t *a, kh_node_t *parent, kh_node_t *kid)
 {
     if ((parent->n & (parent->n - 1)) == 0) { /* grow at powers of two */
         size_t cap = parent->n ? parent->n * 2 : 4;
-        kh_node_t **k = realloc(parent->kids, cap * sizeof *k);
-        if (!k)
-            abort();
+        /* the old array stays in the arena unused: at most as much again */
+        kh_node_t **k = S_arena_alloc(a, cap * sizeof *k);
+        if (parent->n)
+            memcpy(k, parent->kids, parent->n * sizeof *k);
         parent->kids = k;
     }
     parent->kids[parent->n++] = kid;
 }
 
-static kh_node_t *S_node_new(kh_node_kind_t kind, const yaml_mark_t *mark,
-                             int line_offset)
+static kh_node_t *S_node_new(kh_arena_t *a, kh_node_kind_t kind,
+                             const yaml_mark_t *mark, int line_offset)
 {
-    kh_node_t *n = calloc(1, sizeof *n);
-    if (!n)
-        abort();
-    n->kind = kind;
-    n->line = (int)mark->line + 1 + line_offset;
-    n->col = (int)mark->column + 1;
+    kh_node_t *n = S_arena_alloc(a, sizeof *n);
+    *n = (kh_node_t){.kind = kind,
+                     .line = (int)mark->line + 1 + line_offset,
+                     .col = (int)mark->column + 1};
     return n;
+}
+
+/* A copy of scalar text v[0..len) in NFC, NUL-terminated, in the arena.
+ * ASCII is NFC as it is (kh_text_nfc would copy it unchanged), so only a
+ * value with other bytes goes through kh_text_nfc. */
+static char *S_scalar_text(kh_arena_t *a, const char *v, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (unsigned char)v[i] < 0x80)
+        i++;
+    char *nfc = NULL;
+    if (i < len) {
+        nfc = kh_text_nfc(v, len, &len);
+        v = nfc;
+    }
+    char *t = S_arena_alloc(a, len + 1);
+    memcpy(t, v, len);
+    t[len] = '\0';
+    free(nfc);
+    return t;
 }
 
 typedef struct {
     yaml_parser_t parser;
+    kh_arena_t *arena; /* the tree's memory */
     const char *file;
     int line_offset;
     kh_diag_list_t *diags;
@@ -234,10 +314,9 @@ static kh_node_t *S_parse_collection(kh_yaml_ctx_t *c, kh_node_t *node,
         yaml_event_delete(&ev);
         if (!kid)
             break;
-        S_node_append(node, kid);
+        S_node_append(c->arena, node, kid);
     }
-    kh_node_free(node);
-    return NULL;
+    return NULL; /* node stays in the arena, freed with it */
 }
 
 static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
@@ -252,7 +331,7 @@ static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
     }
     switch (ev->type) {
     case YAML_SCALAR_EVENT: {
-        kh_node_t *n = S_node_new(KH_NODE_SCALAR, &ev->start_mark, c->line_offset);
+        kh_node_t *n = S_node_new(c->arena, KH_NODE_SCALAR, &ev->start_mark, c->line_offset);
         const char *v = (const char *)ev->data.scalar.value;
         size_t len = ev->data.scalar.length;
         yaml_scalar_style_t st = ev->data.scalar.style;
@@ -268,19 +347,19 @@ static kh_node_t *S_parse_node(kh_yaml_ctx_t *c, yaml_event_t *ev, int depth)
         if (c->trim_blocks && n->style == KH_STYLE_BLOCK)
             while (len && v[len - 1] == '\n')
                 len--;
-        n->text = kh_text_nfc(v, len, NULL);
+        n->text = S_scalar_text(c->arena, v, len);
         n->quoted = !ev->data.scalar.plain_implicit;
         n->end_line = (int)ev->end_mark.line + 1 + c->line_offset;
         n->end_col = (int)ev->end_mark.column + 1;
         return n;
     }
     case YAML_SEQUENCE_START_EVENT: {
-        kh_node_t *n = S_node_new(KH_NODE_SEQ, &ev->start_mark, c->line_offset);
+        kh_node_t *n = S_node_new(c->arena, KH_NODE_SEQ, &ev->start_mark, c->line_offset);
         n->flow = ev->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
         return S_parse_collection(c, n, YAML_SEQUENCE_END_EVENT, depth);
     }
     case YAML_MAPPING_START_EVENT: {
-        kh_node_t *n = S_node_new(KH_NODE_MAP, &ev->start_mark, c->line_offset);
+        kh_node_t *n = S_node_new(c->arena, KH_NODE_MAP, &ev->start_mark, c->line_offset);
         n->flow = ev->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
         return S_parse_collection(c, n, YAML_MAPPING_END_EVENT, depth);
     }
@@ -304,7 +383,8 @@ static kh_node_t *S_yaml_parse(const char *text, size_t len, const char *file,
 {
     kh_yaml_ctx_t c = {.file = file, .line_offset = line_offset, .diags = diags,
                        .trim_blocks = trim_blocks};
-    if (!yaml_parser_initialize(&c.parser))
+    c.arena = calloc(1, sizeof *c.arena);
+    if (!c.arena || !yaml_parser_initialize(&c.parser))
         abort();
     yaml_parser_set_input_string(&c.parser, (const unsigned char *)text, len);
     kh_node_t *root = NULL;
@@ -333,10 +413,11 @@ static kh_node_t *S_yaml_parse(const char *text, size_t len, const char *file,
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&c.parser);
-    if (c.failed) {
-        kh_node_free(root);
+    if (c.failed || !root) {
+        S_arena_free(c.arena);
         return NULL;
     }
+    root->arena = c.arena;
     return root;
 }
 
@@ -388,6 +469,36 @@ static int S_read_file(const char *path, char **data, size_t *len,
     return 0;
 }
 
+/* True if s[0..n) is valid UTF-8 without a NUL byte. A multi-byte
+ * sequence has no ASCII byte in it, so each run of non-ASCII bytes is
+ * checked on its own (kh_utf8_valid) and the ASCII between, most of a
+ * template or schema, eight bytes at a time. */
+static bool S_utf8_text(const char *s, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (size_t i = 0; i < n;) {
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, s + i, 8),
+                           !((w | ((w - ones) & ~w)) & highs))) {
+            i += 8; /* eight bytes, none 0x00 and none 0x80 or above */
+            continue;
+        }
+        if ((unsigned char)s[i] - 1u < 0x7Fu) { /* 0x01..0x7F */
+            i++;
+            continue;
+        }
+        if (!s[i])
+            return false;
+        size_t j = i + 1;
+        while (j < n && (unsigned char)s[j] >= 0x80)
+            j++;
+        if (!kh_utf8_valid(s + i, j - i))
+            return false;
+        i = j;
+    }
+    return true;
+}
+
 kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
 {
     char *data;
@@ -396,7 +507,7 @@ kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags)
         return NULL;
     kh_node_t *root = NULL;
     size_t before = diags->errors;
-    if (!kh_utf8_valid(data, len) || memchr(data, '\0', len))
+    if (!S_utf8_text(data, len))
         kh_diag_add(diags, path, 0, 0, KH_SEV_ERROR, "utf8",
                     "not valid UTF-8 text");
     else

@@ -32,6 +32,8 @@ typedef struct kh_node {
                       * an unquoted ',' ends the item (rule flow-comma) */
     struct kh_node **kids; /* seq: items; map: key, value, key, value … */
     size_t n;        /* number of kids */
+    struct kh_arena *arena; /* the root only: the block every node, text
+                             * and kids array of the tree lives in */
 } kh_node_t;
 
 typedef struct kh_source {
@@ -135,6 +137,10 @@ kh_node_t *kh_yaml_parse(const char *text, size_t len, const char *file,
  * diagnostics on any error, a duplicate key included. */
 kh_node_t *kh_yaml_load_file(const char *path, kh_diag_list_t *diags);
 
+/* Frees a whole tree, given its root (as kh_yaml_parse and
+ * kh_yaml_load_file return it; NULL is fine). The tree's nodes, texts and
+ * kids arrays live in one arena owned by the root, so a node inside a tree
+ * cannot be freed on its own (nothing happens). */
 void kh_node_free(kh_node_t *node);
 
 /* Mapping lookup: the value for key, or NULL. */

@@ -144,12 +144,29 @@ static void S_compile_pattern(kh_sload_t *c, kh_snode_t *s, const kh_node_t *p)
 }
 
 /* Schema keys this reader knows; anything else is a mistake in the schema. */
-static const char *const kh_schema_keys[] = {
-    "type", "required", "properties", "additionalProperties", "enum",
-    "pattern", "minLength", "maxLength", "items", "minItems", "maxItems",
-    "format", "description", "x-message", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "x-single-line", "x-optional-with",
-    "x-same-as", "x-names", NULL};
+/* The schema keywords; S_compile reads a schema mapping's keys once into
+ * a table indexed by these, instead of one mapping search per keyword. */
+enum {
+    KW_TYPE, KW_REQUIRED, KW_PROPERTIES, KW_ADDITIONAL, KW_ENUM, KW_PATTERN,
+    KW_MIN_LENGTH, KW_MAX_LENGTH, KW_ITEMS, KW_MIN_ITEMS, KW_MAX_ITEMS,
+    KW_FORMAT, KW_DESCRIPTION, KW_MESSAGE, KW_MINIMUM, KW_MAXIMUM,
+    KW_EXCL_MINIMUM, KW_EXCL_MAXIMUM, KW_SINGLE_LINE, KW_OPTIONAL_WITH,
+    KW_SAME_AS, KW_NAMES, KW_COUNT
+};
+
+static const char *const kh_schema_keys[KW_COUNT + 1] = {
+    [KW_TYPE] = "type", [KW_REQUIRED] = "required",
+    [KW_PROPERTIES] = "properties", [KW_ADDITIONAL] = "additionalProperties",
+    [KW_ENUM] = "enum", [KW_PATTERN] = "pattern",
+    [KW_MIN_LENGTH] = "minLength", [KW_MAX_LENGTH] = "maxLength",
+    [KW_ITEMS] = "items", [KW_MIN_ITEMS] = "minItems",
+    [KW_MAX_ITEMS] = "maxItems", [KW_FORMAT] = "format",
+    [KW_DESCRIPTION] = "description", [KW_MESSAGE] = "x-message",
+    [KW_MINIMUM] = "minimum", [KW_MAXIMUM] = "maximum",
+    [KW_EXCL_MINIMUM] = "exclusiveMinimum",
+    [KW_EXCL_MAXIMUM] = "exclusiveMaximum",
+    [KW_SINGLE_LINE] = "x-single-line", [KW_OPTIONAL_WITH] = "x-optional-with",
+    [KW_SAME_AS] = "x-same-as", [KW_NAMES] = "x-names", [KW_COUNT] = NULL};
 
 static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth);
 
@@ -202,16 +219,17 @@ static double S_bound(kh_sload_t *c, const kh_node_t *n, bool *set)
 }
 
 /* minimum / exclusiveMinimum (one of them) and likewise for the maximum. */
-static void S_compile_bounds(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n)
+static void S_compile_bounds(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
+                             const kh_node_t *const kw[KW_COUNT])
 {
     bool a, b;
-    double lo = S_bound(c, kh_node_get(n, "minimum"), &a);
-    double xlo = S_bound(c, kh_node_get(n, "exclusiveMinimum"), &b);
+    double lo = S_bound(c, kw[KW_MINIMUM], &a);
+    double xlo = S_bound(c, kw[KW_EXCL_MINIMUM], &b);
     if (a && b)
         S_bad(c, n, "give minimum or exclusiveMinimum, not both");
     s->has_min = a || b, s->excl_min = b, s->minimum = b ? xlo : lo;
-    double hi = S_bound(c, kh_node_get(n, "maximum"), &a);
-    double xhi = S_bound(c, kh_node_get(n, "exclusiveMaximum"), &b);
+    double hi = S_bound(c, kw[KW_MAXIMUM], &a);
+    double xhi = S_bound(c, kw[KW_EXCL_MAXIMUM], &b);
     if (a && b)
         S_bad(c, n, "give maximum or exclusiveMaximum, not both");
     s->has_max = a || b, s->excl_max = b, s->maximum = b ? xhi : hi;
@@ -244,36 +262,37 @@ static void S_compile_optional_with(kh_sload_t *c, kh_snode_t *s, const kh_node_
     }
 }
 
+/* kw: the value of each keyword in mapping n (NULL: not given). */
 static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
-                           int depth)
+                           const kh_node_t *const kw[KW_COUNT], int depth)
 {
     const kh_node_t *v;
-    S_compile_bounds(c, s, n);
-    if ((v = kh_node_get(n, "x-single-line")))
+    S_compile_bounds(c, s, n, kw);
+    if ((v = kw[KW_SINGLE_LINE]))
         s->single_line = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "true");
-    if ((v = kh_node_get(n, "x-names")))
+    if ((v = kw[KW_NAMES]))
         s->names = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "true");
-    if ((v = kh_node_get(n, "type")))
+    if ((v = kw[KW_TYPE]))
         S_compile_types(c, s, v);
-    if ((v = kh_node_get(n, "required")))
+    if ((v = kw[KW_REQUIRED]))
         s->required = S_strings(c, v, &s->nrequired);
-    if ((v = kh_node_get(n, "properties")))
+    if ((v = kw[KW_PROPERTIES]))
         S_compile_props(c, s, v, depth);
-    if ((v = kh_node_get(n, "x-optional-with")))
+    if ((v = kw[KW_OPTIONAL_WITH]))
         S_compile_optional_with(c, s, v);
-    if ((v = kh_node_get(n, "additionalProperties")))
+    if ((v = kw[KW_ADDITIONAL]))
         s->closed = v->kind == KH_NODE_SCALAR && !strcmp(v->text, "false");
-    if ((v = kh_node_get(n, "enum")))
+    if ((v = kw[KW_ENUM]))
         s->enums = S_strings(c, v, &s->nenums);
-    if ((v = kh_node_get(n, "pattern")))
+    if ((v = kw[KW_PATTERN]))
         S_compile_pattern(c, s, v);
-    if ((v = kh_node_get(n, "x-message")) && v->kind == KH_NODE_SCALAR)
+    if ((v = kw[KW_MESSAGE]) && v->kind == KH_NODE_SCALAR)
         s->message = kh_strdup(v->text);
-    s->min_len = S_int(c, kh_node_get(n, "minLength"));
-    s->max_len = S_int(c, kh_node_get(n, "maxLength"));
-    s->min_items = S_int(c, kh_node_get(n, "minItems"));
-    s->max_items = S_int(c, kh_node_get(n, "maxItems"));
-    if ((v = kh_node_get(n, "format"))) {
+    s->min_len = S_int(c, kw[KW_MIN_LENGTH]);
+    s->max_len = S_int(c, kw[KW_MAX_LENGTH]);
+    s->min_items = S_int(c, kw[KW_MIN_ITEMS]);
+    s->max_items = S_int(c, kw[KW_MAX_ITEMS]);
+    if ((v = kw[KW_FORMAT])) {
         if (v->kind == KH_NODE_SCALAR && !strcmp(v->text, "date"))
             s->format = FMT_DATE;
         else if (v->kind == KH_NODE_SCALAR && !strcmp(v->text, "partial-date"))
@@ -281,9 +300,9 @@ static void S_compile_keys(kh_sload_t *c, kh_snode_t *s, const kh_node_t *n,
         else
             S_bad(c, v, "format must be date or partial-date");
     }
-    if ((v = kh_node_get(n, "items")))
+    if ((v = kw[KW_ITEMS]))
         s->items = S_compile(c, v, depth + 1);
-    if ((v = kh_node_get(n, "x-same-as"))) {
+    if ((v = kw[KW_SAME_AS])) {
         if (v->kind != KH_NODE_SCALAR || n->n != 2)
             S_bad(c, v, "x-same-as is a path (issuer.name) and the only key");
         else
@@ -301,6 +320,7 @@ static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth)
         S_bad(c, n, depth > 32 ? "nested too deep" : "a schema is a mapping");
         return s;
     }
+    const kh_node_t *kw[KW_COUNT] = {0};
     for (size_t i = 0; i + 1 < n->n; i += 2) {
         const char *k = n->kids[i]->kind == KH_NODE_SCALAR ? n->kids[i]->text : "";
         size_t j = 0;
@@ -308,8 +328,10 @@ static kh_snode_t *S_compile(kh_sload_t *c, const kh_node_t *n, int depth)
             j++;
         if (!kh_schema_keys[j])
             S_bad(c, n->kids[i], "unknown schema keyword");
+        else if (!kw[j]) /* the first, as kh_node_get would find */
+            kw[j] = n->kids[i + 1];
     }
-    S_compile_keys(c, s, n, depth);
+    S_compile_keys(c, s, n, kw, depth);
     return s;
 }
 
@@ -553,6 +575,36 @@ static const char *S_type_words(unsigned types)
 static void S_check(kh_check_t *c, const kh_snode_t *s, const kh_node_t *n,
                     const char *path);
 
+/* True if mapping n has the key k[0..len) (k need not end there); as
+ * kh_node_get, without first copying the key out. */
+static bool S_has_key(const kh_node_t *n, const char *k, size_t len)
+{
+    for (size_t i = 0; n->kind == KH_NODE_MAP && i + 1 < n->n; i += 2) {
+        const kh_node_t *key = n->kids[i];
+        if (key->kind == KH_NODE_SCALAR && !strncmp(key->text, k, len) &&
+            !key->text[len])
+            return true;
+    }
+    return false;
+}
+
+/* out (cap bytes) = path "." key, or key alone under the root; cut at
+ * cap - 1 bytes as snprintf would. Every property checked gets one, so
+ * this is a copy, not a formatted print. */
+static void S_sub_path(char *out, size_t cap, const char *path, const char *key)
+{
+    size_t at = 0;
+    const char *parts[] = {path, *path ? "." : "", key};
+    for (size_t p = 0; p < 3; p++) {
+        size_t len = strlen(parts[p]);
+        if (len > cap - 1 - at)
+            len = cap - 1 - at;
+        memcpy(out + at, parts[p], len);
+        at += len;
+    }
+    out[at] = '\0';
+}
+
 static void S_check_object(kh_check_t *c, const kh_snode_t *s,
                            const kh_node_t *n, const char *path)
 {
@@ -565,9 +617,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         bool found = false;
         for (const char *k = req; *k && !found; k += *k == '|') {
             size_t len = strcspn(k, "|");
-            char key[128];
-            snprintf(key, sizeof key, "%.*s", (int)len, k);
-            found = kh_node_get(n, key) != NULL;
+            found = S_has_key(n, k, len < 127 ? len : 127);
             k += len;
         }
         if (found)
@@ -588,7 +638,7 @@ static void S_check_object(kh_check_t *c, const kh_snode_t *s,
         for (size_t j = 0; j < s->nprops && !ps; j++)
             if (!strcmp(s->props[j].name, key))
                 ps = s->props[j].schema;
-        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", key);
+        S_sub_path(sub, sizeof sub, path, key);
         if (ps) {
             S_check(c, ps, n->kids[i + 1], sub);
             continue;

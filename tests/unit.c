@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "font.h"
 #include "layout.h"
@@ -324,6 +325,57 @@ static void test_yaml_alias_refused(void)
     kh_diag_free(&d);
 }
 
+/* kh_yaml_load_file refuses a file that is not UTF-8 or holds a NUL
+ * wherever the bad byte stands: in the middle of a long ASCII run (read
+ * eight bytes at a time), at its end, or after an accent; good text with
+ * accents loads, NFC (decomposed ệ composed), ASCII copied as it is. */
+static void test_yaml_file_bytes(void)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        bool ok;
+    } cases[] = {
+        {"name: abcdefghijklmnop\n", 23, true},
+        {"name: abcdefgh\0ijklmnop\n", 24, false},
+        {"name: abcdefghijklmno\xC3\n", 23, false},
+        {"name: abcdefghijklmnop\xFF", 23, false},
+        {"name: Vi\xE1\xBB\x87t Nam abcdefghij\n", 28, true},
+        {"name: Vi\xE1\xBB\x87t\xE1\xBB abcdefghij\n", 26, false},
+        {"name: \xED\xA0\x80 surrogate\n", 20, false},
+        {"name: Vie\xCC\x82\xCC\xA3t\n", 15, true},
+    };
+    const char *want[] = {"abcdefghijklmnop", NULL, NULL, NULL,
+                          "Vi\xE1\xBB\x87t Nam abcdefghij", NULL, NULL,
+                          "Vi\xE1\xBB\x87t"};
+    char path[] = "/tmp/kh-unit-yaml-XXXXXX";
+    int fd = mkstemp(path);
+    check(fd >= 0, "yaml file: temporary file", "mkstemp");
+    if (fd < 0)
+        return;
+    close(fd);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "wb");
+        fwrite(cases[i].text, 1, cases[i].len, f);
+        fclose(f);
+        kh_diag_list_t d;
+        kh_diag_init(&d);
+        kh_node_t *n = kh_yaml_load_file(path, &d);
+        const kh_node_t *v = kh_node_get(n, "name");
+        char name[64];
+        snprintf(name, sizeof name, "yaml file: bytes case %zu", i + 1);
+        if (cases[i].ok)
+            check(n && v && !strcmp(v->text, want[i]) && d.errors == 0, name,
+                  "should load with the value in NFC");
+        else
+            check(!n && d.errors == 1 && !strcmp(d.items[0].rule, "utf8"), name,
+                  "should be refused as not UTF-8");
+        kh_node_free(n);
+        kh_diag_free(&d);
+    }
+    unlink(path);
+}
+
 static void test_schema_helpers(void)
 {
     check(kh_edit_distance("tittle", "title", 2) == 1, "edit distance: tittle/title", "");
@@ -470,6 +522,7 @@ int main(int argc, char **argv)
     test_heading_prefix();
     test_font(dir);
     test_yaml_alias_refused();
+    test_yaml_file_bytes();
     test_table_model(dir);
     return failures ? 1 : 0;
 }
