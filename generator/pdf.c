@@ -1080,6 +1080,14 @@ void kh_pdf_page(kh_pdf_doc_t *d, const kh_layout_t *L, const kh_page_t *pg)
         memcpy(h->ops, pg->ops, pg->nops * sizeof *h->ops);
 }
 
+static void S_free_held(kh_pdf_doc_t *d)
+{
+    for (size_t p = 0; p < d->nheld; p++)
+        free(d->held[p].ops);
+    free(d->held);
+    d->held = NULL, d->nheld = d->cap_held = 0;
+}
+
 void kh_pdf_end_pages(kh_pdf_doc_t *d, const kh_layout_t *L)
 {
     if (d->ended)
@@ -1093,10 +1101,7 @@ void kh_pdf_end_pages(kh_pdf_doc_t *d, const kh_layout_t *L)
         for (size_t p = 0; p < d->nheld; p++)
             S_write_page(d, L->text, &d->held[p]);
     }
-    for (size_t p = 0; p < d->nheld; p++)
-        free(d->held[p].ops);
-    free(d->held);
-    d->held = NULL, d->nheld = d->cap_held = 0;
+    S_free_held(d);
     d->ended = true;
     for (int f = 0; f < KH_FONT_COUNT; f++)
         if (d->used[f] != d->seen[f]) /* a font with a dictionary and no text */
@@ -1113,9 +1118,7 @@ void kh_pdf_discard(kh_pdf_doc_t *d)
 {
     if (!d)
         return;
-    for (size_t p = 0; p < d->nheld; p++)
-        free(d->held[p].ops);
-    free(d->held);
+    S_free_held(d);
     kh_buf_free(&d->content);
     if (d->esign.fields) /* made, and the AcroForm never was */
         HPDF_Array_Free(d->esign.fields);
