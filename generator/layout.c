@@ -178,31 +178,18 @@ double kh_lay_baseline(const kh_lctx_t *c, double size)
 static void S_locate(const kh_lctx_t *c, const char *enc, int *line, int *col)
 {
     /* from the block's own line and column (a table cell starts mid-line:
-     * "Tháng" in the fifth cell is not the one in the second), counting
-     * lines and columns from there only, not from the top of the file */
-    const char *t = c->src->text, *end = t + c->src->len;
-    size_t len, b = 0;
-    const char *ls = kh_source_line(c->src, c->line, &len);
-    int l = c->line, k = 1;
-    for (; k < c->col && b < len; k++)
-        kh_utf8_next(ls, len, &b);
-    const char *from = ls + b;
-    const char *hit = memmem(from, (size_t)(end - from), enc, strlen(enc));
-    if (!hit) {
-        from = t, l = 1, k = 1;
-        hit = memmem(t, c->src->len, enc, strlen(enc));
-    }
-    if (!hit) {
-        *line = c->line, *col = c->col;
+     * "Tháng" in the fifth cell is not the one in the second), else from
+     * the top of the file; enc holds no line end */
+    const kh_source_t *src = c->src;
+    size_t n = strlen(enc), at;
+    int l;
+    if (kh_source_find(src, c->line, kh_source_byte(src, c->line, c->col), src->nlines,
+                       enc, n, &l, &at) ||
+        kh_source_find(src, 1, 0, src->nlines, enc, n, &l, &at)) {
+        *line = l, *col = kh_source_col(src, l, at);
         return;
     }
-    for (const char *p = from; p < hit; p++) {
-        if (*p == '\n')
-            l++, k = 1;
-        else if (((unsigned char)*p & 0xC0) != 0x80)
-            k++;
-    }
-    *line = l, *col = k;
+    *line = c->line, *col = c->col;
 }
 
 double kh_lay_piece_size(const kh_lctx_t *c, const kh_piece_t *p, double size)

@@ -48,6 +48,7 @@
 
 #include "colwidth.h"
 #include "i18n.h"
+#include "text.h"
 
 /* One cell broken into lines at a width. */
 typedef struct {
@@ -174,15 +175,6 @@ static void S_cell_string(const kh_cell_t *cell, char *out, size_t cap)
     out[n] = '\0';
 }
 
-/* Characters (not bytes) of UTF-8 text. */
-static size_t S_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* True for what an STT-like column holds: a sequence number ("1", "12.",
  * "1.2", "a)"), a Roman numeral ("IV"), "x" or "-", or a short code that
  * is not a number ("KH", "A1"). Not an amount: "1.200" has three digits
@@ -210,7 +202,7 @@ static bool S_stt_like(const char *v)
             break;
         i++;
     }
-    return S_chars(v) <= 5 && !strchr(v, ' ') && !kh_lay_is_number(v, strlen(v));
+    return kh_utf8_length(v, strlen(v)) <= 5 && !strchr(v, ' ') && !kh_lay_is_number(v, strlen(v));
 }
 
 /* The alignment of a column's body cells that give none: see the header

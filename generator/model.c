@@ -2196,6 +2196,13 @@ void kh_mod_block_free(kh_block_t *b)
     }
 }
 
+void kh_mod_free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 void kh_plan_free(kh_plan_t *p)
 {
     if (!p)
@@ -2210,19 +2217,13 @@ void kh_plan_free(kh_plan_t *p)
                        &o->on_behalf_of, &o->title, &o->other_title, &o->name_signed};
         for (size_t k = 0; k < sizeof os / sizeof os[0]; k++)
             free(*os[k]);
-        for (size_t k = 0; k < o->nchain; k++)
-            free(o->chain[k]);
-        free(o->chain);
+        kh_mod_free_strings(o->chain, o->nchain);
         kh_image_free(o->signature_image);
         kh_image_free(o->seal_image);
     }
     free(p->issuers);
-    for (size_t i = 0; i < p->nrecipients; i++)
-        free(p->recipients[i]);
-    free(p->recipients);
-    for (size_t i = 0; i < p->naddressees; i++)
-        free(p->addressees[i]);
-    free(p->addressees);
+    kh_mod_free_strings(p->recipients, p->nrecipients);
+    kh_mod_free_strings(p->addressees, p->naddressees);
     for (int i = 0; i < KH_MAX_LEVELS; i++)
         free(p->numbering[i]);
     for (size_t i = 0; i < p->nblocks; i++)

@@ -270,9 +270,7 @@ static unsigned char *S_breaks_at(const char *s, bool after_dash)
                       : plain[k] ? KH_BREAK_PLAIN
                       : bad[k]   ? KH_BREAK_BAD
                                  : KH_BREAK_PLAIN;
-    for (size_t k = 0; k < n; k++)
-        free(up[k]);
-    free(up);
+    kh_mod_free_strings(up, n);
     free(gap);
     free(good);
     free(bad);
@@ -443,10 +441,6 @@ void kh_mod_frame_free(kh_plan_t *p)
         free(f->name);
     }
     free(p->signers);
-    for (size_t i = 0; i < p->nrecipient_lines; i++)
-        free(p->recipient_lines[i]);
-    free(p->recipient_lines);
-    for (size_t i = 0; i < p->naddressee_lines; i++)
-        free(p->addressee_lines[i]);
-    free(p->addressee_lines);
+    kh_mod_free_strings(p->recipient_lines, p->nrecipient_lines);
+    kh_mod_free_strings(p->addressee_lines, p->naddressee_lines);
 }

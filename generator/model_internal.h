@@ -175,6 +175,9 @@ char *kh_mod_issuer_running(const kh_plan_t *p, const kh_template_t *t, size_t *
 const kh_node_t *kh_mod_issuer_name_node(const kh_mctx_t *c, const kh_plan_t *p, size_t i);
 /* Frees those lines (any of them may be NULL / empty). */
 void kh_mod_frame_free(kh_plan_t *p);
+/* Frees the n malloc'd strings of v and v itself (v may be NULL when n is
+ * 0): the plan's lists of strings (model.c). */
+void kh_mod_free_strings(char **v, size_t n);
 
 /* model_esign.c: one signer's images for electronic signing
  * (o->signature_image, seal_image, seal_mm), read from the files its

@@ -45,6 +45,22 @@ static void S_on_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
         e->error = error, e->detail = detail;
 }
 
+/* Every libharu call that can fail is checked where it is made, and a
+ * failure goes back up as -1 (or NULL) to the one cleanup path,
+ * kh_pdf_finish, which reports it once as a "pdf" diagnostic. libharu's
+ * document calls (HPDF_AddPage, HPDF_Page_*, HPDF_SetInfoAttr…) also call
+ * S_on_error; its object calls (HPDF_Dict_Add*, HPDF_Array_Add*,
+ * HPDF_*_New) only record the error in the document, where kh_pdf_finish
+ * reads it (HPDF_GetError). Adding a NULL object (a failed HPDF_*_New or
+ * helper passed straight in) is itself such a failure, so one check covers
+ * both. KH_HPDF(call, failed): return failed from the enclosing function
+ * unless call gave HPDF_OK. */
+#define KH_HPDF(call, failed)        \
+    do {                             \
+        if ((call) != HPDF_OK)       \
+            return failed;           \
+    } while (0)
+
 /* ---- content ---- */
 
 typedef struct {
@@ -349,23 +365,24 @@ static void S_tounicode(const kh_font_t *f, kh_buf_t *b)
                    "end\nend\n");
 }
 
-/* /W [first [w w w] first [w] …]: runs of consecutive used glyph ids. */
-static HPDF_Array S_widths(HPDF_Doc pdf, const kh_font_t *f)
+/* /W [first [w w w] first [w] …]: runs of consecutive used glyph ids,
+ * as cid's /W. */
+static int S_widths(HPDF_Doc pdf, HPDF_Dict cid, const kh_font_t *f)
 {
-    HPDF_Array w = HPDF_Array_New(pdf->mmgr);
-    HPDF_Array run = NULL;
+    HPDF_Array w = HPDF_Array_New(pdf->mmgr), run = NULL;
+    KH_HPDF(HPDF_Dict_Add(cid, "W", w), -1);
     uint16_t gid = 0, prev = 0;
     uint32_t cp;
-    while (w && kh_font_next_used(f, &gid, &cp)) {
+    while (kh_font_next_used(f, &gid, &cp)) {
         if (!run || gid != prev + 1) {
-            HPDF_Array_AddNumber(w, gid);
+            KH_HPDF(HPDF_Array_AddNumber(w, gid), -1);
             run = HPDF_Array_New(pdf->mmgr);
-            HPDF_Array_Add(w, run);
+            KH_HPDF(HPDF_Array_Add(w, run), -1);
         }
-        HPDF_Array_AddNumber(run, (HPDF_INT32)(kh_font_advance(f, gid) + 0.5));
+        KH_HPDF(HPDF_Array_AddNumber(run, (HPDF_INT32)(kh_font_advance(f, gid) + 0.5)), -1);
         prev = gid;
     }
-    return w;
+    return 0;
 }
 
 /* PDF/A-1 wants a subset font to list its CIDs: one bit per CID, the
@@ -402,24 +419,25 @@ static HPDF_Dict S_descriptor(HPDF_Doc pdf, kh_deflate_t *z, kh_font_t *f,
     HPDF_Dict d = S_indirect_dict(pdf);
     if (!file || !d)
         return NULL;
-    HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog_len);
-    HPDF_Dict_AddName(d, "Type", "FontDescriptor");
-    HPDF_Dict_AddName(d, "FontName", name);
+    KH_HPDF(HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)prog_len), NULL);
+    KH_HPDF(HPDF_Dict_AddName(d, "Type", "FontDescriptor"), NULL);
+    KH_HPDF(HPDF_Dict_AddName(d, "FontName", name), NULL);
     /* 2 serif, 32 nonsymbolic, 64 italic */
-    HPDF_Dict_AddNumber(d, "Flags", 2 | 32 | (fi.italic ? 64 : 0) |
-                                        (fi.fixed_pitch ? 1 : 0));
+    KH_HPDF(HPDF_Dict_AddNumber(d, "Flags", 2 | 32 | (fi.italic ? 64 : 0) |
+                                                (fi.fixed_pitch ? 1 : 0)),
+            NULL);
     HPDF_Array bbox = HPDF_Array_New(pdf->mmgr);
+    KH_HPDF(HPDF_Dict_Add(d, "FontBBox", bbox), NULL);
     for (int i = 0; i < 4; i++)
-        HPDF_Array_AddNumber(bbox, (HPDF_INT32)fi.bbox[i]);
-    HPDF_Dict_Add(d, "FontBBox", bbox);
-    HPDF_Dict_AddReal(d, "ItalicAngle", (HPDF_REAL)fi.italic_angle);
-    HPDF_Dict_AddNumber(d, "Ascent", (HPDF_INT32)fi.ascent);
-    HPDF_Dict_AddNumber(d, "Descent", (HPDF_INT32)fi.descent);
-    HPDF_Dict_AddNumber(d, "CapHeight", (HPDF_INT32)fi.cap_height);
-    HPDF_Dict_AddNumber(d, "StemV", (HPDF_INT32)fi.stem_v);
-    HPDF_Dict_Add(d, "FontFile2", file);
+        KH_HPDF(HPDF_Array_AddNumber(bbox, (HPDF_INT32)fi.bbox[i]), NULL);
+    KH_HPDF(HPDF_Dict_AddReal(d, "ItalicAngle", (HPDF_REAL)fi.italic_angle), NULL);
+    KH_HPDF(HPDF_Dict_AddNumber(d, "Ascent", (HPDF_INT32)fi.ascent), NULL);
+    KH_HPDF(HPDF_Dict_AddNumber(d, "Descent", (HPDF_INT32)fi.descent), NULL);
+    KH_HPDF(HPDF_Dict_AddNumber(d, "CapHeight", (HPDF_INT32)fi.cap_height), NULL);
+    KH_HPDF(HPDF_Dict_AddNumber(d, "StemV", (HPDF_INT32)fi.stem_v), NULL);
+    KH_HPDF(HPDF_Dict_Add(d, "FontFile2", file), NULL);
     if (pdfa)
-        HPDF_Dict_Add(d, "CIDSet", S_cidset(pdf, z, f));
+        KH_HPDF(HPDF_Dict_Add(d, "CIDSet", S_cidset(pdf, z, f)), NULL);
     return d;
 }
 
@@ -433,39 +451,44 @@ static int S_finish_font(HPDF_Doc pdf, kh_deflate_t *z, HPDF_Dict type0,
     snprintf(name, sizeof name, "%s+%s", tag, fi.postscript_name);
     HPDF_Dict desc = S_descriptor(pdf, z, f, name, pdfa);
     HPDF_Dict cid = S_indirect_dict(pdf);
-    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
     kh_buf_t cmap = {0};
     S_tounicode(f, &cmap);
     HPDF_Dict tounicode = S_stream(pdf, z, cmap.data, cmap.len);
     kh_buf_free(&cmap);
-    if (!desc || !cid || !info || !tounicode)
+    if (!desc || !cid || !tounicode)
         return -1;
-    HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
-    HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
-    HPDF_Dict_AddNumber(info, "Supplement", 0);
-    HPDF_Dict_AddName(cid, "Type", "Font");
-    HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2");
-    HPDF_Dict_AddName(cid, "BaseFont", name);
-    HPDF_Dict_Add(cid, "CIDSystemInfo", info);
-    HPDF_Dict_Add(cid, "FontDescriptor", desc);
-    HPDF_Dict_AddNumber(cid, "DW", 1000);
-    HPDF_Dict_Add(cid, "W", S_widths(pdf, f));
-    HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity");
+    KH_HPDF(HPDF_Dict_AddName(cid, "Type", "Font"), -1);
+    KH_HPDF(HPDF_Dict_AddName(cid, "Subtype", "CIDFontType2"), -1);
+    KH_HPDF(HPDF_Dict_AddName(cid, "BaseFont", name), -1);
+    /* a direct object goes into its parent as soon as it is made, so
+     * that a failure leaves nothing outside the document to free (libharu
+     * frees a direct object it could not add) */
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    KH_HPDF(HPDF_Dict_Add(cid, "CIDSystemInfo", info), -1);
+    KH_HPDF(HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL)), -1);
+    KH_HPDF(HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL)),
+            -1);
+    KH_HPDF(HPDF_Dict_AddNumber(info, "Supplement", 0), -1);
+    KH_HPDF(HPDF_Dict_Add(cid, "FontDescriptor", desc), -1);
+    KH_HPDF(HPDF_Dict_AddNumber(cid, "DW", 1000), -1);
+    if (S_widths(pdf, cid, f) != 0)
+        return -1;
+    KH_HPDF(HPDF_Dict_AddName(cid, "CIDToGIDMap", "Identity"), -1);
+    KH_HPDF(HPDF_Dict_AddName(type0, "Type", "Font"), -1);
+    KH_HPDF(HPDF_Dict_AddName(type0, "Subtype", "Type0"), -1);
+    KH_HPDF(HPDF_Dict_AddName(type0, "BaseFont", name), -1);
+    KH_HPDF(HPDF_Dict_AddName(type0, "Encoding", "Identity-H"), -1);
     HPDF_Array desc_fonts = HPDF_Array_New(pdf->mmgr);
-    HPDF_Array_Add(desc_fonts, cid);
-    HPDF_Dict_AddName(type0, "Type", "Font");
-    HPDF_Dict_AddName(type0, "Subtype", "Type0");
-    HPDF_Dict_AddName(type0, "BaseFont", name);
-    HPDF_Dict_AddName(type0, "Encoding", "Identity-H");
-    HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts);
-    HPDF_Dict_Add(type0, "ToUnicode", tounicode);
+    KH_HPDF(HPDF_Dict_Add(type0, "DescendantFonts", desc_fonts), -1);
+    KH_HPDF(HPDF_Array_Add(desc_fonts, cid), -1);
+    KH_HPDF(HPDF_Dict_Add(type0, "ToUnicode", tounicode), -1);
     return 0;
 }
 
 /* ---- metadata ---- */
 
 /* Info strings: UTF-16BE with a byte-order mark, as PDF text strings. */
-static void S_info_text(HPDF_Doc pdf, const char *key, const char *utf8)
+static HPDF_STATUS S_info_text(HPDF_Doc pdf, const char *key, const char *utf8)
 {
     kh_buf_t b = {0};
     kh_buf_put(&b, "\xFE\xFF", 2);
@@ -484,27 +507,29 @@ static void S_info_text(HPDF_Doc pdf, const char *key, const char *utf8)
             kh_buf_put(&b, be, 2);
         }
     }
-    HPDF_Dict_Add(pdf->info, key,
-                  HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len));
+    HPDF_STATUS st = HPDF_Dict_Add(
+        pdf->info, key, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len));
     kh_buf_free(&b);
+    return st;
 }
 
-static void S_metadata(HPDF_Doc pdf, const kh_pdf_meta_t *m)
+static int S_metadata(HPDF_Doc pdf, const kh_pdf_meta_t *m)
 {
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, m->producer);
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->producer);
+    KH_HPDF(HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, m->producer), -1);
+    KH_HPDF(HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, m->producer), -1);
     if (!pdf->info)
-        return;
-    S_info_text(pdf, "Title", m->title);
-    S_info_text(pdf, "Author", m->author);
-    S_info_text(pdf, "Subject", m->subject);
+        return -1;
+    KH_HPDF(S_info_text(pdf, "Title", m->title), -1);
+    KH_HPDF(S_info_text(pdf, "Author", m->author), -1);
+    KH_HPDF(S_info_text(pdf, "Subject", m->subject), -1);
     time_t t = (time_t)m->created;
     struct tm tm;
     gmtime_r(&t, &tm);
     HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                    tm.tm_min, tm.tm_sec, 'Z', 0, 0};
-    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d);
-    HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d);
+    KH_HPDF(HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, d), -1);
+    KH_HPDF(HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, d), -1);
+    return 0;
 }
 
 /* ---- PDF/A-1b ---- */
@@ -561,9 +586,10 @@ static HPDF_Dict S_xmp(HPDF_Doc pdf, const kh_pdf_meta_t *m)
     HPDF_Dict x = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     if (x) {
         x->filter = HPDF_STREAM_FILTER_NONE;
-        HPDF_Dict_AddName(x, "Type", "Metadata");
-        HPDF_Dict_AddName(x, "Subtype", "XML");
-        HPDF_Stream_Write(x->stream, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+        if (HPDF_Dict_AddName(x, "Type", "Metadata") != HPDF_OK ||
+            HPDF_Dict_AddName(x, "Subtype", "XML") != HPDF_OK ||
+            HPDF_Stream_Write(x->stream, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len) != HPDF_OK)
+            x = NULL; /* owned by the document all the same */
     }
     kh_buf_free(&b);
     return x;
@@ -598,25 +624,29 @@ static int S_output_intent(HPDF_Doc pdf, kh_deflate_t *z, const kh_pdf_meta_t *m
     }
     HPDF_Dict profile = S_stream(pdf, z, icc.data, icc.len);
     kh_buf_free(&icc);
-    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
-    if (!profile || !intent || !intents)
+    if (!profile)
         return -1;
-    HPDF_Dict_AddNumber(profile, "N", 3);
-    HPDF_Dict_AddName(intent, "Type", "OutputIntent");
-    HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
-    HPDF_Dict_Add(intent, "OutputConditionIdentifier",
-                  HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
-    HPDF_Dict_Add(intent, "Info", HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
-    HPDF_Dict_Add(intent, "DestOutputProfile", profile);
-    HPDF_Array_Add(intents, intent);
-    return HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents) == HPDF_OK ? 0 : -1;
+    KH_HPDF(HPDF_Dict_AddNumber(profile, "N", 3), -1);
+    HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+    KH_HPDF(HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents), -1);
+    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
+    KH_HPDF(HPDF_Array_Add(intents, intent), -1);
+    KH_HPDF(HPDF_Dict_AddName(intent, "Type", "OutputIntent"), -1);
+    KH_HPDF(HPDF_Dict_AddName(intent, "S", "GTS_PDFA1"), -1);
+    KH_HPDF(HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                          HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL)),
+            -1);
+    KH_HPDF(HPDF_Dict_Add(intent, "Info",
+                          HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL)),
+            -1);
+    KH_HPDF(HPDF_Dict_Add(intent, "DestOutputProfile", profile), -1);
+    return 0;
 }
 
 /* A file identifier that depends only on the content (PDF/A needs one; a
  * random one would break byte-identical rebuilds): two FNV-1a hashes of
  * the laid-out text and the metadata. */
-static void S_file_id(HPDF_Doc pdf, const kh_layout_t *L, const kh_pdf_meta_t *m)
+static int S_file_id(HPDF_Doc pdf, const kh_layout_t *L, const kh_pdf_meta_t *m)
 {
     uint64_t h[2] = {1469598103934665603ULL, 1099511628211ULL * 7};
     const char *parts[] = {L->text, m->title, m->author, m->producer};
@@ -629,9 +659,10 @@ static void S_file_id(HPDF_Doc pdf, const kh_layout_t *L, const kh_pdf_meta_t *m
     for (int i = 0; i < 16; i++)
         id[i] = (unsigned char)(h[i / 8] >> (8 * (i % 8)));
     HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
-    HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16));
-    HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16));
-    HPDF_Dict_Add(pdf->trailer, "ID", arr);
+    KH_HPDF(HPDF_Dict_Add(pdf->trailer, "ID", arr), -1);
+    KH_HPDF(HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16)), -1);
+    KH_HPDF(HPDF_Array_Add(arr, HPDF_Binary_New(pdf->mmgr, id, 16)), -1);
+    return 0;
 }
 
 static int S_pdfa(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
@@ -640,7 +671,8 @@ static int S_pdfa(HPDF_Doc pdf, kh_deflate_t *z, const kh_layout_t *L,
     HPDF_Dict xmp = S_xmp(pdf, m);
     if (!xmp || HPDF_Dict_Add(pdf->catalog, "Metadata", xmp) != HPDF_OK)
         return -1;
-    S_file_id(pdf, L, m);
+    if (S_file_id(pdf, L, m) != 0)
+        return -1;
     return S_output_intent(pdf, z, m, diags, file);
 }
 
@@ -650,7 +682,8 @@ typedef struct {
     HPDF_Dict *xobj;   /* 2 per signer: its signature's and its seal's
                           XObjects, made on first use (owned by the doc;
                           the array by kh_pdf_render) */
-    HPDF_Array fields; /* the AcroForm's /Fields */
+    HPDF_Array fields; /* the AcroForm's /Fields (owned here until S_acroform
+                          gives it to the AcroForm) */
 } kh_esign_t;
 
 typedef struct {
@@ -677,15 +710,17 @@ static HPDF_Dict S_image_xobject(HPDF_Doc pdf, kh_deflate_t *z, const kh_image_t
         return NULL;
     HPDF_Dict d[2] = {x, mask};
     for (int k = 0; k < 2; k++) {
-        HPDF_Dict_AddName(d[k], "Type", "XObject");
-        HPDF_Dict_AddName(d[k], "Subtype", "Image");
-        HPDF_Dict_AddNumber(d[k], "Width", (HPDF_INT32)img->width);
-        HPDF_Dict_AddNumber(d[k], "Height", (HPDF_INT32)img->height);
-        HPDF_Dict_AddName(d[k], "ColorSpace", k ? "DeviceGray" : "DeviceRGB");
-        HPDF_Dict_AddNumber(d[k], "BitsPerComponent", 8);
-        HPDF_Dict_Add(d[k], "Interpolate", HPDF_Boolean_New(pdf->mmgr, HPDF_TRUE));
+        KH_HPDF(HPDF_Dict_AddName(d[k], "Type", "XObject"), NULL);
+        KH_HPDF(HPDF_Dict_AddName(d[k], "Subtype", "Image"), NULL);
+        KH_HPDF(HPDF_Dict_AddNumber(d[k], "Width", (HPDF_INT32)img->width), NULL);
+        KH_HPDF(HPDF_Dict_AddNumber(d[k], "Height", (HPDF_INT32)img->height), NULL);
+        KH_HPDF(HPDF_Dict_AddName(d[k], "ColorSpace", k ? "DeviceGray" : "DeviceRGB"),
+                NULL);
+        KH_HPDF(HPDF_Dict_AddNumber(d[k], "BitsPerComponent", 8), NULL);
+        KH_HPDF(HPDF_Dict_Add(d[k], "Interpolate", HPDF_Boolean_New(pdf->mmgr, HPDF_TRUE)),
+                NULL);
     }
-    HPDF_Dict_Add(x, "SMask", mask);
+    KH_HPDF(HPDF_Dict_Add(x, "SMask", mask), NULL);
     return x;
 }
 
@@ -800,12 +835,15 @@ static void S_draw_image(kh_buf_t *b, const char *name, const kh_rect_t *r)
     kh_buf_printf(b, " cm /%s Do Q\n", name);
 }
 
-static HPDF_Array S_real_array(HPDF_Doc pdf, const double *v, int n)
+/* dict's key: an array of the n numbers v. */
+static int S_real_array(HPDF_Doc pdf, HPDF_Dict dict, const char *key, const double *v,
+                        int n)
 {
     HPDF_Array a = HPDF_Array_New(pdf->mmgr);
-    for (int i = 0; a && i < n; i++)
-        HPDF_Array_AddReal(a, (HPDF_REAL)v[i]);
-    return a;
+    KH_HPDF(HPDF_Dict_Add(dict, key, a), -1);
+    for (int i = 0; i < n; i++)
+        KH_HPDF(HPDF_Array_AddReal(a, (HPDF_REAL)v[i]), -1);
+    return 0;
 }
 
 /* The empty signature field over the slot: a widget annotation that is
@@ -816,40 +854,42 @@ static int S_sig_field(HPDF_Doc pdf, HPDF_Page page, const kh_op_t *slot,
                        kh_esign_t *e)
 {
     HPDF_Dict f = S_indirect_dict(pdf);
-    HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
     HPDF_Dict form = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!f || !ap || !form)
+    if (!f || !form)
         return -1;
     double bbox[4] = {0, 0, slot->w, slot->h};
     form->filter = HPDF_STREAM_FILTER_NONE;
-    HPDF_Dict_AddName(form, "Type", "XObject");
-    HPDF_Dict_AddName(form, "Subtype", "Form");
-    HPDF_Dict_Add(form, "BBox", S_real_array(pdf, bbox, 4));
-    HPDF_Dict_Add(ap, "N", form);
+    KH_HPDF(HPDF_Dict_AddName(form, "Type", "XObject"), -1);
+    KH_HPDF(HPDF_Dict_AddName(form, "Subtype", "Form"), -1);
+    if (S_real_array(pdf, form, "BBox", bbox, 4) != 0)
+        return -1;
     char name[32];
     if (slot->signer == KH_SLOT_ORG)
         snprintf(name, sizeof name, "SignatureAppendix");
     else
         snprintf(name, sizeof name, "Signature%u", (unsigned)slot->signer + 1);
     double rect[4] = {slot->x, slot->y, slot->x + slot->w, slot->y + slot->h};
-    HPDF_Dict_AddName(f, "Type", "Annot");
-    HPDF_Dict_AddName(f, "Subtype", "Widget");
-    HPDF_Dict_AddName(f, "FT", "Sig");
-    HPDF_Dict_Add(f, "T", HPDF_String_New(pdf->mmgr, name, NULL));
-    HPDF_Dict_AddNumber(f, "F", 4);
-    HPDF_Dict_Add(f, "Rect", S_real_array(pdf, rect, 4));
-    HPDF_Dict_Add(f, "AP", ap);
-    HPDF_Dict_Add(f, "P", page);
+    KH_HPDF(HPDF_Dict_AddName(f, "Type", "Annot"), -1);
+    KH_HPDF(HPDF_Dict_AddName(f, "Subtype", "Widget"), -1);
+    KH_HPDF(HPDF_Dict_AddName(f, "FT", "Sig"), -1);
+    KH_HPDF(HPDF_Dict_Add(f, "T", HPDF_String_New(pdf->mmgr, name, NULL)), -1);
+    KH_HPDF(HPDF_Dict_AddNumber(f, "F", 4), -1);
+    if (S_real_array(pdf, f, "Rect", rect, 4) != 0)
+        return -1;
+    HPDF_Dict ap = HPDF_Dict_New(pdf->mmgr);
+    KH_HPDF(HPDF_Dict_Add(f, "AP", ap), -1);
+    KH_HPDF(HPDF_Dict_Add(ap, "N", form), -1);
+    KH_HPDF(HPDF_Dict_Add(f, "P", page), -1);
     HPDF_Array annots = HPDF_Dict_GetItem(page, "Annots", HPDF_OCLASS_ARRAY);
     if (!annots) {
         annots = HPDF_Array_New(pdf->mmgr);
-        if (!annots || HPDF_Dict_Add(page, "Annots", annots) != HPDF_OK)
-            return -1;
+        KH_HPDF(HPDF_Dict_Add(page, "Annots", annots), -1);
     }
     if (!e->fields && !(e->fields = HPDF_Array_New(pdf->mmgr)))
         return -1;
-    return HPDF_Array_Add(annots, f) == HPDF_OK &&
-                   HPDF_Array_Add(e->fields, f) == HPDF_OK ? 0 : -1;
+    KH_HPDF(HPDF_Array_Add(annots, f), -1);
+    KH_HPDF(HPDF_Array_Add(e->fields, f), -1);
+    return 0;
 }
 
 /* A page's slots: the images drawn (over the text, as a seal is stamped
@@ -898,11 +938,12 @@ static int S_acroform(HPDF_Doc pdf, kh_esign_t *e)
     if (!e->fields)
         return 0;
     HPDF_Dict form = HPDF_Dict_New(pdf->mmgr);
-    if (!form)
-        return -1;
-    HPDF_Dict_Add(form, "Fields", e->fields);
-    HPDF_Dict_AddNumber(form, "SigFlags", 3);
-    return HPDF_Dict_Add(pdf->catalog, "AcroForm", form) == HPDF_OK ? 0 : -1;
+    KH_HPDF(HPDF_Dict_Add(pdf->catalog, "AcroForm", form), -1);
+    HPDF_Array fields = e->fields;
+    e->fields = NULL; /* the form's now (freed by libharu if not added) */
+    KH_HPDF(HPDF_Dict_Add(form, "Fields", fields), -1);
+    KH_HPDF(HPDF_Dict_AddNumber(form, "SigFlags", 3), -1);
+    return 0;
 }
 
 /* ---- document ---- */
@@ -937,9 +978,11 @@ static void S_start(kh_pdf_doc_t *d)
     d->started = true;
     for (int f = 0; f < KH_FONT_COUNT; f++) {
         kh_font_reset_used(d->fonts[f]); /* each PDF embeds its own glyphs */
-        d->type0[f] = d->used[f] ? S_indirect_dict(d->pdf) : NULL;
+        d->type0[f] = d->used[f] && d->rc == 0 ? S_indirect_dict(d->pdf) : NULL;
+        if (d->used[f] && !d->type0[f])
+            d->rc = -1;
     }
-    if (d->meta.esign) {
+    if (d->meta.esign && d->rc == 0) {
         d->pdf->pdf_version = HPDF_VER_14; /* soft masks */
         if (!(d->esign.xobj = calloc(2 * d->meta.nsigners + 1, sizeof *d->esign.xobj)))
             abort();
@@ -955,13 +998,21 @@ static void S_write_page(kh_pdf_doc_t *d, const char *text, const kh_page_t *pg)
         d->rc = -1;
         return;
     }
-    HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width);
-    HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height);
+    if (HPDF_Page_SetWidth(page, (HPDF_REAL)pg->width) != HPDF_OK ||
+        HPDF_Page_SetHeight(page, (HPDF_REAL)pg->height) != HPDF_OK) {
+        d->rc = -1;
+        return;
+    }
     kh_writer_t w = {.content = &d->content, .fonts = d->fonts, .text = text};
-    for (int f = 0; f < KH_FONT_COUNT; f++)
+    for (int f = 0; f < KH_FONT_COUNT; f++) {
         w.font_names[f] = d->type0[f] ? HPDF_Page_GetLocalFontName(
                                             page, (HPDF_Font)d->type0[f])
                                       : NULL;
+        if (d->type0[f] && !w.font_names[f]) {
+            d->rc = -1;
+            return;
+        }
+    }
     /* a font the section's fonts left out would have no dictionary: the
      * layout's count (kh_layout_t.section_fonts) is wrong, and no PDF is
      * better than a broken one */
@@ -992,10 +1043,13 @@ kh_pdf_doc_t *kh_pdf_begin(kh_font_t *fonts[KH_FONT_COUNT],
     kh_pdf_doc_t *d = calloc(1, sizeof *d);
     if (!d)
         abort();
+    /* a document libharu could not make (S_on_error has its error) or
+     * set up fails at kh_pdf_finish, as every later failure does */
     d->pdf = HPDF_New(S_on_error, &d->err);
-    if (!d->pdf)
-        abort();
-    HPDF_SetCompressionMode(d->pdf, HPDF_COMP_NONE); /* we compress: S_deflate */
+    if (!d->pdf && !d->err.error) /* HPDF_New fails only for memory, and */
+        d->err.error = HPDF_FAILD_TO_ALLOC_MEM; /* then calls no handler */
+    if (!d->pdf || HPDF_SetCompressionMode(d->pdf, HPDF_COMP_NONE) != HPDF_OK)
+        d->rc = -1; /* HPDF_COMP_NONE: we compress (S_deflate) */
     d->fonts = fonts;
     d->meta = *meta;
     if (used) {
@@ -1026,6 +1080,14 @@ void kh_pdf_page(kh_pdf_doc_t *d, const kh_layout_t *L, const kh_page_t *pg)
         memcpy(h->ops, pg->ops, pg->nops * sizeof *h->ops);
 }
 
+static void S_free_held(kh_pdf_doc_t *d)
+{
+    for (size_t p = 0; p < d->nheld; p++)
+        free(d->held[p].ops);
+    free(d->held);
+    d->held = NULL, d->nheld = d->cap_held = 0;
+}
+
 void kh_pdf_end_pages(kh_pdf_doc_t *d, const kh_layout_t *L)
 {
     if (d->ended)
@@ -1039,10 +1101,7 @@ void kh_pdf_end_pages(kh_pdf_doc_t *d, const kh_layout_t *L)
         for (size_t p = 0; p < d->nheld; p++)
             S_write_page(d, L->text, &d->held[p]);
     }
-    for (size_t p = 0; p < d->nheld; p++)
-        free(d->held[p].ops);
-    free(d->held);
-    d->held = NULL, d->nheld = d->cap_held = 0;
+    S_free_held(d);
     d->ended = true;
     for (int f = 0; f < KH_FONT_COUNT; f++)
         if (d->used[f] != d->seen[f]) /* a font with a dictionary and no text */
@@ -1059,10 +1118,10 @@ void kh_pdf_discard(kh_pdf_doc_t *d)
 {
     if (!d)
         return;
-    for (size_t p = 0; p < d->nheld; p++)
-        free(d->held[p].ops);
-    free(d->held);
+    S_free_held(d);
     kh_buf_free(&d->content);
+    if (d->esign.fields) /* made, and the AcroForm never was */
+        HPDF_Array_Free(d->esign.fields);
     HPDF_Free(d->pdf);
     S_deflate_end(&d->z);
     free(d->esign.xobj);
@@ -1075,7 +1134,8 @@ int kh_pdf_finish(kh_pdf_doc_t *d, const kh_layout_t *L, unsigned char **out,
     kh_pdf_end_pages(d, L);
     HPDF_Doc pdf = d->pdf;
     int rc = d->rc;
-    S_metadata(pdf, &d->meta);
+    if (rc == 0)
+        rc = S_metadata(pdf, &d->meta);
     if (rc == 0 && d->meta.pdfa)
         rc = S_pdfa(pdf, &d->z, L, &d->meta, diags, file);
     if (rc == 0 && !d->err.error && HPDF_SaveToStream(pdf) == HPDF_OK) {
@@ -1084,11 +1144,19 @@ int kh_pdf_finish(kh_pdf_doc_t *d, const kh_layout_t *L, unsigned char **out,
         if (!*out)
             abort();
         HPDF_UINT32 got = size;
-        HPDF_ReadFromStream(pdf, *out, &got);
+        HPDF_STATUS st = HPDF_ReadFromStream(pdf, *out, &got);
+        if ((st != HPDF_OK && st != HPDF_STREAM_EOF) || got != size) {
+            free(*out);
+            *out = NULL;
+            rc = -1;
+        }
         *out_len = got;
     } else {
         rc = -1;
     }
+    /* an object call's error is only in the document (see KH_HPDF) */
+    if (!d->err.error && pdf && HPDF_GetError(pdf) != HPDF_OK)
+        d->err.error = HPDF_GetError(pdf), d->err.detail = HPDF_GetErrorDetail(pdf);
     if (d->err.error || (rc != 0 && !diags->errors))
         kh_diag_add(diags, file, 0, 0, KH_SEV_ERROR, "pdf",
                     "PDF library error 0x%04X (detail %u)",

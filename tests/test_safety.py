@@ -46,6 +46,62 @@ def test_injected(tmp):
           and open(out, "rb").read() == before, "read-only directory (injected): exit 2, PDF kept", r.stderr.decode())
 
 
+def test_pdf_library(tmp):
+    """libharu failing at any point of the PDF stage (KH_FAULT=hpdf: its
+    allocations fail after N), for a plain plan, PDF/A, esign and separate
+    appendices with and without esign: exit 2, exactly one diagnostic, a
+    "pdf" error, and no file written (the old PDF byte-identical, nothing
+    beside it). Swept over every few failure points up to the first N with
+    which the render succeeds; the ASan build (in its own pass, with its
+    link-order check off so that fault.so can come first) more sparsely,
+    where a leak or a bad access would fail the run."""
+    sep = os.path.join(tmp, "sep")
+    shutil.copytree(os.path.join(ROOT, "tests", "data", "separate"), sep)
+    sep_plan = os.path.join(sep, "ke-hoach.md")
+    cases = (("plain", [PLAN]), ("pdfa", ["--pdfa", PLAN]),
+             ("esign", ["--esign", os.path.join(ROOT, "plans", "dong-nai-san-bay-esign.md")]),
+             ("separate", ["--separate-appendices", sep_plan]),
+             ("esign separate", ["--esign", "--separate-appendices", sep_plan]))
+    san = KEHOACH != PLAIN
+    env = {"LD_PRELOAD": FAULT, "KH_FAULT": "hpdf"}
+    if san:
+        env["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    for name, args in cases:
+        d = os.path.join(tmp, name.replace(" ", "-"))
+        os.mkdir(d)
+        out = os.path.join(d, "old.pdf")
+
+        def render(n, binary=KEHOACH):
+            return run([binary, "render", "-o", out] + args,
+                       env=dict(env, KH_FAULT_AFTER=str(n)))
+        # the first N that lets the render through (plain build: quicker)
+        hi = 1
+        while render(hi, PLAIN).returncode != 0 and hi < 1 << 20:
+            hi *= 2
+        lo = hi // 2
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if render(mid, PLAIN).returncode != 0 else (lo, mid)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+        old = b"%PDF-1.4 the previous PDF\n"
+        open(out, "wb").write(old)
+        points = list(range(3 if san else 0, hi, 23 if san else 13))
+        bad = []
+        for n in points:
+            r = render(n)
+            err = r.stderr.decode(errors="replace")
+            diags = [l for l in err.split("\n") if ": error: " in l or ": warning: " in l]
+            errors = [l for l in diags if ": error: " in l]
+            if not (r.returncode == 2 and len(errors) == 1 and errors[0].endswith("[pdf]")
+                    and "PDF library error 0x10" in errors[0]
+                    and open(out, "rb").read() == old and os.listdir(d) == ["old.pdf"]):
+                bad.append((n, r.returncode, err[-400:], os.listdir(d)))
+        check(hi > 500 and not bad,
+              "libharu failing at %d of its %d allocations (%s): exit 2, one pdf error, old PDF kept"
+              % (len(points), hi, name), str(bad[:2]))
+
+
 def orphans():
     """Waits for every process left to this one (a subreaper, below) and
     returns how many there were."""
@@ -210,7 +266,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in (("inj", test_injected), ("batch", test_batch_start),
                          ("mnt", test_real_mounts), ("font", test_fonts),
-                         ("bounds", test_bounds)):
+                         ("bounds", test_bounds), ("hpdf", test_pdf_library)):
             d = os.path.join(tmp, name)
             os.mkdir(d)
             fn(d)

@@ -5,9 +5,19 @@
  *   KH_FAULT=erofs                    mkstemp() fails with EROFS
  *   KH_FAULT=fork KH_FAULT_AFTER=N    fork() fails with EAGAIN after N
  *                                     successful forks (a batch's workers)
- *   KH_FAULT=pipe KH_FAULT_AFTER=N    pipe() fails with EMFILE after N */
+ *   KH_FAULT=pipe KH_FAULT_AFTER=N    pipe() fails with EMFILE after N
+ *   KH_FAULT=hpdf KH_FAULT_AFTER=N    libharu's allocations (HPDF_GetMem,
+ *                                     which its own calls reach through
+ *                                     the dynamic linker) fail after N,
+ *                                     as libharu's own out-of-memory does
+ *                                     (the error recorded in the document):
+ *                                     every point of the PDF stage where
+ *                                     libharu can fail, and only there */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <hpdf.h>
+#include <hpdf_error.h>
+#include <hpdf_mmgr.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +99,17 @@ int pipe(int fds[2])
         return -1;
     }
     return real(fds);
+}
+
+void *HPDF_GetMem(HPDF_MMgr mmgr, HPDF_UINT size)
+{
+    static void *(*real)(HPDF_MMgr, HPDF_UINT);
+    static int calls;
+    if (!real)
+        real = (void *(*)(HPDF_MMgr, HPDF_UINT))dlsym(RTLD_NEXT, "HPDF_GetMem");
+    if (!strcmp(S_mode(), "hpdf") && calls++ >= S_calls_left()) {
+        HPDF_SetError(mmgr->error, HPDF_FAILD_TO_ALLOC_MEM, HPDF_NOERROR);
+        return NULL;
+    }
+    return real(mmgr, size);
 }
