@@ -1052,10 +1052,15 @@ static void S_split_word(kh_lctx_t *c, const kh_pieces_t *src, size_t from,
     bool fill = to - from == 1 && src->items[from].len &&
                 kh_fill_run(src->items[from].text, src->items[from].len) ==
                     src->items[from].len;
-    /* runs between breaks still wider than the box break between letters */
+    /* runs between breaks still wider than the box break between letters;
+     * a kept blank before the word counts with its first run, since a line
+     * broken at the blank opens with it (kh_lay_items): "98  Tháng" in a
+     * narrow cell would otherwise leave "  Tháng" wider than its box */
     for (size_t i = start; i < out->n;) {
         size_t j = i + 1;
         double w = out->items[i].width;
+        if (i == start && out->items[i].blank)
+            w += kh_lay_width(c, out->items[i].font, " ", 1, size) * out->items[i].blank;
         while (j < out->n && out->items[j].split == 0)
             w += out->items[j++].width;
         if (w <= box + 0.001 && !fill) {
