@@ -62,3 +62,21 @@ def data_copy(dest, template=None):
         with open(os.path.join(dest, "templates", "ke-hoach.yaml"), "w", encoding="utf-8") as f:
             f.write(template)
     return dest
+
+
+def throwaway_certificate(tmp):
+    """An NSS database in tmp/nss holding a self-signed certificate
+    nicknamed "test", as a clerk's signing software would hold theirs
+    (certutil from libnss3-tools). Checks it was made; returns the
+    database's directory."""
+    nss = os.path.join(tmp, "nss")
+    os.mkdir(nss)
+    noise = os.path.join(tmp, "noise")
+    with open(noise, "wb") as f:
+        f.write(os.urandom(64))
+    r1 = run(["certutil", "-N", "--empty-password", "-d", nss])
+    r2 = run(["certutil", "-S", "-x", "-n", "test", "-s", "CN=kehoach test", "-t", "CT,C,C", "-k", "rsa",
+              "-g", "2048", "-v", "12", "-d", nss, "-z", noise])
+    check(r1.returncode == 0 and r2.returncode == 0, "a throw-away certificate (certutil)",
+          (r1.stderr + r2.stderr).decode()[:300])
+    return nss

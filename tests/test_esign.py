@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from khtest import PLAN, KEHOACH, ROOT, check, run, exit_status  # noqa: E402
+from khtest import PLAN, KEHOACH, ROOT, check, run, exit_status, throwaway_certificate  # noqa: E402
 
 MM = 72 / 25.4
 IMAGES = os.path.join(ROOT, "plans", "images")
@@ -155,16 +155,7 @@ def test_esign(tmp):
           "pdfimages: both images and masks at their own 300 dpi (real size)", r.stdout.decode())
 
     # sign the field, as signing software would
-    nss = os.path.join(tmp, "nss")
-    os.mkdir(nss)
-    noise = os.path.join(tmp, "noise")
-    with open(noise, "wb") as f:
-        f.write(os.urandom(64))
-    r1 = run(["certutil", "-N", "--empty-password", "-d", nss])
-    r2 = run(["certutil", "-S", "-x", "-n", "test", "-s", "CN=kehoach test", "-t", "CT,C,C", "-k", "rsa",
-              "-g", "2048", "-v", "12", "-d", nss, "-z", noise])
-    check(r1.returncode == 0 and r2.returncode == 0, "a throw-away certificate (certutil)",
-          (r1.stderr + r2.stderr).decode()[:300])
+    nss = throwaway_certificate(tmp)
     signed = os.path.join(tmp, "ky-da-ky.pdf")
     r = run(["pdfsig", "-nssdir", nss, "-nick", "test", "-sign", "Signature1", esign, signed])
     check(r.returncode == 0 and os.path.exists(signed), "pdfsig signs the field Signature1",
